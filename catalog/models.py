@@ -1,0 +1,238 @@
+"""Categories, products, their photos, and the review history of each listing.
+
+P-IRT: Pangan Industri Rumah Tangga, the home-industry food registration number
+issued by a regency; BPOM: the national food and drug agency's registration.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Facility
+
+
+class Category(models.Model):
+    """A shallow tree: top-level groups and their children, nothing deeper."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("induk"),
+    )
+    name_id = models.CharField(_("nama (Indonesia)"), max_length=80)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "name_id"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Indonesian unless English is chosen)."""
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    PENDING_REVIEW = "pending_review", _("Menunggu tinjauan")
+    APPROVED = "approved", _("Disetujui")
+    CHANGES_REQUESTED = "changes_requested", _("Perlu perbaikan")
+    REJECTED = "rejected", _("Ditolak")
+    ARCHIVED = "archived", _("Diarsipkan")
+
+
+class Product(models.Model):
+    class Unit(models.TextChoices):
+        PCS = "pcs", _("pcs")
+        PACK = "pack", _("pak")
+        SET = "set", _("set")
+        M2 = "m2", _("m²")
+        KG = "kg", _("kg")
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="products", verbose_name=_("UPT")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("kategori")
+    )
+    name = models.CharField(_("nama produk"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=180, unique=True)
+    description = models.TextField(_("deskripsi"))
+    price = models.PositiveIntegerField(
+        _("harga (Rp)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Dalam Rupiah, tanpa titik atau koma."),
+    )
+    unit = models.CharField(_("satuan"), max_length=8, choices=Unit.choices, default=Unit.PCS)
+    min_order_quantity = models.PositiveIntegerField(
+        _("minimal pembelian"), default=1, validators=[MinValueValidator(1)]
+    )
+    made_to_order = models.BooleanField(
+        _("dibuat sesuai pesanan"),
+        default=False,
+        help_text=_("Tidak memakai stok; dikerjakan setelah dipesan."),
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lama pengerjaan (hari)"), null=True, blank=True
+    )
+    stock = models.PositiveIntegerField(_("stok siap"), default=0)
+    weight_grams = models.PositiveIntegerField(
+        _("berat (gram)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Berat setelah dikemas, untuk ongkos kirim."),
+    )
+    length_cm = models.PositiveSmallIntegerField(_("panjang (cm)"), null=True, blank=True)
+    width_cm = models.PositiveSmallIntegerField(_("lebar (cm)"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("tinggi (cm)"), null=True, blank=True)
+    local_only = models.BooleanField(
+        _("hanya area lokal"),
+        default=False,
+        help_text=_("Makanan segar dan sejenisnya: tidak bisa dikirim lewat kurir."),
+    )
+    food_registration = models.CharField(_("nomor P-IRT/BPOM"), max_length=60, blank=True)
+    halal_certificate = models.CharField(_("nomor sertifikat halal"), max_length=60, blank=True)
+    shelf_life_days = models.PositiveSmallIntegerField(
+        _("masa simpan (hari)"), null=True, blank=True
+    )
+    is_featured = models.BooleanField(_("unggulan"), default=False)
+    status = models.CharField(
+        _("status tayang"),
+        max_length=20,
+        choices=ListingStatus.choices,
+        default=ListingStatus.DRAFT,
+        db_index=True,
+    )
+    approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept current by catalog.services (name, description, category and facility
+    # names, Indonesian configuration); never edited by hand.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        permissions = [("review_product", _("Dapat meninjau produk"))]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="product_search_gin"),
+            GinIndex(name="product_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["status", "-approved_at"], name="product_status_approved"),
+            models.Index(fields=["facility", "status"], name="product_facility_status"),
+            models.Index(fields=["category", "status"], name="product_category_status"),
+            models.Index(fields=["status", "price"], name="product_status_price"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="product_price_positive", condition=models.Q(price__gt=0)),
+            models.CheckConstraint(
+                name="product_min_order_positive", condition=models.Q(min_order_quantity__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ListingStatus.APPROVED and self.facility.is_active
+
+    @property
+    def is_food(self) -> bool:
+        return bool(self.food_registration or self.halal_certificate or self.shelf_life_days)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.made_to_order or self.stock >= self.min_order_quantity
+
+
+class ProductImage(models.Model):
+    """A photo, already re-encoded and stripped of metadata by catalog.images.
+
+    `renditions` maps width to file names, made once on upload, e.g.
+    {"320": {"webp": "...", "jpeg": "..."}, "640": {...}, "1280": {...}}.
+    """
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("produk")
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    image = models.ImageField(
+        _("foto"), upload_to="products/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(
+        _("teks alternatif"),
+        max_length=200,
+        help_text=_(
+            "Jelaskan isi foto untuk pembaca layar, misalnya 'Tas rajut biru tampak depan'."
+        ),
+    )
+    renditions = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+
+    def __str__(self):
+        return self.alt_text
+
+
+class ListingReview(models.Model):
+    """One step in a listing's history: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Diajukan")
+        APPROVE = "approve", _("Disetujui")
+        REQUEST_CHANGES = "request_changes", _("Diminta perbaikan")
+        REJECT = "reject", _("Ditolak")
+        ARCHIVE = "archive", _("Diarsipkan")
+        CONTENT_CHANGED = "content_changed", _("Isi diubah, ditinjau ulang")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("produk")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=ListingStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ListingStatus.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    checklist = models.JSONField(_("daftar periksa"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat tinjauan")
+        verbose_name_plural = _("riwayat tinjauan")
+
+    def __str__(self):
+        return f"{self.product} — {self.get_action_display()}"

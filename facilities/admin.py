@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from facilities.models import BankAccount, Facility, Membership, Region
+from facilities.scoping import scope_for
+
+
+class BankAccountInline(admin.TabularInline):
+    model = BankAccount
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "province"]
+    search_fields = ["name", "province"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return scope_for(request.user).regions()
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "facility_class", "city", "province", "region", "is_active"]
+    list_filter = ["kind", "is_womens", "is_active", "region"]
+    search_fields = ["name", "city", "province"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BankAccountInline]
+    list_select_related = ["region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(scope_for(request.user).facility_q())
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only head office changes where a facility sits and whether it sells.
+        if scope_for(request.user).is_national:
+            return []
+        return ["region", "kind", "facility_class", "is_womens", "slug", "is_active", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "facility", "region"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__username", "user__email", "facility__name"]
+    autocomplete_fields = ["user", "facility", "region"]
+    list_select_related = ["user", "facility", "region"]
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).is_national
+
+    def has_view_permission(self, request, obj=None):
+        return scope_for(request.user).is_national
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission

@@ -1,0 +1,97 @@
+"""The staff roles' Django groups and their permissions, declared once.
+
+A data migration calls `sync_role_groups`; when a later app adds models that a
+role works with, add the codenames here and add a migration that calls it again.
+Which rows a member may touch is not decided here but in facilities.scoping.
+"""
+
+from facilities.models import Membership
+
+GROUP_NAMES = {
+    Membership.Role.FACILITY_STAFF: "Petugas UPT",
+    Membership.Role.REGIONAL_REVIEWER: "Peninjau Kanwil",
+    Membership.Role.HEAD_OFFICE: "Kantor Pusat",
+}
+
+ROLE_PERMISSIONS = {
+    Membership.Role.FACILITY_STAFF: [
+        "facilities.view_facility",
+        "facilities.change_facility",
+        "facilities.view_bankaccount",
+        "facilities.add_bankaccount",
+        "facilities.change_bankaccount",
+        "facilities.delete_bankaccount",
+        "catalog.view_category",
+        "catalog.view_product",
+        "catalog.add_product",
+        "catalog.change_product",
+        "catalog.view_productimage",
+        "catalog.add_productimage",
+        "catalog.change_productimage",
+        "catalog.delete_productimage",
+        "catalog.view_listingreview",
+    ],
+    Membership.Role.REGIONAL_REVIEWER: [
+        "facilities.view_region",
+        "facilities.view_facility",
+        "facilities.view_bankaccount",
+        "catalog.view_category",
+        "catalog.view_product",
+        "catalog.view_productimage",
+        "catalog.view_listingreview",
+        "catalog.review_product",
+    ],
+    Membership.Role.HEAD_OFFICE: [
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "facilities.view_region",
+        "facilities.add_region",
+        "facilities.change_region",
+        "facilities.view_facility",
+        "facilities.add_facility",
+        "facilities.change_facility",
+        "facilities.view_bankaccount",
+        "facilities.add_bankaccount",
+        "facilities.change_bankaccount",
+        "facilities.delete_bankaccount",
+        "facilities.view_membership",
+        "facilities.add_membership",
+        "facilities.change_membership",
+        "facilities.delete_membership",
+        "catalog.view_category",
+        "catalog.add_category",
+        "catalog.change_category",
+        "catalog.view_product",
+        "catalog.change_product",
+        "catalog.view_productimage",
+        "catalog.view_listingreview",
+        "catalog.review_product",
+    ],
+}
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create each role's group and set exactly its permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; make sure the ones
+    # we name exist now, on a fresh database too.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)

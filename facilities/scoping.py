@@ -1,0 +1,94 @@
+"""Who may see which rows: the one place that turns a user into a scope.
+
+Every admin queryset, form choice and action goes through `scope_for(user)`,
+so a rule changes here or nowhere. Superusers and head office see everything;
+reviewers their region; facility staff their facility; anyone else nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from facilities.models import Facility, Membership, Region
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    facility_id: int | None = None
+    region_id: int | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Membership.Role.HEAD_OFFICE
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Membership.Role.REGIONAL_REVIEWER
+
+    @property
+    def is_facility_staff(self) -> bool:
+        return self.role == Membership.Role.FACILITY_STAFF
+
+    def facility_q(self, prefix: str = "") -> Q:
+        """A filter on rows that belong to a facility, reached through `prefix`
+        (e.g. "facility__" for products, "" for facilities themselves)."""
+        if self.is_national:
+            return Q()
+        if self.is_reviewer:
+            return Q(**{f"{prefix}region_id": self.region_id})
+        if self.is_facility_staff:
+            return Q(**{f"{prefix}id": self.facility_id})
+        return Q(pk__in=[])
+
+    def filter_facility_rows(self, queryset: QuerySet, facility_path: str = "facility") -> QuerySet:
+        """Narrow `queryset` to rows whose facility (at `facility_path`) is in scope."""
+        if self.is_national:
+            return queryset
+        if self.is_reviewer:
+            return queryset.filter(**{f"{facility_path}__region_id": self.region_id})
+        if self.is_facility_staff:
+            return queryset.filter(**{f"{facility_path}_id": self.facility_id})
+        return queryset.none()
+
+    def facilities(self) -> QuerySet[Facility]:
+        return Facility.objects.filter(self.facility_q())
+
+    def regions(self) -> QuerySet[Region]:
+        if self.is_national:
+            return Region.objects.all()
+        if self.is_reviewer:
+            return Region.objects.filter(pk=self.region_id)
+        if self.is_facility_staff:
+            return Region.objects.filter(facilities__id=self.facility_id)
+        return Region.objects.none()
+
+
+NO_SCOPE = Scope(role=None)
+
+
+def scope_for(user) -> Scope:
+    """The scope of `user`, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_kb_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(role=Membership.Role.HEAD_OFFICE)
+    else:
+        membership = (
+            Membership.objects.filter(user=user).only("role", "facility_id", "region_id").first()
+        )
+        if membership is None:
+            scope = NO_SCOPE
+        else:
+            scope = Scope(
+                role=membership.role,
+                facility_id=membership.facility_id,
+                region_id=membership.region_id,
+            )
+    user._kb_scope = scope
+    return scope

