@@ -199,6 +199,27 @@ class ProductImage(models.Model):
     def __str__(self):
         return self.alt_text
 
+    RENDITION_WIDTHS = (320, 640, 1280)
+
+    def rendition_url(self, width: int, fmt: str = "webp") -> str:
+        """URL of the rendition `width` px wide in `fmt` ("webp" or "jpeg"),
+        falling back to the stored original when renditions are missing."""
+        from django.core.files.storage import default_storage
+
+        name = self.renditions.get(str(width), {}).get(fmt)
+        return default_storage.url(name) if name else self.image.url
+
+    def srcset(self, fmt: str = "webp") -> str:
+        """`srcset` value listing every rendition of `fmt` with its width."""
+        from django.core.files.storage import default_storage
+
+        parts = []
+        for width in self.RENDITION_WIDTHS:
+            entry = self.renditions.get(str(width), {})
+            if fmt in entry:
+                parts.append(f"{default_storage.url(entry[fmt])} {entry.get('width', width)}w")
+        return ", ".join(parts)
+
 
 class ListingReview(models.Model):
     """One step in a listing's history: who did what, when, and why."""
