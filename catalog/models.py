@@ -58,6 +58,16 @@ class ListingStatus(models.TextChoices):
     ARCHIVED = "archived", _("Diarsipkan")
 
 
+class ProductQuerySet(models.QuerySet):
+    def public(self) -> "ProductQuerySet":
+        """What the public may see: approved listings of active facilities.
+
+        The one definition of visibility; storefront pages, search, sitemaps
+        and the cart all start from here.
+        """
+        return self.filter(status=ListingStatus.APPROVED, facility__is_active=True)
+
+
 class Product(models.Model):
     class Unit(models.TextChoices):
         PCS = "pcs", _("pcs")
@@ -125,6 +135,8 @@ class Product(models.Model):
     # Kept current by catalog.services (name, description, category and facility
     # names, Indonesian configuration); never edited by hand.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-approved_at", "-id"]
