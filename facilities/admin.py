@@ -1,11 +1,36 @@
-from django.contrib import admin
+from decimal import Decimal
 
-from facilities.models import BankAccount, Facility, Membership, Region
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext as _
+
+from facilities.models import BankAccount, Facility, Membership, ProceedsShare, Region
 from facilities.scoping import scope_for
 
 
 class BankAccountInline(admin.TabularInline):
     model = BankAccount
+    extra = 0
+
+
+class ProceedsShareFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        total = Decimal(0)
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            total += form.cleaned_data.get("percent") or 0
+        if total > 100:
+            raise forms.ValidationError(
+                _("Jumlah persentase pembagian hasil %(total)s%% melebihi 100%%.")
+                % {"total": total}
+            )
+
+
+class ProceedsShareInline(admin.TabularInline):
+    model = ProceedsShare
+    formset = ProceedsShareFormSet
     extra = 0
 
 
@@ -25,7 +50,7 @@ class FacilityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_womens", "is_active", "region"]
     search_fields = ["name", "city", "province"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [BankAccountInline]
+    inlines = [BankAccountInline, ProceedsShareInline]
     list_select_related = ["region"]
 
     def get_queryset(self, request):
@@ -36,6 +61,13 @@ class FacilityAdmin(admin.ModelAdmin):
         if scope_for(request.user).is_national:
             return []
         return ["region", "kind", "facility_class", "is_womens", "slug", "is_active", "name"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for staff and reviewers; prepopulating a field
+        # the form does not have crashes the change page.
+        if scope_for(request.user).is_national:
+            return super().get_prepopulated_fields(request, obj)
+        return {}
 
 
 @admin.register(Membership)

@@ -6,7 +6,10 @@ Domain words, defined once:
   Bapas: probation office (balai pemasyarakatan); LPKA: juvenile facility.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -169,3 +172,44 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()}"
+
+
+class ProceedsShare(models.Model):
+    """One slice of how a facility shares its sales proceeds, e.g. the inmates'
+    wage share, the state revenue (PNBP) share, materials.
+
+    Configuration, not code: the sales report multiplies each facility's goods
+    revenue by these percentages. A facility's shares add up to at most 100;
+    what is left unallocated is shown as such (checked in the admin formset,
+    since a sum across rows cannot be a row constraint).
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="proceeds_shares", verbose_name=_("UPT")
+    )
+    name = models.CharField(
+        _("nama bagian"), max_length=80, help_text=_("Contoh: Premi warga binaan, PNBP, Bahan baku")
+    )
+    percent = models.DecimalField(
+        _("persentase"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Persen dari pendapatan penjualan barang (tanpa ongkos kirim)."),
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("pembagian hasil penjualan")
+        verbose_name_plural = _("pembagian hasil penjualan")
+        constraints = [
+            models.CheckConstraint(
+                name="proceeds_share_percent_range",
+                condition=models.Q(percent__gt=0, percent__lte=100),
+            ),
+            models.UniqueConstraint(fields=["facility", "name"], name="proceeds_share_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.percent}%)"
