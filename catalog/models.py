@@ -7,6 +7,7 @@ issued by a regency; BPOM: the national food and drug agency's registration.
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -66,6 +67,10 @@ class ProductQuerySet(models.QuerySet):
         and the cart all start from here.
         """
         return self.filter(status=ListingStatus.APPROVED, facility__is_active=True)
+
+    def review_queue(self) -> "ProductQuerySet":
+        """Listings waiting for a reviewer, the longest-waiting first."""
+        return self.filter(status=ListingStatus.PENDING_REVIEW).order_by("submitted_at", "id")
 
 
 class Product(models.Model):
@@ -130,6 +135,8 @@ class Product(models.Model):
         db_index=True,
     )
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    # When the listing last entered pending_review: the review queue's order and age.
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept current by catalog.services (name, description, category and facility
@@ -150,6 +157,7 @@ class Product(models.Model):
             models.Index(fields=["facility", "status"], name="product_facility_status"),
             models.Index(fields=["category", "status"], name="product_category_status"),
             models.Index(fields=["status", "price"], name="product_status_price"),
+            models.Index(fields=["status", "submitted_at"], name="product_review_queue"),
         ]
         constraints = [
             models.CheckConstraint(name="product_price_positive", condition=models.Q(price__gt=0)),
@@ -163,6 +171,17 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.made_to_order and not self.lead_time_days:
+            raise ValidationError(
+                {
+                    "lead_time_days": _(
+                        "Isi lama pengerjaan untuk produk yang dibuat sesuai pesanan."
+                    )
+                }
+            )
 
     @property
     def is_public(self) -> bool:
@@ -269,3 +288,12 @@ class ListingReview(models.Model):
 
     def __str__(self):
         return f"{self.product} — {self.get_action_display()}"
+
+
+class ReviewQueueItem(Product):
+    """The reviewer's queue in the admin: pending listings, oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("antrean tinjauan")
+        verbose_name_plural = _("antrean tinjauan")

@@ -1,0 +1,621 @@
+"""The admin as the staff's workplace: products and photos, the review queue.
+
+Facility staff see and change only their facility's rows (the facility is set
+from their membership); reviewers see their region read-only and decide in the
+review queue; head office sees everything. Every write goes through
+catalog.services, so the admin cannot move a status by hand.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from catalog import services
+from catalog.images import ImageRejected, process_image
+from catalog.models import (
+    Category,
+    ListingReview,
+    ListingStatus,
+    Product,
+    ProductImage,
+    ReviewQueueItem,
+)
+from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
+from facilities.scoping import scope_for
+from marketplace.money import format_rupiah
+
+LOW_STOCK = 5
+
+
+def _thumb(image: ProductImage | None, width: int = 64):
+    if image is None:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" style="height:auto;border-radius:4px">',
+        image.rendition_url(320, "jpeg"),
+        image.alt_text,
+        width,
+    )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_id", "name_en", "parent", "position"]
+    list_filter = ["parent"]
+    search_fields = ["name_id", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    list_select_related = ["parent"]
+
+
+class ProductImageForm(forms.ModelForm):
+    """A photo row: a new file goes through the pipeline while validating, so a
+    refused file is a form error with the pipeline's message, never a 500."""
+
+    upload = forms.FileField(
+        label=gettext_lazy("berkas foto"),
+        required=False,
+        help_text=gettext_lazy("JPEG, PNG, atau WebP; paling besar 10 MB dan 40 megapiksel."),
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ["upload", "alt_text", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.processed = None
+        upload = cleaned.get("upload")
+        if upload:
+            if self.instance.pk:
+                self.add_error(
+                    "upload", _("Foto yang sudah ada tidak diganti; hapus lalu tambah foto baru.")
+                )
+            else:
+                try:
+                    self.processed = process_image(upload)
+                except ImageRejected as exc:
+                    self.add_error("upload", str(exc))
+        elif not self.instance.pk:
+            self.add_error("upload", _("Pilih berkas foto."))
+        return cleaned
+
+
+class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    facility_path = "product__facility"
+    extra = 1
+    fields = ["preview", "upload", "alt_text", "position"]
+    readonly_fields = ["preview"]
+    verbose_name = gettext_lazy("foto")
+    verbose_name_plural = gettext_lazy("foto (yang pertama menjadi sampul)")
+
+    @admin.display(description=gettext_lazy("pratinjau"))
+    def preview(self, obj):
+        return _thumb(obj if obj and obj.pk else None, 96)
+
+
+class ListingReviewInline(admin.TabularInline):
+    """The listing's history, read-only: every step with who, when and why."""
+
+    model = ListingReview
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "actor", "from_status", "to_status", "note", "checklist_done"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    verbose_name_plural = gettext_lazy("riwayat tinjauan")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("daftar periksa"))
+    def checklist_done(self, obj):
+        done = [
+            str(services.CHECKLIST[k])
+            for k, v in obj.checklist.items()
+            if v and k in services.CHECKLIST
+        ]
+        return "; ".join(done) or "—"
+
+
+class StockFilter(admin.SimpleListFilter):
+    title = gettext_lazy("stok")
+    parameter_name = "stok"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("habis", _("Habis")),
+            ("menipis", _("Menipis (≤ %(n)s)") % {"n": LOW_STOCK}),
+            ("tersedia", _("Tersedia")),
+            ("pesanan", _("Dibuat sesuai pesanan")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "pesanan":
+            return queryset.filter(made_to_order=True)
+        ready = queryset.filter(made_to_order=False)
+        if value == "habis":
+            return ready.filter(stock=0)
+        if value == "menipis":
+            return ready.filter(stock__gt=0, stock__lte=LOW_STOCK)
+        if value == "tersedia":
+            return ready.filter(stock__gt=LOW_STOCK)
+        return queryset
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [
+        ("approve", gettext_lazy("Setujui")),
+        ("request_changes", gettext_lazy("Kembalikan untuk diperbaiki")),
+        ("reject", gettext_lazy("Tolak")),
+    ]
+    decision = forms.ChoiceField(
+        label=gettext_lazy("keputusan"), choices=DECISIONS, widget=forms.RadioSelect
+    )
+    checklist = forms.MultipleChoiceField(
+        label=gettext_lazy("daftar periksa"),
+        choices=[(key, label) for key, label in services.CHECKLIST.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("catatan untuk petugas UPT"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        required=False,
+        help_text=gettext_lazy("Wajib bila dikembalikan atau ditolak."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") in ("request_changes", "reject")
+            and not (cleaned.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Tulis catatan untuk petugas UPT."))
+        return cleaned
+
+    def apply(self, product: Product, actor) -> ListingReview:
+        """Call the service for the chosen decision; raises services.ListingError."""
+        data = self.cleaned_data
+        checklist = {key: key in data["checklist"] for key in services.CHECKLIST}
+        service = {
+            "approve": services.listing_approve,
+            "request_changes": services.listing_request_changes,
+            "reject": services.listing_reject,
+        }[data["decision"]]
+        return service(product=product, actor=actor, note=data["note"], checklist=checklist)
+
+
+class ReviewingAdminMixin:
+    """The review decision (single and bulk), shared by the product admin and the queue."""
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("catalog.review_product")
+
+    def _render_review(self, request, products, form, *, bulk: bool):
+        product = products[0] if len(products) == 1 else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Tinjau listing"),
+            "opts": self.model._meta,
+            "products": products,
+            "product": product,
+            "form": form,
+            "bulk": bulk,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "history": (
+                product.reviews.select_related("actor").order_by("-created_at", "-id")
+                if product
+                else []
+            ),
+            "food_keys": [p.pk for p in products if services.is_food_product(p)],
+        }
+        return TemplateResponse(request, "admin/catalog/product/review.html", context)
+
+    def _review_queryset(self, request):
+        return (
+            self.get_queryset(request)
+            .select_related("facility", "category", "category__parent")
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+            )
+        )
+
+    def _apply_review(self, request, form, products) -> int:
+        done = 0
+        for product in products:
+            try:
+                form.apply(product, request.user)
+                done += 1
+            except services.ListingError as exc:
+                self.message_user(request, f"{product.name}: {exc}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d listing ditinjau.", "%(n)d listing ditinjau.", done) % {"n": done},
+                messages.SUCCESS,
+            )
+        return done
+
+    @admin.action(description=gettext_lazy("Tinjau listing terpilih"), permissions=["review"])
+    def review_selected(self, request, queryset):
+        products = list(
+            self._review_queryset(request)
+            .filter(pk__in=queryset.values("pk"))
+            .order_by("submitted_at", "id")
+        )
+        if "apply" in request.POST:
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                self._apply_review(request, form, products)
+                return None
+        else:
+            form = ReviewForm()
+        return self._render_review(request, products, form, bulk=True)
+
+    def review_view(self, request, object_id):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        product = self._review_queryset(request).filter(pk=object_id).first()
+        if product is None:
+            raise Http404
+        if request.method == "POST":
+            form = ReviewForm(request.POST)
+            if form.is_valid() and self._apply_review(request, form, [product]):
+                return HttpResponseRedirect(reverse("admin:catalog_reviewqueueitem_changelist"))
+        else:
+            form = ReviewForm()
+        return self._render_review(request, [product], form, bulk=False)
+
+
+@admin.register(Product)
+class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
+    list_display = [
+        "cover",
+        "name",
+        "facility",
+        "category",
+        "price_display",
+        "stock_display",
+        "status",
+        "updated_at",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["status", "category", StockFilter, "facility__region", "facility"]
+    search_fields = ["name", "slug", "facility__name"]
+    list_select_related = ["facility", "category"]
+    autocomplete_fields = ["facility"]
+    inlines = [ProductImageInline, ListingReviewInline]
+    actions = ["submit_for_review", "review_selected", "archive_selected"]
+    list_per_page = 50
+    date_hierarchy = None
+
+    CONTENT_FIELDSET = (
+        None,
+        {"fields": ["facility", "category", "name", "description"]},
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        content = dict(self.CONTENT_FIELDSET[1])
+        content["fields"] = list(content["fields"])
+        if scope_for(request.user).is_facility_staff:
+            content["fields"].remove("facility")
+        if obj is not None and obj.status == ListingStatus.APPROVED:
+            content["description"] = self.rereview_warning
+        return [
+            (None, content),
+            (
+                _("Harga dan stok"),
+                {
+                    "fields": [
+                        ("price", "unit"),
+                        "min_order_quantity",
+                        "stock",
+                        ("made_to_order", "lead_time_days"),
+                    ],
+                    "description": _("Perubahan harga dan stok tidak perlu ditinjau ulang."),
+                },
+            ),
+            (
+                _("Pengiriman"),
+                {"fields": ["weight_grams", ("length_cm", "width_cm", "height_cm"), "local_only"]},
+            ),
+            (
+                _("Makanan"),
+                {
+                    "fields": ["food_registration", "halal_certificate", "shelf_life_days"],
+                    "classes": ["collapse"],
+                },
+            ),
+            (
+                _("Penayangan"),
+                {
+                    "fields": [
+                        "status",
+                        "slug",
+                        "submitted_at",
+                        "approved_at",
+                        "is_featured",
+                    ]
+                },
+            ),
+        ]
+
+    rereview_warning = gettext_lazy(
+        "Listing ini sedang tayang. Mengubah nama, deskripsi, kategori, atau foto akan "
+        "mengembalikannya ke antrean tinjauan Kanwil sampai disetujui lagi; "
+        "perubahan harga dan stok tidak."
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status", "slug", "submitted_at", "approved_at"]
+        if not scope_for(request.user).is_national:
+            readonly.append("is_featured")
+        if obj is not None:
+            # Where a listing is sold from never changes after creation.
+            readonly.append("facility")
+        return readonly
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+            )
+        )
+
+    def has_add_permission(self, request):
+        # A product always belongs to one facility: only its staff create it.
+        return scope_for(request.user).is_facility_staff and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Reviewers decide; they never edit what the facility wrote.
+        if scope_for(request.user).is_reviewer:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="catalog_product_review",
+            )
+        ]
+        return urls + super().get_urls()
+
+    # --- list columns -------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("foto"))
+    def cover(self, obj):
+        images = list(obj.images.all())
+        return _thumb(images[0] if images else None)
+
+    @admin.display(description=gettext_lazy("harga"), ordering="price")
+    def price_display(self, obj):
+        return f"{format_rupiah(obj.price)} / {obj.get_unit_display()}"
+
+    @admin.display(description=gettext_lazy("stok"), ordering="stock")
+    def stock_display(self, obj):
+        if obj.made_to_order:
+            return _("sesuai pesanan (%(d)s hari)") % {"d": obj.lead_time_days or "?"}
+        if obj.stock <= LOW_STOCK:
+            return format_html(
+                '<strong style="color:#b45309" title="{}">⚠ {}</strong>',
+                _("Stok menipis"),
+                obj.stock,
+            )
+        return obj.stock
+
+    # --- saving through services ------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        editable = services.EDITABLE_FIELDS
+        if change:
+            fields = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in editable
+            }
+            before = Product.objects.only("status").get(pk=obj.pk).status
+            services.product_update(product=obj, actor=request.user, **fields)
+            if before == ListingStatus.APPROVED and obj.status == ListingStatus.PENDING_REVIEW:
+                self.message_user(
+                    request,
+                    _("Isi listing berubah: listing dikembalikan ke antrean tinjauan Kanwil."),
+                    messages.WARNING,
+                )
+            return
+        facility = self.scoped_facility(request) or form.cleaned_data.get("facility")
+        fields = {name: value for name, value in form.cleaned_data.items() if name in editable}
+        created = services.product_create(facility=facility, actor=request.user, **fields)
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        product = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for image_form in formset.initial_forms:
+            image = image_form.instance
+            if image_form in formset.deleted_forms:
+                services.product_image_delete(image=image, actor=request.user)
+                formset.deleted_objects.append(image)
+            elif image_form.has_changed():
+                services.product_image_update(
+                    image=image,
+                    actor=request.user,
+                    alt_text=image_form.cleaned_data.get("alt_text"),
+                    position=image_form.cleaned_data.get("position"),
+                )
+                formset.changed_objects.append((image, image_form.changed_data))
+        for image_form in formset.extra_forms:
+            if not image_form.has_changed() or image_form in formset.deleted_forms:
+                continue
+            position = image_form.cleaned_data.get("position") or None
+            image = services.product_image_add(
+                product=product,
+                upload=image_form.processed,
+                alt_text=image_form.cleaned_data["alt_text"],
+                actor=request.user,
+                position=position,
+            )
+            formset.new_objects.append(image)
+        # The product's status may have moved (photos are public content).
+        product.refresh_from_db(fields=["status", "submitted_at", "updated_at"])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_queryset(request).filter(pk=object_id).only("status").first()
+        if obj is not None:
+            extra_context["rereview_warning"] = (
+                self.rereview_warning if obj.status == ListingStatus.APPROVED else ""
+            )
+            extra_context["can_review"] = (
+                self.has_review_permission(request) and obj.status == ListingStatus.PENDING_REVIEW
+            )
+            extra_context["review_url"] = reverse("admin:catalog_product_review", args=[obj.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- actions -------------------------------------------------------------
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for product in queryset:
+            try:
+                service(product=product, actor=request.user)
+                done += 1
+            except services.ListingError as exc:
+                self.message_user(request, f"{product.name}: {exc}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Ajukan untuk ditinjau"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._run(
+            request, queryset, services.listing_submit, _("%(n)d listing diajukan untuk ditinjau.")
+        )
+
+    @admin.action(
+        description=gettext_lazy("Arsipkan (turunkan dari etalase)"), permissions=["change"]
+    )
+    def archive_selected(self, request, queryset):
+        self._run(request, queryset, services.listing_archive, _("%(n)d listing diarsipkan."))
+
+
+@admin.register(ReviewQueueItem)
+class ReviewQueueAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
+    """Pending listings of the reviewer's region, the longest-waiting first."""
+
+    list_display = ["cover", "review_link", "facility", "category", "price_display", "age"]
+    list_display_links = None
+    list_filter = ["category", "facility"]
+    search_fields = ["name", "facility__name"]
+    list_select_related = ["facility", "category"]
+    ordering = ["submitted_at", "id"]
+    actions = ["review_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .review_queue()
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+            )
+        )
+
+    def has_module_permission(self, request):
+        return self.has_review_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_review_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The queue's row page is the review form.
+        return self.review_view(request, object_id)
+
+    @admin.display(description=gettext_lazy("foto"))
+    def cover(self, obj):
+        images = list(obj.images.all())
+        return _thumb(images[0] if images else None)
+
+    @admin.display(description=gettext_lazy("produk"), ordering="name")
+    def review_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:catalog_product_review", args=[obj.pk]), obj.name
+        )
+
+    @admin.display(description=gettext_lazy("harga"), ordering="price")
+    def price_display(self, obj):
+        return f"{format_rupiah(obj.price)} / {obj.get_unit_display()}"
+
+    @admin.display(description=gettext_lazy("menunggu"), ordering="submitted_at")
+    def age(self, obj):
+        if not obj.submitted_at:
+            return "—"
+        return _("%(age)s") % {"age": timesince(obj.submitted_at, timezone.now(), depth=1)}
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(FacilityScopedModelAdmin):
+    """Photos across products; new photos are added on the product's page."""
+
+    facility_path = "product__facility"
+    list_display = ["preview", "alt_text", "product", "position"]
+    list_select_related = ["product", "product__facility"]
+    search_fields = ["alt_text", "product__name"]
+    fields = ["preview", "product", "alt_text", "position"]
+    readonly_fields = ["preview", "product"]
+    autocomplete_fields = ["product"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=gettext_lazy("pratinjau"))
+    def preview(self, obj):
+        return _thumb(obj, 160 if obj and obj.pk else 64)
+
+    def save_model(self, request, obj, form, change):
+        services.product_image_update(
+            image=ProductImage.objects.get(pk=obj.pk),
+            actor=request.user,
+            alt_text=form.cleaned_data.get("alt_text"),
+            position=form.cleaned_data.get("position"),
+        )
+
+    def delete_model(self, request, obj):
+        services.product_image_delete(image=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset.select_related("product"):
+            services.product_image_delete(image=image, actor=request.user)

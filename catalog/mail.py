@@ -1,0 +1,67 @@
+"""Listing mail: reviewers hear of submissions, facility staff of decisions.
+
+Called from transaction.on_commit in catalog.services, so a rolled-back change
+sends nothing. Recipients are the staff accounts (with an email address) of
+the facility, or the reviewers of its region.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from catalog.models import ListingReview
+from facilities.models import Membership
+
+
+def _emails(**membership_filter) -> list[str]:
+    users = get_user_model().objects.filter(
+        is_active=True,
+        membership__isnull=False,
+        **{f"membership__{key}": value for key, value in membership_filter.items()},
+    )
+    return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def _review(review_id: int) -> ListingReview:
+    return ListingReview.objects.select_related(
+        "product__facility__region", "product__category", "actor"
+    ).get(pk=review_id)
+
+
+def _send(template: str, review: ListingReview, recipients: list[str]) -> int:
+    if not recipients:
+        return 0
+    product = review.product
+    context = {
+        "review": review,
+        "product": product,
+        "facility": product.facility,
+        "admin_url": settings.SITE_URL + reverse("admin:catalog_product_change", args=[product.pk]),
+        "queue_url": settings.SITE_URL + reverse("admin:catalog_reviewqueueitem_changelist"),
+    }
+    # Staff and reviewers read Indonesian, whatever language the actor's page was in.
+    with translation.override("id"):
+        subject = render_to_string(f"catalog/email/{template}_subject.txt", context)
+        body = render_to_string(f"catalog/email/{template}.txt", context)
+    return send_mail(" ".join(subject.split()), body, None, recipients)
+
+
+def send_listing_submitted(*, review_id: int) -> int:
+    """Tell the region's reviewers a listing waits in their queue."""
+    review = _review(review_id)
+    recipients = _emails(
+        role=Membership.Role.REGIONAL_REVIEWER, region_id=review.product.facility.region_id
+    )
+    return _send("listing_submitted", review, recipients)
+
+
+def send_listing_decided(*, review_id: int) -> int:
+    """Tell the facility's staff their listing was approved, sent back or rejected."""
+    review = _review(review_id)
+    recipients = _emails(
+        role=Membership.Role.FACILITY_STAFF, facility_id=review.product.facility_id
+    )
+    return _send("listing_decided", review, recipients)

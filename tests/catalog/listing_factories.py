@@ -1,0 +1,73 @@
+"""Rows and photo bytes for the listing/photo/admin tests (kept apart from
+tests/catalog/factories.py, which the storefront tests own)."""
+
+import io
+
+import factory
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from catalog.models import Category, ListingStatus, Product
+from tests.factories import FacilityFactory
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name_id = factory.Sequence(lambda n: f"Kerajinan Uji {n}")
+    name_en = factory.Sequence(lambda n: f"Test Crafts {n}")
+    slug = factory.Sequence(lambda n: f"kerajinan-uji-{n}")
+
+
+class DraftProductFactory(factory.django.DjangoModelFactory):
+    """A draft product row; the services under test move it on."""
+
+    class Meta:
+        model = Product
+
+    facility = factory.SubFactory(FacilityFactory)
+    category = factory.SubFactory(CategoryFactory)
+    name = factory.Sequence(lambda n: f"Tas Rajut Uji {n}")
+    slug = factory.Sequence(lambda n: f"tas-rajut-uji-{n}")
+    description = "Tas rajut benang katun, dikerjakan tangan."
+    price = 125_000
+    weight_grams = 400
+    stock = 10
+    status = ListingStatus.DRAFT
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 80, 40), **save_kwargs) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
+    return out.getvalue()
+
+
+def upload(data: bytes, name="foto.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files land in a temporary folder, never in the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def product_with_photo(status=ListingStatus.DRAFT, **kwargs) -> Product:
+    """A product with one processed photo, at `status` (use with `media`)."""
+    from catalog.services import product_image_add
+
+    product = DraftProductFactory(**kwargs)
+    product_image_add(
+        product=product,
+        upload=upload(image_bytes(size=(400, 300))),
+        alt_text="Foto produk",
+        actor=None,
+    )
+    if status != product.status:
+        Product.objects.filter(pk=product.pk).update(status=status)
+        product.refresh_from_db()
+    return product
