@@ -1,0 +1,165 @@
+"""The production settings pass Django's deployment checks; the bigger-deployment switches."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import RequestFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(**overrides):
+    """The environment README's "Production" section documents."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings_production",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "karyabinaan.id,www.karyabinaan.id",
+            "CSRF_TRUSTED_ORIGINS": "https://karyabinaan.id,https://www.karyabinaan.id",
+            "DATABASE_URL": os.environ.get(
+                "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+            ),
+            "SITE_URL": "https://karyabinaan.id",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def _run(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "KB_NO_BOOTSTRAP": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _python(env, code):
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _run(production_env(), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_fails_when_https_is_switched_off():
+    result = _run(
+        production_env(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0"),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr and "security.W004" in result.stderr
+
+
+def test_the_development_settings_do_not_pass_it():
+    env = production_env(DJANGO_SETTINGS_MODULE="marketplace.settings")
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+
+
+def test_production_settings_refuse_debug():
+    result = _python(production_env(DEBUG="1"), "pass")
+    assert result.returncode != 0
+    assert "needs DEBUG off" in result.stderr
+
+
+def test_production_cookies_and_proxy_header():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER[0],"
+        " s.SECURE_HSTS_SECONDS, s.TRUSTED_PROXY_COUNT)"
+    )
+    result = _python(production_env(), code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "HTTP_X_FORWARDED_PROTO", "31536000", "1"]
+
+
+def test_object_storage_switch_puts_media_on_s3():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STORAGES['default']['BACKEND']);"
+        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    result = _python(
+        production_env(
+            AWS_STORAGE_BUCKET_NAME="kb-media",
+            AWS_S3_ENDPOINT_URL="https://s3.example.test",
+            MEDIA_URL="https://media.karyabinaan.id/",
+        ),
+        code,
+    )
+    assert result.returncode == 0, result.stderr
+    backend, img_src = result.stdout.strip().splitlines()
+    assert backend == "storages.backends.s3.S3Storage"
+    assert "https://media.karyabinaan.id" in img_src
+
+
+def test_cache_url_switches_to_redis():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = _python(production_env(CACHE_URL="redis://127.0.0.1:6379/1"), code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_replica_url_adds_the_replica_and_its_router():
+    code = (
+        "from django.conf import settings as s;"
+        "print(sorted(s.DATABASES), s.DATABASE_ROUTERS[0], s.DATABASES['replica']['TEST']);"
+        "print('marketplace.db_router.PinToPrimaryMiddleware' in s.MIDDLEWARE)"
+    )
+    result = _python(
+        production_env(DATABASE_REPLICA_URL="postgres://reader@10.0.0.5:5432/karyabinaan"), code
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.strip().splitlines()
+    assert "['default', 'replica'] marketplace.db_router.PrimaryReplicaRouter" in first
+    assert "'MIRROR': 'default'" in first
+    assert second == "True"
+
+
+def test_the_router_reads_from_the_replica_unless_pinned():
+    from marketplace.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
+
+    router = PrimaryReplicaRouter()
+    seen = {}
+
+    def view(request):
+        seen[request.method + request.path] = router.db_for_read(None)
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    middleware = PinToPrimaryMiddleware(view)
+    rf = RequestFactory()
+    middleware(rf.get("/produk/"))
+    response = middleware(rf.post("/checkout/"))
+    assert router.db_for_write(None) == "default"
+    assert router.allow_migrate("replica", "orders") is False
+    assert seen == {"GET/produk/": "replica", "POST/checkout/": "default"}
+    # Whoever just wrote reads their own order from the primary.
+    pinned = rf.get("/lacak/")
+    pinned.COOKIES["kb_primary"] = response.cookies["kb_primary"].value
+    middleware(pinned)
+    assert seen["GET/lacak/"] == "default"
+    middleware(rf.get("/admin/orders/order/"))
+    assert seen["GET/admin/orders/order/"] == "default"
