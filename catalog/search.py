@@ -5,9 +5,13 @@ catalog.services after every write that changes one of those; one UPDATE with
 joins, so refreshing a thousand products costs one query.
 """
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
+from django.db.models import F, QuerySet
 
 SEARCH_CONFIG = "indonesian"
 
@@ -50,3 +54,84 @@ def refresh_search_vectors_for_facility(*, facility_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_REFRESH_SQL + " AND p.facility_id = %s", [facility_id])
         return cursor.rowcount
+
+
+# --- Storefront search ------------------------------------------------------
+#
+# Full text first: websearch_to_tsquery over the stored vector, ranked among
+# the matches only (the @@ filter runs before ts_rank, so rank is computed for
+# matching rows, never the whole table). When full text finds nothing, names
+# are compared by trigram word similarity (pg_trgm, GIN index on name) so a
+# misspelling such as "sonket" still finds "Kain Songket", and the page offers
+# the corrected words as a "did you mean" link.
+
+# word_similarity() of a misspelt word against a name: "sonket" vs "Kain
+# Songket Palembang" scores 0.5, "pempeck" vs "Pempek Kapal Selam" 0.625, while
+# unrelated names stay under 0.2.
+TRIGRAM_THRESHOLD = 0.35
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Products matching a query, and how they were found.
+
+    `mode` is "fulltext", "trigram" (fallback on names) or "" (no query);
+    `suggestion` is a corrected query when the fallback found something.
+    """
+
+    queryset: QuerySet
+    mode: str = ""
+    suggestion: str = ""
+
+
+def clean_query(raw: str | None) -> str:
+    """Collapse whitespace and cap the length, so odd input never reaches SQL
+    as something huge."""
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def fulltext_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Rows of `queryset` matching `query` (websearch syntax), annotated `rank`."""
+    ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    return queryset.filter(search_vector=ts_query).annotate(
+        rank=SearchRank(F("search_vector"), ts_query)
+    )
+
+
+def trigram_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Rows of `queryset` whose name resembles `query`, annotated `rank`
+    (the word similarity, 0..1)."""
+    return queryset.annotate(rank=TrigramWordSimilarity(query, "name")).filter(
+        rank__gte=TRIGRAM_THRESHOLD
+    )
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _similarity(a: str, b: str) -> float:
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def suggest_query(query: str, names: Iterable[str]) -> str:
+    """Rewrite each word of `query` as the closest word found in `names`
+    (the names the trigram fallback matched): "sonket" -> "songket".
+
+    Returns "" when nothing would change.
+    """
+    vocabulary = {w.lower() for name in names for w in _WORD_RE.findall(name) if len(w) > 2}
+    if not vocabulary:
+        return ""
+    corrected = []
+    for word in _WORD_RE.findall(query.lower()):
+        best = max(vocabulary, key=lambda candidate: (_similarity(word, candidate), candidate))
+        corrected.append(best if _similarity(word, best) >= 0.3 else word)
+    suggestion = " ".join(corrected)
+    return "" if suggestion == " ".join(_WORD_RE.findall(query.lower())) else suggestion

@@ -94,7 +94,7 @@ class Facility(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("facilities:storefront", kwargs={"slug": self.slug})
+        return reverse("catalog:storefront", kwargs={"slug": self.slug})
 
     @property
     def whatsapp_number(self) -> str:

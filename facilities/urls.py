@@ -6,5 +6,4 @@ app_name = "facilities"
 
 urlpatterns = [
     path("upt/", views.directory, name="directory"),
-    path("upt/<slug:slug>/", views.storefront, name="storefront"),
 ]

@@ -1,7 +1,7 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from facilities.filters import FacilityDirectoryFilter
-from facilities.selectors import active_facilities, facility_directory
+from facilities.selectors import facility_directory
 
 
 def directory(request):
@@ -14,7 +14,4 @@ def directory(request):
     )
 
 
-def storefront(request, slug):
-    """A facility's own page: who they are, where to find them, what they make."""
-    facility = get_object_or_404(active_facilities().prefetch_related("bank_accounts"), slug=slug)
-    return render(request, "facilities/storefront.html", {"facility": facility})
+# The storefront (/upt/<slug>/) lists products, so it lives in catalog.views.

@@ -1,14 +1,42 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from catalog.selectors import featured_products, newly_approved_products, top_categories
 from facilities.selectors import facility_directory
 
 
 def home(request):
-    """The front page; the storefront issue fills it with products."""
-    return render(request, "home.html", {"facilities": facility_directory()[:12]})
+    """The front page: categories, featured and newly approved products,
+    the facilities that sell, and the programme's story (in the footer)."""
+    return render(
+        request,
+        "home.html",
+        {
+            "categories": top_categories(),
+            "featured": featured_products(limit=4),
+            "newest": newly_approved_products(limit=8),
+            "facilities": facility_directory()[:12],
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the storefront; carts, checkout and admin are not for them."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /keranjang/",
+        "Disallow: /checkout/",
+        "Disallow: /i18n/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @never_cache

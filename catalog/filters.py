@@ -1,0 +1,186 @@
+"""The storefront's filter form: every choice lives in the URL's query string,
+so a filtered, sorted, searched page can be shared and bookmarked."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category, Product
+from facilities.models import Facility
+
+PER_PAGE_CHOICES = (12, 24, 48)
+
+
+class Sort:
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    RELEVANCE = "relevance"
+
+    CHOICES = [
+        (RELEVANCE, _("Paling relevan")),
+        (NEWEST, _("Terbaru")),
+        (PRICE_ASC, _("Harga terendah")),
+        (PRICE_DESC, _("Harga tertinggi")),
+    ]
+    # The id breaks ties so pages never repeat or skip a product.
+    ORDER_BY = {
+        NEWEST: ("-approved_at", "-id"),
+        PRICE_ASC: ("price", "-id"),
+        PRICE_DESC: ("-price", "-id"),
+        RELEVANCE: ("-rank", "-approved_at", "-id"),
+    }
+
+
+class Availability:
+    READY = "ready"
+    MADE_TO_ORDER = "order"
+    CHOICES = [(READY, _("Stok siap")), (MADE_TO_ORDER, _("Dibuat sesuai pesanan"))]
+
+
+class RupiahFilter(django_filters.NumberFilter):
+    """Whole Rupiah: an integer field (no decimals, no "step=any" on phones)."""
+
+    field_class = forms.IntegerField
+
+
+class CatalogFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "price_max",
+                _("Harga maksimum harus sama dengan atau lebih besar dari harga minimum."),
+            )
+        return cleaned
+
+
+class ProductFilter(django_filters.FilterSet):
+    """Filters of the catalog, category and facility pages.
+
+    `q`, `sort` and `per_page` live in the same form so one GET carries the
+    whole state; the selector reads them from `cleaned_data` and applies
+    search and ordering itself (search may fall back to another method).
+    Pass `without=("facility", ...)` to drop filters a page has fixed.
+    """
+
+    q = django_filters.CharFilter(label=_("Kata kunci"), method="_carried", max_length=100)
+    category = django_filters.ChoiceFilter(
+        label=_("Kategori"), method="_by_category", empty_label=_("Semua kategori")
+    )
+    facility = django_filters.ChoiceFilter(
+        label=_("UPT"), field_name="facility__slug", empty_label=_("Semua UPT")
+    )
+    province = django_filters.ChoiceFilter(
+        label=_("Provinsi"), field_name="facility__province", empty_label=_("Semua provinsi")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Jenis UPT"),
+        field_name="facility__kind",
+        choices=Facility.Kind.choices,
+        empty_label=_("Semua jenis"),
+    )
+    womens = django_filters.BooleanFilter(
+        label=_("UPT perempuan"), method="_womens_only", widget=forms.CheckboxInput
+    )
+    price_min = RupiahFilter(
+        label=_("Harga dari (Rp)"), field_name="price", lookup_expr="gte", min_value=0
+    )
+    price_max = RupiahFilter(
+        label=_("sampai (Rp)"), field_name="price", lookup_expr="lte", min_value=0
+    )
+    availability = django_filters.ChoiceFilter(
+        label=_("Ketersediaan"),
+        choices=Availability.CHOICES,
+        method="_by_availability",
+        empty_label=_("Semua"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Urutkan"), choices=Sort.CHOICES, method="_carried", empty_label=None
+    )
+    per_page = django_filters.ChoiceFilter(
+        label=_("Per halaman"),
+        choices=[(str(n), str(n)) for n in PER_PAGE_CHOICES],
+        method="_carried",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+        form = CatalogFilterForm
+
+    def __init__(self, data=None, *args, without: tuple[str, ...] = (), **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for name in without:
+            self.filters.pop(name, None)
+        # Choices are callables so the lists are read only when the form is
+        # built, and at most once per request (memoised below).
+        if "category" in self.filters:
+            self.filters["category"].extra["choices"] = lambda: self.category_choices
+        if "facility" in self.filters:
+            self.filters["facility"].extra["choices"] = lambda: [
+                (f.slug, f.name) for f in self.facilities
+            ]
+        if "province" in self.filters:
+            self.filters["province"].extra["choices"] = lambda: [
+                (p, p) for p in sorted({f.province for f in self.facilities})
+            ]
+
+    @cached_property
+    def categories(self) -> list[Category]:
+        return list(Category.objects.order_by("position", "name_id"))
+
+    @cached_property
+    def facilities(self) -> list[Facility]:
+        return list(Facility.objects.filter(is_active=True).only("slug", "name", "province"))
+
+    @property
+    def category_choices(self) -> list[tuple[str, str]]:
+        """Top-level categories, each followed by its children (indented)."""
+        children: dict[int, list[Category]] = {}
+        for category in self.categories:
+            if category.parent_id:
+                children.setdefault(category.parent_id, []).append(category)
+        choices = []
+        for category in self.categories:
+            if category.parent_id is None:
+                choices.append((category.slug, category.name))
+                choices += [(c.slug, f"— {c.name}") for c in children.get(category.pk, [])]
+        return choices
+
+    def _carried(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # Not a filter: carried in the form and applied by the selector.
+        return queryset
+
+    def _by_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A top-level category includes its children's products.
+        return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
+
+    def _womens_only(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # An unticked box means "all facilities", not "men's facilities only".
+        return queryset.filter(facility__is_womens=True) if value else queryset
+
+    def _by_availability(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == Availability.READY:
+            return queryset.filter(made_to_order=False, stock__gte=F("min_order_quantity"))
+        return queryset.filter(made_to_order=True)
+
+    @property
+    def cleaned(self) -> dict:
+        """The valid part of the input (invalid fields are left out and shown
+        with their message)."""
+        self.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def active_filter_count(self) -> int:
+        skip = {"q", "sort", "per_page"}
+        return sum(
+            1
+            for name, value in self.cleaned.items()
+            if name not in skip and value not in (None, "", False)
+        )

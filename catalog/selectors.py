@@ -1,0 +1,192 @@
+"""Read-side queries of the storefront, with their joins in place so a page's
+query count does not grow with its rows."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404, QueryDict
+
+from catalog.filters import ProductFilter, Sort
+from catalog.models import Category, Product, ProductImage
+from catalog.search import clean_query, fulltext_search, suggest_query, trigram_search
+from facilities.models import Facility
+from facilities.scoping import scope_for
+
+
+def _cover_prefetch() -> Prefetch:
+    # Only the first photo of each product, in one query for the whole page
+    # (a sliced prefetch becomes a window function).
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.order_by("position", "id")[:1],
+        to_attr="cover_images",
+    )
+
+
+def public_products() -> QuerySet[Product]:
+    """Public products ready for product cards: facility, category and cover
+    photo loaded with the page."""
+    return (
+        Product.objects.public()
+        .select_related("facility", "category")
+        .prefetch_related(_cover_prefetch())
+    )
+
+
+def newly_approved_products(*, limit: int = 8) -> QuerySet[Product]:
+    return public_products().order_by("-approved_at", "-id")[:limit]
+
+
+def featured_products(*, limit: int = 8) -> QuerySet[Product]:
+    return public_products().filter(is_featured=True).order_by("-approved_at", "-id")[:limit]
+
+
+def top_categories() -> QuerySet[Category]:
+    return Category.objects.filter(parent__isnull=True).order_by("position", "name_id")
+
+
+def category_by_slug(slug: str) -> Category:
+    """The category with its parent and children (for breadcrumbs and chips)."""
+    try:
+        return Category.objects.select_related("parent").prefetch_related("children").get(slug=slug)
+    except Category.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def products_in_category(category: Category) -> QuerySet[Product]:
+    """Public products of `category` and of its children."""
+    return public_products().filter(Q(category=category) | Q(category__parent=category))
+
+
+def active_facility_by_slug(slug: str) -> Facility:
+    try:
+        return Facility.objects.select_related("region").get(slug=slug, is_active=True)
+    except Facility.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def default_per_page() -> int:
+    return getattr(settings, "CATALOG_PER_PAGE", 24)
+
+
+@dataclass
+class Listing:
+    """One page of a catalog listing and everything the template shows about it."""
+
+    filterset: ProductFilter
+    page: Page
+    query: str = ""
+    sort: str = Sort.NEWEST
+    # "fulltext", "trigram" (names resembling a misspelt query) or "".
+    search_mode: str = ""
+    suggestion: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def products(self) -> list[Product]:
+        return self.page.object_list
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+def browse_products(
+    *,
+    data: QueryDict,
+    queryset: QuerySet[Product] | None = None,
+    without: tuple[str, ...] = (),
+) -> Listing:
+    """Filter, search, sort and paginate public products from a GET's `data`.
+
+    Full-text search first; when it finds nothing within the chosen filters,
+    names resembling the query (trigram similarity) are shown instead, with a
+    corrected query to suggest. Costs: the filter choices (one query each for
+    categories and facilities when shown), one count, one page, one photo query;
+    one more count when the fallback runs.
+    """
+    base = public_products() if queryset is None else queryset
+    data = data.copy()
+    query = clean_query(data.get("q"))
+    # The defaults go into the form's data so its selects show what applies.
+    if data.get("sort") not in Sort.ORDER_BY or (data["sort"] == Sort.RELEVANCE and not query):
+        data["sort"] = Sort.RELEVANCE if query else Sort.NEWEST
+    data.setdefault("per_page", str(default_per_page()))
+    filterset = ProductFilter(data, queryset=base, without=without)
+    filtered = filterset.qs
+    cleaned = filterset.cleaned
+    sort = cleaned.get("sort") or Sort.NEWEST
+    # The form only accepts PER_PAGE_CHOICES; the setting is the default.
+    per_page = int(cleaned.get("per_page") or default_per_page())
+    page_number = data.get("page") or 1
+
+    if not query:
+        results = filtered.order_by(*Sort.ORDER_BY[sort])
+        page = Paginator(results, per_page).get_page(page_number)
+        return Listing(filterset=filterset, page=page, sort=sort)
+
+    results = fulltext_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
+    paginator = Paginator(results, per_page)
+    mode = "fulltext"
+    suggestion = ""
+    if paginator.count == 0:
+        results = trigram_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
+        paginator = Paginator(results, per_page)
+        mode = "trigram" if paginator.count else ""
+    page = paginator.get_page(page_number)
+    if mode == "trigram":
+        closest = sorted(page.object_list, key=lambda p: p.rank, reverse=True)
+        suggestion = suggest_query(query, [p.name for p in closest[:5]])
+    return Listing(
+        filterset=filterset,
+        page=page,
+        query=query,
+        sort=sort,
+        search_mode=mode,
+        suggestion=suggestion,
+    )
+
+
+def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
+    """The product at `slug` with everything its page shows, and whether the
+    page is a staff preview.
+
+    Raises Http404 when the product does not exist, or is not public and
+    `user` is not staff whose scope covers its facility.
+    """
+    product = (
+        Product.objects.select_related("facility__region", "category__parent")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if product is None:
+        raise Http404
+    if product.is_public:
+        return product, False
+    # Scope rules live in facilities.scoping; ask it rather than re-deriving.
+    scope = scope_for(user)
+    if scope.role and scope.filter_facility_rows(Product.objects.filter(pk=product.pk)).exists():
+        return product, True
+    raise Http404
+
+
+def related_products(product: Product, *, limit: int = 4) -> QuerySet[Product]:
+    """Other public products of the same category, then of the same facility."""
+    return (
+        public_products()
+        .filter(Q(category_id=product.category_id) | Q(facility_id=product.facility_id))
+        .exclude(pk=product.pk)
+        .annotate(
+            same_category=Case(
+                When(category_id=product.category_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("same_category", "-approved_at", "-id")[:limit]
+    )

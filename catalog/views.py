@@ -1,0 +1,76 @@
+"""Storefront pages: catalog, category, facility storefront, product page."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from catalog.selectors import (
+    active_facility_by_slug,
+    browse_products,
+    category_by_slug,
+    product_for_page,
+    products_in_category,
+    public_products,
+    related_products,
+)
+from catalog.structured_data import (
+    absolute_url,
+    availability_key,
+    json_ld_script,
+    product_json_ld,
+    share_image_url,
+)
+
+
+@require_safe
+def catalog(request):
+    """All public products: search, filters, sorting, pagination."""
+    listing = browse_products(data=request.GET)
+    return render(request, "catalog/product_list.html", {"listing": listing})
+
+
+@require_safe
+def category(request, slug):
+    """One category and its children's products, with the same filters."""
+    category = category_by_slug(slug)
+    listing = browse_products(
+        data=request.GET, queryset=products_in_category(category), without=("category",)
+    )
+    return render(request, "catalog/product_list.html", {"listing": listing, "category": category})
+
+
+@require_safe
+def storefront(request, slug):
+    """A facility's own page: who they are, where to find them, what they make."""
+    facility = active_facility_by_slug(slug)
+    listing = browse_products(
+        data=request.GET,
+        queryset=public_products().filter(facility=facility),
+        without=("facility", "province", "kind", "womens"),
+    )
+    return render(request, "facilities/storefront.html", {"facility": facility, "listing": listing})
+
+
+@require_safe
+def product(request, slug):
+    """The product page; a non-public listing is a 404 except to staff in scope,
+    who see it with a preview banner."""
+    product, preview = product_for_page(slug=slug, user=request.user)
+    images = list(product.images.all())
+    cover = images[0] if images else None
+    context = {
+        "product": product,
+        "preview": preview,
+        "images": images,
+        "cover": cover,
+        "availability": availability_key(product),
+        "related": related_products(product),
+        "canonical_url": absolute_url(product.get_absolute_url()),
+        "share_image": share_image_url(cover),
+        "json_ld": json_ld_script(product_json_ld(product, images)),
+    }
+    response = render(request, "catalog/product_detail.html", context)
+    if preview:
+        # A preview must never be stored by a shared cache or indexed.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
