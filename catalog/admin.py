@@ -232,13 +232,8 @@ class ReviewingAdminMixin:
         return TemplateResponse(request, "admin/catalog/product/review.html", context)
 
     def _review_queryset(self, request):
-        return (
-            self.get_queryset(request)
-            .select_related("facility", "category", "category__parent")
-            .prefetch_related(
-                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
-            )
-        )
+        # get_queryset already prefetches the photos in order.
+        return self.get_queryset(request).select_related("facility", "category", "category__parent")
 
     def _apply_review(self, request, form, products) -> int:
         done = 0

@@ -6,6 +6,7 @@ import io
 import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Category, ListingStatus, Product
@@ -68,6 +69,11 @@ def product_with_photo(status=ListingStatus.DRAFT, **kwargs) -> Product:
         actor=None,
     )
     if status != product.status:
-        Product.objects.filter(pk=product.pk).update(status=status)
+        now = timezone.now()
+        Product.objects.filter(pk=product.pk).update(
+            status=status,
+            approved_at=now if status == ListingStatus.APPROVED else None,
+            submitted_at=now if status == ListingStatus.PENDING_REVIEW else None,
+        )
         product.refresh_from_db()
     return product
