@@ -104,3 +104,26 @@ def sync_role_groups(apps, schema_editor=None) -> None:
             if permission is not None:
                 permissions.append(permission)
         group.permissions.set(permissions)
+
+
+# Orders (the orders app): staff work their facility's orders and delivery
+# settings; reviewers watch their region's; head office works all of them.
+_ORDERS_VIEW = [
+    "orders.view_order",
+    "orders.view_orderline",
+    "orders.view_orderevent",
+    "orders.view_paymentproof",
+    "orders.view_deliverysettings",
+    "orders.view_shippingrate",
+]
+_ORDERS_WORK = [
+    "orders.change_order",
+    "orders.add_deliverysettings",
+    "orders.change_deliverysettings",
+    "orders.add_shippingrate",
+    "orders.change_shippingrate",
+    "orders.delete_shippingrate",
+]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _ORDERS_VIEW + _ORDERS_WORK
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _ORDERS_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _ORDERS_VIEW + _ORDERS_WORK

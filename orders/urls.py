@@ -1,2 +1,17 @@
-urlpatterns = []
+from django.urls import path
+
+from orders import views
+
 app_name = "orders"
+
+urlpatterns = [
+    path("keranjang/", views.cart_detail, name="cart"),
+    path("keranjang/tambah/", views.cart_add, name="cart_add"),
+    path("keranjang/ubah/", views.cart_update, name="cart_update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("pesanan/<str:code>/selesai/", views.confirmation, name="confirmation"),
+    path("lacak/", views.track, name="track"),
+    path("lacak/<str:code>/", views.track_detail, name="track_detail"),
+    path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),
+    path("lacak/<str:code>/batal/", views.shopper_cancel, name="shopper_cancel"),
+]

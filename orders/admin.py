@@ -1,0 +1,406 @@
+"""The staff's order desk: scoped lists, actions that call the services,
+printable packing slips and invoices, CSV export, delivery settings."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
+from facilities.scoping import scope_for
+from marketplace.money import format_rupiah
+from orders import selectors, services
+from orders.models import DeliverySettings, Order, OrderEvent, OrderLine, PaymentProof, ShippingRate
+from orders.payments import provider_for
+from orders.shipping import PROVINCES
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["product_name", "unit_price", "quantity", "line_total", "made_to_order"]
+    readonly_fields = fields
+
+
+class PaymentProofInline(ReadOnlyInline):
+    model = PaymentProof
+    fields = ["receipt_link", "status", "uploaded_at", "reviewed_by", "rejection_reason"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Berkas"))
+    def receipt_link(self, proof):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', proof.file.url, _("Buka bukti")
+        )
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "from_status", "to_status", "actor_label", "actor", "note"]
+    readonly_fields = fields
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Alasan"), max_length=300, widget=forms.Textarea)
+
+
+@admin.register(Order)
+class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "code",
+        "facility",
+        "status",
+        "needs_action",
+        "contact_name",
+        "total_rupiah",
+        "delivery_method",
+        "payment_method",
+        "created_at",
+        "payment_deadline",
+    ]
+    list_filter = ["status", "delivery_method", "payment_method", "facility"]
+    search_fields = ["code", "contact_name", "contact_phone"]
+    list_per_page = 50
+    inlines = [OrderLineInline, PaymentProofInline, OrderEventInline]
+    actions = [
+        "confirm_payment",
+        "reject_payment",
+        "start_processing",
+        "ship",
+        "ready_for_pickup",
+        "complete",
+        "cancel",
+        "export_csv",
+    ]
+    fieldsets = [
+        (None, {"fields": ["code", "facility", "status", "print_links", "created_at"]}),
+        (
+            gettext_lazy("Pembeli"),
+            {"fields": ["contact_name", "contact_phone", "contact_email", "note"]},
+        ),
+        (
+            gettext_lazy("Pengiriman"),
+            {
+                "fields": [
+                    "delivery_method",
+                    "address_line",
+                    "total_weight_grams",
+                    "courier",
+                    "tracking_number",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Pembayaran"),
+            {
+                "fields": [
+                    "payment_method",
+                    "subtotal",
+                    "shipping_fee",
+                    "total",
+                    "payment_deadline",
+                    "cancel_reason",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Same scope rule as every other admin (the mixin's), on the list selector.
+        return scope_for(request.user).filter_facility_rows(selectors.orders_for_admin())
+
+    def get_ordering(self, request):
+        return ["action_rank", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nothing is edited by hand: every change is an action calling a service.
+        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns -------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("Total"), ordering="total")
+    def total_rupiah(self, order):
+        return format_rupiah(order.total)
+
+    @admin.display(description=gettext_lazy("Perlu tindakan"))
+    def needs_action(self, order):
+        labels = {
+            0: _("Periksa bukti transfer"),
+            1: _("Proses pesanan"),
+            2: _("Kemas dan kirim / siapkan"),
+            3: _("Serahkan ke pembeli"),
+            4: _("Tunggu diterima"),
+        }
+        return labels.get(getattr(order, "action_rank", None), "")
+
+    @admin.display(description=gettext_lazy("Alamat"))
+    def address_line(self, order):
+        return order.address_line or "—"
+
+    @admin.display(description=gettext_lazy("Cetak"))
+    def print_links(self, order):
+        if order.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
+            reverse("admin:orders_order_packing_slip", args=[order.pk]),
+            _("Slip pengemasan"),
+            reverse("admin:orders_order_invoice", args=[order.pk]),
+            _("Faktur"),
+        )
+
+    # --- printable pages -------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/slip/",
+                self.admin_site.admin_view(self.packing_slip_view),
+                name="orders_order_packing_slip",
+            ),
+            path(
+                "<int:object_id>/faktur/",
+                self.admin_site.admin_view(self.invoice_view),
+                name="orders_order_invoice",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _printable(self, request, object_id, template):
+        order = (
+            self.get_queryset(request)
+            .prefetch_related("lines", "facility__bank_accounts")
+            .filter(pk=object_id)
+            .first()
+        )
+        if order is None:
+            raise Http404
+        if not self.has_view_permission(request, order):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "order": order,
+            "instructions": provider_for(order.payment_method).instructions(order),
+            "printed_at": timezone.now(),
+        }
+        return TemplateResponse(request, template, context)
+
+    def packing_slip_view(self, request, object_id):
+        return self._printable(request, object_id, "admin/orders/order/packing_slip.html")
+
+    def invoice_view(self, request, object_id):
+        return self._printable(request, object_id, "admin/orders/order/invoice.html")
+
+    # --- actions ---------------------------------------------------------------
+
+    def _run(self, request, queryset, step, **kwargs):
+        done = 0
+        for order in queryset:
+            try:
+                step(order=order, actor=request.user, **kwargs.get(order.pk, {}))
+            except services.OrderError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, _("%(n)s pesanan diperbarui.") % {"n": done}, messages.SUCCESS
+            )
+
+    @admin.action(description=gettext_lazy("Konfirmasi pembayaran"), permissions=["change"])
+    def confirm_payment(self, request, queryset):
+        self._run(request, queryset, services.order_confirm_payment)
+
+    @admin.action(description=gettext_lazy("Mulai proses"), permissions=["change"])
+    def start_processing(self, request, queryset):
+        self._run(request, queryset, services.order_start_processing)
+
+    @admin.action(description=gettext_lazy("Tandai siap diambil"), permissions=["change"])
+    def ready_for_pickup(self, request, queryset):
+        self._run(request, queryset, services.order_ready_for_pickup)
+
+    @admin.action(description=gettext_lazy("Tandai selesai"), permissions=["change"])
+    def complete(self, request, queryset):
+        self._run(request, queryset, services.order_complete)
+
+    def _with_reason(self, request, queryset, step, title, reason_kwarg):
+        """An intermediate page asking for a reason, then the step for each order."""
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                self._run(
+                    request, queryset, step, **{o.pk: {reason_kwarg: reason} for o in queryset}
+                )
+                return None
+        else:
+            form = ReasonForm()
+        return TemplateResponse(
+            request,
+            "admin/orders/order/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "orders": queryset,
+                "form": form,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Tolak bukti transfer…"), permissions=["change"])
+    def reject_payment(self, request, queryset):
+        return self._with_reason(
+            request, queryset, services.order_reject_payment, _("Tolak bukti transfer"), "reason"
+        )
+
+    @admin.action(description=gettext_lazy("Batalkan pesanan…"), permissions=["change"])
+    def cancel(self, request, queryset):
+        return self._with_reason(
+            request, queryset, services.order_cancel, _("Batalkan pesanan"), "reason"
+        )
+
+    @admin.action(description=gettext_lazy("Kirim (kurir dan nomor resi)…"), permissions=["change"])
+    def ship(self, request, queryset):
+        orders = list(queryset)
+        if "apply" in request.POST:
+            per_order = {
+                o.pk: {
+                    "courier": request.POST.get(f"courier_{o.pk}", ""),
+                    "tracking_number": request.POST.get(f"tracking_{o.pk}", ""),
+                }
+                for o in orders
+            }
+            self._run(request, queryset, services.order_ship, **per_order)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/orders/order/ship_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Kirim pesanan"),
+                "orders": orders,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Unduh CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="pesanan.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("kode"),
+                _("dibuat"),
+                _("UPT"),
+                _("status"),
+                _("nama"),
+                _("telepon"),
+                _("pengiriman"),
+                _("pembayaran"),
+                _("produk"),
+                _("subtotal"),
+                _("ongkos kirim"),
+                _("total"),
+            ]
+        )
+        for order in queryset.prefetch_related("lines"):
+            writer.writerow(
+                [
+                    order.code,
+                    timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+                    order.facility.name,
+                    order.get_status_display(),
+                    order.contact_name,
+                    order.contact_phone,
+                    order.get_delivery_method_display(),
+                    order.get_payment_method_display(),
+                    "; ".join(
+                        f"{line.quantity} x {line.product_name}" for line in order.lines.all()
+                    ),
+                    order.subtotal,
+                    order.shipping_fee,
+                    order.total,
+                ]
+            )
+        return response
+
+
+class ShippingRateForm(forms.ModelForm):
+    province = forms.ChoiceField(
+        label=gettext_lazy("Provinsi tujuan"), choices=[(p, p) for p in PROVINCES]
+    )
+
+    class Meta:
+        model = ShippingRate
+        fields = ["facility", "province", "first_kg_fee", "next_kg_fee", "estimate"]
+
+
+@admin.register(ShippingRate)
+class ShippingRateAdmin(FacilityScopedModelAdmin):
+    form = ShippingRateForm
+    list_display = ["facility", "province", "first_kg_fee", "next_kg_fee", "estimate"]
+    list_filter = ["facility"]
+    list_select_related = ["facility"]
+    search_fields = ["province"]
+
+    def save_model(self, request, obj, form, change):
+        scope = scope_for(request.user)
+        facility_id = scope.facility_id if scope.is_facility_staff else obj.facility_id
+        duplicate = ShippingRate.objects.filter(facility_id=facility_id, province=obj.province)
+        if obj.pk:
+            duplicate = duplicate.exclude(pk=obj.pk)
+        if duplicate.exists():
+            # The facility is not a form field for staff, so the form's unique
+            # check cannot see it; update the existing row instead of failing.
+            obj.pk = duplicate.values_list("pk", flat=True).first()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DeliverySettings)
+class DeliverySettingsAdmin(FacilityScopedModelAdmin):
+    list_display = [
+        "facility",
+        "pickup_enabled",
+        "local_delivery_enabled",
+        "courier_enabled",
+        "payment_deadline_hours",
+    ]
+    list_select_related = ["facility"]
+
+    def has_add_permission(self, request):
+        scope = scope_for(request.user)
+        if (
+            scope.is_facility_staff
+            and DeliverySettings.objects.filter(facility_id=scope.facility_id).exists()
+        ):
+            return False  # one row per facility; staff edit theirs
+        return super().has_add_permission(request)

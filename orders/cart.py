@@ -1,0 +1,223 @@
+"""The shopper's cart, kept in the session: no account needed.
+
+The session holds only product id -> quantity, the price the shopper saw when
+adding, and the name (to say what disappeared). Everything shown is re-read
+from the catalog on every page, and differences (sold out, price changed,
+withdrawn) are turned into notices the shopper reads before paying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from catalog.models import Product
+from marketplace.money import format_rupiah
+from orders import selectors
+
+SESSION_KEY = "kb_cart"
+MAX_QUANTITY = 9_999
+MAX_LINES = 50
+
+
+class CartError(Exception):
+    """A cart change refused, with the message to show the shopper."""
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def unit_price(self) -> int:
+        return self.product.price
+
+    @property
+    def line_total(self) -> int:
+        return self.product.price * self.quantity
+
+    @property
+    def weight_grams(self) -> int:
+        return self.product.weight_grams * self.quantity
+
+
+@dataclass
+class FacilityGroup:
+    facility: object
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.weight_grams for line in self.lines)
+
+    @property
+    def local_only_names(self) -> list[str]:
+        return [line.product.name for line in self.lines if line.product.local_only]
+
+
+@dataclass
+class CartSnapshot:
+    groups: list[FacilityGroup]
+    notices: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def total(self) -> int:
+        return sum(group.subtotal for group in self.groups)
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [line for group in self.groups for line in group.lines]
+
+
+class Cart:
+    def __init__(self, session):
+        self.session = session
+        self.data: dict[str, dict] = session.get(SESSION_KEY) or {}
+
+    def _save(self) -> None:
+        self.session[SESSION_KEY] = self.data
+        self.session.modified = True
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def quantity_of(self, product_id: int) -> int:
+        return self.data.get(str(product_id), {}).get("q", 0)
+
+    def add(self, *, product: Product, quantity: int) -> int:
+        """Add `quantity` of a public product; returns the new quantity in the cart.
+
+        Raises CartError when the total would break the minimum order, the
+        available stock or the cart's limits.
+        """
+        new_quantity = self.quantity_of(product.pk) + quantity
+        if str(product.pk) not in self.data and len(self.data) >= MAX_LINES:
+            raise CartError(_("Keranjang penuh: paling banyak %(n)s produk.") % {"n": MAX_LINES})
+        check_quantity(product, new_quantity)
+        self.data[str(product.pk)] = {"q": new_quantity, "p": product.price, "n": product.name}
+        self._save()
+        return new_quantity
+
+    def set(self, *, product: Product, quantity: int) -> None:
+        """Set a line's quantity (0 removes it); same checks as add."""
+        if quantity == 0:
+            self.remove(product_id=product.pk)
+            return
+        if str(product.pk) not in self.data:
+            raise CartError(_("Produk ini tidak ada di keranjang Anda."))
+        check_quantity(product, quantity)
+        self.data[str(product.pk)].update(q=quantity, p=product.price)
+        self._save()
+
+    def remove(self, *, product_id: int) -> None:
+        if self.data.pop(str(product_id), None) is not None:
+            self._save()
+
+    def remove_many(self, product_ids) -> None:
+        for product_id in product_ids:
+            self.data.pop(str(product_id), None)
+        self._save()
+
+    def expected(self) -> list[tuple[int, int, int]]:
+        """(product id, quantity, price the shopper saw), sorted by product id."""
+        return sorted((int(pid), row["q"], row["p"]) for pid, row in self.data.items())
+
+    def token(self) -> str:
+        """A fingerprint of what the shopper is looking at, carried through the
+        checkout form so a cart changed in another tab is not bought unseen."""
+        return ".".join(f"{pid}x{q}@{p}" for pid, q, p in self.expected())
+
+    def refresh(self) -> CartSnapshot:
+        """Re-read every product, fix what changed, and say what was fixed.
+
+        Withdrawn or sold-out products are removed, quantities above the
+        stock are lowered, and a changed price is noted once (and then
+        accepted as the price the shopper has seen).
+        """
+        products = {p.pk: p for p in selectors.cart_products(int(pid) for pid in self.data)}
+        notices: list[str] = []
+        changed = False
+        groups: dict[int, FacilityGroup] = {}
+        for pid, row in sorted(self.data.items(), key=lambda item: int(item[0])):
+            product = products.get(int(pid))
+            name = row.get("n", "")
+            if product is None:
+                notices.append(
+                    _("%(name)s tidak lagi dijual dan dihapus dari keranjang.") % {"name": name}
+                )
+                del self.data[pid]
+                changed = True
+                continue
+            quantity = row["q"]
+            if not product.made_to_order and product.stock < max(quantity, 1):
+                if product.stock < product.min_order_quantity:
+                    notices.append(
+                        _("Stok %(name)s habis dan produk dihapus dari keranjang.")
+                        % {"name": product.name}
+                    )
+                    del self.data[pid]
+                    changed = True
+                    continue
+                notices.append(
+                    _("Stok %(name)s tinggal %(stock)s; jumlah di keranjang disesuaikan.")
+                    % {"name": product.name, "stock": product.stock}
+                )
+                quantity = product.stock
+            if quantity < product.min_order_quantity:
+                notices.append(
+                    _("Minimal pembelian %(name)s adalah %(min)s; jumlah disesuaikan.")
+                    % {"name": product.name, "min": product.min_order_quantity}
+                )
+                quantity = product.min_order_quantity
+            if row["p"] != product.price:
+                notices.append(
+                    _("Harga %(name)s berubah dari %(old)s menjadi %(new)s.")
+                    % {
+                        "name": product.name,
+                        "old": format_rupiah(row["p"]),
+                        "new": format_rupiah(product.price),
+                    }
+                )
+            if quantity != row["q"] or row["p"] != product.price or row.get("n") != product.name:
+                self.data[pid] = {"q": quantity, "p": product.price, "n": product.name}
+                changed = True
+            group = groups.setdefault(product.facility_id, FacilityGroup(product.facility))
+            group.lines.append(CartLine(product, quantity))
+        if changed:
+            self._save()
+        ordered = sorted(groups.values(), key=lambda g: g.facility.name)
+        return CartSnapshot(groups=ordered, notices=notices)
+
+
+def check_quantity(product: Product, quantity: int) -> None:
+    """Raise CartError unless `quantity` of `product` may be ordered now."""
+    if quantity < 1 or quantity > MAX_QUANTITY:
+        raise CartError(
+            _("Jumlah harus antara 1 dan %(max)s.") % {"max": f"{MAX_QUANTITY:,}".replace(",", ".")}
+        )
+    if quantity < product.min_order_quantity:
+        raise CartError(
+            _("Minimal pembelian %(name)s adalah %(min)s %(unit)s.")
+            % {
+                "name": product.name,
+                "min": product.min_order_quantity,
+                "unit": product.get_unit_display(),
+            }
+        )
+    if not product.made_to_order and quantity > product.stock:
+        if product.stock < product.min_order_quantity:
+            raise CartError(_("Maaf, stok %(name)s sedang habis.") % {"name": product.name})
+        raise CartError(
+            _("Stok %(name)s tinggal %(stock)s; kurangi jumlahnya.")
+            % {"name": product.name, "stock": product.stock}
+        )

@@ -1,0 +1,670 @@
+"""Every way an order changes: placing a checkout, each status step, receipts.
+
+Each service runs in its own transaction, writes an OrderEvent, and queues
+mail with transaction.on_commit. Status moves are checked against the one
+table in orders.states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import ListingStatus, Product
+from facilities.scoping import scope_for
+from marketplace.money import format_rupiah
+from orders import mail, receipts, shipping
+from orders.models import (
+    Checkout,
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    PaymentProof,
+)
+from orders.payments import provider_for
+from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition
+
+MAX_QUANTITY = 9_999
+MAX_PROOFS_PER_ORDER = 5
+_KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+
+
+class OrderError(Exception):
+    """A refused order action; `messages` are ready to show (Indonesian)."""
+
+    def __init__(self, *messages: str, stale_cart: bool = False):
+        super().__init__(" ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+        # True when the cart no longer matches the catalog (price, stock,
+        # withdrawn product): the shopper should look at the cart again.
+        self.stale_cart = stale_cart
+
+
+# --- checkout -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str  # already normalised to +62
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Address:
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    postal_code: str = ""
+    street: str = ""
+
+
+@dataclass(frozen=True)
+class FacilityChoice:
+    delivery_method: str
+    payment_method: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceLine:
+    product_id: int
+    quantity: int
+    expected_price: int
+
+
+@dataclass
+class PlaceResult:
+    checkout: Checkout
+    created: bool
+    orders: list[Order] = field(default_factory=list)
+
+
+def order_place(
+    *,
+    idempotency_key: str,
+    contact: Contact,
+    lines: list[PlaceLine],
+    choices: dict[int, FacilityChoice],
+    address: Address | None = None,
+    lock: bool = True,
+) -> PlaceResult:
+    """Place one checkout: one Order per facility, all or none, in one transaction.
+
+    Stock rows are locked in product-id order (SELECT ... FOR UPDATE) before
+    they are checked, so concurrent checkouts queue behind each other instead
+    of overselling, and always take locks in the same order so they cannot
+    deadlock. Made-to-order products take no stock. A key already used
+    returns the checkout it made (`created` False) and changes nothing.
+
+    `lock=False` exists only for the control test that shows the race
+    without the lock; nothing else may pass it.
+
+    Raises OrderError when anything in the cart or the choices is refused
+    (stale_cart=True when the catalog changed under the cart).
+    """
+    if not _KEY_RE.match(idempotency_key or ""):
+        raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
+    existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return PlaceResult(existing, created=False, orders=list(existing.orders.all()))
+    _check_lines_shape(lines)
+    try:
+        with transaction.atomic():
+            # First write of the transaction: a concurrent double submit with the
+            # same key waits here on the unique index and then fails, before it
+            # has locked or counted any stock.
+            checkout = Checkout.objects.create(idempotency_key=idempotency_key)
+            orders = _place_orders(checkout, contact, lines, choices, address or Address(), lock)
+    except IntegrityError:
+        existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return PlaceResult(existing, created=False, orders=list(existing.orders.all()))
+    return PlaceResult(checkout, created=True, orders=orders)
+
+
+def _check_lines_shape(lines: list[PlaceLine]) -> None:
+    if not lines:
+        raise OrderError(_("Keranjang Anda kosong."))
+    seen = set()
+    for line in lines:
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            raise OrderError(_("Jumlah harus antara 1 dan 9.999."))
+        if line.product_id in seen:
+            raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
+        seen.add(line.product_id)
+
+
+def _place_orders(
+    checkout: Checkout,
+    contact: Contact,
+    lines: list[PlaceLine],
+    choices: dict[int, FacilityChoice],
+    address: Address,
+    lock: bool,
+) -> list[Order]:
+    wanted = {line.product_id: line for line in lines}
+    products_qs = Product.objects.filter(pk__in=wanted).select_related("facility").order_by("pk")
+    if lock:
+        # Allocate stock in a deterministic (product id) order so that concurrent
+        # placements take the row locks in the same order and can't deadlock.
+        products_qs = products_qs.select_for_update(of=("self",))
+    products = list(products_qs)
+
+    problems: list[str] = []
+    stale = False
+    found = {p.pk for p in products}
+    if found != set(wanted):
+        raise OrderError(_("Ada produk yang tidak dikenal di keranjang."), stale_cart=True)
+    for product in products:
+        line = wanted[product.pk]
+        if product.status != ListingStatus.APPROVED or not product.facility.is_active:
+            problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
+            stale = True
+        elif product.price != line.expected_price:
+            problems.append(
+                _("Harga %(name)s berubah menjadi %(price)s.")
+                % {"name": product.name, "price": format_rupiah(product.price)}
+            )
+            stale = True
+        elif line.quantity < product.min_order_quantity:
+            problems.append(
+                _("Minimal pembelian %(name)s adalah %(min)s.")
+                % {"name": product.name, "min": product.min_order_quantity}
+            )
+        elif not product.made_to_order and line.quantity > product.stock:
+            problems.append(
+                _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
+                % {"name": product.name, "stock": product.stock}
+            )
+            stale = True
+    if problems:
+        raise OrderError(*problems, stale_cart=stale)
+
+    by_facility: dict[int, list[Product]] = {}
+    for product in products:
+        by_facility.setdefault(product.facility_id, []).append(product)
+    if set(choices) != set(by_facility):
+        raise OrderError(
+            _("Pilihan pengiriman tidak cocok dengan isi keranjang. Muat ulang halaman checkout.")
+        )
+
+    from orders import selectors
+
+    settings_by_facility = selectors.delivery_settings_for(by_facility)
+    rates_by_facility = selectors.shipping_rates_for(by_facility)
+    now = timezone.now()
+    orders: list[Order] = []
+    for facility_id, facility_products in by_facility.items():
+        facility = facility_products[0].facility
+        choice = choices[facility_id]
+        settings = settings_by_facility.get(facility_id, shipping.DEFAULT_SETTINGS)
+        weight = sum(p.weight_grams * wanted[p.pk].quantity for p in facility_products)
+        _check_choice(facility, facility_products, choice, settings, address)
+        provider = provider_for(choice.payment_method)
+        fee = shipping.delivery_fee(
+            choice.delivery_method,
+            settings=settings,
+            rates=rates_by_facility.get(facility_id, []),
+            province=address.province,
+            weight_grams=weight,
+        )
+        subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
+        delivered = choice.delivery_method != DeliveryMethod.PICKUP
+        order = Order.objects.create(
+            checkout=checkout,
+            facility=facility,
+            status=provider.initial_status(),
+            contact_name=contact.name,
+            contact_phone=contact.phone,
+            contact_email=contact.email,
+            delivery_method=choice.delivery_method,
+            payment_method=choice.payment_method,
+            note=choice.note,
+            subtotal=subtotal,
+            shipping_fee=fee,
+            total=subtotal + fee,
+            total_weight_grams=weight,
+            payment_deadline=provider.payment_deadline(settings, now),
+            **(_address_fields(address) if delivered else {}),
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=p,
+                product_name=p.name,
+                unit_price=p.price,
+                quantity=wanted[p.pk].quantity,
+                line_total=p.price * wanted[p.pk].quantity,
+                weight_grams=p.weight_grams,
+                made_to_order=p.made_to_order,
+                lead_time_days=p.lead_time_days,
+            )
+            for p in facility_products
+        )
+        OrderEvent.objects.create(
+            order=order,
+            actor_label=SHOPPER,
+            from_status="",
+            to_status=order.status,
+            note=_("Pesanan dibuat."),
+        )
+        orders.append(order)
+
+    # Stock is written last, after the orders exist: with the lock held this
+    # is safe; without it (the control test) the gap is where the race lives.
+    for product in products:
+        if product.made_to_order:
+            continue
+        quantity = wanted[product.pk].quantity
+        if lock:
+            Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+        else:
+            # The naive read-modify-write the lock protects against.
+            Product.objects.filter(pk=product.pk).update(stock=product.stock - quantity)
+
+    order_ids = [o.pk for o in orders]
+    transaction.on_commit(lambda: mail.send_new_orders(order_ids))
+    return orders
+
+
+def _address_fields(address: Address) -> dict:
+    return {
+        "province": address.province,
+        "city": address.city,
+        "district": address.district,
+        "postal_code": address.postal_code,
+        "street": address.street,
+    }
+
+
+def _check_choice(facility, products, choice: FacilityChoice, settings, address: Address) -> None:
+    method = choice.delivery_method
+    if method not in shipping.enabled_methods(settings):
+        raise OrderError(
+            _("%(facility)s tidak melayani cara pengiriman ini.") % {"facility": facility.name}
+        )
+    if method == DeliveryMethod.COURIER:
+        local_only = [p.name for p in products if p.local_only]
+        if local_only:
+            raise OrderError(
+                _(
+                    "%(names)s tidak bisa dikirim lewat kurir; pilih ambil di showroom atau antar "
+                    "dalam kota."
+                )
+                % {"names": ", ".join(local_only)}
+            )
+    if method != DeliveryMethod.PICKUP:
+        missing = [
+            name
+            for name, value in (
+                (_("provinsi"), address.province),
+                (_("kota/kabupaten"), address.city),
+                (_("kecamatan"), address.district),
+                (_("kode pos"), address.postal_code),
+                (_("alamat jalan"), address.street),
+            )
+            if not value
+        ]
+        if missing:
+            raise OrderError(
+                _("Alamat pengiriman belum lengkap: %(f)s.") % {"f": ", ".join(missing)}
+            )
+        if address.province not in shipping.PROVINCES:
+            raise OrderError(_("Provinsi tujuan tidak dikenal."))
+    if method == DeliveryMethod.LOCAL and not (
+        address.province == facility.province
+        and facility.city.casefold() in address.city.casefold()
+    ):
+        raise OrderError(
+            _("Antar dalam kota hanya untuk alamat di %(city)s, %(province)s.")
+            % {"city": facility.city, "province": facility.province}
+        )
+    try:
+        provider = provider_for(choice.payment_method)
+    except KeyError:
+        raise OrderError(_("Cara pembayaran tidak dikenal.")) from None
+    if not provider.is_available(settings, method):
+        raise OrderError(
+            _("%(facility)s tidak menerima cara pembayaran ini untuk pengiriman yang dipilih.")
+            % {"facility": facility.name}
+        )
+
+
+# --- status steps ---------------------------------------------------------------
+
+
+def _ensure_may_act(actor, order: Order) -> None:
+    """Staff act only on their own facility's orders; head office on any;
+    reviewers watch and never act."""
+    scope = scope_for(actor)
+    if scope.is_national:
+        return
+    if scope.is_facility_staff and scope.facility_id == order.facility_id:
+        return
+    raise OrderError(_("Anda tidak berwenang mengubah pesanan ini."))
+
+
+def _move(
+    order: Order,
+    *,
+    to: str,
+    role: str,
+    actor=None,
+    note: str = "",
+    guard: Callable[[Order], None] | None = None,
+    updates: dict | None = None,
+) -> Order:
+    """Lock the order, check the move against the table, apply it, record it."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if role == STAFF:
+            _ensure_may_act(actor, locked)
+        if not can_transition(locked.status, to, role):
+            raise OrderError(
+                _("Pesanan %(code)s berstatus %(status)s dan tidak bisa diubah menjadi %(to)s.")
+                % {
+                    "code": locked.code,
+                    "status": locked.get_status_display(),
+                    "to": OrderStatus(to).label,
+                }
+            )
+        if guard is not None:
+            guard(locked)
+        from_status = locked.status
+        locked.status = to
+        fields = ["status", "updated_at"]
+        for name, value in (updates or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        locked.save(update_fields=fields)
+        event = OrderEvent.objects.create(
+            order=locked,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=role,
+            from_status=from_status,
+            to_status=to,
+            note=note,
+        )
+        if to in RELEASING:
+            _release_stock(locked)
+        transaction.on_commit(lambda: mail.send_status_changed(event.pk))
+    # Keep the caller's instance current.
+    order.status = locked.status
+    for name, value in (updates or {}).items():
+        setattr(order, name, value)
+    return order
+
+
+def _release_stock(order: Order) -> bool:
+    """Give the order's stock back, once: the flag flips in a conditional UPDATE,
+    so a second call (or a concurrent one) finds nothing to flip and returns False."""
+    flipped = Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True)
+    if not flipped:
+        return False
+    # Same lock order as checkout (product id), so a release never deadlocks a checkout.
+    for line in order.lines.filter(made_to_order=False).order_by("product_id"):
+        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    order.stock_released = True
+    return True
+
+
+def order_confirm_payment(*, order: Order, actor, note: str = "") -> Order:
+    """Staff saw the transfer: awaiting_payment -> paid; a pending receipt is accepted.
+
+    Raises OrderError when the move is not allowed or the actor is out of scope.
+    """
+    with transaction.atomic():
+        order = _move(
+            order,
+            to=OrderStatus.PAID,
+            role=STAFF,
+            actor=actor,
+            note=note or _("Pembayaran dikonfirmasi."),
+        )
+        PaymentProof.objects.filter(order=order, status=PaymentProof.Status.PENDING).update(
+            status=PaymentProof.Status.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+    return order
+
+
+def order_reject_payment(*, order: Order, actor, reason: str) -> Order:
+    """Staff reject the pending receipt with a reason; the order keeps waiting for
+    payment and the shopper may upload another. Records an event, mails the shopper.
+
+    Raises OrderError without a reason, without a pending receipt, or out of scope.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderError(_("Tuliskan alasan penolakan bukti transfer."))
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _ensure_may_act(actor, locked)
+        if locked.status != OrderStatus.AWAITING_PAYMENT:
+            raise OrderError(
+                _("Pesanan %(code)s tidak sedang menunggu pembayaran.") % {"code": locked.code}
+            )
+        rejected = PaymentProof.objects.filter(
+            order=locked, status=PaymentProof.Status.PENDING
+        ).update(
+            status=PaymentProof.Status.REJECTED,
+            reviewed_by=actor,
+            reviewed_at=timezone.now(),
+            rejection_reason=reason[:300],
+        )
+        if not rejected:
+            raise OrderError(
+                _("Pesanan %(code)s tidak punya bukti transfer yang menunggu diperiksa.")
+                % {"code": locked.code}
+            )
+        event = OrderEvent.objects.create(
+            order=locked,
+            actor=actor,
+            actor_label=STAFF,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=_("Bukti transfer ditolak: %(reason)s") % {"reason": reason},
+        )
+        transaction.on_commit(lambda: mail.send_status_changed(event.pk))
+    return locked
+
+
+def order_start_processing(*, order: Order, actor, note: str = "") -> Order:
+    """paid -> processing: the facility starts packing or making the order.
+
+    Raises OrderError when not allowed."""
+    return _move(
+        order,
+        to=OrderStatus.PROCESSING,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan sedang diproses."),
+    )
+
+
+def order_ship(*, order: Order, actor, courier: str, tracking_number: str) -> Order:
+    """processing -> shipped for delivery orders; courier orders need the courier
+    and tracking number.
+
+    Raises OrderError for pickup orders, missing courier data, or a refused move."""
+    courier = (courier or "").strip()[:60]
+    tracking_number = (tracking_number or "").strip()[:60]
+
+    def guard(locked: Order) -> None:
+        if locked.delivery_method == DeliveryMethod.PICKUP:
+            raise OrderError(_("Pesanan ambil di showroom tidak dikirim; tandai siap diambil."))
+        if locked.delivery_method == DeliveryMethod.COURIER and not (courier and tracking_number):
+            raise OrderError(_("Isi nama kurir dan nomor resi."))
+
+    note = (
+        _("Dikirim lewat %(courier)s, resi %(number)s.")
+        % {"courier": courier, "number": tracking_number}
+        if courier
+        else _("Diantar oleh petugas UPT.")
+    )
+    return _move(
+        order,
+        to=OrderStatus.SHIPPED,
+        role=STAFF,
+        actor=actor,
+        note=note,
+        guard=guard,
+        updates={"courier": courier, "tracking_number": tracking_number},
+    )
+
+
+def order_ready_for_pickup(*, order: Order, actor, note: str = "") -> Order:
+    """processing -> ready_for_pickup for pickup orders.
+
+    Raises OrderError for delivery orders or a refused move."""
+
+    def guard(locked: Order) -> None:
+        if locked.delivery_method != DeliveryMethod.PICKUP:
+            raise OrderError(_("Hanya pesanan ambil di showroom yang bisa ditandai siap diambil."))
+
+    return _move(
+        order,
+        to=OrderStatus.READY_FOR_PICKUP,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan siap diambil di showroom."),
+        guard=guard,
+    )
+
+
+def order_complete(*, order: Order, actor, note: str = "") -> Order:
+    """shipped | ready_for_pickup -> completed. Raises OrderError when not allowed."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan selesai."),
+    )
+
+
+def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
+    """Cancel and give the stock back (once).
+
+    The shopper may cancel before paying: a transfer order still awaiting
+    payment, or a pay-at-pickup order not yet handed over. Staff may cancel
+    any open order but must say why. Raises OrderError otherwise.
+    """
+    reason = (reason or "").strip()[:300]
+    if by_shopper:
+
+        def guard(locked: Order) -> None:
+            if (
+                locked.status != OrderStatus.AWAITING_PAYMENT
+                and locked.payment_method != PaymentMethod.PAY_AT_PICKUP
+            ):
+                raise OrderError(
+                    _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
+                )
+
+        return _move(
+            order,
+            to=OrderStatus.CANCELLED,
+            role=SHOPPER,
+            note=reason or _("Dibatalkan oleh pembeli."),
+            guard=guard,
+            updates={"cancel_reason": reason or _("Dibatalkan oleh pembeli.")},
+        )
+    if not reason:
+        raise OrderError(_("Tuliskan alasan pembatalan."))
+    return _move(
+        order,
+        to=OrderStatus.CANCELLED,
+        role=STAFF,
+        actor=actor,
+        note=reason,
+        updates={"cancel_reason": reason},
+    )
+
+
+def order_expire(*, order: Order, now=None) -> Order:
+    """awaiting_payment -> expired once the deadline has passed; gives stock back.
+
+    Raises OrderError when not yet due or no longer awaiting payment."""
+    now = now or timezone.now()
+
+    def guard(locked: Order) -> None:
+        if locked.payment_deadline is None or locked.payment_deadline > now:
+            raise OrderError(
+                _("Batas waktu bayar pesanan %(code)s belum lewat.") % {"code": locked.code}
+            )
+
+    return _move(
+        order,
+        to=OrderStatus.EXPIRED,
+        role=SYSTEM,
+        note=_("Tidak dibayar sampai batas waktu."),
+        guard=guard,
+    )
+
+
+def order_expire_due(*, now=None) -> int:
+    """Expire every unpaid order past its deadline; returns how many. Safe to run
+    concurrently and repeatedly: each order is locked and re-checked on its own."""
+    from orders.selectors import orders_due_to_expire
+
+    now = now or timezone.now()
+    expired = 0
+    for order in orders_due_to_expire(now):
+        try:
+            order_expire(order=order, now=now)
+        except OrderError:
+            continue  # paid or cancelled meanwhile
+        expired += 1
+    return expired
+
+
+# --- receipts -------------------------------------------------------------------
+
+
+def payment_proof_submit(*, order: Order, upload: UploadedFile) -> PaymentProof:
+    """The shopper uploads a transfer receipt: checked, re-encoded (images) or
+    magic-checked (PDF), stored, recorded, and the facility is mailed.
+
+    Raises OrderError when the order takes no receipt now, or when the file is
+    refused (the message says why)."""
+    try:
+        cleaned = receipts.clean_receipt(upload)
+    except ValidationError as error:
+        raise OrderError(*error.messages) from None
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if (
+            locked.status != OrderStatus.AWAITING_PAYMENT
+            or locked.payment_method != PaymentMethod.BANK_TRANSFER
+        ):
+            raise OrderError(_("Pesanan ini tidak sedang menunggu bukti transfer."))
+        if locked.payment_proofs.count() >= MAX_PROOFS_PER_ORDER:
+            raise OrderError(
+                _("Sudah %(n)s bukti diunggah; hubungi UPT lewat WhatsApp.")
+                % {"n": MAX_PROOFS_PER_ORDER}
+            )
+        proof = PaymentProof(order=locked, content_type=cleaned.content_type)
+        proof.file.save(cleaned.name, cleaned.content, save=False)
+        proof.save()
+        OrderEvent.objects.create(
+            order=locked,
+            actor_label=SHOPPER,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=_("Bukti transfer diunggah."),
+        )
+        transaction.on_commit(lambda: mail.send_receipt_uploaded(proof.pk))
+    return proof

@@ -1,0 +1,111 @@
+"""Delivery options and shipping fees, from a facility's settings and rate table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import DeliveryMethod, DeliverySettings, ShippingRate
+
+PROVINCES = [
+    "Aceh",
+    "Sumatera Utara",
+    "Sumatera Barat",
+    "Riau",
+    "Kepulauan Riau",
+    "Jambi",
+    "Bengkulu",
+    "Sumatera Selatan",
+    "Kepulauan Bangka Belitung",
+    "Lampung",
+    "Banten",
+    "DKI Jakarta",
+    "Jawa Barat",
+    "Jawa Tengah",
+    "DI Yogyakarta",
+    "Jawa Timur",
+    "Bali",
+    "Nusa Tenggara Barat",
+    "Nusa Tenggara Timur",
+    "Kalimantan Barat",
+    "Kalimantan Tengah",
+    "Kalimantan Selatan",
+    "Kalimantan Timur",
+    "Kalimantan Utara",
+    "Sulawesi Utara",
+    "Gorontalo",
+    "Sulawesi Tengah",
+    "Sulawesi Barat",
+    "Sulawesi Selatan",
+    "Sulawesi Tenggara",
+    "Maluku",
+    "Maluku Utara",
+    "Papua",
+    "Papua Barat",
+    "Papua Barat Daya",
+    "Papua Tengah",
+    "Papua Pegunungan",
+    "Papua Selatan",
+]
+
+# Used when a facility has no settings row yet: pickup only, the safe default.
+DEFAULT_SETTINGS = DeliverySettings(pickup_enabled=True)
+
+
+@dataclass(frozen=True)
+class Quote:
+    fee: int
+    uses_fallback: bool = False
+
+
+def billable_kg(weight_grams: int) -> int:
+    """Couriers bill whole kilograms, at least one."""
+    return max(1, -(-weight_grams // 1000))
+
+
+def courier_fee(
+    settings: DeliverySettings, rates: list[ShippingRate], province: str, weight_grams: int
+) -> Quote:
+    """Fee by weight to `province`: the facility's row for it, else its fallback rate."""
+    kg = billable_kg(weight_grams)
+    for rate in rates:
+        if rate.province == province:
+            return Quote(rate.first_kg_fee + rate.next_kg_fee * (kg - 1))
+    return Quote(
+        settings.courier_fallback_first_kg + settings.courier_fallback_next_kg * (kg - 1),
+        uses_fallback=True,
+    )
+
+
+def enabled_methods(settings: DeliverySettings) -> list[str]:
+    methods = []
+    if settings.pickup_enabled:
+        methods.append(DeliveryMethod.PICKUP)
+    if settings.local_delivery_enabled:
+        methods.append(DeliveryMethod.LOCAL)
+    if settings.courier_enabled:
+        methods.append(DeliveryMethod.COURIER)
+    return methods
+
+
+def delivery_fee(
+    method: str,
+    *,
+    settings: DeliverySettings,
+    rates: list[ShippingRate],
+    province: str,
+    weight_grams: int,
+) -> int:
+    if method == DeliveryMethod.PICKUP:
+        return 0
+    if method == DeliveryMethod.LOCAL:
+        return settings.local_delivery_fee
+    return courier_fee(settings, rates, province, weight_grams).fee
+
+
+def method_label(method: str) -> str:
+    return DeliveryMethod(method).label
+
+
+LOCAL_ONLY_MESSAGE = _("%(name)s hanya bisa diambil di showroom atau diantar dalam kota.")

@@ -1,0 +1,39 @@
+"""The order status machine: every allowed move, and who may make it, in one table.
+
+Anything not listed is refused by orders.services with a clear message.
+"""
+
+from orders.models import OrderStatus as S
+
+SHOPPER = "shopper"
+STAFF = "staff"
+SYSTEM = "system"
+
+# (from, to) -> who may make the move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.AWAITING_PAYMENT, S.PAID): frozenset({STAFF}),
+    (S.AWAITING_PAYMENT, S.CANCELLED): frozenset({SHOPPER, STAFF}),
+    (S.AWAITING_PAYMENT, S.EXPIRED): frozenset({SYSTEM}),
+    (S.PAID, S.PROCESSING): frozenset({STAFF}),
+    (S.PAID, S.CANCELLED): frozenset({STAFF}),
+    # Pay-at-pickup orders start here; before they are handed over the shopper
+    # has paid nothing, so they may still cancel (checked in order_cancel).
+    (S.PROCESSING, S.SHIPPED): frozenset({STAFF}),
+    (S.PROCESSING, S.READY_FOR_PICKUP): frozenset({STAFF}),
+    (S.PROCESSING, S.CANCELLED): frozenset({SHOPPER, STAFF}),
+    (S.SHIPPED, S.COMPLETED): frozenset({STAFF}),
+    (S.READY_FOR_PICKUP, S.COMPLETED): frozenset({STAFF}),
+    (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({SHOPPER, STAFF}),
+}
+
+# Ends that put the stock back.
+RELEASING = frozenset({S.CANCELLED, S.EXPIRED})
+FINAL = frozenset({S.COMPLETED, S.CANCELLED, S.EXPIRED})
+
+
+def can_transition(from_status: str, to_status: str, role: str) -> bool:
+    return role in TRANSITIONS.get((from_status, to_status), frozenset())
+
+
+def next_statuses(from_status: str, role: str) -> list[str]:
+    return [to for (frm, to), roles in TRANSITIONS.items() if frm == from_status and role in roles]

@@ -1,0 +1,292 @@
+"""Cart, checkout, confirmation and tracking pages: thin, each calls one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orders import selectors, services
+from orders.cart import Cart, CartError
+from orders.forms import (
+    AddToCartForm,
+    CartUpdateForm,
+    CheckoutForm,
+    ReceiptForm,
+    ShopperCancelForm,
+    TrackForm,
+)
+from orders.payments import provider_for
+from orders.states import SHOPPER, can_transition
+
+CHECKOUTS_KEY = "kb_checkouts"
+TRACKED_KEY = "kb_tracked"
+TRACK_LIMIT = 10
+TRACK_WINDOW_SECONDS = 600
+
+
+def _remember(request, key: str, *codes: str) -> None:
+    """Codes this browser may open without typing the phone number again."""
+    known = list(request.session.get(key, []))
+    for code in codes:
+        if code not in known:
+            known.append(code)
+    request.session[key] = known[-50:]
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+# --- cart -----------------------------------------------------------------------
+
+
+def cart_detail(request):
+    cart = Cart(request.session)
+    snapshot = cart.refresh()
+    for notice in snapshot.notices:
+        messages.warning(request, notice)
+    return render(request, "orders/cart.html", {"snapshot": snapshot})
+
+
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(_back(request))
+    product = selectors.public_product(form.cleaned_data["product"])
+    if product is None:
+        messages.error(request, _("Produk tidak ditemukan atau tidak lagi dijual."))
+        return redirect("orders:cart")
+    try:
+        Cart(request.session).add(product=product, quantity=form.cleaned_data["quantity"])
+    except CartError as error:
+        messages.error(request, str(error))
+        return redirect(_back(request, product.get_absolute_url()))
+    messages.success(request, _("%(name)s masuk keranjang.") % {"name": product.name})
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_update(request):
+    form = CartUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("orders:cart")
+    cart = Cart(request.session)
+    product_id, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
+    if request.POST.get("remove") or quantity == 0:
+        cart.remove(product_id=product_id)
+        messages.success(request, _("Produk dihapus dari keranjang."))
+        return redirect("orders:cart")
+    product = selectors.public_product(product_id)
+    if product is None:
+        cart.remove(product_id=product_id)
+        messages.error(request, _("Produk tidak ditemukan atau tidak lagi dijual."))
+        return redirect("orders:cart")
+    try:
+        cart.set(product=product, quantity=quantity)
+    except CartError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Jumlah diperbarui."))
+    return redirect("orders:cart")
+
+
+def _back(request, fallback: str = "") -> str:
+    referer = request.headers.get("referer", "")
+    host = request.get_host()
+    if referer and (
+        referer.startswith(f"http://{host}/") or referer.startswith(f"https://{host}/")
+    ):
+        return referer
+    return fallback or reverse("orders:cart")
+
+
+# --- checkout -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    if request.method == "POST":
+        # A double submit finds the checkout its first submit made: same confirmation.
+        done = selectors.checkout_by_key(request.POST.get("idempotency_key", "")[:64])
+        if done is not None:
+            _remember(request, CHECKOUTS_KEY, done.code)
+            return redirect("orders:confirmation", code=done.code)
+    cart = Cart(request.session)
+    snapshot = cart.refresh()
+    if snapshot.is_empty:
+        for notice in snapshot.notices:
+            messages.warning(request, notice)
+        messages.info(request, _("Keranjang Anda kosong."))
+        return redirect("orders:cart")
+    facility_ids = [g.facility.pk for g in snapshot.groups]
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        snapshot=snapshot,
+        settings=selectors.delivery_settings_for(facility_ids),
+        rates=selectors.shipping_rates_for(facility_ids),
+        cart_token=cart.token(),
+    )
+    notices = snapshot.notices
+    status = 200
+    if request.method == "POST":
+        valid = form.is_valid()
+        placing = request.POST.get("action") != "preview"
+        if valid and placing and not notices:
+            try:
+                result = services.order_place(
+                    idempotency_key=form.idempotency_key,
+                    contact=form.contact.to_contact(),
+                    address=form.address.to_address(),
+                    lines=[
+                        services.PlaceLine(product_id=pid, quantity=q, expected_price=p)
+                        for pid, q, p in cart.expected()
+                    ],
+                    choices=form.choices(),
+                )
+            except services.OrderError as error:
+                if error.stale_cart:
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect("orders:cart")
+                form.errors.extend(error.messages)
+            else:
+                cart.remove_many(line.product.pk for line in snapshot.lines)
+                _remember(request, CHECKOUTS_KEY, result.checkout.code)
+                _remember(request, TRACKED_KEY, *(o.code for o in result.orders))
+                return redirect("orders:confirmation", code=result.checkout.code)
+        if placing:
+            status = 400
+    return render(
+        request,
+        "orders/checkout.html",
+        {"snapshot": snapshot, "form": form, "notices": notices},
+        status=status,
+    )
+
+
+def confirmation(request, code):
+    if code not in request.session.get(CHECKOUTS_KEY, []):
+        # Not this browser's checkout: the tracking page asks for the phone number.
+        messages.info(request, _("Masukkan kode pesanan dan nomor HP untuk melihat pesanan."))
+        return redirect("orders:track")
+    orders = list(selectors.checkout_orders(code))
+    if not orders:
+        raise Http404
+    rows = [(order, provider_for(order.payment_method).instructions(order)) for order in orders]
+    return render(
+        request,
+        "orders/confirmation.html",
+        {"rows": rows, "grand_total": sum(o.total for o in orders)},
+    )
+
+
+# --- tracking -------------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: a forwarded header is the client's to forge. Behind a
+    # proxy, the proxy sets REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _track_key(request) -> str:
+    return f"kb:lacak:{_client_ip(request)}"
+
+
+def track(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        key = _track_key(request)
+        if cache.get(key, 0) >= TRACK_LIMIT:
+            form = TrackForm()
+            messages.error(request, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
+            return render(request, "orders/track.html", {"form": form}, status=429)
+        order = None
+        if form.is_valid() and form.cleaned_data["code"] and form.cleaned_data["phone"]:
+            order = selectors.order_matching(
+                code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
+            )
+        if order is not None:
+            _remember(request, TRACKED_KEY, order.code)
+            return redirect("orders:track_detail", code=order.code)
+        cache.add(key, 0, TRACK_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, TRACK_WINDOW_SECONDS)
+        messages.error(request, _("Kode pesanan atau nomor HP tidak cocok."))
+        return render(request, "orders/track.html", {"form": form}, status=404)
+    return render(request, "orders/track.html", {"form": form})
+
+
+def _tracked_order(request, code):
+    if code not in request.session.get(TRACKED_KEY, []):
+        return None
+    return selectors.order_for_tracking(code)
+
+
+def track_detail(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    return _render_detail(request, order)
+
+
+def _render_detail(request, order, *, receipt_form=None, status=200):
+    may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
+        order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
+    )
+    takes_receipt = order.status == "awaiting_payment" and order.payment_method == "bank_transfer"
+    return render(
+        request,
+        "orders/track_detail.html",
+        {
+            "order": order,
+            "instructions": provider_for(order.payment_method).instructions(order),
+            "receipt_form": receipt_form or (ReceiptForm() if takes_receipt else None),
+            "cancel_form": ShopperCancelForm() if may_cancel else None,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def receipt_upload(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    form = ReceiptForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _render_detail(request, order, receipt_form=form, status=400)
+    try:
+        services.payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
+    except services.OrderError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_detail(request, order, receipt_form=form, status=400)
+    messages.success(request, _("Bukti transfer terkirim. UPT akan memeriksanya."))
+    return redirect("orders:track_detail", code=code)
+
+
+@require_POST
+def shopper_cancel(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    form = ShopperCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.order_cancel(order=order, reason=reason, by_shopper=True)
+    except services.OrderError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pesanan dibatalkan."))
+    return redirect("orders:track_detail", code=code)

@@ -1,0 +1,46 @@
+import pytest
+from django.core.cache import cache
+
+from tests.orders.factories import ProductFactory, shop
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # The tracking rate limit lives in the cache; tests must not share counters.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Staff users are made in most tests; a memory-hard hash per user is just waiting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def palembang(db):
+    return shop(name="Lapas Perempuan Palembang Uji", city="Palembang", province="Sumatera Selatan")
+
+
+@pytest.fixture
+def raha(db):
+    return shop(name="Rutan Raha Uji", city="Raha", province="Sulawesi Tenggara")
+
+
+@pytest.fixture
+def mukena(palembang):
+    return ProductFactory(facility=palembang, name="Mukena Bordir", price=175_000, stock=5)
+
+
+@pytest.fixture
+def miniature(raha):
+    return ProductFactory(
+        facility=raha, name="Miniatur Kapal Jati", price=350_000, stock=3, weight_grams=1_800
+    )
