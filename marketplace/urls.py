@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
 from marketplace import views
+from marketplace.oversight import views as oversight_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dampak/", oversight_views.impact, name="impact"),
+    # Reports live under the admin's address and behind its login; listed
+    # before "admin/" so the admin's catch-all does not answer for them.
+    path("admin/laporan/", include("marketplace.oversight.urls")),
     path("admin/", admin.site.urls),
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),

@@ -1,0 +1,38 @@
+"""Calendar months in the site's time zone (WIB), the unit every report counts in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) `day`'s month."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    return date(day.year + years, month_index + 1, 1)
+
+
+def this_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """First days of every month from `first` to `last`, both included."""
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def month_start_at(month: date) -> datetime:
+    """Midnight at the start of `month`, in the current time zone."""
+    return timezone.make_aware(datetime.combine(month.replace(day=1), time.min))
+
+
+def month_label(month: date) -> str:
+    """'Jan 2026'-style short label; month names follow the active language."""
+    from django.utils.dateformat import format as date_format
+
+    return date_format(month, "M Y")

@@ -1,0 +1,576 @@
+"""The numbers behind the dashboards, reports and the public impact page.
+
+Every function takes a `Scope` (from facilities.scoping) and narrows its rows
+with it first, so a reviewer's numbers can only ever come from their region.
+Each one is a fixed, small number of grouped queries (aggregates in the
+database, never a Python loop over orders): the result has one row per
+facility, region, month or product, however many orders there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from catalog.models import Category, ListingReview, ListingStatus, Product
+from facilities.models import Facility, ProceedsShare, Region
+from facilities.scoping import Scope
+from marketplace.oversight.periods import add_months, month_start_at, this_month
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus, PaymentProof
+
+# Orders that count as sales. Awaiting payment is not yet a sale; cancelled and
+# expired orders never are (their stock went back).
+SALE_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.PROCESSING,
+    OrderStatus.SHIPPED,
+    OrderStatus.READY_FOR_PICKUP,
+    OrderStatus.COMPLETED,
+)
+
+# How long an order may sit in a status before a Kanwil should ask why.
+STUCK_AFTER = {
+    OrderStatus.PAID: timedelta(days=2),
+    OrderStatus.PROCESSING: timedelta(days=7),
+    OrderStatus.SHIPPED: timedelta(days=14),
+    OrderStatus.READY_FOR_PICKUP: timedelta(days=7),
+}
+# Ready-stock orders have no lead time of their own; this is what staff promise.
+READY_STOCK_DISPATCH_DAYS = 2
+LOW_STOCK_AT = 5
+LISTING_STATUSES = [status for status, _label in ListingStatus.choices]
+
+
+def _int(value) -> int:
+    return int(value or 0)
+
+
+def sale_orders(scope: Scope) -> QuerySet[Order]:
+    return scope.filter_facility_rows(Order.objects.filter(status__in=SALE_STATUSES))
+
+
+def _last_status_change():
+    """When each order entered its current status: its latest event, else creation."""
+    latest = (
+        OrderEvent.objects.filter(order=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(latest, output_field=DateTimeField()), F("created_at"))
+
+
+def _stuck_q(now: datetime) -> Q:
+    q = Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now)
+    for status, after in STUCK_AFTER.items():
+        q |= Q(status=status, status_since__lt=now - after)
+    return q
+
+
+# --- facility staff ---------------------------------------------------------
+
+
+@dataclass
+class MonthComparison:
+    this_month: date
+    this_orders: int
+    this_revenue: int
+    last_orders: int
+    last_revenue: int
+
+    @property
+    def change_percent(self) -> int | None:
+        if not self.last_revenue:
+            return None
+        return round((self.this_revenue - self.last_revenue) * 100 / self.last_revenue)
+
+
+def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[str, int]:
+    """Counts of the facility's orders waiting on staff, by kind of work (one query)."""
+    now = now or timezone.now()
+    pending_proof = PaymentProof.objects.filter(
+        order=OuterRef("pk"), status=PaymentProof.Status.PENDING
+    )
+    max_lead = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(days=Max("lead_time_days"))
+        .values("days")
+    )
+    open_orders = scope.filter_facility_rows(
+        Order.objects.filter(
+            status__in=[
+                OrderStatus.AWAITING_PAYMENT,
+                OrderStatus.PAID,
+                OrderStatus.PROCESSING,
+                OrderStatus.READY_FOR_PICKUP,
+            ]
+        )
+    ).annotate(
+        has_pending_proof=Exists(pending_proof),
+        promised_by=ExpressionWrapper(
+            F("created_at")
+            + Value(timedelta(days=1))
+            * Coalesce(
+                Subquery(max_lead, output_field=IntegerField()),
+                Value(READY_STOCK_DISPATCH_DAYS),
+            ),
+            output_field=DateTimeField(),
+        ),
+    )
+    return open_orders.aggregate(
+        receipts_to_check=Count(
+            "id", filter=Q(status=OrderStatus.AWAITING_PAYMENT, has_pending_proof=True)
+        ),
+        to_pack=Count("id", filter=Q(status=OrderStatus.PAID)),
+        to_ship=Count("id", filter=Q(status=OrderStatus.PROCESSING)),
+        to_hand_over=Count("id", filter=Q(status=OrderStatus.READY_FOR_PICKUP)),
+        past_payment_deadline=Count(
+            "id", filter=Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now)
+        ),
+        past_promised_time=Count(
+            "id",
+            filter=Q(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], promised_by__lt=now),
+        ),
+    )
+
+
+def stock_alerts(scope: Scope, *, limit: int = 10) -> tuple[dict[str, int], list[Product]]:
+    """Ready-stock listings that are out of stock or running low: counts and the worst few."""
+    products = scope.filter_facility_rows(
+        Product.objects.filter(made_to_order=False).exclude(
+            status__in=[ListingStatus.ARCHIVED, ListingStatus.REJECTED]
+        )
+    )
+    low = Q(stock__gt=0) & (Q(stock__lte=LOW_STOCK_AT) | Q(stock__lt=F("min_order_quantity")))
+    counts = products.aggregate(out=Count("id", filter=Q(stock=0)), low=Count("id", filter=low))
+    worst = list(
+        products.filter(Q(stock=0) | low)
+        .only("id", "name", "stock", "min_order_quantity", "status", "unit")
+        .order_by("stock", "name")[:limit]
+    )
+    return counts, worst
+
+
+def listings_sent_back(scope: Scope, *, limit: int = 10) -> list[Product]:
+    """Listings a reviewer asked to change, with the reviewer's latest note."""
+    latest_note = ListingReview.objects.filter(
+        product=OuterRef("pk"), to_status=ListingStatus.CHANGES_REQUESTED
+    ).order_by("-created_at", "-id")
+    return list(
+        scope.filter_facility_rows(Product.objects.filter(status=ListingStatus.CHANGES_REQUESTED))
+        .annotate(
+            review_note=Subquery(latest_note.values("note")[:1]),
+            sent_back_at=Subquery(latest_note.values("created_at")[:1]),
+        )
+        .only("id", "name", "status", "updated_at")
+        .order_by("sent_back_at", "id")[:limit]
+    )
+
+
+def sales_this_month_vs_last(scope: Scope) -> MonthComparison:
+    """Orders and goods revenue this calendar month and last (one query)."""
+    current = this_month()
+    starts, previous = month_start_at(current), month_start_at(add_months(current, -1))
+    this_q, last_q = Q(created_at__gte=starts), Q(created_at__gte=previous, created_at__lt=starts)
+    totals = (
+        sale_orders(scope)
+        .filter(created_at__gte=previous)
+        .aggregate(
+            this_orders=Count("id", filter=this_q),
+            this_revenue=Sum("subtotal", filter=this_q),
+            last_orders=Count("id", filter=last_q),
+            last_revenue=Sum("subtotal", filter=last_q),
+        )
+    )
+    return MonthComparison(
+        this_month=current, **{key: _int(value) for key, value in totals.items()}
+    )
+
+
+# --- Kanwil and head office -------------------------------------------------
+
+
+def review_queue(scope: Scope, *, limit: int = 15) -> tuple[int, list[Product]]:
+    """Listings waiting for review in scope, oldest first, with how long they waited."""
+    waiting = scope.filter_facility_rows(
+        Product.objects.filter(status=ListingStatus.PENDING_REVIEW)
+    ).annotate(waiting_since=Coalesce("submitted_at", "updated_at"))
+    items = list(
+        waiting.select_related("facility")
+        .only("id", "name", "status", "submitted_at", "updated_at", "facility__name")
+        .order_by("waiting_since", "id")[:limit]
+    )
+    now = timezone.now()
+    for item in items:
+        item.waiting_days = (now - item.waiting_since).days
+    total = len(items) if len(items) < limit else waiting.count()
+    return total, items
+
+
+@dataclass
+class UnitRow:
+    """One facility or one region on a Kanwil or head-office dashboard."""
+
+    id: int
+    name: str
+    listings: dict[str, int] = field(default_factory=dict)
+    orders_30d: int = 0
+    revenue_30d: int = 0
+    stuck: int = 0
+    waiting_review: int = 0
+    monthly: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def listings_total(self) -> int:
+        return sum(self.listings.values())
+
+    @property
+    def retired(self) -> int:
+        return self.listings.get("rejected", 0) + self.listings.get("archived", 0)
+
+
+def _listing_counts(products: QuerySet, group: str) -> dict[int, dict[str, int]]:
+    rows = products.values(group).annotate(
+        **{status: Count("id", filter=Q(status=status)) for status in LISTING_STATUSES}
+    )
+    return {row[group]: {status: row[status] for status in LISTING_STATUSES} for row in rows}
+
+
+def unit_overview(
+    scope: Scope, *, by: str = "facility", months: int = 6, now: datetime | None = None
+) -> list[UnitRow]:
+    """Per facility (`by="facility"`) or per region (`by="region"`) in scope: listings by
+    status, orders and revenue over the last 30 days, stuck orders, monthly revenue.
+
+    Five grouped queries whatever the number of facilities or orders.
+    """
+    now = now or timezone.now()
+    if by == "region":
+        units = scope.regions().order_by("name").values_list("id", "name")
+        group = "facility__region"
+    else:
+        units = scope.facilities().order_by("name").values_list("id", "name")
+        group = "facility"
+    rows = {unit_id: UnitRow(id=unit_id, name=name) for unit_id, name in units}
+
+    products = scope.filter_facility_rows(Product.objects.all())
+    for unit_id, counts in _listing_counts(products, group).items():
+        if unit_id in rows:
+            rows[unit_id].listings = counts
+
+    recent = (
+        sale_orders(scope)
+        .filter(created_at__gte=now - timedelta(days=30))
+        .values(group)
+        .annotate(orders=Count("id"), revenue=Sum("subtotal"))
+    )
+    for row in recent:
+        if row[group] in rows:
+            rows[row[group]].orders_30d = row["orders"]
+            rows[row[group]].revenue_30d = _int(row["revenue"])
+
+    stuck = (
+        scope.filter_facility_rows(Order.objects.all())
+        .filter(status__in=[OrderStatus.AWAITING_PAYMENT, *STUCK_AFTER])
+        .annotate(status_since=_last_status_change())
+        .filter(_stuck_q(now))
+        .values(group)
+        .annotate(n=Count("id"))
+    )
+    for row in stuck:
+        if row[group] in rows:
+            rows[row[group]].stuck = row["n"]
+
+    waiting = (
+        products.filter(status=ListingStatus.PENDING_REVIEW).values(group).annotate(n=Count("id"))
+    )
+    for row in waiting:
+        if row[group] in rows:
+            rows[row[group]].waiting_review = row["n"]
+
+    month_list = [add_months(this_month(), -offset) for offset in range(months - 1, -1, -1)]
+    by_month = monthly_revenue(scope, group=group, first_month=month_list[0])
+    for row in rows.values():
+        row.monthly = [(month, by_month.get((row.id, month), 0)) for month in month_list]
+    return list(rows.values())
+
+
+def monthly_revenue(scope: Scope, *, group: str, first_month: date) -> dict[tuple[int, date], int]:
+    """Goods revenue per (unit, month) from `first_month` on."""
+    rows = (
+        sale_orders(scope)
+        .filter(created_at__gte=month_start_at(first_month))
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values(group, "month")
+        .annotate(revenue=Sum("subtotal"))
+    )
+    return {(row[group], row["month"]): _int(row["revenue"]) for row in rows}
+
+
+def top_products(scope: Scope, *, days: int = 90, limit: int = 10) -> list[dict]:
+    """Best-selling products by revenue over the last `days` days."""
+    lines = scope.filter_facility_rows(
+        OrderLine.objects.filter(
+            order__status__in=SALE_STATUSES,
+            order__created_at__gte=timezone.now() - timedelta(days=days),
+        ),
+        "order__facility",
+    )
+    return list(
+        lines.values("product_id", "product__name", "product__facility__name")
+        .annotate(items=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-revenue", "product_id")[:limit]
+    )
+
+
+def top_categories(scope: Scope, *, days: int = 90, limit: int = 10) -> list[dict]:
+    """Best-selling categories by revenue over the last `days` days."""
+    lines = scope.filter_facility_rows(
+        OrderLine.objects.filter(
+            order__status__in=SALE_STATUSES,
+            order__created_at__gte=timezone.now() - timedelta(days=days),
+        ),
+        "order__facility",
+    )
+    rows = list(
+        lines.values("product__category_id")
+        .annotate(items=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-revenue", "product__category_id")[:limit]
+    )
+    names = Category.objects.in_bulk([row["product__category_id"] for row in rows])
+    for row in rows:
+        category = names.get(row["product__category_id"])
+        row["name"] = category.name if category else "—"
+    return rows
+
+
+# --- reports ----------------------------------------------------------------
+
+
+@dataclass
+class SalesRow:
+    region: str
+    facility_id: int
+    facility: str
+    month: date
+    orders: int
+    items: int
+    revenue: int
+    shipping: int
+
+    @property
+    def total(self) -> int:
+        return self.revenue + self.shipping
+
+
+@dataclass
+class ShareRow:
+    facility_id: int
+    facility: str
+    name: str
+    percent: Decimal | None
+    amount: int
+
+
+def _filtered_orders(scope: Scope, *, facilities: QuerySet[Facility], first: date, last: date):
+    return sale_orders(scope).filter(
+        facility__in=facilities,
+        created_at__gte=month_start_at(first),
+        created_at__lt=month_start_at(add_months(last, 1)),
+    )
+
+
+def sales_by_facility_month(
+    scope: Scope, *, facilities: QuerySet[Facility], first: date, last: date
+) -> list[SalesRow]:
+    """Orders, items, goods revenue and shipping collected per facility and month.
+
+    Two grouped queries (orders, then their lines, so summing lines never
+    multiplies the order sums) joined on (facility, month).
+    """
+    orders = _filtered_orders(scope, facilities=facilities, first=first, last=last)
+    month = TruncMonth("created_at", output_field=DateField())
+    order_rows = (
+        orders.annotate(month=month)
+        .values("facility_id", "facility__name", "facility__region__name", "month")
+        .annotate(orders=Count("id"), revenue=Sum("subtotal"), shipping=Sum("shipping_fee"))
+        .order_by("facility__region__name", "facility__name", "month")
+    )
+    item_rows = (
+        OrderLine.objects.filter(order__in=orders.values("id"))
+        .annotate(month=TruncMonth("order__created_at", output_field=DateField()))
+        .values("order__facility_id", "month")
+        .annotate(items=Sum("quantity"))
+    )
+    items = {(row["order__facility_id"], row["month"]): _int(row["items"]) for row in item_rows}
+    return [
+        SalesRow(
+            region=row["facility__region__name"],
+            facility_id=row["facility_id"],
+            facility=row["facility__name"],
+            month=row["month"],
+            orders=row["orders"],
+            items=items.get((row["facility_id"], row["month"]), 0),
+            revenue=_int(row["revenue"]),
+            shipping=_int(row["shipping"]),
+        )
+        for row in order_rows
+    ]
+
+
+def _share_amount(revenue: int, percent: Decimal) -> int:
+    return int((Decimal(revenue) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def proceeds_allocation(sales: list[SalesRow]) -> list[ShareRow]:
+    """Each facility's goods revenue in the report, split by its configured shares.
+
+    The unallocated remainder is its own row, so a facility's rows always add
+    up to its revenue (rounding goes to the remainder). One query.
+    """
+    revenue: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for row in sales:
+        revenue[row.facility_id] = revenue.get(row.facility_id, 0) + row.revenue
+        names[row.facility_id] = row.facility
+    shares: dict[int, list[ProceedsShare]] = {}
+    for share in ProceedsShare.objects.filter(facility_id__in=revenue).order_by(
+        "facility_id", "position", "id"
+    ):
+        shares.setdefault(share.facility_id, []).append(share)
+    result = []
+    for facility_id in sorted(revenue, key=lambda pk: names[pk]):
+        allocated = 0
+        for share in shares.get(facility_id, []):
+            amount = _share_amount(revenue[facility_id], share.percent)
+            allocated += amount
+            result.append(
+                ShareRow(facility_id, names[facility_id], share.name, share.percent, amount)
+            )
+        result.append(
+            ShareRow(
+                facility_id,
+                names[facility_id],
+                "",  # the view labels the remainder ("Belum dialokasikan")
+                None,
+                revenue[facility_id] - allocated,
+            )
+        )
+    return result
+
+
+@dataclass
+class RecapRow:
+    region: str
+    facility: str
+    category: str
+    counts: dict[str, int]
+    stock_units: int
+    stock_value: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def product_recap(scope: Scope, *, facilities: QuerySet[Facility]) -> list[RecapRow]:
+    """Listings per facility and category, by status, with ready stock and its value.
+
+    Stock value is ready stock times today's price; made-to-order listings
+    hold no stock. One grouped query.
+    """
+    ready = Q(made_to_order=False)
+    rows = (
+        scope.filter_facility_rows(Product.objects.filter(facility__in=facilities))
+        .values("facility__region__name", "facility__name", "category__name_id")
+        .annotate(
+            **{status: Count("id", filter=Q(status=status)) for status in LISTING_STATUSES},
+            stock_units=Sum("stock", filter=ready),
+            stock_value=Sum(
+                ExpressionWrapper(F("stock") * F("price"), output_field=IntegerField()),
+                filter=ready,
+            ),
+        )
+        .order_by("facility__region__name", "facility__name", "category__name_id")
+    )
+    return [
+        RecapRow(
+            region=row["facility__region__name"],
+            facility=row["facility__name"],
+            category=row["category__name_id"],
+            counts={status: row[status] for status in LISTING_STATUSES},
+            stock_units=_int(row["stock_units"]),
+            stock_value=_int(row["stock_value"]),
+        )
+        for row in rows
+    ]
+
+
+# --- public impact ----------------------------------------------------------
+
+
+@dataclass
+class ImpactRow:
+    name: str
+    facilities: int = 0
+    products: int = 0
+    items_sold: int = 0
+    orders_completed: int = 0
+
+
+def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
+    """Per region and nationally: active facilities, listed products, items sold,
+    completed orders. Aggregates only; nothing about a person. Four queries."""
+    regions = {
+        region_id: ImpactRow(name=name)
+        for region_id, name in Region.objects.order_by("name").values_list("id", "name")
+    }
+    for row in Facility.objects.filter(is_active=True).values("region").annotate(n=Count("id")):
+        regions[row["region"]].facilities = row["n"]
+    for row in Product.objects.public().values("facility__region").annotate(n=Count("id")):
+        regions[row["facility__region"]].products = row["n"]
+    for row in (
+        OrderLine.objects.filter(order__status__in=SALE_STATUSES)
+        .values("order__facility__region")
+        .annotate(n=Sum("quantity"))
+    ):
+        regions[row["order__facility__region"]].items_sold = _int(row["n"])
+    for row in (
+        Order.objects.filter(status=OrderStatus.COMPLETED)
+        .values("facility__region")
+        .annotate(n=Count("id"))
+    ):
+        regions[row["facility__region"]].orders_completed = row["n"]
+    shown = [
+        row
+        for row in regions.values()
+        if row.facilities or row.products or row.items_sold or row.orders_completed
+    ]
+    national = ImpactRow(
+        name="",
+        facilities=sum(row.facilities for row in shown),
+        products=sum(row.products for row in shown),
+        items_sold=sum(row.items_sold for row in shown),
+        orders_completed=sum(row.orders_completed for row in shown),
+    )
+    return shown, national

@@ -1,0 +1,265 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from facilities.scoping import scope_for
+from marketplace.oversight import selectors
+from marketplace.oversight.periods import add_months, this_month
+from orders.models import Order, OrderLine, OrderStatus
+from tests.factories import FacilityFactory, facility_staff, head_office_user, regional_reviewer
+from tests.oversight.factories import ProductFactory, make_order
+
+SALES_URL = "/admin/laporan/penjualan/"
+CSV_URL = "/admin/laporan/penjualan.csv"
+XLSX_URL = "/admin/laporan/penjualan.xlsx"
+SHARES_URL = "/admin/laporan/pembagian-hasil.csv"
+
+
+def _csv_rows(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+
+
+def test_totals_reconcile_with_the_orders_they_summarise(world):
+    scope = scope_for(head_office_user())
+    facilities = scope.facilities()
+    rows = selectors.sales_by_facility_month(
+        scope, facilities=facilities, first=add_months(this_month(), -11), last=this_month()
+    )
+    # Independently, from the order rows themselves: only sales statuses count.
+    sales = [o for o in Order.objects.all() if o.status in selectors.SALE_STATUSES]
+    assert sum(r.orders for r in rows) == len(sales) == 4
+    assert sum(r.revenue for r in rows) == sum(o.subtotal for o in sales)
+    assert sum(r.shipping for r in rows) == sum(o.shipping_fee for o in sales)
+    assert sum(r.total for r in rows) == sum(o.total for o in sales)
+    items = sum(
+        line.quantity
+        for line in OrderLine.objects.select_related("order")
+        if line.order.status in selectors.SALE_STATUSES
+    )
+    assert sum(r.items for r in rows) == items == 10
+
+    kendari = {r.month: r for r in rows if r.facility_id == world["kendari"].pk}
+    now_row, last_row = kendari[this_month()], kendari[add_months(this_month(), -1)]
+    # 2 bags + 1 miniature, and 1 bag: the cancelled, expired and unpaid ones are left out.
+    assert (now_row.orders, now_row.items, now_row.revenue, now_row.shipping) == (
+        2,
+        4,
+        725_000,
+        20_000,
+    )
+    assert (last_row.orders, last_row.items, last_row.revenue, last_row.shipping) == (
+        1,
+        3,
+        1_050_000,
+        35_000,
+    )
+
+
+def test_cancelling_a_sale_takes_it_out_of_the_report(world):
+    scope = scope_for(head_office_user())
+    first, last = add_months(this_month(), -11), this_month()
+
+    def revenue():
+        rows = selectors.sales_by_facility_month(
+            scope, facilities=scope.facilities(), first=first, last=last
+        )
+        return sum(r.revenue for r in rows)
+
+    before = revenue()
+    Order.objects.filter(pk=world["orders"]["k_paid"].pk).update(status=OrderStatus.CANCELLED)
+    assert revenue() == before - 125_000
+
+
+def test_proceeds_allocation_splits_revenue_and_adds_up(world):
+    scope = scope_for(head_office_user())
+    rows = selectors.sales_by_facility_month(
+        scope,
+        facilities=scope.facilities(),
+        first=add_months(this_month(), -11),
+        last=this_month(),
+    )
+    shares = selectors.proceeds_allocation(rows)
+    kendari = [(s.name, s.amount) for s in shares if s.facility_id == world["kendari"].pk]
+    assert kendari == [("Premi warga binaan", 887_500), ("PNBP", 221_875), ("", 665_625)]
+    assert sum(amount for _name, amount in kendari) == 1_775_000
+    palembang = [(s.name, s.amount) for s in shares if s.facility_id == world["palembang"].pk]
+    assert palembang == [("", 2_331_000)]
+
+
+def test_reviewer_sees_only_their_region_on_the_page(client, world):
+    client.force_login(regional_reviewer(world["sultra"]))
+    response = client.get(SALES_URL)
+    assert response.status_code == 200
+    assert "Lapas Kendari" in response.text
+    assert "Rp 1.775.000" in response.text  # Kendari's revenue over the year
+    assert "Palembang" not in response.text
+    assert "2.331.000" not in response.text
+
+
+@pytest.mark.parametrize("url", [SALES_URL, CSV_URL, XLSX_URL, SHARES_URL])
+@pytest.mark.parametrize("param", ["facility", "region"])
+def test_reviewer_cannot_reach_another_region_by_tampering(client, world, url, param):
+    client.force_login(regional_reviewer(world["sultra"]))
+    other = world["palembang"] if param == "facility" else world["sumsel"]
+    response = client.get(url, {param: other.pk})
+    body = response.content.decode("utf-8", errors="replace")
+    assert "Palembang" not in body and "2331000" not in body and "2.331.000" not in body
+    if url == SALES_URL:
+        assert response.status_code == 200
+        assert "tidak ada dalam wilayah Anda" in body
+    else:
+        assert response.status_code == 400
+        assert "Filter laporan tidak valid" in body
+
+
+def test_staff_report_is_their_facility_only(client, world):
+    client.force_login(facility_staff(world["palembang"]))
+    rows = _csv_rows(client.get(CSV_URL))
+    assert {row[1] for row in rows[1:]} == {"Lapas Perempuan Palembang"}
+    for param, other in [("facility", world["kendari"]), ("region", world["sultra"])]:
+        response = client.get(CSV_URL, {param: other.pk})
+        assert response.status_code == 400
+        assert "Kendari" not in response.content.decode()
+        response = client.get(SALES_URL, {param: other.pk})
+        assert "tidak ada dalam wilayah Anda" in response.text
+        assert "Kendari" not in response.text
+
+
+def test_csv_contents(client, world):
+    client.force_login(head_office_user())
+    response = client.get(CSV_URL, {"region": world["sultra"].pk})
+    assert response["Content-Disposition"] == 'attachment; filename="penjualan.csv"'
+    rows = _csv_rows(response)
+    assert rows[0] == [
+        "Kanwil",
+        "UPT",
+        "Bulan",
+        "Pesanan",
+        "Barang terjual",
+        "Pendapatan barang (Rp)",
+        "Ongkos kirim (Rp)",
+        "Total (Rp)",
+    ]
+    assert rows[1:] == [
+        [
+            "Kanwil Sulawesi Tenggara",
+            "Lapas Kendari",
+            add_months(this_month(), -1).strftime("%Y-%m"),
+            "1",
+            "3",
+            "1050000",
+            "35000",
+            "1085000",
+        ],
+        [
+            "Kanwil Sulawesi Tenggara",
+            "Lapas Kendari",
+            this_month().strftime("%Y-%m"),
+            "2",
+            "4",
+            "725000",
+            "20000",
+            "745000",
+        ],
+    ]
+    shares = _csv_rows(client.get(SHARES_URL, {"region": world["sultra"].pk}))
+    assert shares[1:] == [
+        ["Lapas Kendari", "Premi warga binaan", "50,00", "887500"],
+        ["Lapas Kendari", "PNBP", "12,50", "221875"],
+        ["Lapas Kendari", "Belum dialokasikan", "", "665625"],
+    ]
+
+
+def test_xlsx_contents_and_indonesian_number_formats(client, world):
+    client.force_login(head_office_user())
+    response = client.get(XLSX_URL, {"facility": world["palembang"].pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Penjualan", "Pembagian hasil"]
+    sheet = workbook["Penjualan"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Kanwil"
+    assert len(values) == 2
+    region, facility, month, orders, items, revenue, shipping, total = values[1]
+    assert (region, facility, orders, items) == (
+        "Kanwil Sumatera Selatan",
+        "Lapas Perempuan Palembang",
+        1,
+        3,
+    )
+    assert (revenue, shipping, total) == (2_331_000, 55_000, 2_386_000)
+    assert (month.year, month.month) == (this_month().year, this_month().month)
+    # Real numbers with a grouping format: Excel in Indonesian shows Rp 2.331.000.
+    assert sheet.cell(row=2, column=6).number_format == '"Rp" #,##0'
+    assert sheet.cell(row=2, column=4).number_format == "#,##0"
+    assert sheet.cell(row=2, column=3).number_format == "mmm yyyy"
+    shares = list(workbook["Pembagian hasil"].iter_rows(values_only=True))
+    assert shares[1] == ("Lapas Perempuan Palembang", "Belum dialokasikan", None, 2_331_000)
+
+
+def test_filter_by_period_and_bad_periods_get_a_message(client, world):
+    client.force_login(head_office_user())
+    month = this_month().strftime("%Y-%m")
+    rows = _csv_rows(client.get(CSV_URL, {"start": month, "end": month}))
+    assert sum(int(row[5]) for row in rows[1:]) == 725_000 + 2_331_000
+    response = client.get(SALES_URL, {"start": "2026-13"})
+    assert "Tulis bulan sebagai TTTT-BB" in response.text
+    response = client.get(CSV_URL, {"start": month, "end": "2020-01"})
+    assert response.status_code == 400
+    assert "Bulan akhir harus sama atau sesudah bulan awal" in response.content.decode()
+    response = client.get(CSV_URL, {"start": "2020-01", "end": month})
+    assert response.status_code == 400
+    assert "paling lama 36 bulan" in response.content.decode()
+
+
+def test_users_without_a_scope_get_no_report(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(SALES_URL).status_code == 403
+    assert client.get(CSV_URL).status_code == 403
+    client.logout()
+    assert client.get(CSV_URL).status_code == 302  # to the admin login
+
+
+@pytest.fixture
+def many_sales(db):
+    def make(facility_count, orders_per_facility):
+        from tests.factories import RegionFactory
+
+        region = RegionFactory()
+        created = timezone.now() - timedelta(days=40)
+        for _ in range(facility_count):
+            facility = FacilityFactory(region=region)
+            product = ProductFactory(facility=facility)
+            for index in range(orders_per_facility):
+                make_order(
+                    facility, lines=[(product, 1)], created_at=created + timedelta(days=index)
+                )
+        return region
+
+    return make
+
+
+@pytest.mark.parametrize(("facilities", "orders"), [(2, 2), (8, 6)])
+def test_report_query_count_does_not_grow(
+    client, many_sales, facilities, orders, django_assert_max_num_queries
+):
+    region = many_sales(facilities, orders)
+    client.force_login(regional_reviewer(region))
+    with django_assert_max_num_queries(9):
+        response = client.get(SALES_URL)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(5):
+        response = client.get(XLSX_URL)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(5):
+        response = client.get(CSV_URL)
+    assert len(_csv_rows(response)) > 1
