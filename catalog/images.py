@@ -129,7 +129,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     if fmt == "jpeg":
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     else:
-        image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=2)
     return out.getvalue()
 
 

@@ -1,9 +1,13 @@
 """One entry point for all seed data, in dependency order."""
 
+from seeds.catalog import load_catalog
 from seeds.facilities import load_facilities
 
 
 def load_all() -> dict[str, int]:
     facilities = load_facilities()
     summary = {"facilities": len(facilities)}
+    catalog = load_catalog(facilities)
+    summary["categories"] = catalog["categories"]
+    summary["products"] = catalog["products"]
     return summary
