@@ -219,11 +219,11 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     # --- actions ---------------------------------------------------------------
 
-    def _run(self, request, queryset, step, **kwargs):
+    def _run(self, request, queryset, step, per_order: dict | None = None):
         done = 0
         for order in queryset:
             try:
-                step(order=order, actor=request.user, **kwargs.get(order.pk, {}))
+                step(order=order, actor=request.user, **(per_order or {}).get(order.pk, {}))
             except services.OrderError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
@@ -255,9 +255,7 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             form = ReasonForm(request.POST)
             if form.is_valid():
                 reason = form.cleaned_data["reason"]
-                self._run(
-                    request, queryset, step, **{o.pk: {reason_kwarg: reason} for o in queryset}
-                )
+                self._run(request, queryset, step, {o.pk: {reason_kwarg: reason} for o in queryset})
                 return None
         else:
             form = ReasonForm()
@@ -297,7 +295,7 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 }
                 for o in orders
             }
-            self._run(request, queryset, services.order_ship, **per_order)
+            self._run(request, queryset, services.order_ship, per_order)
             return None
         return TemplateResponse(
             request,

@@ -223,7 +223,8 @@ def track(request):
         except ValueError:  # expired between add and incr
             cache.set(key, 1, TRACK_WINDOW_SECONDS)
         messages.error(request, _("Kode pesanan atau nomor HP tidak cocok."))
-        return render(request, "orders/track.html", {"form": form}, status=404)
+        # A fresh form, not the typed one: every miss gets byte-for-byte the same page.
+        return render(request, "orders/track.html", {"form": TrackForm()}, status=404)
     return render(request, "orders/track.html", {"form": form})
 
 

@@ -13,6 +13,19 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _role_groups(db):
+    """The role groups come from a data migration; a transactional test's flush
+    (the concurrency tests) removes them for tests run after it with --reuse-db."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from facilities.roles import GROUP_NAMES, sync_role_groups
+
+    if Group.objects.filter(name__in=GROUP_NAMES.values()).count() < len(GROUP_NAMES):
+        sync_role_groups(apps)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Staff users are made in most tests; a memory-hard hash per user is just waiting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
