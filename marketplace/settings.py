@@ -20,6 +20,8 @@ env = environ.Env(
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
     CACHE_URL=(str, "locmemcache://"),
     CONN_MAX_AGE=(int, 60),
+    # Off only in the failure drill's control run (tests/drills), to show what it guards.
+    CONN_HEALTH_CHECKS=(bool, True),
     DEFAULT_FROM_EMAIL=(str, "Karya Binaan <noreply@karyabinaan.id>"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     MAX_REQUEST_BODY_MB=(int, 15),
@@ -114,7 +116,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Persistent connections, checked before reuse, so a database restart costs one
 # failed request per connection rather than a dead site.
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE")
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env("CONN_HEALTH_CHECKS")
 # Bigger deployments: storefront reads from a streaming replica, writes (and the
 # reads of whoever just wrote) on the primary. See marketplace/db_router.py.
 if env("DATABASE_REPLICA_URL"):
@@ -177,7 +179,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": (
