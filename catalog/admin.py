@@ -295,7 +295,13 @@ class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
         "updated_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["status", "category", StockFilter, "facility__region", "facility"]
+    # RelatedOnly: the facility filter lists only facilities the user can see.
+    list_filter = [
+        "status",
+        "category",
+        StockFilter,
+        ("facility", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "slug", "facility__name"]
     list_select_related = ["facility", "category"]
     autocomplete_fields = ["facility"]
@@ -524,7 +530,7 @@ class ReviewQueueAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
 
     list_display = ["cover", "review_link", "facility", "category", "price_display", "age"]
     list_display_links = None
-    list_filter = ["category", "facility"]
+    list_filter = ["category", ("facility", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "facility__name"]
     list_select_related = ["facility", "category"]
     ordering = ["submitted_at", "id"]

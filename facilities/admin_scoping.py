@@ -67,8 +67,13 @@ class FacilityScopedAdminMixin:
     def get_list_filter(self, request):
         list_filter = list(super().get_list_filter(request))
         field = self._direct_facility_field
-        if field and scope_for(request.user).is_facility_staff and field in list_filter:
-            list_filter.remove(field)
+        if field and scope_for(request.user).is_facility_staff:
+            # One facility: a filter by facility would only list itself.
+            list_filter = [
+                item
+                for item in list_filter
+                if (item[0] if isinstance(item, tuple | list) else item) != field
+            ]
         return list_filter
 
     def scoped_facility(self, request, obj=None) -> Facility | None:

@@ -481,3 +481,36 @@ def test_foreign_key_choices_are_scoped(mine, theirs, staff, reviewer):
             ProductImage._meta.get_field("product"), request
         )
         assert set(field.queryset.values_list("facility_id", flat=True)) == facilities
+
+
+@pytest.mark.parametrize("photos", [1, 6])
+def test_change_view_query_budget(client, facility, staff, photos, django_assert_max_num_queries):
+    from catalog.services import product_image_add
+
+    product = product_with_photo(status=S.APPROVED, facility=facility)
+    for n in range(photos - 1):
+        product_image_add(
+            product=product,
+            upload=upload(image_bytes(size=(200, 150))),
+            alt_text=f"Foto {n}",
+            actor=None,
+        )
+    _login(client, staff)
+    with django_assert_max_num_queries(24):
+        response = client.get(_url("change", product.pk))
+    assert response.status_code == 200
+    assert response.content.decode().count('width="96"') == photos
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_bulk_review_page_query_budget(
+    client, facility, reviewer, rows, django_assert_max_num_queries
+):
+    ids = [product_with_photo(status=S.PENDING_REVIEW, facility=facility).pk for _ in range(rows)]
+    _login(client, reviewer)
+    with django_assert_max_num_queries(16):
+        response = client.post(
+            reverse("admin:catalog_reviewqueueitem_changelist"),
+            {"action": "review_selected", ACTION_CHECKBOX_NAME: ids},
+        )
+    assert len(response.context["products"]) == rows
