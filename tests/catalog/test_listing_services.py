@@ -355,3 +355,16 @@ def test_refused_step_sends_no_mail(mailoutbox, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ListingTransitionError):
         listing_reject(product=product, actor=None, note="Tidak layak")
     assert mailoutbox == []
+
+
+def test_content_change_of_approved_listing_mails_reviewers_again(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    product = product_with_photo(status=S.APPROVED)
+    _with_email(_reviewer_for(product), "peninjau@kanwil.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(product=product, actor=None, stock=1)
+    assert mailoutbox == []  # stock: no review, no mail
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(product=product, actor=None, description="Deskripsi baru yang lebih jujur.")
+    assert len(mailoutbox) == 1 and "ditinjau ulang" in mailoutbox[0].body
