@@ -2,6 +2,7 @@
 
 from seeds.catalog import load_catalog
 from seeds.facilities import load_facilities
+from seeds.orders import load_delivery, load_demo_orders
 
 
 def load_all() -> dict[str, int]:
@@ -10,4 +11,6 @@ def load_all() -> dict[str, int]:
     catalog = load_catalog(facilities)
     summary["categories"] = catalog["categories"]
     summary["products"] = catalog["products"]
+    summary["shipping_rates"] = load_delivery(facilities)
+    summary["demo_orders"] = load_demo_orders(facilities)
     return summary
