@@ -113,3 +113,28 @@ def test_command_wipes_and_regenerates(db, media_root, capsys):
     assert Product.objects.count() == 30
     assert Facility.objects.count() == 33
     assert "products: 30" in capsys.readouterr().out
+
+
+def test_orders_follow_the_status_machine_and_add_up(db, media_root):
+    from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
+    from orders.states import TRANSITIONS
+
+    summary = scale.generate(seed=3, media_root=media_root, orders=300, **TINY)
+
+    assert summary.counts["orders"] == Order.objects.count() == 300
+    assert OrderLine.objects.count() >= 300
+    assert not Order.objects.filter(lines__isnull=True).exists()
+    for order in Order.objects.prefetch_related("lines", "events"):
+        assert order.subtotal == sum(line.line_total for line in order.lines.all())
+        assert order.total == order.subtotal + order.shipping_fee
+        events = sorted(order.events.all(), key=lambda e: (e.created_at, e.id))
+        first = (
+            "processing"
+            if order.payment_method == PaymentMethod.PAY_AT_PICKUP
+            else ("awaiting_payment")
+        )
+        assert events[0].from_status == "" and events[0].to_status == first
+        for event in events[1:]:
+            assert (event.from_status, event.to_status) in TRANSITIONS
+        assert events[-1].to_status == order.status
+    assert OrderEvent.objects.count() >= 300
