@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from orders import shipping
 from orders.cart import MAX_QUANTITY, CartSnapshot
@@ -46,16 +47,22 @@ class CartUpdateForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Nama lengkap"), max_length=120)
+    name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=120,
+        error_messages={"required": _("Isi nama lengkap Anda.")},
+    )
     phone = forms.CharField(
         label=_("Nomor HP/WhatsApp"),
         max_length=24,
+        error_messages={"required": _("Isi nomor HP Anda.")},
         help_text=_("Dipakai UPT untuk menghubungi Anda dan untuk melacak pesanan."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
         label=_("Email (tidak wajib)"),
         required=False,
+        error_messages={"invalid": _("Alamat email tidak valid.")},
         help_text=_("Untuk menerima rincian pesanan dan kabar statusnya."),
     )
 
@@ -72,6 +79,7 @@ class AddressForm(forms.Form):
         label=_("Provinsi"),
         required=False,
         choices=[("", _("— pilih provinsi —"))] + [(p, p) for p in shipping.PROVINCES],
+        error_messages={"invalid_choice": _("Pilih provinsi dari daftar.")},
     )
     city = forms.CharField(label=_("Kota/kabupaten"), max_length=80, required=False)
     district = forms.CharField(label=_("Kecamatan"), max_length=80, required=False)
@@ -115,7 +123,7 @@ class FacilityChoiceForm(forms.Form):
         methods = shipping.enabled_methods(settings)
         if group.local_only_names:
             methods = [m for m in methods if m != DeliveryMethod.COURIER]
-        self.fields["delivery"].choices = [(m, DeliveryMethod(m).label) for m in methods]
+        self.fields["delivery"].choices = [(m, self._method_label(m)) for m in methods]
         self.fields["delivery"].error_messages["invalid_choice"] = _(
             "Pilih cara pengiriman yang tersedia untuk UPT ini."
         )
@@ -131,6 +139,18 @@ class FacilityChoiceForm(forms.Form):
             self.fields["delivery"].initial = methods[0]
         if len(self.fields["payment"].choices) == 1:
             self.fields["payment"].initial = self.fields["payment"].choices[0][0]
+
+    def _method_label(self, method: str) -> str:
+        label = DeliveryMethod(method).label
+        if method == DeliveryMethod.PICKUP:
+            return _("%(label)s — gratis") % {"label": label}
+        if method == DeliveryMethod.LOCAL:
+            return _("%(label)s %(city)s — %(fee)s") % {
+                "label": label,
+                "city": self.group.facility.city,
+                "fee": format_rupiah(self.settings.local_delivery_fee),
+            }
+        return _("%(label)s — menurut berat dan provinsi tujuan") % {"label": label}
 
     def clean(self):
         data = super().clean()

@@ -353,12 +353,13 @@ def test_address_only_required_for_delivery(client, mukena, miniature):
     [
         ("c-phone", "12345", "Nomor telepon tidak valid"),
         ("c-phone", "+44 20 7946 0958", "Gunakan nomor Indonesia"),
-        ("c-email", "bukan-email", "email"),
-        ("c-name", "", "wajib"),
+        ("c-email", "bukan-email", "Alamat email tidak valid"),
+        ("c-name", "", "Isi nama lengkap Anda"),
+        ("c-phone", "", "Isi nomor HP Anda"),
         ("DELIVERY", "teleport", "Pilih cara pengiriman yang tersedia"),
         ("PAYMENT", "crypto", "Pilih cara pembayaran yang tersedia"),
         ("a-postal_code", "12AB", "5 angka"),
-        ("a-province", "Atlantis", "Pilih"),
+        ("a-province", "Atlantis", "Pilih provinsi dari daftar"),
     ],
 )
 def test_checkout_bad_input_is_refused_clearly(client, miniature, field, value, message):
@@ -490,3 +491,45 @@ def test_tracking_page_query_budget(client, django_assert_max_num_queries, lines
     _tracking(client, order)
     with django_assert_max_num_queries(7):
         assert client.get(f"/lacak/{order.code}/").status_code == 200
+
+
+def test_product_page_form_adds_to_cart(client, mukena):
+    page = client.get(mukena.get_absolute_url()).content.decode()
+    assert 'action="/keranjang/tambah/"' in page and f'value="{mukena.pk}"' in page
+    assert 'max="5"' in page  # the stock
+
+
+def test_sold_out_product_page_has_no_cart_form(client, mukena):
+    Product.objects.filter(pk=mukena.pk).update(stock=0)
+    page = client.get(mukena.get_absolute_url()).content.decode()
+    assert 'action="/keranjang/tambah/"' not in page and "Stok sedang habis" in page
+
+
+@pytest.mark.parametrize("facilities", [1, 3])
+def test_confirmation_page_query_budget(client, django_assert_max_num_queries, facilities):
+    for _ in range(facilities):
+        product = ProductFactory(facility=shop())
+        add(client, product, 1)
+    data = checkout_data(client, {})
+    for group in client.get("/checkout/").context["snapshot"].groups:
+        data[f"f{group.facility.pk}-delivery"] = "pickup"
+        data[f"f{group.facility.pk}-payment"] = "bank_transfer"
+    placed = client.post("/checkout/", data)
+    assert placed.status_code == 302
+    # Session, orders, lines, bank accounts.
+    with django_assert_max_num_queries(5):
+        page = client.get(placed.url)
+    assert page.content.decode().count("order-code") == facilities
+
+
+def test_receipt_mails_the_facility(client, mukena, media, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    order = place([(mukena, 1)]).orders[0]
+    _tracking(client, order)
+    mail.outbox.clear()
+    pdf = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/lacak/{order.code}/bukti/", {"receipt": pdf})
+    assert [m.to for m in mail.outbox] == [[mukena.facility.email]]
+    assert order.code in mail.outbox[0].subject
