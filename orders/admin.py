@@ -20,9 +20,18 @@ from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedMod
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
 from orders import selectors, services
-from orders.models import DeliverySettings, Order, OrderEvent, OrderLine, PaymentProof, ShippingRate
+from orders.models import (
+    DeliverySettings,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentProof,
+    ShippingRate,
+)
 from orders.payments import provider_for
 from orders.shipping import PROVINCES
+from orders.states import STAFF, next_statuses
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -131,6 +140,40 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["action_rank", "created_at"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "order_steps": self._steps_for(request, object_id),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _steps_for(self, request, object_id) -> list[tuple[str, str]]:
+        """The action buttons that make sense for this order's status right now."""
+        order = self.get_queryset(request).filter(pk=object_id).first()
+        if order is None:
+            return []
+        steps = {
+            OrderStatus.PAID: ["confirm_payment"],
+            OrderStatus.PROCESSING: ["start_processing"],
+            OrderStatus.SHIPPED: ["ship"],
+            OrderStatus.READY_FOR_PICKUP: ["ready_for_pickup"],
+            OrderStatus.COMPLETED: ["complete"],
+            OrderStatus.CANCELLED: ["cancel"],
+        }
+        names = [
+            name
+            for to in next_statuses(order.status, STAFF)
+            for name in steps.get(to, [])
+            if not (name == "ship" and order.delivery_method == "pickup")
+            and not (name == "ready_for_pickup" and order.delivery_method != "pickup")
+        ]
+        if order.status == OrderStatus.AWAITING_PAYMENT and getattr(
+            order, "has_pending_proof", False
+        ):
+            names.insert(1, "reject_payment")
+        actions = self.get_actions(request)
+        return [(name, actions[name][2]) for name in names if name in actions]
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited by hand: every change is an action calling a service.

@@ -223,3 +223,30 @@ def test_changelist_query_budget(client, django_assert_max_num_queries, count):
     login(client, facility_staff(facility))
     with django_assert_max_num_queries(12):
         assert client.get(CHANGELIST).status_code == 200
+
+
+def test_change_page_offers_the_next_steps(client, two_orders):
+    own, _ = two_orders
+    login(client, facility_staff(own.facility))
+    page = client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
+    assert 'value="confirm_payment"' in page and 'value="cancel"' in page
+    assert 'value="complete"' not in page and 'value="ship"' not in page
+    assert "Slip pengemasan" in page and "Faktur" in page
+    reviewer_client = client.__class__()
+    login(reviewer_client, regional_reviewer(own.facility.region))
+    page = reviewer_client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
+    assert 'value="confirm_payment"' not in page
+
+
+def test_deadline_shown_in_the_facilitys_time_zone(client, mukena):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    mukena.facility.timezone = "Asia/Makassar"
+    mukena.facility.save()
+    order = place([(mukena, 1)]).orders[0]
+    deadline = datetime(2026, 3, 1, 1, 30, tzinfo=ZoneInfo("UTC"))
+    Order.objects.filter(pk=order.pk).update(payment_deadline=deadline)
+    client.post("/lacak/", {"code": order.code, "phone": "081234567890"})
+    page = client.get(f"/lacak/{order.code}/").content.decode()
+    assert "09:30 WITA" in page  # 01:30 UTC is 09:30 in Makassar
