@@ -45,6 +45,42 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class RejectNullBytesMiddleware:
+    """Answer 400 to a NUL character in the path or a query/form parameter.
+
+    PostgreSQL text cannot hold NUL, so such a value reaching a query is a 500
+    in any view that forgot to check; no honest browser sends one. Multipart
+    bodies (file uploads) are left alone: binary files are full of zero bytes,
+    and their text fields still pass Django's form validation, which refuses NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if "\x00" in request.path or self._has_nul(request.GET):
+            return self._refuse()
+        form_post = (
+            request.method == "POST" and request.content_type == "application/x-www-form-urlencoded"
+        )
+        if form_post and self._has_nul(request.POST):
+            return self._refuse()
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params) -> bool:
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in params.lists()
+        )
+
+    @staticmethod
+    def _refuse() -> HttpResponse:
+        return HttpResponse(
+            _("Permintaan tidak valid."), status=400, content_type="text/plain; charset=utf-8"
+        )
+
+
 class SecurityHeadersMiddleware:
     """Permissions-Policy on every response; a no-script sandbox on uploaded files.
 

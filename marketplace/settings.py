@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "marketplace.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # NUL in a parameter would reach PostgreSQL as a 500; answer 400 up front.
+    "marketplace.middleware.RejectNullBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
