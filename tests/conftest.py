@@ -17,3 +17,23 @@ def facility(region):
 def other_facility(db):
     """A facility in another region: the one scope tests try to reach."""
     return FacilityFactory()
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """The role groups come from a data migration. A transactional test's flush
+    (live-server browser tests, concurrency drills) deletes them, and tests run
+    after it would find no group to put a staff user in; put them back."""
+    uses_db = request.node.get_closest_marker("django_db") or (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("db")
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from facilities.roles import GROUP_NAMES, sync_role_groups
+
+    if Group.objects.filter(name__in=GROUP_NAMES.values()).count() < len(GROUP_NAMES):
+        sync_role_groups(apps)
