@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BigIntegerField,
+    Case,
     Count,
     DateField,
     DateTimeField,
@@ -28,8 +30,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
 from catalog.models import Category, ListingReview, ListingStatus, Product
@@ -70,20 +73,31 @@ def sale_orders(scope: Scope) -> QuerySet[Order]:
 
 
 def _last_status_change():
-    """When each order entered its current status: its latest event, else creation."""
+    """When each order entered its current status: its latest event, else creation.
+
+    Max() over the order's events, which an index on (order_id, created_at)
+    answers from the index alone.
+    """
     latest = (
         OrderEvent.objects.filter(order=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("created_at")[:1]
+        .values("order")
+        .annotate(at=Max("created_at"))
+        .values("at")
     )
     return Coalesce(Subquery(latest, output_field=DateTimeField()), F("created_at"))
 
 
 def _stuck_q(now: datetime) -> Q:
-    q = Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now)
-    for status, after in STUCK_AFTER.items():
-        q |= Q(status=status, status_since__lt=now - after)
-    return q
+    """Orders sitting in one status too long. One Case for the per-status limit,
+    so the last-change subquery is written (and run) once per order, not once
+    per status."""
+    limit = Case(
+        *[When(status=status, then=Value(now - after)) for status, after in STUCK_AFTER.items()],
+        output_field=DateTimeField(),
+    )
+    return Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now) | Q(
+        status__in=list(STUCK_AFTER), status_since__lt=limit
+    )
 
 
 # --- facility staff ---------------------------------------------------------
@@ -392,11 +406,13 @@ class ShareRow:
     amount: int
 
 
-def _filtered_orders(scope: Scope, *, facilities: QuerySet[Facility], first: date, last: date):
-    return sale_orders(scope).filter(
-        facility__in=facilities,
-        created_at__gte=month_start_at(first),
-        created_at__lt=month_start_at(add_months(last, 1)),
+def _period_q(first: date, last: date, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status__in": SALE_STATUSES,
+            f"{prefix}created_at__gte": month_start_at(first),
+            f"{prefix}created_at__lt": month_start_at(add_months(last, 1)),
+        }
     )
 
 
@@ -405,29 +421,43 @@ def sales_by_facility_month(
 ) -> list[SalesRow]:
     """Orders, items, goods revenue and shipping collected per facility and month.
 
-    Two grouped queries (orders, then their lines, so summing lines never
-    multiplies the order sums) joined on (facility, month).
+    Three queries: orders grouped by (facility id, month), their lines grouped
+    the same way (apart, so summing lines never multiplies the order sums),
+    and the names of the facilities that sold. Grouping by ids alone keeps the
+    sort narrow: at a million orders the names would be carried through it.
     """
-    orders = _filtered_orders(scope, facilities=facilities, first=first, last=last)
-    month = TruncMonth("created_at", output_field=DateField())
+    facility_ids = facilities.values("id")
     order_rows = (
-        orders.annotate(month=month)
-        .values("facility_id", "facility__name", "facility__region__name", "month")
+        scope.filter_facility_rows(Order.objects.filter(_period_q(first, last)))
+        .filter(facility_id__in=facility_ids)
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("facility_id", "month")
         .annotate(orders=Count("id"), revenue=Sum("subtotal"), shipping=Sum("shipping_fee"))
-        .order_by("facility__region__name", "facility__name", "month")
+        .order_by()
     )
     item_rows = (
-        OrderLine.objects.filter(order__in=orders.values("id"))
+        scope.filter_facility_rows(
+            OrderLine.objects.filter(_period_q(first, last, "order__")), "order__facility"
+        )
+        .filter(order__facility_id__in=facility_ids)
         .annotate(month=TruncMonth("order__created_at", output_field=DateField()))
         .values("order__facility_id", "month")
         .annotate(items=Sum("quantity"))
+        .order_by()
     )
+    order_rows = list(order_rows)
     items = {(row["order__facility_id"], row["month"]): _int(row["items"]) for row in item_rows}
-    return [
+    names = {
+        pk: (name, region)
+        for pk, name, region in Facility.objects.filter(
+            pk__in={row["facility_id"] for row in order_rows}
+        ).values_list("id", "name", "region__name")
+    }
+    rows = [
         SalesRow(
-            region=row["facility__region__name"],
+            region=names[row["facility_id"]][1],
             facility_id=row["facility_id"],
-            facility=row["facility__name"],
+            facility=names[row["facility_id"]][0],
             month=row["month"],
             orders=row["orders"],
             items=items.get((row["facility_id"], row["month"]), 0),
@@ -436,6 +466,8 @@ def sales_by_facility_month(
         )
         for row in order_rows
     ]
+    rows.sort(key=lambda row: (row.region, row.facility, row.month))
+    return rows
 
 
 def _share_amount(revenue: int, percent: Decimal) -> int:
@@ -506,8 +538,10 @@ def product_recap(scope: Scope, *, facilities: QuerySet[Facility]) -> list[Recap
         .annotate(
             **{status: Count("id", filter=Q(status=status)) for status in LISTING_STATUSES},
             stock_units=Sum("stock", filter=ready),
+            # bigint before multiplying: stock × price overflows a 32-bit integer.
             stock_value=Sum(
-                ExpressionWrapper(F("stock") * F("price"), output_field=IntegerField()),
+                Cast("stock", BigIntegerField()) * F("price"),
+                output_field=BigIntegerField(),
                 filter=ready,
             ),
         )

@@ -136,3 +136,11 @@ def test_impact_query_count_is_constant(
     with django_assert_max_num_queries(5):
         response = client.get("/dampak/")
     assert len(response.context["regions"]) == Facility.objects.values("region").distinct().count()
+
+
+def test_stock_value_past_two_billion_rupiah_does_not_overflow(client, world):
+    ProductFactory(facility=world["kendari"], name="Paving Block", price=2_500_000, stock=5_000)
+    client.force_login(regional_reviewer(world["sultra"]))
+    response = client.get(RECAP_URL)
+    assert response.status_code == 200
+    assert response.context["totals"]["stock_value"] == 12_500_000_000 + 20 * (125_000 + 350_000)

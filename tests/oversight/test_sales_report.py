@@ -254,12 +254,12 @@ def test_report_query_count_does_not_grow(
 ):
     region = many_sales(facilities, orders)
     client.force_login(regional_reviewer(region))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(SALES_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(XLSX_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(CSV_URL)
     assert len(_csv_rows(response)) > 1
