@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from catalog.models import ListingStatus, Product
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
-from orders import mail, receipts, shipping
+from orders import mail, receipts, selectors, shipping
 from orders.models import (
     Checkout,
     DeliveryMethod,
@@ -200,8 +200,6 @@ def _place_orders(
         raise OrderError(
             _("Pilihan pengiriman tidak cocok dengan isi keranjang. Muat ulang halaman checkout.")
         )
-
-    from orders import selectors
 
     settings_by_facility = selectors.delivery_settings_for(by_facility)
     rates_by_facility = selectors.shipping_rates_for(by_facility)
@@ -618,11 +616,9 @@ def order_expire(*, order: Order, now=None) -> Order:
 def order_expire_due(*, now=None) -> int:
     """Expire every unpaid order past its deadline; returns how many. Safe to run
     concurrently and repeatedly: each order is locked and re-checked on its own."""
-    from orders.selectors import orders_due_to_expire
-
     now = now or timezone.now()
     expired = 0
-    for order in orders_due_to_expire(now):
+    for order in selectors.orders_due_to_expire(now):
         try:
             order_expire(order=order, now=now)
         except OrderError:
