@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from marketplace.security import client_ip
 
 # What an uploaded file may be shown inline as; anything else is offered as a
 # download, so a polyglot or an SVG never renders as a page of ours.
@@ -79,6 +84,41 @@ class RejectNullBytesMiddleware:
         return HttpResponse(
             _("Permintaan tidak valid."), status=400, content_type="text/plain; charset=utf-8"
         )
+
+
+class PostRateLimitMiddleware:
+    """Throttle the public POSTs that make work: placing orders, uploading receipts.
+
+    POST_RATE_LIMITS lists (path regex, name, requests, seconds); each client
+    address gets that many POSTs to matching paths per window, counted in the
+    cache (shared by all app servers once CACHE_URL names Redis). Tracking
+    lookups are limited by the tracking view itself, per failed guess.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.rules = [
+            (re.compile(pattern), name, limit, window)
+            for pattern, name, limit, window in settings.POST_RATE_LIMITS
+        ]
+
+    def __call__(self, request: HttpRequest):
+        if request.method == "POST":
+            for pattern, name, limit, window in self.rules:
+                if pattern.match(request.path_info) and self._over(request, name, limit, window):
+                    return render(request, "429.html", status=429)
+        return self.get_response(request)
+
+    @staticmethod
+    def _over(request: HttpRequest, name: str, limit: int, window: int) -> bool:
+        key = f"kb:rate:{name}:{client_ip(request)}"
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+            count = 1
+        return count > limit
 
 
 class SecurityHeadersMiddleware:

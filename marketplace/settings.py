@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After sessions and messages: its 429 page is a normal page of the site.
+    "marketplace.middleware.PostRateLimitMiddleware",
     # Inside CSPMiddleware, so the stricter policy it sets on uploaded files stands.
     "marketplace.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
@@ -218,6 +220,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # (marketplace/middleware.py); nginx's client_max_body_size should match.
 MAX_REQUEST_BODY_SIZE = env("MAX_REQUEST_BODY_MB") * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Per client address (path regex, name, POSTs, seconds); marketplace/middleware.py.
+POST_RATE_LIMITS = [
+    (r"^/checkout/$", "checkout", env.int("RATE_LIMIT_CHECKOUT", default=20), 600),
+    (r"^/lacak/[^/]+/bukti/$", "receipt", env.int("RATE_LIMIT_RECEIPT", default=10), 3600),
+]
+TRUSTED_PROXY_COUNT = 0  # no proxy in development; settings_production trusts nginx
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -99,6 +99,9 @@ CATALOG_PARAMS = [
 @pytest.fixture
 def shop_with_products(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every example is a fresh attempt: the POST rate limits (tested on their
+    # own) would otherwise answer 429 before the form sees the hostile value.
+    settings.POST_RATE_LIMITS = []
     facility = shop(name="Lapas Kelas IIA Kendari Sweep", slug="lapas-kendari-sweep")
     products = [
         ProductFactory(facility=facility, name="Miniatur Kapal Pinisi", stock=10**6),
