@@ -7,7 +7,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
+from marketplace.phone import normalize_phone
 from orders import selectors, services
 from orders.models import (
     DeliverySettings,
@@ -137,6 +138,17 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # Same scope rule as every other admin (the mixin's), on the list selector.
         return scope_for(request.user).filter_facility_rows(selectors.orders_for_admin())
+
+    def get_search_results(self, request, queryset, search_term):
+        # Phones are stored as +62...; staff type them as 0812-...: match both.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term)
+        except ValidationError:
+            return queryset, may_have_duplicates
+        return queryset | self.get_queryset(request).filter(
+            contact_phone=phone
+        ), may_have_duplicates
 
     def get_ordering(self, request):
         return ["action_rank", "created_at"]

@@ -250,3 +250,11 @@ def test_deadline_shown_in_the_facilitys_time_zone(client, mukena):
     client.post("/lacak/", {"code": order.code, "phone": "081234567890"})
     page = client.get(f"/lacak/{order.code}/").content.decode()
     assert "09:30 WITA" in page  # 01:30 UTC is 09:30 in Makassar
+
+
+def test_search_by_phone_as_staff_type_it(client, two_orders):
+    own, other = two_orders
+    login(client, facility_staff(own.facility))
+    body = client.get(CHANGELIST, {"q": "0812-3456-7890"}).content.decode()
+    # Both orders share the phone; only the staff's own facility's shows.
+    assert own.code in body and other.code not in body

@@ -323,7 +323,8 @@ def test_sold_out_while_paying_is_refused(client, mukena):
     data = checkout_data(client, {mukena.facility: ("pickup", "bank_transfer")})
     place([(mukena, 4)])  # someone else was quicker
     response = client.post("/checkout/", data)
-    assert response.status_code in (302, 400)
+    assert response.status_code == 400
+    assert "Stok Mukena Bordir tinggal 1" in response.content.decode()
     assert Order.objects.count() == 1
     assert Product.objects.get(pk=mukena.pk).stock == 1
 
