@@ -534,3 +534,14 @@ def test_receipt_mails_the_facility(client, mukena, media, django_capture_on_com
         client.post(f"/lacak/{order.code}/bukti/", {"receipt": pdf})
     assert [m.to for m in mail.outbox] == [[mukena.facility.email]]
     assert order.code in mail.outbox[0].subject
+
+
+def test_preview_shows_the_courier_fee_and_places_nothing(client, miniature):
+    add(client, miniature, 2)  # 3.6 kg -> 4 kg; Jakarta: 30.000 + 3 x 20.000
+    data = checkout_data(
+        client, {miniature.facility: ("courier", "bank_transfer")}, action="preview"
+    )
+    response = client.post("/checkout/", data)
+    assert response.status_code == 200
+    assert "<strong>Rp 90.000</strong>" in response.content.decode()
+    assert not Order.objects.exists()
