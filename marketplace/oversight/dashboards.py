@@ -17,15 +17,17 @@ from marketplace.oversight.periods import add_months, month_label, this_month
 
 
 def _unit_charts(units: list[selectors.UnitRow]) -> None:
-    """One small chart per facility or region, all on one scale so they compare."""
-    top = max([value for unit in units for _month, value in unit.monthly] + [1])
+    """Per facility or region: a monthly trend on its own scale (so a small
+    facility's trend is visible), and a bar for its 30-day revenue on one
+    shared scale (so facilities compare at a glance)."""
+    top_30d = max([unit.revenue_30d for unit in units] + [1])
     for unit in units:
         unit.chart = bar_chart(
-            [(month_label(month), value) for month, value in unit.monthly],
-            width=180,
-            height=70,
-            max_value=top,
+            [(month_label(month, short=True), value) for month, value in unit.monthly],
+            width=168,
+            height=56,
         )
+        unit.revenue_bar = round(100 * unit.revenue_30d / top_30d)
 
 
 def _facility_dashboard(scope: Scope) -> dict:

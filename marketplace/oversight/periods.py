@@ -31,8 +31,8 @@ def month_start_at(month: date) -> datetime:
     return timezone.make_aware(datetime.combine(month.replace(day=1), time.min))
 
 
-def month_label(month: date) -> str:
-    """'Jan 2026'-style short label; month names follow the active language."""
+def month_label(month: date, *, short: bool = False) -> str:
+    """'Jan 2026' (or 'Jan' when `short`); month names follow the active language."""
     from django.utils.dateformat import format as date_format
 
-    return date_format(month, "M Y")
+    return date_format(month, "M" if short else "M Y")

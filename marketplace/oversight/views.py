@@ -64,6 +64,12 @@ def _sales_totals(rows) -> dict[str, int]:
     }
 
 
+# Past this many facility-month rows the page shows facility totals only and
+# leaves the month-by-month detail to the CSV/XLSX files (a national year is
+# 500 facilities x 12 months: a spreadsheet's job, not a page's).
+DETAIL_ROWS_ON_PAGE = 400
+
+
 def sales_report(request):
     """Sales per facility and month, with the proceeds allocation and a monthly chart."""
     form = ReportFilterForm(request.GET, scope=_scope(request))
@@ -78,8 +84,27 @@ def sales_report(request):
         for row in rows:
             per_month[row.month] = per_month.get(row.month, 0) + row.revenue
         months = months_between(form.cleaned_data["first"], form.cleaned_data["last"])
+        per_facility: dict[int, dict] = {}
+        for row in rows:
+            entry = per_facility.setdefault(
+                row.facility_id,
+                {
+                    "region": row.region,
+                    "facility": row.facility,
+                    "orders": 0,
+                    "items": 0,
+                    "revenue": 0,
+                    "shipping": 0,
+                    "total": 0,
+                },
+            )
+            for key in ("orders", "items", "revenue", "shipping", "total"):
+                entry[key] += getattr(row, key)
         context.update(
-            rows=rows,
+            rows=rows if len(rows) <= DETAIL_ROWS_ON_PAGE else None,
+            has_rows=bool(rows),
+            facility_totals=list(per_facility.values()),
+            detail_rows_on_page=DETAIL_ROWS_ON_PAGE,
             shares=shares,
             totals=_sales_totals(rows),
             chart=bar_chart(

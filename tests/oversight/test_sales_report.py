@@ -263,3 +263,20 @@ def test_report_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get(CSV_URL)
     assert len(_csv_rows(response)) > 1
+
+
+def test_a_long_report_shows_facility_totals_and_leaves_detail_to_the_files(
+    client, world, monkeypatch
+):
+    from marketplace.oversight import views
+
+    client.force_login(head_office_user())
+    response = client.get(SALES_URL)
+    assert 'id="sales-table"' in response.text
+    monkeypatch.setattr(views, "DETAIL_ROWS_ON_PAGE", 2)
+    response = client.get(SALES_URL)
+    assert 'id="sales-table"' not in response.text
+    assert "unduh CSV atau XLSX" in response.text
+    totals = {row["facility"]: row["revenue"] for row in response.context["facility_totals"]}
+    assert totals == {"Lapas Kendari": 1_775_000, "Lapas Perempuan Palembang": 2_331_000}
+    assert "Rp 4.106.000" in response.text
