@@ -89,13 +89,16 @@ def render_markdown(r: dict) -> str:
             f"| {LABELS[name]} | {e['queries']} | {e['total_ms']:.1f} | "
             f"{e['slowest_ms']:.1f} | {mark} |"
         )
-    c = load["contention"]
+    c = load.get("contention")
+    if c:
+        lines += [
+            "",
+            f"Checkout under contention: {c['buyers']} buyers at once, {c['stock']} in stock: "
+            f"sold {[run['sold'] for run in c['runs']]} in {len(c['runs'])} runs, "
+            f"errors {c['errors']}, stock left {[run['stock_after'] for run in c['runs']]}"
+            f"{_mark(c['exact'])}; answers {c['runs'][0]['statuses']}.",
+        ]
     lines += [
-        "",
-        f"Checkout under contention: {c['buyers']} buyers at once, {c['stock']} in stock: "
-        f"sold {[run['sold'] for run in c['runs']]} in {len(c['runs'])} runs, "
-        f"errors {c['errors']}, stock left {[run['stock_after'] for run in c['runs']]}"
-        f"{_mark(c['exact'])}.",
         "",
         "| page weight, 390 px phone, DPR 2 | HTML (gzip) | CSS | JS | images "
         "| first view | with every image |",

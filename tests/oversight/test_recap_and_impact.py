@@ -144,3 +144,7 @@ def test_stock_value_past_two_billion_rupiah_does_not_overflow(client, world):
     response = client.get(RECAP_URL)
     assert response.status_code == 200
     assert response.context["totals"]["stock_value"] == 12_500_000_000 + 20 * (125_000 + 350_000)
+
+
+def test_footer_links_to_the_impact_page(client, db, fresh_cache):
+    assert 'href="/dampak/"' in client.get("/dampak/").text

@@ -280,3 +280,22 @@ def test_a_long_report_shows_facility_totals_and_leaves_detail_to_the_files(
     totals = {row["facility"]: row["revenue"] for row in response.context["facility_totals"]}
     assert totals == {"Lapas Kendari": 1_775_000, "Lapas Perempuan Palembang": 2_331_000}
     assert "Rp 4.106.000" in response.text
+
+
+def test_months_are_counted_in_jakarta_time(world):
+    """An order at 00:30 WIB on the 1st belongs to that month, though it is
+    still the previous month in UTC."""
+    from datetime import UTC
+
+    from marketplace.oversight.periods import month_start_at
+
+    first_of_month = this_month()
+    just_after_midnight = month_start_at(first_of_month) + timedelta(minutes=30)
+    assert just_after_midnight.astimezone(UTC).month != first_of_month.month
+    make_order(world["palembang"], lines=[(world["songket"], 1)], created_at=just_after_midnight)
+    scope = scope_for(head_office_user())
+    rows = selectors.sales_by_facility_month(
+        scope, facilities=scope.facilities(), first=first_of_month, last=first_of_month
+    )
+    (palembang,) = [row for row in rows if row.facility_id == world["palembang"].pk]
+    assert (palembang.month, palembang.orders) == (first_of_month, 2)
