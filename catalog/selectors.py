@@ -10,7 +10,13 @@ from django.http import Http404, QueryDict
 
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, Product, ProductImage
-from catalog.search import clean_query, fulltext_search, suggest_query, trigram_search
+from catalog.search import (
+    clean_query,
+    fulltext_search,
+    suggest_query,
+    trigram_search,
+    trigram_threshold,
+)
 from facilities.models import Facility
 from facilities.scoping import scope_for
 
@@ -56,8 +62,10 @@ def category_by_slug(slug: str) -> Category:
 
 
 def products_in_category(category: Category) -> QuerySet[Product]:
-    """Public products of `category` and of its children."""
-    return public_products().filter(Q(category=category) | Q(category__parent=category))
+    """Public products of `category` and of its children (prefetched by
+    category_by_slug, so this costs no query)."""
+    ids = [category.pk, *(child.pk for child in category.children.all())]
+    return public_products().filter(category_id__in=ids)
 
 
 def active_facility_by_slug(slug: str) -> Facility:
@@ -131,11 +139,16 @@ def browse_products(
     paginator = Paginator(results, per_page)
     mode = "fulltext"
     suggestion = ""
-    if paginator.count == 0:
+    if paginator.count:
+        page = paginator.get_page(page_number)
+    else:
         results = trigram_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
-        paginator = Paginator(results, per_page)
+        with trigram_threshold():
+            paginator = Paginator(results, per_page)
+            page = paginator.get_page(page_number)
+            # Evaluated here, inside the threshold's transaction.
+            page.object_list = list(page.object_list)
         mode = "trigram" if paginator.count else ""
-    page = paginator.get_page(page_number)
     if mode == "trigram":
         closest = sorted(page.object_list, key=lambda p: p.rank, reverse=True)
         suggestion = suggest_query(query, [p.name for p in closest[:5]])

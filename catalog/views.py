@@ -1,6 +1,9 @@
 """Storefront pages: catalog, category, facility storefront, product page."""
 
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from catalog.selectors import (
@@ -12,6 +15,7 @@ from catalog.selectors import (
     public_products,
     related_products,
 )
+from catalog.sitemaps import SITEMAPS
 from catalog.structured_data import (
     absolute_url,
     availability_key,
@@ -74,3 +78,19 @@ def product(request, slug):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+@x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: every page of every section, linked from SITE_URL (Django's
+    own index view would take the host from the request)."""
+    items = []
+    for section, sitemap_class in SITEMAPS.items():
+        url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        items.append(SitemapIndexItem(url, None))
+        pages = sitemap_class().paginator.num_pages
+        items += [SitemapIndexItem(f"{url}?p={page}", None) for page in range(2, pages + 1)]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
 from marketplace import views
 from marketplace.oversight import views as oversight_views
@@ -12,7 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each paginated (5,000 links a page).
+    path("sitemap.xml", catalog_views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dampak/", oversight_views.impact, name="impact"),
     # Reports live under the admin's address and behind its login; listed

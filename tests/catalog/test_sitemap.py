@@ -23,11 +23,22 @@ def test_sitemap_lists_public_products_facilities_and_categories(client, db, set
     closed = FacilityFactory(slug="lapas-tutup", is_active=False)
     ProductFactory(slug="dari-upt-tutup", facility=closed)
 
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml")
-    urls = locs(response)
     base = "https://karyabinaan.id"
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert index["Content-Type"].startswith("application/xml")
+    assert "<sitemapindex" in index.content.decode()
+    sections = locs(index)
+    assert sections == {
+        f"{base}/sitemap-products.xml",
+        f"{base}/sitemap-facilities.xml",
+        f"{base}/sitemap-categories.xml",
+    }
+    urls = set()
+    for section in sections:
+        response = client.get(section.removeprefix(base))
+        assert response.status_code == 200
+        urls |= locs(response)
     assert f"{base}/produk/kain-songket/" in urls
     assert f"{base}{public.facility.get_absolute_url()}" in urls
     assert f"{base}/kategori/songket/" in urls
@@ -41,15 +52,34 @@ def test_sitemap_lists_public_products_facilities_and_categories(client, db, set
         "/kategori/hanya-draf/",
     ]:
         assert f"{base}{path}" not in urls
-    assert "<lastmod>" in response.content.decode()
+    products = client.get("/sitemap-products.xml").content.decode()
+    assert "<lastmod>" in products
 
 
 def test_sitemap_ignores_the_host_header(client, db, settings):
     settings.SITE_URL = "https://karyabinaan.id"
     settings.ALLOWED_HOSTS = ["*"]
     ProductFactory(slug="tas")
-    urls = locs(client.get("/sitemap.xml", HTTP_HOST="evil.example"))
-    assert urls and all(url.startswith("https://karyabinaan.id/") for url in urls)
+    for path in ["/sitemap.xml", "/sitemap-products.xml"]:
+        urls = locs(client.get(path, HTTP_HOST="evil.example"))
+        assert urls and all(url.startswith("https://karyabinaan.id/") for url in urls)
+
+
+def test_big_sections_are_split_into_pages(client, db, settings, monkeypatch):
+    from catalog.sitemaps import ProductSitemap
+
+    settings.SITE_URL = "https://karyabinaan.id"
+    monkeypatch.setattr(ProductSitemap, "limit", 2)
+    for _ in range(5):
+        ProductFactory()
+    sections = locs(client.get("/sitemap.xml"))
+    pages = sorted(url for url in sections if "products" in url)
+    assert pages == [
+        "https://karyabinaan.id/sitemap-products.xml",
+        "https://karyabinaan.id/sitemap-products.xml?p=2",
+        "https://karyabinaan.id/sitemap-products.xml?p=3",
+    ]
+    assert len(locs(client.get("/sitemap-products.xml", {"p": 3}))) == 1
 
 
 def test_robots_txt_points_to_the_sitemap(client, db, settings):

@@ -145,6 +145,18 @@ def test_filter_state_is_in_the_form_and_pagination_links(client, shelf):
     assert 'method="get"' in text
 
 
+def test_facility_select_lists_the_chosen_provinces_facilities(client, shelf):
+    text = client.get("/produk/").text
+    assert 'value="rutan-pangkalpinang"' not in text
+    assert "Pilih provinsi dulu untuk memilih UPT." in text
+    text = client.get("/produk/", {"province": "Kepulauan Bangka Belitung"}).text
+    assert 'value="rutan-pangkalpinang"' in text
+    assert 'value="lapas-perempuan-palembang"' not in text
+    # A facility chosen from a shared link stays selected without a province.
+    text = client.get("/produk/", {"facility": "lapas-perempuan-palembang"}).text
+    assert '<option value="lapas-perempuan-palembang" selected>' in text
+
+
 def test_pagination_keeps_filters_and_sort(client, db):
     category = CategoryFactory(slug="kerajinan")
     for i in range(14):
