@@ -570,6 +570,7 @@ class ImpactRow:
     products: int = 0
     items_sold: int = 0
     orders_completed: int = 0
+    items_bar: int = 0  # items sold as a percentage of the best region's, for the bar
 
 
 def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
@@ -600,6 +601,9 @@ def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
         for row in regions.values()
         if row.facilities or row.products or row.items_sold or row.orders_completed
     ]
+    top = max([row.items_sold for row in shown] + [1])
+    for row in shown:
+        row.items_bar = round(100 * row.items_sold / top)
     national = ImpactRow(
         name="",
         facilities=sum(row.facilities for row in shown),
