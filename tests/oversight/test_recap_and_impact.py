@@ -148,3 +148,15 @@ def test_stock_value_past_two_billion_rupiah_does_not_overflow(client, world):
 
 def test_footer_links_to_the_impact_page(client, db, fresh_cache):
     assert 'href="/dampak/"' in client.get("/dampak/").text
+
+
+def test_report_pages_carry_no_inline_code(client, world, fresh_cache):
+    """The Content-Security-Policy forbids inline styles and scripts; the
+    charts are classes on SVG elements, styled from static/css/oversight.css."""
+    client.force_login(head_office_user())
+    for path in ["/admin/", "/admin/laporan/penjualan/", RECAP_URL, "/dampak/"]:
+        html = client.get(path).content.decode()
+        assert "<svg" in html or path == RECAP_URL, path
+        assert 'style="' not in html, path
+        assert "<style" not in html, path
+        assert "<script>" not in html, path
