@@ -119,3 +119,17 @@ def render_markdown(r: dict) -> str:
         f"{_mark(bool(rss) and max(rss) < 200)}; the bench process {r['bench_rss_mb']:.0f} MB.",
     ]
     return "\n".join(lines) + "\n"
+
+
+START = "<!-- bench:start (written by python -m bench --update-readme) -->"
+END = "<!-- bench:end -->"
+
+
+def update_readme(path, markdown: str) -> None:
+    """Replace the text between the Benchmark section's markers with `markdown`."""
+    text = path.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"{path}: no {START} ... {END} markers to write between")
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{markdown.strip()}\n{END}{tail}")
