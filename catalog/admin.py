@@ -42,7 +42,8 @@ def _thumb(image: ProductImage | None, width: int = 64):
     if image is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" width="{}" style="height:auto;border-radius:4px">',
+        # No style attribute (the CSP allows none): the height follows the width.
+        '<img class="admin-thumb" src="{}" alt="{}" width="{}">',
         image.rendition_url(320, "jpeg"),
         image.alt_text,
         width,
@@ -284,6 +285,9 @@ class ReviewingAdminMixin:
 
 @admin.register(Product)
 class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
+    class Media:
+        css = {"all": ["css/admin_pages.css"]}  # thumbnails, low stock, re-review note
+
     list_display = [
         "cover",
         "name",
@@ -422,7 +426,7 @@ class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
             return _("sesuai pesanan (%(d)s hari)") % {"d": obj.lead_time_days or "?"}
         if obj.stock <= LOW_STOCK:
             return format_html(
-                '<strong style="color:#b45309" title="{}">⚠ {}</strong>',
+                '<strong class="low-stock" title="{}">⚠ {}</strong>',
                 _("Stok menipis"),
                 obj.stock,
             )

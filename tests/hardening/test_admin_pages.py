@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
 from catalog.models import ListingStatus
+from tests.catalog.listing_factories import product_with_photo
 from tests.factories import UserFactory
 from tests.hardening.test_headers import (
     INLINE_HANDLER,
@@ -17,6 +18,12 @@ from tests.hardening.test_headers import (
 from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 @pytest.fixture
@@ -54,12 +61,18 @@ def test_every_admin_list_and_add_page_is_free_of_inline_code(staff_client):
         _assert_clean(staff_client.get(path), path)
 
 
-def test_product_review_order_and_print_pages_are_free_of_inline_code(staff_client):
+def test_product_review_order_and_print_pages_are_free_of_inline_code(staff_client, media):
     facility = shop(name="Lapas Kendari Admin", city="Kendari")
-    approved = ProductFactory(facility=facility, name="Miniatur Kapal Pinisi")
-    pending = ProductFactory(facility=facility, status=ListingStatus.PENDING_REVIEW)
+    approved = ProductFactory(facility=facility, name="Miniatur Kapal Pinisi", stock=2)
+    pending = product_with_photo(status=ListingStatus.PENDING_REVIEW, facility=facility)
     order = place([(approved, 1)]).orders[0]
     pages = [
+        # Lists with rows: thumbnails, low-stock marks, status badges.
+        reverse("admin:catalog_product_changelist"),
+        reverse("admin:catalog_reviewqueueitem_changelist"),
+        reverse("admin:catalog_productimage_changelist"),
+        reverse("admin:orders_order_changelist"),
+        reverse("admin:catalog_product_change", args=[pending.pk]),
         reverse("admin:catalog_product_change", args=[approved.pk]),  # with the re-review note
         reverse("admin:catalog_product_review", args=[pending.pk]),
         reverse("admin:orders_order_change", args=[order.pk]),
