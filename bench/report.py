@@ -72,10 +72,16 @@ def render_markdown(r: dict) -> str:
         )
     lgen = max((f["loadgen_cpu"] for f in load["fixed"].values()), default=0)
     lag = max((f["max_lag_ms"] for f in load["fixed"].values()), default=0)
+    cpu_rows = [
+        f"{name} {f['server_cpu_cores']:.2f}/{f.get('machine_cpu_cores', 0):.2f}"
+        for name, f in load["fixed"].items()
+    ]
     lines += [
         "",
         f"Load generator: at most {lgen:.2f} of a core, sending at most {lag:.1f} ms behind "
-        "schedule (latency counts from the scheduled time).",
+        "schedule (latency counts from the scheduled time). CPU at the fixed rates, "
+        "gunicorn / whole machine, in cores of 2 (the rest is PostgreSQL and anything "
+        f"else running): {', '.join(cpu_rows)}.",
         "",
         "| database (EXPLAIN ANALYZE, median of runs) | product queries | total ms "
         "| slowest ms | target |",
