@@ -532,6 +532,9 @@ class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
 class ReviewQueueAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
     """Pending listings of the reviewer's region, the longest-waiting first."""
 
+    class Media:
+        css = {"all": ["css/admin_pages.css"]}  # thumbnails
+
     list_display = ["cover", "review_link", "facility", "category", "price_display", "age"]
     list_display_links = None
     list_filter = ["category", ("facility", admin.RelatedOnlyFieldListFilter)]
@@ -594,6 +597,9 @@ class ReviewQueueAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
 @admin.register(ProductImage)
 class ProductImageAdmin(FacilityScopedModelAdmin):
     """Photos across products; new photos are added on the product's page."""
+
+    class Media:
+        css = {"all": ["css/admin_pages.css"]}  # thumbnails
 
     facility_path = "product__facility"
     list_display = ["preview", "alt_text", "product", "position"]
