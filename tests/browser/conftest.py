@@ -126,7 +126,7 @@ class Journey:
             ".forEach(img => img.loading = 'eager')"
         )
         page.wait_for_function(
-            "() => Array.from(document.images).every(img => img.complete)", timeout=10_000
+            "() => Array.from(document.images).every(img => img.complete)", timeout=30_000
         )
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:50] or "page"
@@ -161,7 +161,8 @@ def size(request):
 def journey(chromium, live_server, size, request):
     """A fresh browser context (no cookies) at the parametrised screen size."""
     context = chromium.new_context(locale="id-ID", **VIEWPORTS[size])
-    context.set_default_timeout(15_000)
+    # Generous: CI shares two cores with PostgreSQL and the live server.
+    context.set_default_timeout(30_000)
     name = request.node.originalname.removeprefix("test_")[:40]
     yield Journey(context, live_server.url, name, size)
     context.close()

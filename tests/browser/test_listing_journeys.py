@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from catalog.models import ListingReview, ListingStatus, Product
-from tests.browser.test_order_journeys import _admin_login
+from tests.browser.test_order_journeys import _admin_login, _context
 from tests.factories import FacilityFactory, RegionFactory, facility_staff, regional_reviewer
 from tests.orders.factories import CategoryFactory
 
@@ -48,7 +48,7 @@ def _photo(path):
 def test_staff_list_a_product_and_the_reviewer_approves_it(
     journey, people, chromium, live_server, size, tmp_path
 ):
-    from tests.browser.conftest import VIEWPORTS, Journey
+    from tests.browser.conftest import Journey
 
     name = f"Miniatur Kapal Pinisi {size}"
     page = journey.page
@@ -81,7 +81,7 @@ def test_staff_list_a_product_and_the_reviewer_approves_it(
     assert name not in page.content()
 
     desk = Journey(
-        chromium.new_context(locale="id-ID", **VIEWPORTS[size]),
+        _context(chromium, size),
         live_server.url,
         journey.name + "-reviewer",
         size,

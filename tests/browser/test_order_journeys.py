@@ -131,12 +131,15 @@ def test_shopper_buys_from_two_facilities_tracks_and_uploads_a_receipt(
     raha_order = orders[miniature.facility_id]
     assert orders[mukena.facility_id].delivery_method == "pickup"
     assert raha_order.delivery_method == "courier"
+    # Whichever of the two submits the browser kept, the cart is empty afterwards.
+    journey.visit("/keranjang/", "cart after ordering")
+    assert "Keranjang Anda masih kosong" in page.content()
 
     # Later, on another phone: track with code and phone number, upload the receipt.
-    from tests.browser.conftest import VIEWPORTS, Journey
+    from tests.browser.conftest import Journey
 
     other = Journey(
-        chromium.new_context(locale="id-ID", **VIEWPORTS[size]),
+        _context(chromium, size),
         live_server.url,
         journey.name + "-tracking",
         size,
@@ -159,7 +162,7 @@ def test_shopper_buys_from_two_facilities_tracks_and_uploads_a_receipt(
         # The facility's staff: log in, confirm the payment, process, ship with a resi.
         staff = facility_staff(miniature.facility)
         desk = Journey(
-            chromium.new_context(locale="id-ID", **VIEWPORTS[size]),
+            _context(chromium, size),
             live_server.url,
             journey.name + "-staff",
             size,
@@ -187,6 +190,14 @@ def test_shopper_buys_from_two_facilities_tracks_and_uploads_a_receipt(
         assert "JNE-0042" in other.page.content()
     finally:
         other.context.close()
+
+
+def _context(chromium, size):
+    from tests.browser.conftest import VIEWPORTS
+
+    context = chromium.new_context(locale="id-ID", **VIEWPORTS[size])
+    context.set_default_timeout(30_000)
+    return context
 
 
 def _admin_login(journey, username, password="pass-word-123"):
