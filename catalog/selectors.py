@@ -1,7 +1,7 @@
 """Read-side queries of the storefront, with their joins in place so a page's
 query count does not grow with its rows."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -90,7 +90,6 @@ class Listing:
     # "fulltext", "trigram" (names resembling a misspelt query) or "".
     search_mode: str = ""
     suggestion: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def products(self) -> list[Product]:
