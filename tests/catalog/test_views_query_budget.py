@@ -100,3 +100,17 @@ def test_home_page_fits_the_budget(client, stocked, django_assert_max_num_querie
         response = client.get("/")
     assert response.status_code == 200
     assert response.text.count('class="card product-card"') == 4 + 8
+
+
+def test_staff_preview_fits_the_budget(client, db):
+    from catalog.models import ListingStatus
+    from tests.factories import facility_staff
+
+    counts = {}
+    for photos in (2, 12):
+        product = ProductFactory(status=ListingStatus.PENDING_REVIEW)
+        ProductImageFactory.create_batch(photos, product=product)
+        client.force_login(facility_staff(product.facility))
+        counts[photos], text = count_queries(client, product.get_absolute_url(), {})
+        assert "Pratinjau" in text
+    assert counts[2] == counts[12] <= BUDGET, counts

@@ -60,3 +60,12 @@ def test_home_before_any_approval(client, facility):
     response = client.get("/")
     assert response.status_code == 200
     assert "Produk pertama sedang ditinjau Kanwil." in response.text
+
+
+def test_home_and_storefront_in_english(client, facility):
+    CategoryFactory(name_id="Kerajinan", name_en="Crafts", slug="kerajinan")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for url in ["/", facility.get_absolute_url()]:
+        response = client.get(url)
+        assert '<html lang="en">' in response.text
+    assert "Crafts" in client.get("/").text
