@@ -44,6 +44,7 @@ def _facility_dashboard(scope: Scope) -> dict:
     return {
         "kind": "facility",
         "needs": selectors.orders_needing_action(scope),
+        "overdue": selectors.overdue_orders(scope),
         "stock_counts": stock_counts,
         "low_stock": low_stock,
         "low_stock_at": selectors.LOW_STOCK_AT,

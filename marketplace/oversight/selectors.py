@@ -118,9 +118,10 @@ class MonthComparison:
         return round((self.this_revenue - self.last_revenue) * 100 / self.last_revenue)
 
 
-def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[str, int]:
-    """Counts of the facility's orders waiting on staff, by kind of work (one query)."""
-    now = now or timezone.now()
+def _open_orders(scope: Scope) -> QuerySet[Order]:
+    """The scope's orders still waiting on staff, with whether a receipt waits to be
+    checked and when the order was promised by: placed + the longest lead time
+    of its lines (made to order), or + READY_STOCK_DISPATCH_DAYS for ready stock."""
     pending_proof = PaymentProof.objects.filter(
         order=OuterRef("pk"), status=PaymentProof.Status.PENDING
     )
@@ -130,7 +131,7 @@ def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[
         .annotate(days=Max("lead_time_days"))
         .values("days")
     )
-    open_orders = scope.filter_facility_rows(
+    return scope.filter_facility_rows(
         Order.objects.filter(
             status__in=[
                 OrderStatus.AWAITING_PAYMENT,
@@ -151,7 +152,18 @@ def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[
             output_field=DateTimeField(),
         ),
     )
-    return open_orders.aggregate(
+
+
+def _overdue_q(now: datetime) -> Q:
+    return Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now) | Q(
+        status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], promised_by__lt=now
+    )
+
+
+def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[str, int]:
+    """Counts of the facility's orders waiting on staff, by kind of work (one query)."""
+    now = now or timezone.now()
+    return _open_orders(scope).aggregate(
         receipts_to_check=Count(
             "id", filter=Q(status=OrderStatus.AWAITING_PAYMENT, has_pending_proof=True)
         ),
@@ -165,6 +177,18 @@ def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[
             "id",
             filter=Q(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], promised_by__lt=now),
         ),
+    )
+
+
+def overdue_orders(scope: Scope, *, now: datetime | None = None, limit: int = 10) -> list[Order]:
+    """The most overdue orders (unpaid past the deadline, or not yet sent past the
+    promised time), oldest first, for staff to act on."""
+    now = now or timezone.now()
+    return list(
+        _open_orders(scope)
+        .filter(_overdue_q(now))
+        .only("id", "code", "status", "created_at", "payment_deadline")
+        .order_by("created_at", "id")[:limit]
     )
 
 

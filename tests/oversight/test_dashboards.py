@@ -68,6 +68,11 @@ def test_staff_dashboard_shows_the_work_waiting(client, world):
         "past_payment_deadline": 1,
         "past_promised_time": 1,  # processing for 5 days, ready stock promised in 2
     }
+    assert [order.code for order in response.context["overdue"]] == [
+        processing.code,
+        overdue.code,
+    ]
+    assert 'id="overdue-orders"' in response.text
     assert response.context["stock_counts"] == {"out": 1, "low": 1}
     text = response.text
     assert "Keset Sabut Habis" in text and "Pempek Menipis" in text
@@ -212,6 +217,6 @@ def test_dashboard_query_counts_do_not_grow(
     assert response.context["kind"] == "national"
 
     client.force_login(facility_staff(region.facilities.first()))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get("/admin/")
     assert response.context["kind"] == "facility"
