@@ -108,6 +108,14 @@ def test_reviewer_dashboard_queue_oldest_first_and_region_only(client, world):
     assert [p.waiting_days for p in queue] == [9, 1]
     assert response.context["queue_total"] == 2
     assert 'class="kb-oldest"' in response.text
+    link = f"status__exact=pending_review&amp;facility__id__exact={kendari.pk}"
+    assert link in response.text
+    assert (
+        client.get(
+            f"/admin/catalog/product/?status__exact=pending_review&facility__id__exact={kendari.pk}"
+        ).status_code
+        == 200
+    )
     (unit,) = response.context["units"]
     assert unit.name == "Lapas Kendari"
     assert unit.orders_30d == 2 or unit.orders_30d == 3  # last month's may be within 30 days
