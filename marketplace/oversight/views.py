@@ -155,6 +155,13 @@ def _share_sheet(shares) -> exports.Sheet:
     )
 
 
+def _period_name(stem: str, form: ReportFilterForm) -> str:
+    """'penjualan-2026-01-2026-12': the period in the file name, so downloads
+    of different periods do not overwrite each other."""
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    return f"{stem}-{first:%Y-%m}-{last:%Y-%m}"
+
+
 def sales_export(request, fmt: str):
     """The sales report as CSV (sales rows) or XLSX (sales and proceeds sheets)."""
     form = ReportFilterForm(request.GET, scope=_scope(request))
@@ -162,8 +169,10 @@ def sales_export(request, fmt: str):
         return _bad_filter(form)
     rows, shares = _sales(form)
     if fmt == "xlsx":
-        return exports.xlsx_response([_sales_sheet(rows), _share_sheet(shares)], "penjualan")
-    return exports.csv_response(_sales_sheet(rows), "penjualan")
+        return exports.xlsx_response(
+            [_sales_sheet(rows), _share_sheet(shares)], _period_name("penjualan", form)
+        )
+    return exports.csv_response(_sales_sheet(rows), _period_name("penjualan", form))
 
 
 def shares_export(request):
@@ -172,7 +181,7 @@ def shares_export(request):
     if not form.is_valid():
         return _bad_filter(form)
     _rows, shares = _sales(form)
-    return exports.csv_response(_share_sheet(shares), "pembagian-hasil")
+    return exports.csv_response(_share_sheet(shares), _period_name("pembagian-hasil", form))
 
 
 # --- product recap ----------------------------------------------------------

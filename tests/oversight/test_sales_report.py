@@ -134,7 +134,10 @@ def test_staff_report_is_their_facility_only(client, world):
 def test_csv_contents(client, world):
     client.force_login(head_office_user())
     response = client.get(CSV_URL, {"region": world["sultra"].pk})
-    assert response["Content-Disposition"] == 'attachment; filename="penjualan.csv"'
+    first, last = add_months(this_month(), -11), this_month()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="penjualan-{first:%Y-%m}-{last:%Y-%m}.csv"'
+    )
     rows = _csv_rows(response)
     assert rows[0] == [
         "Kanwil",
