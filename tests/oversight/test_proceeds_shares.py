@@ -59,3 +59,27 @@ def test_the_database_refuses_a_share_outside_zero_to_one_hundred(facility):
     # that the data migrations made, for every later test on a reused database.
     with pytest.raises(IntegrityError), transaction.atomic():
         ProceedsShare.objects.create(facility=facility, name="Bahan", percent=Decimal("120"))
+
+
+def test_staff_cannot_set_another_facilitys_shares(client, facility, other_facility):
+    client.force_login(facility_staff(facility))
+    response = client.post(
+        f"/admin/facilities/facility/{other_facility.pk}/change/",
+        _inline_post(other_facility, [("Premi warga binaan", "50")]),
+    )
+    assert response.status_code in (302, 403, 404)
+    assert not other_facility.proceeds_shares.exists()
+
+
+def test_reviewers_read_shares_but_cannot_change_them(client, facility):
+    from tests.factories import regional_reviewer
+
+    ProceedsShare.objects.create(facility=facility, name="PNBP", percent=Decimal("20"))
+    client.force_login(regional_reviewer(facility.region))
+    page = client.get(f"/admin/facilities/facility/{facility.pk}/change/")
+    assert page.status_code == 200 and "PNBP" in page.text
+    client.post(
+        f"/admin/facilities/facility/{facility.pk}/change/",
+        _inline_post(facility, [("Bahan baku", "30")]),
+    )
+    assert list(facility.proceeds_shares.values_list("name", flat=True)) == ["PNBP"]
