@@ -382,7 +382,8 @@ def top_products(scope: Scope, *, days: int = 90, limit: int = 10) -> list[dict]
 
 
 def top_categories(scope: Scope, *, days: int = 90, limit: int = 10) -> list[dict]:
-    """Best-selling categories by revenue over the last `days` days."""
+    """Best-selling top-level categories by revenue over the last `days` days
+    (a subcategory's sales count toward its parent: the tree is shallow)."""
     lines = scope.filter_facility_rows(
         OrderLine.objects.filter(
             order__status__in=SALE_STATUSES,
@@ -391,13 +392,16 @@ def top_categories(scope: Scope, *, days: int = 90, limit: int = 10) -> list[dic
         "order__facility",
     )
     rows = list(
-        lines.values("product__category_id")
+        lines.annotate(
+            top_category=Coalesce("product__category__parent_id", "product__category_id")
+        )
+        .values("top_category")
         .annotate(items=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-revenue", "product__category_id")[:limit]
+        .order_by("-revenue", "top_category")[:limit]
     )
-    names = Category.objects.in_bulk([row["product__category_id"] for row in rows])
+    names = Category.objects.in_bulk([row["top_category"] for row in rows])
     for row in rows:
-        category = names.get(row["product__category_id"])
+        category = names.get(row["top_category"])
         row["name"] = category.name if category else "—"
     return rows
 

@@ -228,3 +228,16 @@ def test_dashboard_query_counts_do_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get("/admin/")
     assert response.context["kind"] == "facility"
+
+
+def test_top_categories_roll_subcategories_up_to_their_parent(client, world):
+    crafts = CategoryFactory(name_id="Kerajinan Tangan", slug="kerajinan-tangan-o")
+    for child_name, product in [("Tas", world["bag"]), ("Miniatur", world["mini"])]:
+        child = CategoryFactory(name_id=child_name, slug=f"{child_name.lower()}-o", parent=crafts)
+        Product.objects.filter(pk=product.pk).update(category=child)
+    client.force_login(head_office_user())
+    categories = client.get("/admin/").context["top_categories"]
+    assert [(row["name"], row["revenue"]) for row in categories] == [
+        (world["songket"].category.name_id, 2_331_000),
+        ("Kerajinan Tangan", 1_400_000 + 375_000),
+    ]
