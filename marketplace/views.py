@@ -26,12 +26,15 @@ def home(request):
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read the storefront; carts, checkout and admin are not for them."""
+    """Crawlers may read the storefront; carts, checkout, order pages (their
+    URLs carry order codes) and admin are not for them."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /keranjang/",
         "Disallow: /checkout/",
+        "Disallow: /pesanan/",
+        "Disallow: /lacak/",
         "Disallow: /i18n/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
         "",

@@ -89,5 +89,6 @@ def test_robots_txt_points_to_the_sitemap(client, db, settings):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "User-agent: *" in text
-    assert "Disallow: /admin/" in text
+    for private in ["/admin/", "/keranjang/", "/checkout/", "/pesanan/", "/lacak/"]:
+        assert f"Disallow: {private}" in text
     assert "Sitemap: https://karyabinaan.id/sitemap.xml" in text
