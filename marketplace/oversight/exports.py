@@ -41,9 +41,16 @@ class Sheet:
     rows: Iterable[Sequence]
 
 
+# A text cell starting with one of these is read by spreadsheets as a formula;
+# names typed by staff must never run as one (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
+    if kind == TEXT and str(value).startswith(FORMULA_STARTS):
+        return "'" + str(value)
     if kind == MONTH and isinstance(value, date):
         return value.strftime("%Y-%m")
     if kind == PERCENT and isinstance(value, Decimal):
@@ -90,6 +97,9 @@ def xlsx_response(sheets: Sequence[Sheet], filename: str) -> HttpResponse:
                 cell = WriteOnlyCell(
                     worksheet, value=float(value) if isinstance(value, Decimal) else value
                 )
+                if kind == TEXT and value is not None:
+                    # openpyxl stores a string starting with "=" as a formula.
+                    cell.data_type = "s"
                 if kind in NUMBER_FORMATS and value is not None:
                     cell.number_format = NUMBER_FORMATS[kind]
                 cells.append(cell)

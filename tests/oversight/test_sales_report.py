@@ -302,3 +302,17 @@ def test_months_are_counted_in_jakarta_time(world):
     )
     (palembang,) = [row for row in rows if row.facility_id == world["palembang"].pk]
     assert (palembang.month, palembang.orders) == (first_of_month, 2)
+
+
+def test_names_that_look_like_formulas_stay_text_in_both_files(client, world):
+    from facilities.models import Facility
+
+    Facility.objects.filter(pk=world["kendari"].pk).update(name='=HYPERLINK("http://x","y")')
+    client.force_login(head_office_user())
+    rows = _csv_rows(client.get(CSV_URL, {"facility": world["kendari"].pk}))
+    assert rows[1][1] == '\'=HYPERLINK("http://x","y")'
+    workbook = load_workbook(io.BytesIO(client.get(XLSX_URL).content))
+    cells = [row[1] for row in workbook["Penjualan"].iter_rows(min_row=2)]
+    kendari = next(cell for cell in cells if "HYPERLINK" in str(cell.value))
+    assert kendari.data_type == "s"
+    assert kendari.value == '=HYPERLINK("http://x","y")'
