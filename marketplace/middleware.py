@@ -21,6 +21,25 @@ INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "ima
 MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
+class TrustedProxyMiddleware:
+    """Put the client's own address in REMOTE_ADDR when trusted proxies stand in front.
+
+    Behind nginx every request arrives from 127.0.0.1 (gunicorn does not read
+    X-Forwarded-For), so anything counting per address (the tracking form's
+    guess limit, POST rate limits, login lockouts, logs) would count all
+    shoppers as one. With TRUSTED_PROXY_COUNT set, the address the outermost
+    trusted proxy saw replaces it; entries a client wrote itself are ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if getattr(settings, "TRUSTED_PROXY_COUNT", 0):
+            request.META["REMOTE_ADDR"] = client_ip(request)
+        return self.get_response(request)
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request body above MAX_REQUEST_BODY_SIZE with 413, unread.
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's address, not the proxy's.
+    "marketplace.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Refuse oversized bodies before anything reads them.
     "marketplace.middleware.RequestSizeLimitMiddleware",

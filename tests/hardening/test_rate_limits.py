@@ -59,3 +59,38 @@ def test_receipt_uploads_are_limited(client, db, limits):
 def test_the_production_limits_are_set(settings):
     names = {name: (limit, window) for _p, name, limit, window in settings.POST_RATE_LIMITS}
     assert names["checkout"][0] >= 5 and names["receipt"][0] >= 3
+
+
+def _track(client, code, forwarded):
+    # As nginx passes it on: the TCP peer is nginx, the client is in X-Forwarded-For.
+    return client.post(
+        "/lacak/",
+        {"code": code, "phone": "081234567890"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_nginx_each_shopper_has_their_own_tracking_limit(client, db, settings):
+    from orders.views import TRACK_LIMIT
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = "6.6.6.6, 203.0.113.50"  # the first entry is the client's own claim
+    statuses = [
+        _track(client, f"SALAH{i:04d}", guesser).status_code for i in range(TRACK_LIMIT + 1)
+    ]
+    assert statuses[-1] == 429
+    # Another shopper behind the same nginx is not locked out by the guesser...
+    assert _track(client, "SALAH9999", "198.51.100.8").status_code == 404
+    # ...and the guesser cannot escape by writing a new address in front.
+    assert _track(client, "SALAH9998", "7.7.7.7, 203.0.113.50").status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(client, db, settings):
+    from orders.views import TRACK_LIMIT
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    for i in range(TRACK_LIMIT):
+        _track(client, f"SALAH{i:04d}", f"203.0.113.{i}")
+    # Every request came from 127.0.0.1: forged X-Forwarded-For changes nothing.
+    assert _track(client, "SALAH9999", "198.51.100.8").status_code == 429
