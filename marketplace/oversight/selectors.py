@@ -110,12 +110,17 @@ class MonthComparison:
     this_revenue: int
     last_orders: int
     last_revenue: int
+    # Last month up to the same point in the month: a fair yardstick on the 10th.
+    last_to_date_revenue: int
 
     @property
     def change_percent(self) -> int | None:
-        if not self.last_revenue:
+        """This month so far against last month up to the same point."""
+        if not self.last_to_date_revenue:
             return None
-        return round((self.this_revenue - self.last_revenue) * 100 / self.last_revenue)
+        return round(
+            (self.this_revenue - self.last_to_date_revenue) * 100 / self.last_to_date_revenue
+        )
 
 
 def _open_orders(scope: Scope) -> QuerySet[Order]:
@@ -226,8 +231,9 @@ def listings_sent_back(scope: Scope, *, limit: int = 10) -> list[Product]:
 
 
 def sales_this_month_vs_last(scope: Scope) -> MonthComparison:
-    """Orders and goods revenue this calendar month and last (one query)."""
-    current = this_month()
+    """Orders and goods revenue this calendar month, all of last month, and last
+    month up to the same elapsed time (one query)."""
+    current, now = this_month(), timezone.now()
     starts, previous = month_start_at(current), month_start_at(add_months(current, -1))
     this_q, last_q = Q(created_at__gte=starts), Q(created_at__gte=previous, created_at__lt=starts)
     totals = (
@@ -238,6 +244,9 @@ def sales_this_month_vs_last(scope: Scope) -> MonthComparison:
             this_revenue=Sum("subtotal", filter=this_q),
             last_orders=Count("id", filter=last_q),
             last_revenue=Sum("subtotal", filter=last_q),
+            last_to_date_revenue=Sum(
+                "subtotal", filter=last_q & Q(created_at__lt=previous + (now - starts))
+            ),
         )
     )
     return MonthComparison(

@@ -241,3 +241,32 @@ def test_top_categories_roll_subcategories_up_to_their_parent(client, world):
         (world["songket"].category.name_id, 2_331_000),
         ("Kerajinan Tangan", 1_400_000 + 375_000),
     ]
+
+
+def test_this_month_is_compared_with_last_month_up_to_the_same_day(db):
+    from facilities.scoping import scope_for
+    from marketplace.oversight import selectors
+    from marketplace.oversight.periods import add_months
+
+    facility = FacilityFactory()
+    product = ProductFactory(facility=facility, price=100_000)
+    now = timezone.now()
+    this_start = month_start_at(this_month())
+    last_start = month_start_at(add_months(this_month(), -1))
+    same_point = last_start + (now - this_start)
+    make_order(
+        facility, lines=[(product, 1)], created_at=max(last_start, same_point - timedelta(hours=1))
+    )
+    later = same_point + timedelta(hours=1)
+    later_counts_last_month = later < this_start
+    if later_counts_last_month:
+        make_order(facility, lines=[(product, 2)], created_at=later)
+    make_order(
+        facility, lines=[(product, 3)], created_at=max(this_start, now - timedelta(minutes=1))
+    )
+
+    comparison = selectors.sales_this_month_vs_last(scope_for(facility_staff(facility)))
+    assert comparison.this_revenue == 300_000
+    assert comparison.last_to_date_revenue == 100_000
+    assert comparison.last_revenue == (300_000 if later_counts_last_month else 100_000)
+    assert comparison.change_percent == 200
