@@ -95,8 +95,31 @@ def _stuck_q(now: datetime) -> Q:
         *[When(status=status, then=Value(now - after)) for status, after in STUCK_AFTER.items()],
         output_field=DateTimeField(),
     )
-    return Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now) | Q(
-        status__in=list(STUCK_AFTER), status_since__lt=limit
+    # A made-to-order piece may take weeks: in processing it is not stuck
+    # before the date promised to the shopper.
+    return Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now) | (
+        Q(status__in=list(STUCK_AFTER), status_since__lt=limit)
+        & ~Q(status=OrderStatus.PROCESSING, promised_by__gte=now)
+    )
+
+
+def _promised_by():
+    """When the order was promised by: placed + the longest lead time of its
+    lines (made to order), or + READY_STOCK_DISPATCH_DAYS for ready stock."""
+    max_lead = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(days=Max("lead_time_days"))
+        .values("days")
+    )
+    return ExpressionWrapper(
+        F("created_at")
+        + Value(timedelta(days=1))
+        * Coalesce(
+            Subquery(max_lead, output_field=IntegerField()),
+            Value(READY_STOCK_DISPATCH_DAYS),
+        ),
+        output_field=DateTimeField(),
     )
 
 
@@ -124,17 +147,10 @@ class MonthComparison:
 
 
 def _open_orders(scope: Scope) -> QuerySet[Order]:
-    """The scope's orders still waiting on staff, with whether a receipt waits to be
-    checked and when the order was promised by: placed + the longest lead time
-    of its lines (made to order), or + READY_STOCK_DISPATCH_DAYS for ready stock."""
+    """The scope's orders still waiting on staff, with whether a receipt waits to
+    be checked and when each was promised by (see _promised_by)."""
     pending_proof = PaymentProof.objects.filter(
         order=OuterRef("pk"), status=PaymentProof.Status.PENDING
-    )
-    max_lead = (
-        OrderLine.objects.filter(order=OuterRef("pk"))
-        .values("order")
-        .annotate(days=Max("lead_time_days"))
-        .values("days")
     )
     return scope.filter_facility_rows(
         Order.objects.filter(
@@ -145,18 +161,7 @@ def _open_orders(scope: Scope) -> QuerySet[Order]:
                 OrderStatus.READY_FOR_PICKUP,
             ]
         )
-    ).annotate(
-        has_pending_proof=Exists(pending_proof),
-        promised_by=ExpressionWrapper(
-            F("created_at")
-            + Value(timedelta(days=1))
-            * Coalesce(
-                Subquery(max_lead, output_field=IntegerField()),
-                Value(READY_STOCK_DISPATCH_DAYS),
-            ),
-            output_field=DateTimeField(),
-        ),
-    )
+    ).annotate(has_pending_proof=Exists(pending_proof), promised_by=_promised_by())
 
 
 def _overdue_q(now: datetime) -> Q:
@@ -339,7 +344,7 @@ def unit_overview(
     stuck = (
         scope.filter_facility_rows(Order.objects.all())
         .filter(status__in=[OrderStatus.AWAITING_PAYMENT, *STUCK_AFTER])
-        .annotate(status_since=_last_status_change())
+        .annotate(status_since=_last_status_change(), promised_by=_promised_by())
         .filter(_stuck_q(now))
         .values(group)
         .annotate(n=Count("id"))

@@ -156,10 +156,26 @@ def test_stuck_orders_are_counted_per_facility(client, world):
         lines=[(world["songket"], 1)],
         created_at=now - timedelta(days=30),
     )
+    made_to_order = ProductFactory(
+        facility=kendari, name="Lemari Jati", made_to_order=True, lead_time_days=30
+    )
+    make_order(  # 10 days in processing, promised in 30: not stuck yet
+        kendari,
+        status=OrderStatus.PROCESSING,
+        lines=[(made_to_order, 1)],
+        created_at=now - timedelta(days=10),
+    )
+    make_order(  # 10 days in processing, ready stock promised in 2: stuck
+        kendari,
+        status=OrderStatus.PROCESSING,
+        lines=[(world["bag"], 1)],
+        created_at=now - timedelta(days=10),
+    )
     client.force_login(regional_reviewer(world["sultra"]))
     (unit,) = client.get("/admin/").context["units"]
-    # The two above, and the world's order shipped early last month (28+ days ago).
-    assert unit.stuck == 3
+    # Paid 5 days, shipped 20 days, the processing bag, and the world's order
+    # shipped early last month (28+ days ago).
+    assert unit.stuck == 4
 
 
 def test_head_office_sees_every_region_and_the_best_sellers(client, world):
