@@ -77,6 +77,23 @@ def test_search_and_filter_the_catalog(journey, shop):
     names = page.locator(".product-card h3").all_inner_texts()
     assert names[:2] == ["Kain Songket Palembang", "Miniatur Kapal Pinisi Kayu Jati"]
 
+    # The filter form, as a shopper uses it: open "Saring", pick the province,
+    # apply (the facility list then narrows to it), pick the facility, apply.
+    def apply_filter(name, label, step):
+        filters = page.locator("form.catalog-filters")
+        if filters.locator("details.filter-more").get_attribute("open") is None:
+            filters.locator("summary").click()
+        filters.locator(f"select[name={name}]").select_option(label=label)
+        filters.get_by_role("button", name="Terapkan").click()
+        page.wait_for_load_state("load")
+        journey.check(step)
+
+    apply_filter("province", shop["kendari"].province, "filtered by province")
+    apply_filter("facility", "Lapas Kelas IIA Kendari", "filtered by facility")
+    names = page.locator(".product-card h3").all_inner_texts()
+    assert names == ["Miniatur Kapal Pinisi Kayu Jati"]
+    assert "facility=lapas-kendari" in page.url
+
 
 def test_language_switch_to_english_and_back(journey, shop):
     page = journey.page
@@ -94,6 +111,8 @@ def test_language_switch_to_english_and_back(journey, shop):
     journey.check("directory in English")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.url.endswith("/upt/")
+    assert page.get_by_role("button", name="Search").is_visible()
+    assert page.get_by_role("link", name="Track order").first.is_visible()
 
     page.get_by_role("button", name="ID").click()
     page.wait_for_load_state("load")
