@@ -111,12 +111,18 @@ class AppServer:
         raise AssertionError("gunicorn did not come up:\n" + log.read_text())
 
     def get(self, path: str) -> tuple[int, str]:
+        status, _headers, body = self.fetch(path)
+        return status, body
+
+    def fetch(self, path: str, *, https: bool = True):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         try:
             # What nginx adds after terminating TLS; without it the site redirects to https.
-            connection.request("GET", path, headers={"X-Forwarded-Proto": "https"})
+            headers = {"X-Forwarded-Proto": "https"} if https else {}
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
+            body = response.read().decode("utf-8", "replace")
+            return response.status, response.msg, body
         finally:
             connection.close()
 
@@ -233,3 +239,22 @@ def test_control_without_health_checks_the_first_request_after_a_restart_fails(p
         assert statuses[-1] == 200  # a failed connection is dropped, the next one works
     finally:
         app.stop()
+
+
+def test_the_production_server_sends_https_and_security_headers(app):
+    status, headers, _body = app.fetch("/upt/", https=False)
+    assert status == 301 and headers["Location"] == f"https://127.0.0.1:{app.port}/upt/"
+    assert app.fetch("/healthz", https=False)[0] == 200  # probes stay on http
+
+    status, headers, body = app.fetch("/upt/")
+    assert status == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    cookies = headers.get_all("Set-Cookie") or []
+    csrf = [c for c in cookies if c.startswith("csrftoken=")]
+    assert csrf and all("Secure" in c for c in cookies), cookies
+    # Static files come from WhiteNoise with the collected, hashed names.
+    assert "/static/css/site." in body
