@@ -202,3 +202,13 @@ def related_products(product: Product, *, limit: int = 4) -> QuerySet[Product]:
         )
         .order_by("same_category", "-approved_at", "-id")[:limit]
     )
+
+
+def feed_products(*, facility: Facility | None = None) -> QuerySet[Product]:
+    """Public products for a product feed, oldest first so a channel sees a
+    stable order: facility, category and cover photo in three queries whatever
+    the size."""
+    queryset = public_products()
+    if facility is not None:
+        queryset = queryset.filter(facility=facility)
+    return queryset.order_by("id")

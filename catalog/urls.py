@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from catalog import views
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("produk/<slug:slug>/", views.product, name="product"),
     path("kategori/<slug:slug>/", views.category, name="category"),
     path("upt/<slug:slug>/", views.storefront, name="storefront"),
+    re_path(
+        r"^upt/(?P<slug>[-\w]+)/feed\.(?P<fmt>xml|csv)$", views.facility_feed, name="facility_feed"
+    ),
+    re_path(r"^feed/google\.(?P<fmt>xml|csv)$", views.feed, name="feed"),
 ]

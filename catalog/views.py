@@ -1,15 +1,19 @@
 """Storefront pages: catalog, category, facility storefront, product page."""
 
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from catalog.feeds import feed_item, render_csv, render_xml
 from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
     category_by_slug,
+    feed_products,
     product_for_page,
     products_in_category,
     public_products,
@@ -94,3 +98,39 @@ def sitemap_index(request):
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
     )
+
+
+def _feed_response(request, *, facility, fmt: str) -> HttpResponse:
+    items = [feed_item(product) for product in feed_products(facility=facility)]
+    if fmt == "csv":
+        response = HttpResponse(render_csv(items), content_type="text/csv; charset=utf-8")
+        name = f"feed-{facility.slug}.csv" if facility else "feed-karya-binaan.csv"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+    else:
+        if facility:
+            title = facility.name
+            link = absolute_url(facility.get_absolute_url())
+            description = _("Produk karya warga binaan %(name)s") % {"name": facility.name}
+        else:
+            title = "Karya Binaan"
+            link = absolute_url(reverse("home"))
+            description = _(
+                "Produk karya warga binaan dari UPT pemasyarakatan di seluruh Indonesia"
+            )
+        body = render_xml(items, title=title, link=link, description=description)
+        response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    # Channels fetch feeds a few times a day; an hour's staleness is harmless.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def feed(request, fmt):
+    """/feed/google.xml and .csv: every public product of the site."""
+    return _feed_response(request, facility=None, fmt=fmt)
+
+
+@require_safe
+def facility_feed(request, slug, fmt):
+    """/upt/<slug>/feed.xml and .csv: one facility's public products."""
+    return _feed_response(request, facility=active_facility_by_slug(slug), fmt=fmt)
