@@ -75,7 +75,8 @@ MIDDLEWARE = [
     # NUL in a parameter would reach PostgreSQL as a 500; answer 400 up front.
     "marketplace.middleware.RejectNullBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Indonesian unless the shopper chose English (not Accept-Language).
+    "marketplace.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -31,3 +31,14 @@ def test_indonesian_is_the_default_language(client, db):
     response = client.get("/upt/")
     assert b'lang="id"' in response.content
     assert b"Daftar UPT" in response.content
+
+
+def test_a_browser_asking_for_english_still_gets_indonesian(client, db):
+    response = client.get("/upt/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert b'lang="id"' in response.content
+    assert response["Content-Language"] == "id"
+
+
+def test_an_unknown_language_cookie_falls_back_to_indonesian(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert b'lang="id"' in client.get("/upt/").content
