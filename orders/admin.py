@@ -457,3 +457,7 @@ class DeliverySettingsAdmin(FacilityScopedModelAdmin):
         ):
             return False  # one row per facility; staff edit theirs
         return super().has_add_permission(request)
+
+
+# The statement desk lives in its own module; importing it registers it.
+from orders import admin_statements  # noqa: E402, F401

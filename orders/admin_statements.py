@@ -1,0 +1,278 @@
+"""The statement desk: staff upload their bank's export, matched lines confirm
+payments through the order services, the rest wait for a person.
+
+Registered from orders.admin. Only users who may confirm payments (the
+orders.change_order permission) see it; rows are scoped to the facility like
+every other admin.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from facilities.admin_scoping import FacilityScopedAdminMixin
+from facilities.scoping import scope_for
+from orders import services
+from orders.models import StatementImport, StatementLine
+from orders.statements import LAYOUTS, StatementError, StatementLayout, read_statement
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+CUSTOM = "custom"
+
+
+class StatementUploadForm(forms.Form):
+    facility = forms.ModelChoiceField(queryset=None, label=gettext_lazy("UPT"))
+    file = forms.FileField(
+        label=gettext_lazy("Berkas mutasi rekening (CSV)"),
+        help_text=gettext_lazy("Unduh mutasi dari internet banking dalam format CSV."),
+    )
+    layout = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[
+            ("bca", gettext_lazy("BCA (Tanggal, Keterangan, Cabang, Jumlah, CR/DB, Saldo)")),
+            (
+                "debet_kredit",
+                gettext_lazy("BRI/Mandiri (Tanggal Transaksi, Uraian, Debet, Kredit, Saldo)"),
+            ),
+            (CUSTOM, gettext_lazy("Kolom ditentukan sendiri (isi di bawah)")),
+        ],
+    )
+    date_column = forms.CharField(label=gettext_lazy("Kolom tanggal"), required=False)
+    description_column = forms.CharField(label=gettext_lazy("Kolom keterangan"), required=False)
+    credit_column = forms.CharField(
+        label=gettext_lazy("Kolom kredit (uang masuk)"),
+        required=False,
+        help_text=gettext_lazy("Atau kolom nominal bila ada kolom arah CR/DB terpisah."),
+    )
+    direction_column = forms.CharField(
+        label=gettext_lazy("Kolom arah (CR/DB), bila ada"), required=False
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = scope.facilities()
+        if scope.is_facility_staff:
+            # Staff import for their own facility only; not theirs to choose.
+            self.fields["facility"].initial = scope.facility_id
+            self.fields["facility"].widget = forms.HiddenInput()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 5 MB)."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("layout") == CUSTOM:
+            missing = [
+                self.fields[name].label
+                for name in ("date_column", "description_column", "credit_column")
+                if not (data.get(name) or "").strip()
+            ]
+            if missing:
+                raise forms.ValidationError(
+                    _("Untuk format sendiri, isi: %(fields)s.")
+                    % {"fields": ", ".join(str(m) for m in missing)}
+                )
+        return data
+
+    def statement_layout(self) -> StatementLayout:
+        data = self.cleaned_data
+        if data["layout"] != CUSTOM:
+            return LAYOUTS[data["layout"]]
+        direction = data["direction_column"].strip()
+        return StatementLayout(
+            date=data["date_column"].strip(),
+            description=data["description_column"].strip(),
+            amount=data["credit_column"].strip() if direction else "",
+            direction=direction,
+            credit=data["credit_column"].strip() if not direction else "",
+        )
+
+
+def _may_confirm(request) -> bool:
+    return request.user.has_perm("orders.change_order")
+
+
+class StatementLineInline(admin.TabularInline):
+    model = StatementLine
+    fields = ["booked_on", "description", "amount", "order", "outcome", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order")
+
+
+@admin.register(StatementImport)
+class StatementImportAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "facility",
+        "file_name",
+        "uploaded_by",
+        "credit_lines",
+        "new_lines",
+        "confirmed",
+    ]
+    list_filter = ["facility"]
+    list_select_related = ["facility", "uploaded_by"]
+    readonly_fields = [
+        "facility",
+        "file_name",
+        "layout",
+        "uploaded_by",
+        "credit_lines",
+        "new_lines",
+        "confirmed",
+        "created_at",
+    ]
+    inlines = [StatementLineInline]
+
+    def has_module_permission(self, request):
+        return _may_confirm(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _may_confirm(request)
+
+    def has_add_permission(self, request):
+        return _may_confirm(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The upload form instead of a model form: the service creates the rows."""
+        if not _may_confirm(request):
+            raise PermissionDenied
+        scope = scope_for(request.user)
+        form = StatementUploadForm(request.POST or None, request.FILES or None, scope=scope)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                lines = read_statement(upload.read(), form.statement_layout())
+                statement = services.statement_import(
+                    facility=form.cleaned_data["facility"],
+                    actor=request.user,
+                    lines=lines,
+                    file_name=upload.name,
+                    layout=form.cleaned_data["layout"],
+                )
+            except StatementError as error:
+                form.add_error("file", str(error))
+            except services.OrderError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                skipped = statement.credit_lines - statement.new_lines
+                self.message_user(
+                    request,
+                    _(
+                        "%(lines)s baris kredit dibaca, %(new)s baru, %(skipped)s sudah pernah "
+                        "diimpor; %(confirmed)s pembayaran dikonfirmasi."
+                    )
+                    % {
+                        "lines": statement.credit_lines,
+                        "new": statement.new_lines,
+                        "skipped": skipped,
+                        "confirmed": statement.confirmed,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:orders_statementimport_change", args=[statement.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Impor mutasi rekening"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/statement_upload.html", context)
+
+
+class NeedsPersonFilter(admin.SimpleListFilter):
+    title = gettext_lazy("perlu ditangani")
+    parameter_name = "perlu"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Ya")), ("tidak", _("Tidak"))]
+
+    def queryset(self, request, queryset):
+        open_lines = queryset.exclude(outcome=StatementLine.Outcome.CONFIRMED).filter(
+            resolved_at__isnull=True
+        )
+        if self.value() == "ya":
+            return open_lines
+        if self.value() == "tidak":
+            return queryset.exclude(pk__in=open_lines.values("pk"))
+        return queryset
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "booked_on",
+        "facility",
+        "description",
+        "amount",
+        "order",
+        "order_total",
+        "outcome",
+        "resolved_at",
+    ]
+    list_filter = [NeedsPersonFilter, "outcome", "facility"]
+    list_select_related = ["facility", "order"]
+    search_fields = ["description", "order__code"]
+    actions = ["resolve"]
+    readonly_fields = [f.name for f in StatementLine._meta.fields if f.name != "id"]
+
+    def has_module_permission(self, request):
+        return _may_confirm(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _may_confirm(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _may_confirm(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("total pesanan"))
+    def order_total(self, line):
+        return line.order.total if line.order else "-"
+
+    @admin.action(description=gettext_lazy("Tandai sudah ditangani"))
+    def resolve(self, request, queryset):
+        done = 0
+        for line in queryset:
+            try:
+                services.statement_line_resolve(line=line, actor=request.user)
+            except services.OrderError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done += 1
+        self.message_user(
+            request, _("%(n)s baris ditandai sudah ditangani.") % {"n": done}, messages.SUCCESS
+        )
