@@ -630,3 +630,7 @@ class ProductImageAdmin(FacilityScopedModelAdmin):
     def delete_queryset(self, request, queryset):
         for image in queryset.select_related("product"):
             services.product_image_delete(image=image, actor=request.user)
+
+
+# Partner outlets and exhibitions live in their own module; importing registers them.
+from catalog import admin_channels  # noqa: E402, F401

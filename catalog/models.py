@@ -297,3 +297,66 @@ class ReviewQueueItem(Product):
         proxy = True
         verbose_name = _("antrean tinjauan")
         verbose_name_plural = _("antrean tinjauan")
+
+
+class OutletProduct(models.Model):
+    """A product a partner outlet carries (shown as "also available at")."""
+
+    outlet = models.ForeignKey(
+        "facilities.PartnerOutlet",
+        on_delete=models.CASCADE,
+        related_name="products_carried",
+        verbose_name=_("mitra penjualan"),
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="outlet_links", verbose_name=_("produk")
+    )
+
+    class Meta:
+        verbose_name = _("produk di mitra")
+        verbose_name_plural = _("produk di mitra")
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "product"], name="outlet_product_once")
+        ]
+
+    def __str__(self):
+        return f"{self.product} @ {self.outlet}"
+
+    def clean(self):
+        super().clean()
+        # In the admin's inline the outlet may be new (no id yet) but is set.
+        outlet = self._meta.get_field("outlet").get_cached_value(self, default=None)
+        if outlet is None and self.outlet_id:
+            outlet = self.outlet
+        outlet_facility = outlet.facility_id if outlet is not None else None
+        product_facility = self.product.facility_id if self.product_id else None
+        if outlet_facility and product_facility and outlet_facility != product_facility:
+            raise ValidationError(
+                {"product": _("Produk harus milik UPT yang sama dengan mitra penjualan.")}
+            )
+
+
+class ExhibitionProduct(models.Model):
+    """A product on show at an exhibition."""
+
+    exhibition = models.ForeignKey(
+        "facilities.Exhibition",
+        on_delete=models.CASCADE,
+        related_name="products_on_show",
+        verbose_name=_("pameran"),
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="exhibition_links", verbose_name=_("produk")
+    )
+
+    class Meta:
+        verbose_name = _("produk dipamerkan")
+        verbose_name_plural = _("produk dipamerkan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exhibition", "product"], name="exhibition_product_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} @ {self.exhibition}"

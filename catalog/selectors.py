@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404, QueryDict
 
 from catalog.filters import ProductFilter, Sort
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.search import (
     clean_query,
     fulltext_search,
@@ -17,7 +17,7 @@ from catalog.search import (
     trigram_search,
     trigram_threshold,
 )
-from facilities.models import Facility
+from facilities.models import Exhibition, Facility, PartnerOutlet
 from facilities.scoping import scope_for
 
 
@@ -212,3 +212,46 @@ def feed_products(*, facility: Facility | None = None) -> QuerySet[Product]:
     if facility is not None:
         queryset = queryset.filter(facility=facility)
     return queryset.order_by("id")
+
+
+def outlets_carrying(product: Product) -> QuerySet[PartnerOutlet]:
+    """Partner outlets whose agreement is in force and that carry `product`
+    ("also available at"); one query."""
+    return (
+        PartnerOutlet.objects.current()
+        .filter(products_carried__product=product)
+        .order_by("city", "name")
+    )
+
+
+def facility_outlets(facility: Facility) -> QuerySet[PartnerOutlet]:
+    """A facility's partner outlets with an agreement in force; one query."""
+    return PartnerOutlet.objects.current().filter(facility=facility).order_by("city", "name")
+
+
+def next_exhibition(facility: Facility) -> Exhibition | None:
+    """The facility's next (or running) event, organised or joined; one query."""
+    return (
+        Exhibition.objects.upcoming()
+        .filter(Q(facility=facility) | Q(participants=facility))
+        .order_by("starts_on", "id")
+        .first()
+    )
+
+
+def upcoming_exhibitions() -> QuerySet[Exhibition]:
+    """Events not yet over, by province then date, with participants and the
+    public products on show prefetched: three queries whatever the count."""
+    on_show = (
+        ExhibitionProduct.objects.filter(product__in=Product.objects.public())
+        .select_related("product")
+        .order_by("product__name")
+    )
+    return (
+        Exhibition.objects.upcoming()
+        .prefetch_related(
+            Prefetch("participants", queryset=Facility.objects.filter(is_active=True)),
+            Prefetch("products_on_show", queryset=on_show),
+        )
+        .order_by("province", "starts_on", "id")
+    )

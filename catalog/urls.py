@@ -9,6 +9,7 @@ urlpatterns = [
     path("produk/<slug:slug>/", views.product, name="product"),
     path("kategori/<slug:slug>/", views.category, name="category"),
     path("upt/<slug:slug>/", views.storefront, name="storefront"),
+    path("pameran/", views.exhibitions, name="exhibitions"),
     re_path(
         r"^upt/(?P<slug>[-\w]+)/feed\.(?P<fmt>xml|csv)$", views.facility_feed, name="facility_feed"
     ),

@@ -13,11 +13,15 @@ from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
     category_by_slug,
+    facility_outlets,
     feed_products,
+    next_exhibition,
+    outlets_carrying,
     product_for_page,
     products_in_category,
     public_products,
     related_products,
+    upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
 from catalog.structured_data import (
@@ -55,7 +59,13 @@ def storefront(request, slug):
         queryset=public_products().filter(facility=facility),
         without=("facility", "province", "kind", "womens"),
     )
-    return render(request, "facilities/storefront.html", {"facility": facility, "listing": listing})
+    context = {
+        "facility": facility,
+        "listing": listing,
+        "outlets": list(facility_outlets(facility)),
+        "next_event": next_exhibition(facility),
+    }
+    return render(request, "facilities/storefront.html", context)
 
 
 @require_safe
@@ -72,6 +82,7 @@ def product(request, slug):
         "cover": cover,
         "availability": availability_key(product),
         "related": related_products(product),
+        "outlets": list(outlets_carrying(product)),
         "canonical_url": absolute_url(product.get_absolute_url()),
         "share_image": share_image_url(cover),
         "json_ld": json_ld_script(product_json_ld(product, images)),
@@ -134,3 +145,11 @@ def feed(request, fmt):
 def facility_feed(request, slug, fmt):
     """/upt/<slug>/feed.xml and .csv: one facility's public products."""
     return _feed_response(request, facility=active_facility_by_slug(slug), fmt=fmt)
+
+
+@require_safe
+def exhibitions(request):
+    """/pameran/: exhibitions and bazaars not yet over, grouped by province."""
+    return render(
+        request, "catalog/exhibitions.html", {"exhibitions": list(upcoming_exhibitions())}
+    )

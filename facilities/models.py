@@ -213,3 +213,124 @@ class ProceedsShare(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.percent}%)"
+
+
+class PartnerOutletQuerySet(models.QuerySet):
+    def current(self, today=None) -> "PartnerOutletQuerySet":
+        """Outlets whose cooperation agreement is in force today: an ended
+        agreement drops off the public pages by itself, no job needed."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(agreement_end__isnull=True) | models.Q(agreement_end__gte=today),
+            is_active=True,
+            agreement_start__lte=today,
+            facility__is_active=True,
+        )
+
+
+class PartnerOutlet(models.Model):
+    """A place outside the web shop where a facility's products are sold under
+    a cooperation agreement (perjanjian kerja sama, PKS): a shop, a
+    cooperative, a Dekranasda gallery (the regional crafts council's
+    showroom), a packaging house."""
+
+    class Kind(models.TextChoices):
+        SHOP = "shop", _("Toko")
+        COOPERATIVE = "cooperative", _("Koperasi")
+        DEKRANASDA = "dekranasda", _("Galeri Dekranasda")
+        PACKAGING_HOUSE = "packaging_house", _("Rumah kemasan")
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="outlets", verbose_name=_("UPT")
+    )
+    name = models.CharField(_("nama mitra"), max_length=160)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("alamat"), max_length=255)
+    city = models.CharField(_("kota/kabupaten"), max_length=80)
+    directions = models.CharField(
+        _("petunjuk arah"),
+        max_length=255,
+        blank=True,
+        help_text=_("Contoh: seberang Pasar Pembangunan, sebelah apotek."),
+    )
+    contact_name = models.CharField(_("narahubung"), max_length=120, blank=True)
+    contact_phone = PhoneField(_("telepon"), blank=True)
+    opening_hours = models.CharField(_("jam buka"), max_length=120, blank=True)
+    agreement_number = models.CharField(_("nomor perjanjian kerja sama"), max_length=80)
+    agreement_start = models.DateField(_("berlaku sejak"))
+    agreement_end = models.DateField(
+        _("berlaku sampai"), null=True, blank=True, help_text=_("Kosongkan bila tanpa batas.")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerOutletQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mitra penjualan")
+        verbose_name_plural = _("mitra penjualan")
+        constraints = [
+            models.CheckConstraint(
+                name="outlet_agreement_dates_in_order",
+                condition=models.Q(agreement_end__isnull=True)
+                | models.Q(agreement_end__gte=models.F("agreement_start")),
+                violation_error_message=_("Tanggal akhir perjanjian harus setelah tanggal mulai."),
+            ),
+            models.UniqueConstraint(fields=["facility", "name"], name="outlet_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class ExhibitionQuerySet(models.QuerySet):
+    def upcoming(self, today=None) -> "ExhibitionQuerySet":
+        """Events not yet over (running or to come); past ones stay in the admin."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(ends_on__gte=today, is_published=True)
+
+
+class Exhibition(models.Model):
+    """An exhibition, bazaar or fair where facilities show and sell their work."""
+
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.CASCADE,
+        related_name="organised_exhibitions",
+        verbose_name=_("UPT penyelenggara/pendaftar"),
+    )
+    title = models.CharField(_("judul"), max_length=160)
+    place = models.CharField(_("tempat"), max_length=200)
+    city = models.CharField(_("kota/kabupaten"), max_length=80)
+    province = models.CharField(_("provinsi"), max_length=80)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("selesai"))
+    description = models.TextField(_("keterangan"), blank=True)
+    participants = models.ManyToManyField(
+        Facility, blank=True, related_name="exhibitions", verbose_name=_("UPT peserta")
+    )
+    is_published = models.BooleanField(_("tayang"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExhibitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("pameran")
+        verbose_name_plural = _("pameran")
+        indexes = [models.Index(fields=["ends_on", "province"], name="exhibition_upcoming")]
+        constraints = [
+            models.CheckConstraint(
+                name="exhibition_dates_in_order",
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message=_("Tanggal selesai harus sama atau setelah tanggal mulai."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title

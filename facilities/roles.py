@@ -127,3 +127,19 @@ _ORDERS_WORK = [
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _ORDERS_VIEW + _ORDERS_WORK
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _ORDERS_VIEW
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _ORDERS_VIEW + _ORDERS_WORK
+
+# Channels beyond the web shop (partner outlets, exhibitions): staff keep their
+# facility's; reviewers watch their region's; head office works all of them.
+_CHANNEL_MODELS = [
+    "facilities.partneroutlet",
+    "facilities.exhibition",
+    "catalog.outletproduct",
+    "catalog.exhibitionproduct",
+]
+_CHANNELS_VIEW = [m.replace(".", ".view_") for m in _CHANNEL_MODELS]
+_CHANNELS_WORK = [
+    m.replace(".", f".{verb}_") for m in _CHANNEL_MODELS for verb in ("add", "change", "delete")
+]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _CHANNELS_VIEW + _CHANNELS_WORK
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _CHANNELS_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _CHANNELS_VIEW + _CHANNELS_WORK

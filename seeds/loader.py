@@ -1,6 +1,7 @@
 """One entry point for all seed data, in dependency order."""
 
 from seeds.catalog import load_catalog
+from seeds.channels import load_channels
 from seeds.facilities import load_facilities
 from seeds.orders import load_delivery, load_demo_orders
 
@@ -13,4 +14,5 @@ def load_all() -> dict[str, int]:
     summary["products"] = catalog["products"]
     summary["shipping_rates"] = load_delivery(facilities)
     summary["demo_orders"] = load_demo_orders(facilities)
+    summary.update(load_channels(facilities))
     return summary
