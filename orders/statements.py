@@ -148,15 +148,24 @@ def _normalise(name: str) -> str:
 def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
     """The credit lines of a CSV export read with `layout`.
 
-    Raises StatementError when no header row has the layout's columns.
+    Raises StatementError when no header row has the layout's columns, or when
+    the file is not CSV that Python's reader can parse.
     """
-    text = _decode(data)
+    # NUL is never meaningful in an export, and PostgreSQL text cannot store it.
+    text = _decode(data).replace("\x00", "")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        # newline="": the reader itself splits rows on \r\n, \n or a lone \r
+        # (old exports), as the csv module asks.
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:  # e.g. a field over the module's 128 KB limit
+        raise StatementError(
+            _("Berkas tidak dapat dibaca sebagai CSV (%(reason)s).") % {"reason": error}
+        ) from None
     wanted = [_normalise(c) for c in layout.columns()]
     header_index = None
     for index, row in enumerate(rows[:30]):
