@@ -129,7 +129,15 @@ def test_directory_filters_and_raw_query_strings(client, shop_with_products, pro
     _ok(client.get("/upt/", {"province": province, "kind": kind}), (province, kind))
     # Bytes that are not UTF-8, percent-encoded as a hostile client might send them.
     query = "q=" + quote_from_bytes(raw)
-    for path in ("/produk/", "/upt/", "/", "/sitemap.xml", "/dampak/"):
+    for path in (
+        "/produk/",
+        "/upt/",
+        "/",
+        "/sitemap.xml",
+        "/dampak/",
+        "/pameran/",
+        "/feed/google.xml",
+    ):
         _ok(client.get(path, QUERY_STRING=query), (path, raw))
 
 
