@@ -8,11 +8,13 @@ it does bank accounts and shipping rates; scoping comes from the mixin.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from catalog.models import ExhibitionProduct, OutletProduct
+from catalog import services
+from catalog.models import ConsignmentMovement, ExhibitionProduct, OutletProduct
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.models import Exhibition, Facility, PartnerOutlet
 from facilities.scoping import scope_for
@@ -21,7 +23,9 @@ from facilities.scoping import scope_for
 class OutletProductInline(FacilityScopedAdminMixin, admin.TabularInline):
     model = OutletProduct
     facility_path = "outlet__facility"
-    fields = ["product"]
+    fields = ["product", "on_hand", "sold"]
+    # Consignment counts change only through the movements (catalog.services).
+    readonly_fields = ["on_hand", "sold"]
     autocomplete_fields = ["product"]
     extra = 1
 
@@ -98,3 +102,90 @@ class ExhibitionAdmin(FacilityScopedModelAdmin):
             else:
                 kwargs["queryset"] = scope.facilities()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ConsignmentMovementForm(forms.ModelForm):
+    """Validating the form runs the service (under its row locks), so a short
+    stock or holding shows as a form error, not a failed save."""
+
+    class Meta:
+        model = ConsignmentMovement
+        fields = ["link", "kind", "quantity", "unit_price", "occurred_on", "note"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.movement = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk:
+            return data
+        kwargs = {
+            "link": data["link"],
+            "quantity": data["quantity"],
+            "actor": self.actor,
+            "occurred_on": data.get("occurred_on"),
+            "note": data.get("note") or "",
+        }
+        if data["kind"] == ConsignmentMovement.Kind.SOLD:
+            kwargs["unit_price"] = data.get("unit_price")
+        try:
+            self.movement = services.CONSIGNMENT_SERVICES[data["kind"]](**kwargs)
+        except services.ConsignmentError as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
+
+
+@admin.register(ConsignmentMovement)
+class ConsignmentMovementAdmin(FacilityScopedModelAdmin):
+    """Consignment history; a new row hands goods over, records a sale reported
+    by the outlet, or takes goods back, each through its service."""
+
+    form = ConsignmentMovementForm
+    facility_path = "link__outlet__facility"
+    list_display = ["occurred_on", "kind", "quantity", "product", "outlet", "unit_price", "actor"]
+    list_filter = ["kind", "occurred_on"]
+    list_select_related = ["link__product", "link__outlet", "actor"]
+    search_fields = ["link__product__name", "link__outlet__name"]
+    date_hierarchy = "occurred_on"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithActor(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, actor=request.user, **inner)
+
+        return WithActor
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            kwargs["queryset"] = scope_for(request.user).filter_facility_rows(
+                OutletProduct.objects.select_related("product", "outlet"), "outlet__facility"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["link", "kind", "quantity", "unit_price", "occurred_on", "note", "actor"]
+        return []
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history is not edited; a correction is a new movement
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The service wrote the row while the form was validated.
+        obj.pk = form.movement.pk
+        obj.created_at = form.movement.created_at
+
+    @admin.display(description=gettext_lazy("produk"))
+    def product(self, movement):
+        return movement.link.product
+
+    @admin.display(description=gettext_lazy("mitra"))
+    def outlet(self, movement):
+        return movement.link.outlet

@@ -300,7 +300,15 @@ class ReviewQueueItem(Product):
 
 
 class OutletProduct(models.Model):
-    """A product a partner outlet carries (shown as "also available at")."""
+    """A product a partner outlet carries (shown as "also available at"), and
+    its consignment stock there.
+
+    `on_hand` is what the facility handed over and the outlet still holds; it
+    left the web shop's ready stock when handed over, so a piece is never sold
+    twice across channels. `sold` is what the outlet has reported sold. Both
+    change only through catalog.services (consignment_*), which write a
+    ConsignmentMovement for each change.
+    """
 
     outlet = models.ForeignKey(
         "facilities.PartnerOutlet",
@@ -311,6 +319,8 @@ class OutletProduct(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="outlet_links", verbose_name=_("produk")
     )
+    on_hand = models.PositiveIntegerField(_("titipan di mitra"), default=0, editable=False)
+    sold = models.PositiveIntegerField(_("terjual di mitra"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("produk di mitra")
@@ -360,3 +370,49 @@ class ExhibitionProduct(models.Model):
 
     def __str__(self):
         return f"{self.product} @ {self.exhibition}"
+
+
+class ConsignmentMovement(models.Model):
+    """One change of consignment stock: goods handed to an outlet, reported
+    sold by it, or returned to the facility. The consignment's history."""
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", _("Diserahkan ke mitra")
+        SOLD = "sold", _("Dilaporkan terjual")
+        RETURNED = "returned", _("Dikembalikan ke UPT")
+
+    link = models.ForeignKey(
+        OutletProduct,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("produk di mitra"),
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
+    # Price per piece when reported sold, for the sales figures (may differ
+    # from the web price at an outlet's counter).
+    unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"), null=True, blank=True)
+    occurred_on = models.DateField(_("tanggal"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("mutasi titipan")
+        verbose_name_plural = _("mutasi titipan")
+        constraints = [
+            models.CheckConstraint(
+                name="consignment_quantity_positive", condition=models.Q(quantity__gt=0)
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.quantity} × {self.link}"

@@ -135,6 +135,7 @@ _CHANNEL_MODELS = [
     "facilities.exhibition",
     "catalog.outletproduct",
     "catalog.exhibitionproduct",
+    "catalog.consignmentmovement",
 ]
 _CHANNELS_VIEW = [m.replace(".", ".view_") for m in _CHANNEL_MODELS]
 _CHANNELS_WORK = [
