@@ -59,6 +59,17 @@ def chromium(django_db_setup, django_db_blocker):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The live server shares this process's cache: start each journey with no
+    # POSTs counted against 127.0.0.1.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Photos uploaded during a journey land in a temporary folder the live server serves."""
