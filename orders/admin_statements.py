@@ -38,6 +38,12 @@ class StatementUploadForm(forms.Form):
         choices=[
             ("bca", gettext_lazy("BCA (Tanggal, Keterangan, Cabang, Jumlah, CR/DB, Saldo)")),
             (
+                "bca_klik",
+                gettext_lazy(
+                    'KlikBCA (Tanggal Transaksi, Keterangan, Cabang, Jumlah "… CR", Saldo)'
+                ),
+            ),
+            (
                 "debet_kredit",
                 gettext_lazy("BRI/Mandiri (Tanggal Transaksi, Uraian, Debet, Kredit, Saldo)"),
             ),

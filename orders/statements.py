@@ -55,6 +55,14 @@ LAYOUTS = {
         credit_marker="CR",
         balance="Saldo",
     ),
+    # KlikBCA's own CSV: the direction is written after the amount ("125,000.00 CR").
+    "bca_klik": StatementLayout(
+        date="Tanggal Transaksi",
+        description="Keterangan",
+        amount="Jumlah",
+        credit_marker="CR",
+        balance="Saldo",
+    ),
     # BRI, Mandiri and most others: separate debit and credit columns.
     "debet_kredit": StatementLayout(
         date="Tanggal Transaksi", description="Uraian", credit="Kredit", balance="Saldo"

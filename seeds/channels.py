@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from catalog import services
 from catalog.models import ExhibitionProduct, OutletProduct, Product
 from facilities.models import Exhibition, Facility, PartnerOutlet
 
@@ -25,6 +26,8 @@ OUTLETS = [
             "sarang-lovebird-kayu-pangkalpinang",
             "sarang-lovebird-gantung-pangkalpinang",
         ],
+        # slug -> (handed over, reported sold): the demo's consignment stock.
+        "consignment": {"perangkap-tikus-kawat-pangkalpinang": (5, 2)},
     },
     {
         "facility": "lapas-banjarmasin",
@@ -68,7 +71,16 @@ def load_channels(facilities: dict[str, Facility]) -> dict[str, int]:
         )
         for slug in row["products"]:
             if slug in products:
-                OutletProduct.objects.get_or_create(outlet=outlet, product=products[slug])
+                link, _ = OutletProduct.objects.get_or_create(outlet=outlet, product=products[slug])
+                consigned = row.get("consignment", {}).get(slug)
+                # Once only: a second load must not hand the goods over again.
+                if (
+                    consigned
+                    and not link.movements.exists()
+                    and products[slug].stock >= consigned[0]
+                ):
+                    services.consignment_hand_over(link=link, quantity=consigned[0], actor=None)
+                    services.consignment_report_sold(link=link, quantity=consigned[1], actor=None)
         outlets += 1
 
     exhibitions = 0

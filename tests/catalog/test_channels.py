@@ -285,5 +285,8 @@ def test_seeds_hold_the_named_outlets_and_an_event(client):
     assert Exhibition.objects.upcoming().filter(place__icontains="Kambang Iwak").count() == 1
     body = client.get("/pameran/").content.decode()
     assert "Kambang Iwak" in body
-    trap = acun.products_carried.get(product__name__icontains="tikus").product
+    trap_link = acun.products_carried.get(product__name__icontains="tikus")
+    # Consignment seeded once: 5 handed over, 2 reported sold, on both loads.
+    assert (trap_link.on_hand, trap_link.sold, trap_link.movements.count()) == (3, 2, 2)
+    trap = trap_link.product
     assert "Toko Acun Akuarium" in client.get(trap.get_absolute_url()).content.decode()

@@ -278,3 +278,17 @@ def test_resolving_a_line_marks_it_handled(own):
     services.statement_line_resolve(line=line, actor=facility_staff(own.facility))
     line.refresh_from_db()
     assert not line.needs_person
+
+
+def test_klikbca_layout_with_the_direction_after_the_amount(own):
+    data = (
+        "Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo\n"
+        f'\'22/11,TRSF E-BANKING CR {own.code},0998,"175,000.00 CR","2,175,000.00"\n'
+        '\'22/11,BIAYA TXN,0998,"6,500.00 DB","2,168,500.00"\n'
+        '\'PEND,SETORAN,0000,"10,000.00 CR",\n'
+    ).encode()
+    lines = read_statement(data, LAYOUTS["bca_klik"])
+    assert [line.amount for line in lines] == [Decimal("175000.00")]
+    import_file(data, order=own, layout="bca_klik")
+    own.refresh_from_db()
+    assert own.status == OrderStatus.PAID
