@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -57,11 +58,32 @@ class PartnerOutletAdmin(FacilityScopedModelAdmin):
         "agreement_start",
         "agreement_end",
         "in_force",
+        "held",
+        "sold",
     ]
     list_filter = [AgreementFilter, "kind", "facility"]
     list_select_related = ["facility"]
     search_fields = ["name", "city", "agreement_number"]
     inlines = [OutletProductInline]
+
+    def get_queryset(self, request):
+        # Consignment totals per outlet, summed in the list's one query.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                held_total=Sum("products_carried__on_hand"),
+                sold_total=Sum("products_carried__sold"),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("titipan dipegang"), ordering="held_total")
+    def held(self, outlet):
+        return outlet.held_total or 0
+
+    @admin.display(description=gettext_lazy("titipan terjual"), ordering="sold_total")
+    def sold(self, outlet):
+        return outlet.sold_total or 0
 
     @admin.display(description=gettext_lazy("berlaku"), boolean=True)
     def in_force(self, outlet):

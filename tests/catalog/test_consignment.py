@@ -158,3 +158,11 @@ def test_admin_refuses_another_facilitys_outlet_product(client, link):
     services.consignment_hand_over(link=link, quantity=1, actor=None)
     body = client.get("/admin/catalog/consignmentmovement/").content.decode()
     assert "Perangkap Tikus" not in body
+
+
+def test_outlet_list_shows_consignment_totals(client, link):
+    services.consignment_hand_over(link=link, quantity=5, actor=None)
+    services.consignment_report_sold(link=link, quantity=3, actor=None)
+    client.force_login(staff(link))
+    body = client.get("/admin/facilities/partneroutlet/").content.decode()
+    assert 'class="field-held">2<' in body and 'class="field-sold">3<' in body
