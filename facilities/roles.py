@@ -143,4 +143,10 @@ _CHANNELS_WORK = [
 ]
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _CHANNELS_VIEW + _CHANNELS_WORK
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _CHANNELS_VIEW
+# A Kanwil publishes its region's exhibitions too (for its facilities only).
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += [
+    m.replace(".", f".{verb}_")
+    for m in ("facilities.exhibition", "catalog.exhibitionproduct")
+    for verb in ("add", "change", "delete")
+]
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _CHANNELS_VIEW + _CHANNELS_WORK

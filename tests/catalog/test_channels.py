@@ -290,3 +290,42 @@ def test_seeds_hold_the_named_outlets_and_an_event(client):
     assert (trap_link.on_hand, trap_link.sold, trap_link.movements.count()) == (3, 2, 2)
     trap = trap_link.product
     assert "Toko Acun Akuarium" in client.get(trap.get_absolute_url()).content.decode()
+
+
+def _event_post(facility_id, **extra):
+    return {
+        "facility": str(facility_id),
+        "title": "Pameran Kanwil",
+        "place": "Benteng Kuto Besak",
+        "city": "Palembang",
+        "province": "Sumatera Selatan",
+        "starts_on": (TODAY + timedelta(days=5)).isoformat(),
+        "ends_on": (TODAY + timedelta(days=6)).isoformat(),
+        "description": "",
+        "is_published": "on",
+        "products_on_show-TOTAL_FORMS": "0",
+        "products_on_show-INITIAL_FORMS": "0",
+        "products_on_show-MIN_NUM_FORMS": "0",
+        "products_on_show-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+
+
+def test_a_kanwil_publishes_events_for_its_regions_facilities_only(
+    client, facility, other_facility
+):
+    client.force_login(regional_reviewer(facility.region))
+    response = client.post("/admin/facilities/exhibition/add/", _event_post(other_facility.pk))
+    assert response.status_code == 200  # another region's facility is not a choice
+    assert not Exhibition.objects.exists()
+    response = client.post("/admin/facilities/exhibition/add/", _event_post(facility.pk))
+    assert response.status_code == 302
+    assert Exhibition.objects.get().facility == facility
+
+
+def test_staff_publish_events_as_their_own_facility(client, facility, other_facility):
+    client.force_login(facility_staff(facility))
+    response = client.post("/admin/facilities/exhibition/add/", _event_post(other_facility.pk))
+    assert response.status_code == 302
+    # The facility is set from the membership, whatever the POST says.
+    assert Exhibition.objects.get().facility == facility
