@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog import services
-from catalog.images import ImageRejected, process_image
 from catalog.models import (
     Category,
     ListingReview,
@@ -33,6 +32,7 @@ from catalog.models import (
 )
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
+from marketplace.images import ImageRejected, process_image
 from marketplace.money import format_rupiah
 
 LOW_STOCK = 5

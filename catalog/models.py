@@ -197,7 +197,7 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
-    """A photo, already re-encoded and stripped of metadata by catalog.images.
+    """A photo, already re-encoded and stripped of metadata by marketplace.images.
 
     `renditions` maps width to file names, made once on upload, e.g.
     {"320": {"webp": "...", "jpeg": "..."}, "640": {...}, "1280": {...}}.

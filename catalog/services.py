@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import mail
-from catalog.images import ProcessedImage, delete_stored, process_image, store_processed
 from catalog.models import (
     ConsignmentMovement,
     ListingReview,
@@ -30,6 +29,7 @@ from catalog.models import (
 from catalog.search import refresh_search_vectors
 from facilities.models import Facility
 from facilities.scoping import scope_for
+from marketplace.images import ProcessedImage, delete_stored, process_image, store_processed
 
 S = ListingStatus
 A = ListingReview.Action
@@ -344,7 +344,7 @@ def product_image_add(
     """Run `upload` through the photo pipeline and attach it to `product`.
 
     `upload` is an uploaded file or an already ProcessedImage (the admin form
-    processes it while validating). Raises catalog.images.ImageRejected for a
+    processes it while validating). Raises marketplace.images.ImageRejected for a
     refused file, ListingTransitionError for empty alt text,
     ListingPermissionError for an actor out of scope.
     """

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
+from facilities.forms import FacilityAdminForm
 from facilities.models import BankAccount, Facility, Membership, ProceedsShare, Region
 from facilities.scoping import scope_for
 
@@ -46,6 +47,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
+    form = FacilityAdminForm
     list_display = ["name", "kind", "facility_class", "city", "province", "region", "is_active"]
     list_filter = ["kind", "is_womens", "is_active", "region"]
     search_fields = ["name", "city", "province"]

@@ -6,6 +6,7 @@ allowed moves are declared once in orders.states.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -249,6 +250,12 @@ class OrderEvent(models.Model):
         return f"{self.order} {self.from_status} → {self.to_status}"
 
 
+def receipt_upload_to(instance, filename: str) -> str:
+    """An unguessable name: receipts show shoppers' bank details."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"receipts/{uuid.uuid4().hex}.{extension}"
+
+
 class PaymentProof(models.Model):
     """A shopper's transfer receipt (re-encoded image or checked PDF) and its review."""
 
@@ -258,7 +265,7 @@ class PaymentProof(models.Model):
         REJECTED = "rejected", _("Ditolak")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payment_proofs")
-    file = models.FileField(_("bukti transfer"), upload_to="receipts/%Y/%m/")
+    file = models.FileField(_("bukti transfer"), upload_to=receipt_upload_to)
     content_type = models.CharField(max_length=40)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

@@ -1,7 +1,7 @@
 """Transfer receipts: photos go through catalog's photo pipeline, PDFs are
 magic-checked.
 
-A receipt photo from a phone carries EXIF (GPS, device); catalog.images
+A receipt photo from a phone carries EXIF (GPS, device); marketplace.images
 decodes it, checks format and pixel count, and re-encodes plain pixels, the
 same checks product photos get. Only the re-encoded original is kept (the
 renditions are for storefront pages). A PDF is stored as uploaded once its
@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from catalog.images import ImageRejected, process_image
+from marketplace.images import ImageRejected, process_image
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
