@@ -595,6 +595,20 @@ class Load:
             "127.0.0.1", self.config.port, default_headers=_headers(self.config.port), **kw
         )
 
+    async def settle(self, limit: float = 20.0) -> float:
+        """Wait until the previous run's backlog is gone: gunicorn near idle
+        and the machine mostly idle, so one page's overload does not count
+        against the next. Returns the seconds waited."""
+        start = time.monotonic()
+        while time.monotonic() - start < limit:
+            cpu0, busy0 = self.server.cpu_seconds(), _machine_busy()
+            await asyncio.sleep(0.5)
+            if (self.server.cpu_seconds() - cpu0) / 0.5 < 0.1 and (
+                _machine_busy() - busy0
+            ) / 0.5 < 0.8:
+                break
+        return time.monotonic() - start
+
     async def run_once(self, name: str, rate: float, seconds: float):
         """One fixed-rate run of endpoint `name`; returns (RunResult, server CPU share)."""
         from bench.loadgen import Request, fixed_rate
@@ -620,6 +634,7 @@ class Load:
             ok = _placed
         else:
             raise ValueError(name)
+        await self.settle()
         cpu0, busy0, t0 = self.server.cpu_seconds(), _machine_busy(), time.monotonic()
         result = await fixed_rate(client, requests, rate=rate, duration=seconds, ok=ok)
         wall = time.monotonic() - t0
@@ -643,12 +658,14 @@ class Load:
         med = median_result(runs)
         self.say(
             f"  {name:<14} {rate:>4.0f}/s  p50 {med.p50_ms:7.1f}  p90 {med.p90_ms:7.1f}  "
-            f"p99 {med.p99_ms:7.1f} ms  errors {med.errors}/{med.sent}  "
+            f"p99 {med.p99_ms:7.1f} ms {[round(r.p99_ms) for r in runs]}  "
+            f"errors {med.errors}/{med.sent}  "
             f"CPU: gunicorn {statistics.median(cpus):.2f}, whole machine "
             f"{statistics.median(machine):.2f} cores, loadgen {med.loadgen_cpu:.2f}"
         )
         return {
             **asdict(med),
+            "runs_p99_ms": [round(r.p99_ms, 1) for r in runs],
             "server_cpu_cores": round(statistics.median(cpus), 2),
             "machine_cpu_cores": round(statistics.median(machine), 2),
         }
