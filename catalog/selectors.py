@@ -188,20 +188,32 @@ def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
 
 
 def related_products(product: Product, *, limit: int = 4) -> QuerySet[Product]:
-    """Other public products of the same category, then of the same facility."""
-    return (
-        public_products()
-        .filter(Q(category_id=product.category_id) | Q(facility_id=product.facility_id))
-        .exclude(pk=product.pk)
-        .annotate(
-            same_category=Case(
-                When(category_id=product.category_id, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("same_category", "-approved_at", "-id")[:limit]
+    """Other public products of the same category, then of the same facility.
+
+    Picked as ids in two small LIMIT queries that each walk an index, then
+    loaded once with the usual joins. One OR-query sorting "same category
+    first" had to sort every match (14,000 rows at 100,000 products: 40 ms
+    quiet, 440 ms under load, measured by the bench).
+    """
+    newest_first = ("-approved_at", "-id")
+    others = public_products().exclude(pk=product.pk)
+    ids = list(
+        others.filter(category_id=product.category_id)
+        .order_by(*newest_first)
+        .values_list("id", flat=True)[:limit]
     )
+    if len(ids) < limit:
+        ids += list(
+            others.filter(facility_id=product.facility_id)
+            .exclude(category_id=product.category_id)
+            .order_by(*newest_first)
+            .values_list("id", flat=True)[: limit - len(ids)]
+        )
+    position = Case(
+        *[When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
+    return public_products().filter(pk__in=ids).order_by(position) if ids else others.none()
 
 
 def feed_products(*, facility: Facility | None = None) -> QuerySet[Product]:

@@ -21,7 +21,12 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves the next request (or test) in the default
+            # language unless that request chooses otherwise.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         # Cached copies must differ by the cookie that chose the language.
         patch_vary_headers(response, ("Cookie",))
