@@ -167,7 +167,16 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("pesanan")
         verbose_name_plural = _("pesanan")
-        indexes = [models.Index(fields=["facility", "status"], name="order_facility_status")]
+        indexes = [
+            models.Index(fields=["facility", "status"], name="order_facility_status"),
+            # Oversight reports and dashboards: a facility's (or a region's)
+            # orders over a period, summed from the index alone.
+            models.Index(
+                fields=["facility", "created_at"],
+                name="order_facility_created",
+                include=["status", "subtotal", "shipping_fee"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="order_total_adds_up",
@@ -245,6 +254,8 @@ class OrderEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("riwayat pesanan")
         verbose_name_plural = _("riwayat pesanan")
+        # Oversight: when each order entered its current status (Max per order).
+        indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_created")]
 
     def __str__(self):
         return f"{self.order} {self.from_status} → {self.to_status}"
