@@ -16,9 +16,11 @@ class FacilityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Facility
-        # The admin's own field list decides what is shown; these are the two
-        # fields this form cleans.
-        fields = ["logo", "banner"]
+        # Every field: the admin's own field list (its read-only fields, its
+        # fieldsets) decides what is shown. Naming only logo and banner here
+        # made the admin's form those two fields alone, and its add page crash
+        # on the prepopulated slug. This form cleans the two pictures.
+        fields = "__all__"  # noqa: DJ007 - the admin, not this form, picks the fields
 
     def _clean_picture(self, field_name: str):
         picture = self.cleaned_data.get(field_name)
