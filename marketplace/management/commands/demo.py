@@ -1,3 +1,6 @@
+import signal
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -33,4 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<40} {what}")
         self.stdout.write(f"\nAdmin: http://{addrport}/admin/   Site: http://{addrport}/\n")
         if not no_serve:
+            # Stop cleanly on TERM too, so the embedded PostgreSQL is shut down
+            # by its exit handler rather than left running.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             call_command("runserver", addrport, use_reloader=False)
