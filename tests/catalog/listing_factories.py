@@ -9,35 +9,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from catalog.models import Category, ListingStatus, Product
-from tests.factories import FacilityFactory
+from catalog.models import ListingStatus, Product
+from tests.catalog.factories import ProductFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ["slug"]
-
-    name_id = factory.Sequence(lambda n: f"Kerajinan Uji {n}")
-    name_en = factory.Sequence(lambda n: f"Test Crafts {n}")
-    slug = factory.Sequence(lambda n: f"kerajinan-uji-{n}")
-
-
-class DraftProductFactory(factory.django.DjangoModelFactory):
+class DraftProductFactory(ProductFactory):
     """A draft product row; the services under test move it on."""
 
-    class Meta:
-        model = Product
-
-    facility = factory.SubFactory(FacilityFactory)
-    category = factory.SubFactory(CategoryFactory)
     name = factory.Sequence(lambda n: f"Tas Rajut Uji {n}")
     slug = factory.Sequence(lambda n: f"tas-rajut-uji-{n}")
     description = "Tas rajut benang katun, dikerjakan tangan."
-    price = 125_000
     weight_grams = 400
-    stock = 10
     status = ListingStatus.DRAFT
+    approved_at = None
 
 
 def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 80, 40), **save_kwargs) -> bytes:

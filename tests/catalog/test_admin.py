@@ -14,8 +14,8 @@ from django.urls import reverse
 from catalog.admin import ProductAdmin, ProductImageAdmin
 from catalog.models import ListingStatus, Product, ProductImage
 from catalog.services import CHECKLIST
+from tests.catalog.factories import CategoryFactory
 from tests.catalog.listing_factories import (  # noqa: F401
-    CategoryFactory,
     image_bytes,
     media,
     product_with_photo,

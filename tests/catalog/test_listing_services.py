@@ -18,8 +18,8 @@ from catalog.services import (
     product_image_delete,
     product_update,
 )
+from tests.catalog.factories import CategoryFactory
 from tests.catalog.listing_factories import (  # noqa: F401
-    CategoryFactory,
     DraftProductFactory,
     image_bytes,
     media,
