@@ -31,9 +31,11 @@ from catalog.structured_data import (
     product_json_ld,
     share_image_url,
 )
+from marketplace.page_cache import public_page
 
 
 @require_safe
+@public_page
 def catalog(request):
     """All public products: search, filters, sorting, pagination."""
     listing = browse_products(data=request.GET)
@@ -41,6 +43,7 @@ def catalog(request):
 
 
 @require_safe
+@public_page
 def category(request, slug):
     """One category and its children's products, with the same filters."""
     category = category_by_slug(slug)
@@ -51,6 +54,7 @@ def category(request, slug):
 
 
 @require_safe
+@public_page
 def storefront(request, slug):
     """A facility's own page: who they are, where to find them, what they make."""
     facility = active_facility_by_slug(slug)
@@ -69,6 +73,7 @@ def storefront(request, slug):
 
 
 @require_safe
+@public_page
 def product(request, slug):
     """The product page; a non-public listing is a 404 except to staff in scope,
     who see it with a preview banner."""
@@ -148,6 +153,7 @@ def facility_feed(request, slug, fmt):
 
 
 @require_safe
+@public_page
 def exhibitions(request):
     """/pameran/: exhibitions and bazaars not yet over, grouped by province."""
     return render(

@@ -1,9 +1,13 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from facilities.filters import FacilityDirectoryFilter
 from facilities.selectors import facility_directory
+from marketplace.page_cache import public_page
 
 
+@require_safe
+@public_page
 def directory(request):
     """All active facilities, filterable by province and kind."""
     filterset = FacilityDirectoryFilter(request.GET or None, queryset=facility_directory())

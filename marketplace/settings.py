@@ -20,6 +20,7 @@ env = environ.Env(
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
     CACHE_URL=(str, "locmemcache://"),
     CONN_MAX_AGE=(int, 60),
+    PUBLIC_PAGE_CACHE_SECONDS=(int, 60),
     # Off only in the failure drill's control run (tests/drills), to show what it guards.
     CONN_HEALTH_CHECKS=(bool, True),
     DEFAULT_FROM_EMAIL=(str, "Karya Binaan <noreply@karyabinaan.id>"),
@@ -140,6 +141,11 @@ if env("DATABASE_REPLICA_URL"):
 REPLICA_PIN_SECONDS = env("REPLICA_PIN_SECONDS")
 
 CACHES = {"default": env.cache("CACHE_URL")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Room for a few thousand compressed public pages (~10 KB each) per process.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
+# Anonymous shoppers' public pages, shared (marketplace/page_cache.py); 0 = off.
+PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 

@@ -7,8 +7,11 @@ from django.views.decorators.http import require_safe
 
 from catalog.selectors import featured_products, newly_approved_products, top_categories
 from facilities.selectors import facility_directory
+from marketplace.page_cache import public_page
 
 
+@require_safe
+@public_page
 def home(request):
     """The front page: categories, featured and newly approved products,
     the facilities that sell, and the programme's story (in the footer)."""

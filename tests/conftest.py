@@ -37,3 +37,13 @@ def _role_groups(request):
 
     if Group.objects.filter(name__in=GROUP_NAMES.values()).count() < len(GROUP_NAMES):
         sync_role_groups(apps)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (public pages, rate-limit counters,
+    impact figures), as a fresh process would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

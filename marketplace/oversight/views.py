@@ -8,12 +8,12 @@ outside the scope is refused with a message, never silently widened.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from catalog.models import ListingStatus
@@ -22,6 +22,7 @@ from marketplace.oversight import exports, selectors
 from marketplace.oversight.charts import bar_chart
 from marketplace.oversight.forms import ReportFilterForm
 from marketplace.oversight.periods import month_label, months_between
+from marketplace.page_cache import public_page
 
 
 def _scope(request) -> Scope:
@@ -255,12 +256,15 @@ def product_recap_export(request, fmt: str):
 
 # --- public -----------------------------------------------------------------
 
+IMPACT_CACHE_KEY = "kb:impact"
 
-@cache_page(60 * 10)
+
 @require_safe
+@public_page
 def impact(request):
     """The public impact page: per region, facilities taking part, products listed,
-    items sold and orders completed. Aggregates only, no personal data; cached
-    for ten minutes since the public need not see each sale the second it happens."""
-    regions, national = selectors.public_impact()
+    items sold and orders completed. Aggregates only, no personal data; the
+    figures are kept ten minutes since the public need not see each sale the
+    second it happens (a million orders take a few hundred ms to add up)."""
+    regions, national = cache.get_or_set(IMPACT_CACHE_KEY, selectors.public_impact, 60 * 10)
     return render(request, "marketplace/impact.html", {"regions": regions, "national": national})
