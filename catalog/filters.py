@@ -1,6 +1,8 @@
 """The storefront's filter form: every choice lives in the URL's query string,
 so a filtered, sorted, searched page can be shared and bookmarked."""
 
+from typing import NamedTuple
+
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
@@ -9,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product
 from facilities.models import Facility
+from marketplace.page_cache import cached_public_data
 
 PER_PAGE_CHOICES = (12, 24, 48)
+
+
+class FacilityChoice(NamedTuple):
+    slug: str
+    name: str
+    province: str
 
 
 class Sort:
@@ -160,13 +169,27 @@ class ProductFilter(django_filters.FilterSet):
             and not self.data.get("facility")
         )
 
+    # Both lists are the same for every visitor and change rarely: read from
+    # the cache (until a catalog or facility row changes) rather than building
+    # 500 facility rows for every page. Categories carry their names in both
+    # languages, so one list serves both.
     @cached_property
     def categories(self) -> list[Category]:
-        return list(Category.objects.order_by("position", "name_id"))
+        return cached_public_data(
+            "filter-categories", lambda: list(Category.objects.order_by("position", "name_id"))
+        )
 
     @cached_property
-    def facilities(self) -> list[Facility]:
-        return list(Facility.objects.filter(is_active=True).only("slug", "name", "province"))
+    def facilities(self) -> list[FacilityChoice]:
+        return cached_public_data(
+            "filter-facilities",
+            lambda: [
+                FacilityChoice(*row)
+                for row in Facility.objects.filter(is_active=True)
+                .order_by("name")
+                .values_list("slug", "name", "province")
+            ],
+        )
 
     @property
     def category_choices(self) -> list[tuple[str, str]]:

@@ -70,6 +70,13 @@ def _generation() -> int:
     return generation
 
 
+def cached_public_data(name: str, build, *, timeout: int = 600):
+    """`build()`'s result, kept until a catalog or facility row changes (the
+    same generation as the pages) or `timeout` seconds pass: for lists every
+    page needs, such as the facilities and categories of the filter form."""
+    return cache.get_or_set(f"kb:data:{_generation()}:{name}", build, timeout)
+
+
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"kb:page:{_generation()}:{get_language()}:{request.get_host()}:{path}"

@@ -38,6 +38,16 @@ def stocked(db):
     return products
 
 
+@pytest.fixture
+def warm(client, stocked):
+    """Budgets are measured warm, as the bench measures them: after the first
+    listing page the filter form's category and facility lists come from the
+    cache (until a catalog or facility row changes), so that page costs two
+    queries more than the rest."""
+    client.get("/produk/", {"warm": 1})
+    return stocked
+
+
 def count_queries(client, url, params) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params)
@@ -57,7 +67,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("url", "params"), PAGES)
-def test_listing_pages_fit_the_budget_at_12_and_48_items(client, stocked, url, params):
+def test_listing_pages_fit_the_budget_at_12_and_48_items(client, warm, url, params):
     counts = {}
     for per_page in (12, 48):
         counts[per_page], text = count_queries(client, url, {**params, "per_page": per_page})
@@ -67,7 +77,7 @@ def test_listing_pages_fit_the_budget_at_12_and_48_items(client, stocked, url, p
     print(url, params, counts)
 
 
-def test_search_fallback_fits_the_budget(client, stocked):
+def test_search_fallback_fits_the_budget(client, warm):
     counts = {}
     for per_page in (12, 48):
         counts[per_page], text = count_queries(
