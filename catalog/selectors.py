@@ -10,6 +10,7 @@ from django.http import Http404, QueryDict
 
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, ExhibitionProduct, Product, ProductImage
+from catalog.paging import SearchPaginator
 from catalog.search import (
     clean_query,
     fulltext_search,
@@ -99,6 +100,15 @@ class Listing:
     def total(self) -> int:
         return self.page.paginator.count
 
+    @property
+    def total_is_capped(self) -> bool:
+        """A common search word: more matches than were counted ("1.000+")."""
+        return getattr(self.page.paginator, "capped", False)
+
+    @property
+    def counted_up_to(self) -> int:
+        return getattr(self.page.paginator, "cap", self.total)
+
 
 def browse_products(
     *,
@@ -112,7 +122,8 @@ def browse_products(
     names resembling the query (trigram similarity) are shown instead, with a
     corrected query to suggest. Costs: the filter choices (one query each for
     categories and facilities when shown), one count, one page, one photo query;
-    one more count when the fallback runs.
+    one more count when the fallback runs. Full-text results are counted up
+    to a cap and ranked by id first (catalog.paging), one query more.
     """
     base = public_products() if queryset is None else queryset
     data = data.copy()
@@ -135,7 +146,7 @@ def browse_products(
         return Listing(filterset=filterset, page=page, sort=sort)
 
     results = fulltext_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
-    paginator = Paginator(results, per_page)
+    paginator = SearchPaginator(results, per_page, load=lambda ids: base.filter(pk__in=ids))
     mode = "fulltext"
     suggestion = ""
     if paginator.count:
