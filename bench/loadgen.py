@@ -43,6 +43,7 @@ class Outcome:
     nbytes: int = 0
     error: str = ""
     location: str = ""
+    cache_hit: bool = False  # answered from the shared page cache (X-Page-Cache: hit)
 
 
 class HttpClient:
@@ -184,6 +185,7 @@ async def fixed_rate(
             response.status,
             len(response.body),
             location=response.headers.get("location", ""),
+            cache_hit=response.headers.get("x-page-cache") == "hit",
         )
         if not ok(response):
             outcome.error = f"HTTP {response.status}"
@@ -258,6 +260,7 @@ class RunResult:
     loadgen_cpu: float  # share of one core the generator itself used
     max_lag_ms: float = 0.0  # worst lateness of the sender against its schedule
     error_kinds: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0  # answers served from the shared page cache
 
     @classmethod
     def of(
@@ -281,6 +284,7 @@ class RunResult:
             loadgen_cpu=cpu / wall if wall > 0 else 0.0,
             max_lag_ms=max_lag * 1000,
             error_kinds=kinds,
+            cache_hits=sum(1 for o in outcomes if o.cache_hit),
         )
 
 
@@ -303,4 +307,5 @@ def median_result(runs: Sequence[RunResult]) -> RunResult:
         loadgen_cpu=med(r.loadgen_cpu for r in runs),
         max_lag_ms=max(r.max_lag_ms for r in runs),
         error_kinds=kinds,
+        cache_hits=sum(r.cache_hits for r in runs),
     )

@@ -107,6 +107,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         "search_rare": 20,
         "product": 50,
         "storefront": 50,
+        "catalog_with_cart": 50,
+        "product_with_cart": 50,
         "add_to_cart": 30,
         "checkout": 30,
     }
@@ -233,6 +235,19 @@ def pick_sample(count: int = 500) -> Sample:
     )
 
 
+# Shoppers with a cart carry a session cookie, so their pages are built for
+# them (never from the shared page cache): the same URLs measured that way.
+WITH_CART = {"catalog_with_cart": "catalog", "product_with_cart": "product"}
+
+
+def _session_cookie() -> dict[str, str]:
+    from django.conf import settings
+
+    # A session key the database does not hold: the page reads the session
+    # (one query) and builds itself, as for a shopper whose cart is in it.
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}=benchshopperwithacart0000000000"}
+
+
 def get_endpoints(sample: Sample) -> dict[str, list[str]]:
     return {
         "home": ["/"],
@@ -270,8 +285,17 @@ def _checkout_through_client(client, product_id: int):
 
 
 def count_queries(sample: Sample) -> dict[str, dict]:
-    """Queries of one request to each page (a warm second request: the first
-    after start-up loads caches the steady state does not pay again)."""
+    """Queries of one request to each page as it is built (a warm second
+    request: the first after start-up loads caches the steady state does not
+    pay again). A page served from the page cache costs none."""
+    from django.test.utils import override_settings
+
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        return _count_queries(sample)
+
+
+def _count_queries(sample: Sample) -> dict[str, dict]:
+    from django.conf import settings
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -282,6 +306,13 @@ def count_queries(sample: Sample) -> dict[str, dict]:
         client.get(path, secure=True)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path, secure=True)
+        out[name] = {"path": path, "status": response.status_code, "queries": len(ctx)}
+    with_cart = _client()
+    with_cart.cookies[settings.SESSION_COOKIE_NAME] = "benchshopperwithacart0000000000"
+    for name, of in WITH_CART.items():
+        path = out[of]["path"]
+        with CaptureQueriesContext(connection) as ctx:
+            response = with_cart.get(path, secure=True)
         out[name] = {"path": path, "status": response.status_code, "queries": len(ctx)}
     for name, path in (
         ("catalog", sample.catalog_path),
@@ -329,8 +360,16 @@ def explain_pages(sample: Sample, runs: int) -> dict[str, dict]:
     """EXPLAIN ANALYZE of the product queries the catalog and search pages send.
 
     The SQL is what Django really sent for the page (captured from a request),
-    so it is the selectors' query, not a hand-written copy.
+    so it is the selectors' query, not a hand-written copy (the page cache is
+    off here, so the page is built).
     """
+    from django.test.utils import override_settings
+
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        return _explain_pages(sample, runs)
+
+
+def _explain_pages(sample: Sample, runs: int) -> dict[str, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -619,6 +658,10 @@ class Load:
             paths = get_endpoints(self.sample)[name]
             requests = [Request("GET", p) for p in paths]
             ok = lambda r: r.status == 200  # noqa: E731
+        elif name in WITH_CART:
+            paths = get_endpoints(self.sample)[WITH_CART[name]]
+            requests = [Request("GET", p, headers=_session_cookie()) for p in paths]
+            ok = lambda r: r.status == 200 and "x-page-cache" not in r.headers  # noqa: E731
         elif name == "add_to_cart":
             requests = []
             for pid in self.next_products(int(rate * seconds) + 1):
@@ -659,7 +702,7 @@ class Load:
         self.say(
             f"  {name:<14} {rate:>4.0f}/s  p50 {med.p50_ms:7.1f}  p90 {med.p90_ms:7.1f}  "
             f"p99 {med.p99_ms:7.1f} ms {[round(r.p99_ms) for r in runs]}  "
-            f"errors {med.errors}/{med.sent}  "
+            f"errors {med.errors}/{med.sent}  cached {med.cache_hits}/{med.sent}  "
             f"CPU: gunicorn {statistics.median(cpus):.2f}, whole machine "
             f"{statistics.median(machine):.2f} cores, loadgen {med.loadgen_cpu:.2f}"
         )
@@ -809,7 +852,7 @@ async def load_phase(config: Config, sample: Sample, server: Server) -> dict:
             out["fixed"][name] = await load.fixed(name)
     if wanted("max_rate"):
         load.say("highest sustained rate:")
-        for name in get_endpoints(sample):
+        for name in [*get_endpoints(sample), *WITH_CART]:
             out["max_rate"][name] = await load.max_rate(name, config.ladder, P99_LIMIT_MS)
         out["max_rate"]["checkout"] = await load.max_rate(
             "checkout", config.checkout_ladder, CHECKOUT_P99_LIMIT_MS
