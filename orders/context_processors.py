@@ -1,8 +1,20 @@
+from django.utils.html import format_html
+
 from orders.cart import SESSION_KEY
 
 
-def cart(request):
-    """How many products are in the cart, for the header link; reads only the
-    session the request already has, never the catalog."""
+def cart_badge(request) -> str:
+    """The header's cart count for this visitor (' <span class="cart-count">(2)</span>',
+    or nothing for an empty cart); reads only the session, never the catalog."""
     session = getattr(request, "session", None)
-    return {"cart_count": len(session.get(SESSION_KEY) or {}) if session is not None else 0}
+    count = len(session.get(SESSION_KEY) or {}) if session is not None else 0
+    return format_html(' <span class="cart-count">({})</span>', count) if count else ""
+
+
+def cart(request):
+    """`cart_badge` for the header link. A page built to be shared between
+    visitors (marketplace.page_cache) sets `request.cart_badge_placeholder`;
+    the page then holds that placeholder, filled with each visitor's own
+    count when it is served."""
+    placeholder = getattr(request, "cart_badge_placeholder", None)
+    return {"cart_badge": placeholder if placeholder is not None else cart_badge(request)}

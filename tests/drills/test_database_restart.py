@@ -88,6 +88,9 @@ class AppServer:
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY="1",
             GUNICORN_THREADS="2",
+            # The drills are about database connections: every page is built
+            # (the page cache would answer without asking the database).
+            PUBLIC_PAGE_CACHE_SECONDS="0",
         )
         env.update(extra_env)
         command = [str(GUNICORN), "marketplace.wsgi"]
@@ -219,6 +222,29 @@ def test_during_an_outage_requests_fail_cleanly_and_recover(postgres, app):
         status, _body = app.get(path)
         assert status == 200, f"{path} after recovery: {status}"
     assert app.pids() == workers
+
+
+def test_with_the_page_cache_on_stored_pages_answer_during_an_outage(postgres, tmp_path):
+    app = AppServer(
+        postgres.url,
+        tmp_path / "gunicorn.log",
+        STATIC_ROOT=str(postgres.static_root),
+        PUBLIC_PAGE_CACHE_SECONDS="60",
+    )
+    try:
+        for path in PAGES:
+            assert app.get(path)[0] == 200, path
+        postgres.stop()
+        try:
+            # Shoppers keep browsing what was stored; anything else fails cleanly.
+            for path in PAGES:
+                assert app.get(path)[0] == 200, path
+            status, body = app.get("/produk/?q=belum-pernah-dicari")
+            assert 500 <= status < 600 and "Maaf, terjadi gangguan" in body
+        finally:
+            postgres.start()
+    finally:
+        app.stop()
 
 
 def test_control_without_health_checks_the_first_request_after_a_restart_fails(postgres, tmp_path):

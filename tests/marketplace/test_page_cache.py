@@ -77,12 +77,46 @@ def test_each_visitor_gets_their_own_csrf_token_and_it_works(kursi):
     assert refused.status_code == 403
 
 
-def test_a_shopper_with_a_cart_gets_a_page_built_for_them(client, kursi):
+def test_a_shopper_with_a_cart_gets_the_shared_page_with_their_own_count(client, kursi):
+    Client().get("/produk/")
+    client.post("/keranjang/tambah/", {"product": kursi.pk, "quantity": 1}, follow=True)
+    page = client.get("/produk/")
+    assert page["X-Page-Cache"] == "hit"
+    assert '<span class="cart-count">(1)</span>' in page.text
+    # ...and the next anonymous visitor does not get theirs.
+    assert "cart-count" not in Client().get("/produk/").text
+    assert "\x00" not in page.text
+
+
+def test_a_page_built_for_a_shopper_with_a_cart_is_stored_without_their_count(client, kursi):
+    # Following the redirect shows (and uses up) the "added" message.
+    client.post("/keranjang/tambah/", {"product": kursi.pk, "quantity": 1}, follow=True)
+    built = client.get("/produk/")
+    assert built["X-Page-Cache"] == "miss" and '<span class="cart-count">(1)</span>' in built.text
+    shared = Client().get("/produk/")
+    assert shared["X-Page-Cache"] == "hit" and "cart-count" not in shared.text
+
+
+def test_the_page_showing_a_message_is_built_for_its_visitor(client, kursi):
     Client().get("/produk/")
     client.post("/keranjang/tambah/", {"product": kursi.pk, "quantity": 1})
-    page = client.get("/produk/")
+    page = client.get("/produk/")  # the "added to cart" message shows here
     assert "X-Page-Cache" not in page
-    assert '<span class="cart-count">(1)</span>' in page.text
+    assert "masuk keranjang" in page.text
+
+
+def test_a_message_waiting_in_the_session_gets_a_page_of_its_own(client, kursi):
+    session = client.session
+    session["_messages"] = "[]"
+    session.save()
+    assert "X-Page-Cache" not in client.get("/produk/")
+
+
+def test_error_pages_after_a_shared_build_carry_no_placeholder(client, kursi):
+    client.post("/keranjang/tambah/", {"product": kursi.pk, "quantity": 1})
+    page = client.get("/produk/tidak-ada/")
+    assert page.status_code == 404
+    assert "\x00" not in page.text and '<span class="cart-count">(1)</span>' in page.text
 
 
 def test_logged_in_staff_never_get_or_fill_the_shared_copy(client, kursi):
@@ -156,3 +190,35 @@ def test_turned_off_by_setting(client, kursi, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client.get("/produk/")
     assert "X-Page-Cache" not in Client().get("/produk/")
+
+
+def test_while_one_request_rebuilds_an_out_of_date_page_others_get_the_old_copy(
+    client, kursi, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from marketplace.page_cache import _key
+
+    client.get("/produk/kursi-jati-ukir/")
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(product=kursi, actor=facility_staff(kursi.facility), price=99_000)
+    # Another worker is rebuilding this page right now.
+    request = RequestFactory().get("/produk/kursi-jati-ukir/")
+    request.LANGUAGE_CODE = "id"
+    assert cache.add(_key(request) + ":rebuilding", 1, 30)
+    meanwhile = Client().get("/produk/kursi-jati-ukir/")
+    assert meanwhile["X-Page-Cache"] == "stale" and "Rp 125.000" in meanwhile.text
+    cache.delete(_key(request) + ":rebuilding")
+    rebuilt = Client().get("/produk/kursi-jati-ukir/")
+    assert rebuilt["X-Page-Cache"] == "miss" and "Rp 99.000" in rebuilt.text
+    assert Client().get("/produk/kursi-jati-ukir/")["X-Page-Cache"] == "hit"
+
+
+def test_an_expired_page_is_rebuilt(client, kursi, settings):
+    import time
+
+    client.get("/produk/")
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 1
+    client.get("/produk/?baru=1")
+    time.sleep(1.1)
+    assert Client().get("/produk/?baru=1")["X-Page-Cache"] == "miss"
