@@ -184,6 +184,17 @@ class FacilityChoiceForm(forms.Form):
         )
 
 
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def posted_idempotency_key(data) -> str:
+    """The checkout's idempotency key as the form posted it, or "" when it is
+    missing or not one this site issues (a tampered value, NUL bytes
+    included, never reaches a query)."""
+    raw = (data or {}).get("idempotency_key") or ""
+    return raw if _IDEMPOTENCY_KEY.fullmatch(raw) else ""
+
+
 class CheckoutForm:
     """The whole checkout page: contact, address, one choice form per facility,
     the idempotency key and the cart fingerprint."""
@@ -206,7 +217,7 @@ class CheckoutForm:
             )
             for group in snapshot.groups
         ]
-        self.idempotency_key = (data or {}).get("idempotency_key") or uuid.uuid4().hex
+        self.idempotency_key = posted_idempotency_key(data) or uuid.uuid4().hex
         self.errors: list[str] = []
 
     def is_valid(self) -> bool:

@@ -19,6 +19,7 @@ from orders.forms import (
     ReceiptForm,
     ShopperCancelForm,
     TrackForm,
+    posted_idempotency_key,
 )
 from orders.payments import provider_for
 from orders.states import SHOPPER, can_transition
@@ -115,7 +116,8 @@ def _back(request, fallback: str = "") -> str:
 def checkout(request):
     if request.method == "POST":
         # A double submit finds the checkout its first submit made: same confirmation.
-        done = selectors.checkout_by_key(request.POST.get("idempotency_key", "")[:64])
+        key = posted_idempotency_key(request.POST)
+        done = selectors.checkout_by_key(key) if key else None
         if done is not None:
             _remember(request, CHECKOUTS_KEY, done.code)
             return redirect("orders:confirmation", code=done.code)

@@ -289,6 +289,17 @@ def test_checkout_refuses_tampered_facility_ids(client, mukena, raha):
     assert Product.objects.get(pk=mukena.pk).stock == 5
 
 
+@pytest.mark.parametrize("key", ["a\x00b", "x" * 65, "'; DROP TABLE orders_checkout; --", "pendek"])
+def test_a_tampered_idempotency_key_never_reaches_the_database(client, mukena, key):
+    # Sent as multipart (as a form with a file field would be), which the NUL
+    # middleware leaves to the forms: the key is not a form field.
+    add(client, mukena, 1)
+    data = checkout_data(client, {mukena.facility: ("pickup", "bank_transfer")})
+    response = client.post("/checkout/", {**data, "idempotency_key": key})
+    assert response.status_code == 302
+    assert Checkout.objects.get().idempotency_key != key
+
+
 def test_checkout_refuses_a_cart_changed_in_another_tab(client, mukena, miniature):
     add(client, mukena, 1)
     data = checkout_data(client, {mukena.facility: ("pickup", "bank_transfer")})
