@@ -9,8 +9,8 @@ LABELS = {
     "search_rare": "search, rare word",
     "product": "product page",
     "storefront": "facility storefront",
-    "catalog_with_cart": "catalog, two filters, shopper with a cart",
-    "product_with_cart": "product page, shopper with a cart",
+    "catalog_uncached": "catalog, two filters, built (not in the page cache)",
+    "product_uncached": "product page, built (not in the page cache)",
     "add_to_cart": "add to cart (POST)",
     "checkout": "checkout (POST)",
 }
