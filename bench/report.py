@@ -46,7 +46,8 @@ def render_markdown(r: dict) -> str:
         f"Run {r['when']} on {machine['cpus']} cores (app, PostgreSQL and load generator "
         f"together; load generator pinned to CPU {machine['loadgen_cpus']}, gunicorn on "
         f"{machine['server_cpus']}), gunicorn {g['worker_class']} {g['workers']} workers x "
-        f"{g['threads']} threads, CONN_MAX_AGE {machine['conn_max_age']}. "
+        f"{g['threads']} threads, CONN_MAX_AGE {machine['conn_max_age']}, "
+        f"CACHE_URL {machine.get('cache', 'locmemcache://')}. "
         f"Data: {r['data'].get('public_products', 0):,} public products, "
         f"{r['data'].get('facilities', 0)} facilities, {r['data'].get('orders', 0):,} orders. "
         f"Whole run {r['seconds']:.0f} s.",

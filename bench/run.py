@@ -888,9 +888,12 @@ def main(argv: list[str] | None = None) -> int:
     weights = weigh_pages(sample)
     print(f"page weight: { {k: v['total'] for k, v in weights.items()} }", flush=True)
 
+    from django.core.cache import cache
     from django.db import connection
 
     connection.close()  # the server gets the database to itself while loaded
+    # Every run starts with no stored pages (a shared cache outlives the server).
+    cache.clear()
     server = Server(config, env)
     server.start()
     if config.loadgen_cpus and hasattr(os, "sched_setaffinity"):
@@ -913,6 +916,7 @@ def main(argv: list[str] | None = None) -> int:
             "loadgen_cpus": config.loadgen_cpus,
             "gunicorn": _gunicorn_settings(env),
             "conn_max_age": os.environ.get("CONN_MAX_AGE", "60 (default)"),
+            "cache": os.environ.get("CACHE_URL", "locmemcache:// (default, one per worker)"),
             "load_average_at_end": os.getloadavg(),
         },
         "config": {k: v for k, v in asdict(config).items() if k != "database_url"},
