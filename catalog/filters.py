@@ -1,6 +1,7 @@
 """The storefront's filter form: every choice lives in the URL's query string,
 so a filtered, sorted, searched page can be shared and bookmarked."""
 
+import hashlib
 from typing import NamedTuple
 
 import django_filters
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product
 from facilities.models import Facility
-from marketplace.page_cache import cached_public_data
+from marketplace.page_cache import cached_public_data, public_generation
 
 PER_PAGE_CHOICES = (12, 24, 48)
 
@@ -232,6 +233,16 @@ class ProductFilter(django_filters.FilterSet):
         with their message)."""
         self.is_valid()
         return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def fragment_key(self) -> str:
+        """What the rendered filter form depends on, for the template's
+        fragment cache: the submitted values of this page's filters and the
+        catalog's generation (the choices). Pages of one search share it, as
+        do URLs that differ only in parameters the form ignores."""
+        values = sorted((name, self.data.getlist(name)) for name in self.filters)
+        digest = hashlib.sha256(repr(values).encode()).hexdigest()
+        return f"{public_generation()}:{digest}"
 
     @property
     def active_filter_count(self) -> int:

@@ -95,6 +95,12 @@ def _generation() -> int:
     return generation
 
 
+def public_generation() -> int:
+    """The number every catalog or facility write moves on: part of the key of
+    anything cached from those rows (pages, lists, template fragments)."""
+    return _generation()
+
+
 def cached_public_data(name: str, build, *, timeout: int = 600):
     """`build()`'s result, kept until a catalog or facility row changes (the
     same generation as the pages) or `timeout` seconds pass: for lists every
