@@ -43,7 +43,7 @@ class Outcome:
     nbytes: int = 0
     error: str = ""
     location: str = ""
-    cache_hit: bool = False  # answered from the shared page cache (X-Page-Cache: hit)
+    cache_hit: bool = False  # answered from the page cache (X-Page-Cache: hit or stale)
 
 
 class HttpClient:
@@ -185,7 +185,7 @@ async def fixed_rate(
             response.status,
             len(response.body),
             location=response.headers.get("location", ""),
-            cache_hit=response.headers.get("x-page-cache") == "hit",
+            cache_hit=response.headers.get("x-page-cache") in ("hit", "stale"),
         )
         if not ok(response):
             outcome.error = f"HTTP {response.status}"

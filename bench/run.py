@@ -685,9 +685,26 @@ class Load:
         await client.close()
         return result, server_cpu
 
+    async def warm(self, name: str) -> None:
+        """One unmeasured pass over every URL of a page (500 products, 100
+        storefronts, one catalog or search URL), so the page cache holds what
+        a shop's readers keep asking for; the *_uncached rows measure pages
+        not in it."""
+        from bench.loadgen import Request, fixed_rate
+
+        paths = get_endpoints(self.sample).get(name, [])
+        if not paths:
+            return
+        client = self.client()
+        await fixed_rate(
+            client, [Request("GET", p) for p in paths], rate=50, duration=len(paths) / 50
+        )
+        await client.close()
+
     async def fixed(self, name: str) -> dict:
         from bench.loadgen import median_result
 
+        await self.warm(name)
         rate = self.config.rates[name]
         runs, cpus, machine = [], [], []
         for _ in range(self.config.runs):
@@ -718,6 +735,7 @@ class Load:
         def good(r) -> bool:
             return r.p99_ms < limit_ms and r.errors == 0 and r.throughput >= 0.95 * r.rate
 
+        await self.warm(name)
         steps, best_index = [], -1
         for index, rate in enumerate(ladder):
             result, _cpu = await self.run_once(name, rate, self.config.step_seconds)
