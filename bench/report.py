@@ -10,6 +10,7 @@ LABELS = {
     "product": "product page",
     "storefront": "facility storefront",
     "catalog_uncached": "catalog, two filters, built (not in the page cache)",
+    "search_common_uncached": "search, common word, built (not in the page cache)",
     "product_uncached": "product page, built (not in the page cache)",
     "add_to_cart": "add to cart (POST)",
     "checkout": "checkout (POST)",

@@ -108,6 +108,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         "product": 50,
         "storefront": 50,
         "catalog_uncached": 50,
+        "search_common_uncached": 20,
         "product_uncached": 50,
         "add_to_cart": 30,
         "checkout": 30,
@@ -238,7 +239,11 @@ def pick_sample(count: int = 500) -> Sample:
 # The same pages when the page cache cannot help (a filter combination or a
 # product nobody asked for in the last minute): an extra, ignored parameter
 # makes every URL new, so every request builds its page.
-UNCACHED = {"catalog_uncached": "catalog", "product_uncached": "product"}
+UNCACHED = {
+    "catalog_uncached": "catalog",
+    "search_common_uncached": "search_common",
+    "product_uncached": "product",
+}
 
 
 def _never_cached(path: str, i: int) -> str:
