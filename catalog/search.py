@@ -78,12 +78,19 @@ def clean_query(raw: str | None) -> str:
     return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
 
 
+def _ts_query(query: str) -> SearchQuery:
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+
 def fulltext_search(queryset: QuerySet, query: str) -> QuerySet:
     """Rows of `queryset` matching `query` (websearch syntax), annotated `rank`."""
-    ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    return queryset.filter(search_vector=ts_query).annotate(
-        rank=SearchRank(F("search_vector"), ts_query)
-    )
+    return ranked(queryset.filter(search_vector=_ts_query(query)), query)
+
+
+def ranked(queryset: QuerySet, query: str) -> QuerySet:
+    """`queryset` annotated with the full-text `rank` of `query` (no filter)."""
+    ts_query = _ts_query(query)
+    return queryset.annotate(rank=SearchRank(F("search_vector"), ts_query))
 
 
 def trigram_search(queryset: QuerySet, query: str) -> QuerySet:

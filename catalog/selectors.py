@@ -14,6 +14,7 @@ from catalog.paging import SearchPaginator
 from catalog.search import (
     clean_query,
     fulltext_search,
+    ranked,
     suggest_query,
     trigram_search,
     trigram_threshold,
@@ -145,8 +146,20 @@ def browse_products(
         page = Paginator(results, per_page).get_page(page_number)
         return Listing(filterset=filterset, page=page, sort=sort)
 
-    results = fulltext_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
-    paginator = SearchPaginator(results, per_page, load=lambda ids: base.filter(pk__in=ids))
+    matches = fulltext_search(filtered, query)
+    results = matches.order_by(*Sort.ORDER_BY[sort])
+
+    def newest_ranked(cap: int) -> QuerySet[Product]:
+        # A very common word: rank the newest `cap` matches only (catalog.paging).
+        newest = matches.order_by("-approved_at", "-id").values("pk")[:cap]
+        return ranked(filtered.filter(pk__in=newest), query).order_by(*Sort.ORDER_BY[sort])
+
+    paginator = SearchPaginator(
+        results,
+        per_page,
+        load=lambda ids: base.filter(pk__in=ids),
+        narrow=newest_ranked if sort == Sort.RELEVANCE else None,
+    )
     mode = "fulltext"
     suggestion = ""
     if paginator.count:
