@@ -21,6 +21,7 @@ env = environ.Env(
     CACHE_URL=(str, "locmemcache://"),
     CONN_MAX_AGE=(int, 60),
     PUBLIC_PAGE_CACHE_SECONDS=(int, 60),
+    PRIVATE_MEDIA_X_ACCEL=(bool, False),
     # Off only in the failure drill's control run (tests/drills), to show what it guards.
     CONN_HEALTH_CHECKS=(bool, True),
     DEFAULT_FROM_EMAIL=(str, "Karya Binaan <noreply@karyabinaan.id>"),
@@ -212,6 +213,9 @@ STORAGES = {
 }
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env("MEDIA_ROOT")
+# Receipts (marketplace/private_media.py): nginx sends them when a staff view
+# says X-Accel-Redirect; off, Django streams them.
+PRIVATE_MEDIA_X_ACCEL = env("PRIVATE_MEDIA_X_ACCEL")
 if env("AWS_STORAGE_BUCKET_NAME"):
     AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)

@@ -1,13 +1,16 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
 from marketplace import views
 from marketplace.oversight import views as oversight_views
+from marketplace.private_media import PRIVATE_MEDIA_PREFIX
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,5 +30,13 @@ urlpatterns = [
     path("", include("orders.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
+    # Uploaded photos for development; never the private folder (receipts),
+    # which only staff views hand out.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!{PRIVATE_MEDIA_PREFIX})(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -20,6 +20,7 @@ from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedMod
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
+from marketplace.private_media import private_file_response
 from orders import selectors, services
 from orders.models import (
     DeliverySettings,
@@ -59,8 +60,9 @@ class PaymentProofInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("Berkas"))
     def receipt_link(self, proof):
+        url = reverse("admin:orders_order_receipt", args=[proof.order_id, proof.pk])
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', proof.file.url, _("Buka bukti")
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Buka bukti")
         )
 
 
@@ -244,8 +246,31 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.invoice_view),
                 name="orders_order_invoice",
             ),
+            path(
+                "<int:object_id>/bukti/<int:proof_id>/",
+                self.admin_site.admin_view(self.receipt_view),
+                name="orders_order_receipt",
+            ),
             *super().get_urls(),
         ]
+
+    def receipt_view(self, request, object_id, proof_id):
+        """A transfer receipt, to staff whose scope covers the order (others:
+        404, as for the order itself); the file is never at a public URL."""
+        order = self.get_queryset(request).filter(pk=object_id).first()
+        if order is None:
+            raise Http404
+        if not self.has_view_permission(request, order):
+            raise PermissionDenied
+        proof = order.payment_proofs.filter(pk=proof_id).first()
+        if proof is None:
+            raise Http404
+        extension = proof.file.name.rsplit(".", 1)[-1]
+        return private_file_response(
+            proof.file,
+            content_type=proof.content_type,
+            download_name=f"bukti-{order.code}-{proof.pk}.{extension}",
+        )
 
     def _printable(self, request, object_id, template):
         order = (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Product
 from facilities.models import Facility
 from marketplace.fields import PhoneField
+from marketplace.private_media import PRIVATE_MEDIA_PREFIX
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over WhatsApp stays unambiguous.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -262,9 +263,10 @@ class OrderEvent(models.Model):
 
 
 def receipt_upload_to(instance, filename: str) -> str:
-    """An unguessable name: receipts show shoppers' bank details."""
+    """An unguessable name in the private folder: receipts show shoppers' bank
+    details, so only staff open them, through OrderAdmin's receipt view."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"receipts/{uuid.uuid4().hex}.{extension}"
+    return f"{PRIVATE_MEDIA_PREFIX}receipts/{uuid.uuid4().hex}.{extension}"
 
 
 class PaymentProof(models.Model):

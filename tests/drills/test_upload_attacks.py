@@ -14,10 +14,12 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import clear_url_caches
+from django.test import Client
+from django.urls import clear_url_caches, reverse
 from PIL import Image
 
 from orders.models import PaymentProof
+from tests.factories import facility_staff
 from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db
@@ -79,17 +81,26 @@ def _stored(order):
     return proof, proof.file.name
 
 
+def _opened_by_staff(proof):
+    """The receipt as the facility's staff open it from the order page (the
+    only way to it: the file is never at a public URL)."""
+    staff = Client()
+    staff.force_login(facility_staff(proof.order.facility))
+    return staff.get(reverse("admin:orders_order_receipt", args=[proof.order_id, proof.pk]))
+
+
 def test_a_pdf_carrying_html_is_stored_but_only_ever_offered_as_a_sandboxed_download(
     client, tracked_order, served_media
 ):
     response = _send(client, tracked_order, "bukti.pdf", b"%PDF-1.4\n" + SCRIPT, "application/pdf")
     assert response.status_code == 302
     proof, name = _stored(tracked_order)
-    assert name.startswith("receipts/") and name.endswith(".pdf")
+    assert name.startswith("private/receipts/") and name.endswith(".pdf")
 
-    served = client.get(proof.file.url)
+    assert client.get(proof.file.url).status_code == 404
+    served = _opened_by_staff(proof)
     assert served["Content-Type"] == "application/pdf"
-    assert served["Content-Disposition"] == "attachment"
+    assert served["Content-Disposition"].startswith("attachment")
     assert served["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in served["Content-Security-Policy"]
 
@@ -102,7 +113,8 @@ def test_a_png_html_polyglot_receipt_is_re_encoded_without_the_html(
     proof, name = _stored(tracked_order)
     stored = (served_media / name).read_bytes()
     assert stored.startswith(b"\xff\xd8") and b"<script" not in stored
-    served = client.get(proof.file.url)
+    assert client.get(proof.file.url).status_code == 404
+    served = _opened_by_staff(proof)
     assert served["Content-Type"] == "image/jpeg"
     assert served["X-Content-Type-Options"] == "nosniff"
 
@@ -113,7 +125,7 @@ def test_a_hostile_file_name_never_chooses_where_or_what_is_stored(
     response = _send(client, tracked_order, "../../../../etc/cron.d/x.html", _png(), "text/html")
     assert response.status_code == 302
     _proof, name = _stored(tracked_order)
-    assert name.startswith("receipts/") and name.endswith(".jpg")
+    assert name.startswith("private/receipts/") and name.endswith(".jpg")
     assert ".." not in name and "cron" not in name and "html" not in name
     assert (served_media / name).resolve().is_relative_to(served_media.resolve())
 
