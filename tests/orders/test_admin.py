@@ -186,7 +186,10 @@ def test_receipt_file_shown_to_staff(client, mukena, media):
     )
     login(client, facility_staff(mukena.facility))
     page = client.get(f"{CHANGELIST}{order.pk}/change/").content.decode()
-    assert PaymentProof.objects.get().file.url in page
+    proof = PaymentProof.objects.get()
+    # A link to the staff-only receipt view, never the file's own URL.
+    assert f"{CHANGELIST}{order.pk}/bukti/{proof.pk}/" in page
+    assert proof.file.url not in page
 
 
 def test_delivery_settings_and_rates_are_scoped(client, palembang, raha):
