@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
-from catalog.models import Category, ListingReview, ListingStatus, Product
+from catalog.models import Category, ConsignmentMovement, ListingReview, ListingStatus, Product
 from facilities.models import Facility, ProceedsShare, Region
 from facilities.scoping import Scope
 from marketplace.oversight.periods import add_months, month_start_at, this_month
@@ -433,10 +433,18 @@ class SalesRow:
     items: int
     revenue: int
     shipping: int
+    # Reported sold by partner outlets (consignment), by the day they sold.
+    consigned_items: int = 0
+    consigned_revenue: int = 0
+
+    @property
+    def goods_revenue(self) -> int:
+        """What the goods brought in, through the web shop and partner outlets."""
+        return self.revenue + self.consigned_revenue
 
     @property
     def total(self) -> int:
-        return self.revenue + self.shipping
+        return self.goods_revenue + self.shipping
 
 
 @dataclass
@@ -461,12 +469,14 @@ def _period_q(first: date, last: date, prefix: str = "") -> Q:
 def sales_by_facility_month(
     scope: Scope, *, facilities: QuerySet[Facility], first: date, last: date
 ) -> list[SalesRow]:
-    """Orders, items, goods revenue and shipping collected per facility and month.
+    """Orders, items, goods revenue and shipping collected per facility and month,
+    and what partner outlets reported sold on consignment.
 
-    Three queries: orders grouped by (facility id, month), their lines grouped
+    Four queries: orders grouped by (facility id, month), their lines grouped
     the same way (apart, so summing lines never multiplies the order sums),
-    and the names of the facilities that sold. Grouping by ids alone keeps the
-    sort narrow: at a million orders the names would be carried through it.
+    consignment sales grouped the same way, and the names of the facilities
+    that sold. Grouping by ids alone keeps the sort narrow: at a million
+    orders the names would be carried through it.
     """
     facility_ids = facilities.values("id")
     order_rows = (
@@ -487,26 +497,60 @@ def sales_by_facility_month(
         .annotate(items=Sum("quantity"))
         .order_by()
     )
-    order_rows = list(order_rows)
-    items = {(row["order__facility_id"], row["month"]): _int(row["items"]) for row in item_rows}
+    consigned_rows = (
+        scope.filter_facility_rows(
+            ConsignmentMovement.objects.filter(
+                kind=ConsignmentMovement.Kind.SOLD,
+                occurred_on__gte=first,
+                occurred_on__lt=add_months(last, 1),
+            ),
+            "link__product__facility",
+        )
+        .filter(link__product__facility_id__in=facility_ids)
+        .annotate(month=TruncMonth("occurred_on", output_field=DateField()))
+        .values("link__product__facility_id", "month")
+        # bigint: 100 pieces at Rp 25.000.000 would overflow a PostgreSQL integer.
+        .annotate(
+            items=Sum("quantity"),
+            revenue=Sum(Cast("quantity", BigIntegerField()) * F("unit_price")),
+        )
+        .order_by()
+    )
+    found: dict[tuple[int, date], dict] = {}
+    for row in order_rows:
+        found[(row["facility_id"], row["month"])] = {
+            "orders": row["orders"],
+            "revenue": _int(row["revenue"]),
+            "shipping": _int(row["shipping"]),
+        }
+    for row in item_rows:
+        key = (row["order__facility_id"], row["month"])
+        found.setdefault(key, {})["items"] = _int(row["items"])
+    for row in consigned_rows:
+        key = (row["link__product__facility_id"], row["month"])
+        entry = found.setdefault(key, {})
+        entry["consigned_items"] = _int(row["items"])
+        entry["consigned_revenue"] = _int(row["revenue"])
     names = {
         pk: (name, region)
         for pk, name, region in Facility.objects.filter(
-            pk__in={row["facility_id"] for row in order_rows}
+            pk__in={facility_id for facility_id, _month in found}
         ).values_list("id", "name", "region__name")
     }
     rows = [
         SalesRow(
-            region=names[row["facility_id"]][1],
-            facility_id=row["facility_id"],
-            facility=names[row["facility_id"]][0],
-            month=row["month"],
-            orders=row["orders"],
-            items=items.get((row["facility_id"], row["month"]), 0),
-            revenue=_int(row["revenue"]),
-            shipping=_int(row["shipping"]),
+            region=names[facility_id][1],
+            facility_id=facility_id,
+            facility=names[facility_id][0],
+            month=month,
+            orders=entry.get("orders", 0),
+            items=entry.get("items", 0),
+            revenue=entry.get("revenue", 0),
+            shipping=entry.get("shipping", 0),
+            consigned_items=entry.get("consigned_items", 0),
+            consigned_revenue=entry.get("consigned_revenue", 0),
         )
-        for row in order_rows
+        for (facility_id, month), entry in found.items()
     ]
     rows.sort(key=lambda row: (row.region, row.facility, row.month))
     return rows
@@ -525,7 +569,7 @@ def proceeds_allocation(sales: list[SalesRow]) -> list[ShareRow]:
     revenue: dict[int, int] = {}
     names: dict[int, str] = {}
     for row in sales:
-        revenue[row.facility_id] = revenue.get(row.facility_id, 0) + row.revenue
+        revenue[row.facility_id] = revenue.get(row.facility_id, 0) + row.goods_revenue
         names[row.facility_id] = row.facility
     shares: dict[int, list[ProceedsShare]] = {}
     for share in ProceedsShare.objects.filter(facility_id__in=revenue).order_by(

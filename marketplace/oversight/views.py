@@ -55,14 +55,19 @@ def _sales(form: ReportFilterForm) -> tuple[list, list]:
     return rows, selectors.proceeds_allocation(rows)
 
 
+SALES_FIGURES = (
+    "orders",
+    "items",
+    "revenue",
+    "consigned_items",
+    "consigned_revenue",
+    "shipping",
+    "total",
+)
+
+
 def _sales_totals(rows) -> dict[str, int]:
-    return {
-        "orders": sum(row.orders for row in rows),
-        "items": sum(row.items for row in rows),
-        "revenue": sum(row.revenue for row in rows),
-        "shipping": sum(row.shipping for row in rows),
-        "total": sum(row.total for row in rows),
-    }
+    return {key: sum(getattr(row, key) for row in rows) for key in SALES_FIGURES}
 
 
 # Past this many facility-month rows the page shows facility totals only and
@@ -83,23 +88,15 @@ def sales_report(request):
         rows, shares = _sales(form)
         per_month: dict = {}
         for row in rows:
-            per_month[row.month] = per_month.get(row.month, 0) + row.revenue
+            per_month[row.month] = per_month.get(row.month, 0) + row.goods_revenue
         months = months_between(form.cleaned_data["first"], form.cleaned_data["last"])
         per_facility: dict[int, dict] = {}
         for row in rows:
             entry = per_facility.setdefault(
                 row.facility_id,
-                {
-                    "region": row.region,
-                    "facility": row.facility,
-                    "orders": 0,
-                    "items": 0,
-                    "revenue": 0,
-                    "shipping": 0,
-                    "total": 0,
-                },
+                {"region": row.region, "facility": row.facility, **dict.fromkeys(SALES_FIGURES, 0)},
             )
-            for key in ("orders", "items", "revenue", "shipping", "total"):
+            for key in SALES_FIGURES:
                 entry[key] += getattr(row, key)
         context.update(
             rows=rows if len(rows) <= DETAIL_ROWS_ON_PAGE else None,
@@ -125,6 +122,8 @@ SALES_COLUMNS = [
     (gettext_lazy("Pesanan"), exports.COUNT),
     (gettext_lazy("Barang terjual"), exports.COUNT),
     (gettext_lazy("Pendapatan barang (Rp)"), exports.MONEY),
+    (gettext_lazy("Terjual di mitra (titipan)"), exports.COUNT),
+    (gettext_lazy("Pendapatan titipan (Rp)"), exports.MONEY),
     (gettext_lazy("Ongkos kirim (Rp)"), exports.MONEY),
     (gettext_lazy("Total (Rp)"), exports.MONEY),
 ]
@@ -141,7 +140,18 @@ def _sales_sheet(rows) -> exports.Sheet:
         title=_("Penjualan"),
         columns=[(str(header), kind) for header, kind in SALES_COLUMNS],
         rows=[
-            [r.region, r.facility, r.month, r.orders, r.items, r.revenue, r.shipping, r.total]
+            [
+                r.region,
+                r.facility,
+                r.month,
+                r.orders,
+                r.items,
+                r.revenue,
+                r.consigned_items,
+                r.consigned_revenue,
+                r.shipping,
+                r.total,
+            ]
             for r in rows
         ],
     )

@@ -146,6 +146,8 @@ def test_csv_contents(client, world):
         "Pesanan",
         "Barang terjual",
         "Pendapatan barang (Rp)",
+        "Terjual di mitra (titipan)",
+        "Pendapatan titipan (Rp)",
         "Ongkos kirim (Rp)",
         "Total (Rp)",
     ]
@@ -157,6 +159,8 @@ def test_csv_contents(client, world):
             "1",
             "3",
             "1050000",
+            "0",
+            "0",
             "35000",
             "1085000",
         ],
@@ -167,6 +171,8 @@ def test_csv_contents(client, world):
             "2",
             "4",
             "725000",
+            "0",
+            "0",
             "20000",
             "745000",
         ],
@@ -190,7 +196,19 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "Kanwil"
     assert len(values) == 2
-    region, facility, month, orders, items, revenue, shipping, total = values[1]
+    (
+        region,
+        facility,
+        month,
+        orders,
+        items,
+        revenue,
+        consigned,
+        consigned_revenue,
+        shipping,
+        total,
+    ) = values[1]
+    assert (consigned, consigned_revenue) == (0, 0)
     assert (region, facility, orders, items) == (
         "Kanwil Sumatera Selatan",
         "Lapas Perempuan Palembang",
@@ -201,6 +219,7 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
     assert (month.year, month.month) == (this_month().year, this_month().month)
     # Real numbers with a grouping format: Excel in Indonesian shows Rp 2.331.000.
     assert sheet.cell(row=2, column=6).number_format == '"Rp" #,##0'
+    assert sheet.cell(row=2, column=8).number_format == '"Rp" #,##0'
     assert sheet.cell(row=2, column=4).number_format == "#,##0"
     assert sheet.cell(row=2, column=3).number_format == "mmm yyyy"
     shares = list(workbook["Pembagian hasil"].iter_rows(values_only=True))
@@ -257,13 +276,14 @@ def test_report_query_count_does_not_grow(
 ):
     region = many_sales(facilities, orders)
     client.force_login(regional_reviewer(region))
-    with django_assert_max_num_queries(10):
+    # One grouped query each for orders, lines, consignment sales, names.
+    with django_assert_max_num_queries(11):
         response = client.get(SALES_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(XLSX_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(CSV_URL)
     assert len(_csv_rows(response)) > 1
 
@@ -316,3 +336,75 @@ def test_names_that_look_like_formulas_stay_text_in_both_files(client, world):
     kendari = next(cell for cell in cells if "HYPERLINK" in str(cell.value))
     assert kendari.data_type == "s"
     assert kendari.value == '=HYPERLINK("http://x","y")'
+
+
+def _consignment_sale(facility, *, quantity, unit_price, on):
+    from catalog.models import OutletProduct
+    from catalog.services import consignment_hand_over, consignment_report_sold
+    from facilities.models import PartnerOutlet
+
+    outlet = PartnerOutlet.objects.create(
+        facility=facility,
+        name="Toko Oleh-oleh Kendari",
+        kind=PartnerOutlet.Kind.SHOP,
+        address="Jl. Sao-sao 12",
+        city="Kendari",
+        agreement_number="PKS-07",
+        agreement_start=on - timedelta(days=40),
+    )
+    product = ProductFactory(
+        facility=facility, name="Miniatur Jati Titipan", price=90_000, stock=20
+    )
+    link = OutletProduct.objects.create(outlet=outlet, product=product)
+    staff = facility_staff(facility)
+    consignment_hand_over(link=link, quantity=quantity, actor=staff, occurred_on=on)
+    return consignment_report_sold(
+        link=link, quantity=quantity, unit_price=unit_price, actor=staff, occurred_on=on
+    )
+
+
+def test_consignment_sales_count_in_their_month_and_in_the_totals(client, world):
+    today = timezone.localdate()
+    _consignment_sale(world["kendari"], quantity=3, unit_price=80_000, on=today)
+    scope = scope_for(head_office_user())
+    rows = selectors.sales_by_facility_month(
+        scope, facilities=scope.facilities(), first=add_months(this_month(), -11), last=this_month()
+    )
+    now_row = next(
+        r for r in rows if r.facility_id == world["kendari"].pk and r.month == this_month()
+    )
+    assert (now_row.consigned_items, now_row.consigned_revenue) == (3, 240_000)
+    # Web sales unchanged; goods revenue and total include the outlet's sales.
+    assert (now_row.orders, now_row.revenue) == (2, 725_000)
+    assert now_row.total == 725_000 + 240_000 + 20_000
+    # The proceeds split covers goods sold at the outlet too.
+    shares = selectors.proceeds_allocation(rows)
+    kendari = [s for s in shares if s.facility_id == world["kendari"].pk]
+    assert sum(s.amount for s in kendari) == 1_050_000 + 725_000 + 240_000
+
+    client.force_login(regional_reviewer(world["sultra"]))
+    page = client.get(SALES_URL).content.decode()
+    assert 'id="total-consigned">Rp 240.000<' in page
+
+
+def test_consignment_sales_stay_in_their_region(client, world):
+    _consignment_sale(world["kendari"], quantity=2, unit_price=50_000, on=timezone.localdate())
+    client.force_login(regional_reviewer(world["sumsel"]))
+    page = client.get(SALES_URL).content.decode()
+    assert "Lapas Kendari" not in page and 'id="total-consigned">Rp 0<' in page
+
+
+def test_a_month_with_only_consignment_sales_has_its_row(world):
+    two_months_ago = add_months(this_month(), -2)
+    _consignment_sale(world["palembang"], quantity=1, unit_price=777_000, on=two_months_ago)
+    scope = scope_for(head_office_user())
+    rows = selectors.sales_by_facility_month(
+        scope, facilities=scope.facilities(), first=add_months(this_month(), -11), last=this_month()
+    )
+    row = next(r for r in rows if r.month == two_months_ago)
+    assert (row.facility, row.orders, row.consigned_items, row.total) == (
+        "Lapas Perempuan Palembang",
+        0,
+        1,
+        777_000,
+    )
