@@ -4,37 +4,30 @@ import uuid
 
 import factory
 
-from catalog.models import Category, ListingStatus, Product
 from orders import services
 from orders.models import DeliverySettings, ShippingRate
+from tests.catalog import factories as catalog_factories
 from tests.factories import BankAccountFactory, FacilityFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ["slug"]
+class CategoryFactory(catalog_factories.CategoryFactory):
+    """One shared category for the orders suite."""
 
     name_id = "Kerajinan"
     name_en = "Crafts"
     slug = "kerajinan-pesanan-uji"
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
-    """An approved (public) product with ready stock."""
+class ProductFactory(catalog_factories.ProductFactory):
+    """An approved (public) product with ready stock: the catalog suite's
+    factory with the orders suite's names and amounts."""
 
-    class Meta:
-        model = Product
-
-    facility = factory.SubFactory(FacilityFactory)
     category = factory.SubFactory(CategoryFactory)
     name = factory.Sequence(lambda n: f"Mukena Uji {n}")
     slug = factory.Sequence(lambda n: f"mukena-uji-{n}")
     description = "Mukena bordir, dijahit tangan."
     price = 150_000
     weight_grams = 700
-    stock = 10
-    status = ListingStatus.APPROVED
 
 
 class DeliverySettingsFactory(factory.django.DjangoModelFactory):
