@@ -16,12 +16,13 @@ about one. What makes a page safe to share:
   everyone) and a shopper with a cart sees their own count.
 - The key holds the host, the full path with its query string and the
   language. Each stored copy carries the generation number it was built in;
-  every saved or deleted catalog or facility row moves the number on (now and
-  after commit), so an approved, edited or withdrawn listing shows at once
-  where the cache is shared (Redis). Where it is not (the default
-  local-memory cache, one per process) and for stock sold at checkout, pages
-  are at most `PUBLIC_PAGE_CACHE_SECONDS` old; the cart and checkout check
-  stock and price again whatever a cached page said.
+  every saved or deleted row of a model shown on public pages
+  (`PUBLIC_MODELS`) moves the number on (now and after commit), so an
+  approved, edited or withdrawn listing shows at once where the cache is
+  shared (Redis). Where it is not (the default local-memory cache, one per
+  process) and for stock sold at checkout, pages are at most
+  `PUBLIC_PAGE_CACHE_SECONDS` old; the cart and checkout check stock and
+  price again whatever a cached page said.
 - An out-of-date copy is rebuilt by one request while the others get it for
   those milliseconds (stale-while-revalidate), so an expiry or a write does
   not send every shopper's request into the database at once (at 20 searches
@@ -62,8 +63,24 @@ _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}
 _PLACEHOLDER = b"\x00csrf\x00"
 # Where the header's cart count goes (orders.context_processors.cart).
 _CART_PLACEHOLDER = "\x00cart\x00"
-# Apps whose rows appear on public pages: a write there moves the generation on.
-PUBLIC_APPS = frozenset({"catalog", "facilities"})
+# Models whose rows appear on public pages: a write to one retires every
+# stored page. Review history, consignment records, staff memberships, bank
+# accounts and proceeds shares are never on a public page, so the admin work
+# on them leaves the cache alone. Proxies count as their concrete model.
+PUBLIC_MODELS = frozenset(
+    {
+        "catalog.category",
+        "catalog.product",
+        "catalog.productimage",
+        "catalog.outletproduct",
+        "catalog.exhibitionproduct",
+        "facilities.region",
+        "facilities.facility",
+        "facilities.partneroutlet",
+        "facilities.exhibition",
+        "facilities.exhibition_participants",
+    }
+)
 
 
 def _seconds() -> int:
@@ -221,7 +238,7 @@ def public_pages_changed() -> None:
 
 
 def _on_public_write(sender, **kwargs):
-    if sender._meta.app_label in PUBLIC_APPS:
+    if sender._meta.concrete_model._meta.label_lower in PUBLIC_MODELS:
         public_pages_changed()
 
 
