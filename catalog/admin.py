@@ -32,6 +32,7 @@ from catalog.models import (
 )
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
+from marketplace.admin_inlines import ReadOnlyInline
 from marketplace.images import ImageRejected, process_image
 from marketplace.money import format_rupiah
 
@@ -107,22 +108,14 @@ class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
         return _thumb(obj if obj and obj.pk else None, 96)
 
 
-class ListingReviewInline(admin.TabularInline):
+class ListingReviewInline(ReadOnlyInline):
     """The listing's history, read-only: every step with who, when and why."""
 
     model = ListingReview
-    extra = 0
-    can_delete = False
     fields = ["created_at", "action", "actor", "from_status", "to_status", "note", "checklist_done"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
     verbose_name_plural = gettext_lazy("riwayat tinjauan")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

@@ -101,7 +101,9 @@ def _shareable_request(request) -> bool:
     return True
 
 
-def _generation() -> int:
+def public_generation() -> int:
+    """The number every write to a row public pages show moves on: part of
+    the key of anything cached from those rows (pages, lists, fragments)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A fresh or evicted counter starts from the clock, never at a value
@@ -112,17 +114,11 @@ def _generation() -> int:
     return generation
 
 
-def public_generation() -> int:
-    """The number every catalog or facility write moves on: part of the key of
-    anything cached from those rows (pages, lists, template fragments)."""
-    return _generation()
-
-
 def cached_public_data(name: str, build, *, timeout: int = 600):
     """`build()`'s result, kept until a catalog or facility row changes (the
     same generation as the pages) or `timeout` seconds pass: for lists every
     page needs, such as the facilities and categories of the filter form."""
-    return cache.get_or_set(f"kb:data:{_generation()}:{name}", build, timeout)
+    return cache.get_or_set(f"kb:data:{public_generation()}:{name}", build, timeout)
 
 
 def _key(request) -> str:
@@ -202,7 +198,7 @@ def public_page(view):
         if not _shareable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        generation = _generation()
+        generation = public_generation()
         entry = cache.get(key)
         if entry is not None:
             if entry[0] == generation and time.time() < entry[1]:
@@ -226,7 +222,7 @@ def _bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no counter yet: nothing is cached under one either
-        _generation()
+        public_generation()
 
 
 def public_pages_changed() -> None:

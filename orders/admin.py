@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
+from marketplace.admin_inlines import ReadOnlyInline
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
@@ -34,17 +35,6 @@ from orders.models import (
 from orders.payments import provider_for
 from orders.shipping import PROVINCES
 from orders.states import STAFF, next_statuses
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):

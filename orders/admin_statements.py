@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from facilities.admin_scoping import FacilityScopedAdminMixin
 from facilities.scoping import scope_for
+from marketplace.admin_inlines import ReadOnlyInline
 from orders import services
 from orders.models import StatementImport, StatementLine
 from orders.statements import LAYOUTS, StatementError, StatementLayout, read_statement
@@ -108,18 +109,10 @@ def _may_confirm(request) -> bool:
     return request.user.has_perm("orders.change_order")
 
 
-class StatementLineInline(admin.TabularInline):
+class StatementLineInline(ReadOnlyInline):
     model = StatementLine
     fields = ["booked_on", "description", "amount", "order", "outcome", "resolved_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order")

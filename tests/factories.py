@@ -1,10 +1,13 @@
 """factory_boy factories for every model the tests need rows of."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from facilities.models import BankAccount, Facility, Membership, Region
+from facilities.models import BankAccount, Facility, Membership, PartnerOutlet, Region
 from facilities.roles import GROUP_NAMES
 
 
@@ -80,3 +83,18 @@ def regional_reviewer(region):
 
 def head_office_user():
     return _member(Membership.Role.HEAD_OFFICE)
+
+
+class PartnerOutletFactory(factory.django.DjangoModelFactory):
+    """A shop that sells a facility's goods, with an agreement in force since a month ago."""
+
+    class Meta:
+        model = PartnerOutlet
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Toko Mitra {n}")
+    kind = PartnerOutlet.Kind.SHOP
+    address = "Jl. Masjid Jamik No. 27"
+    city = "Pangkalpinang"
+    agreement_number = "PKS-01/2026"
+    agreement_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))

@@ -12,7 +12,13 @@ from django.utils import timezone
 from catalog.models import ExhibitionProduct, ListingStatus, OutletProduct
 from facilities.models import Exhibition, PartnerOutlet
 from tests.catalog.factories import ProductFactory, ProductImageFactory
-from tests.factories import FacilityFactory, facility_staff, head_office_user, regional_reviewer
+from tests.factories import (
+    FacilityFactory,
+    PartnerOutletFactory,
+    facility_staff,
+    head_office_user,
+    regional_reviewer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +26,9 @@ TODAY = timezone.localdate()
 
 
 def make_outlet(facility, *, start=-30, end=30, **kwargs):
-    kwargs.setdefault("name", f"Toko Mitra {PartnerOutlet.objects.count()}")
-    return PartnerOutlet.objects.create(
+    return PartnerOutletFactory(
         facility=facility,
-        kind=PartnerOutlet.Kind.SHOP,
-        address="Jl. Masjid Jamik No. 27",
-        city="Pangkalpinang",
         directions="Dekat Pasar Pagi",
-        agreement_number="PKS-01/2026",
         agreement_start=TODAY + timedelta(days=start),
         agreement_end=None if end is None else TODAY + timedelta(days=end),
         **kwargs,

@@ -2,16 +2,18 @@
 shop's stock, sales reported by the outlet never exceed what it holds, the
 counts reconcile with the movements, and the scope holds."""
 
-from datetime import timedelta
-
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
 from catalog import services
 from catalog.models import ConsignmentMovement, OutletProduct
-from facilities.models import PartnerOutlet
-from tests.factories import facility_staff, head_office_user, regional_reviewer
+from tests.factories import (
+    PartnerOutletFactory,
+    facility_staff,
+    head_office_user,
+    regional_reviewer,
+)
 from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def link(db):
     facility = shop()
-    outlet = PartnerOutlet.objects.create(
-        facility=facility,
-        name="Toko Acun Akuarium",
-        kind=PartnerOutlet.Kind.SHOP,
-        address="Jl. Masjid Jamik 27",
-        city="Pangkalpinang",
-        agreement_number="PKS-01",
-        agreement_start=timezone.localdate() - timedelta(days=10),
-    )
+    outlet = PartnerOutletFactory(facility=facility, name="Toko Acun Akuarium")
     product = ProductFactory(facility=facility, name="Perangkap Tikus", price=85_000, stock=10)
     return OutletProduct.objects.create(outlet=outlet, product=product)
 

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from catalog.services import listing_archive, product_update
-from marketplace.page_cache import PUBLIC_MODELS, public_page
+from marketplace.page_cache import PUBLIC_MODELS, public_generation, public_page
 from tests.catalog.factories import ProductFactory, ProductImageFactory
 from tests.factories import FacilityFactory, facility_staff
 
@@ -224,12 +224,6 @@ def test_an_expired_page_is_rebuilt(client, kursi, settings):
     assert Client().get("/produk/?baru=1")["X-Page-Cache"] == "miss"
 
 
-def _generation():
-    from marketplace.page_cache import public_generation
-
-    return public_generation()
-
-
 @pytest.mark.parametrize("label", sorted(PUBLIC_MODELS))
 def test_every_public_model_label_names_a_model(label):
     from django.apps import apps
@@ -241,7 +235,7 @@ def test_writes_to_rows_no_public_page_shows_leave_the_cache_alone(kursi):
     from catalog.models import ListingReview
     from facilities.models import BankAccount
 
-    before = _generation()
+    before = public_generation()
     ListingReview.objects.create(
         product=kursi, action="submit", from_status="draft", to_status="pending_review"
     )
@@ -249,15 +243,15 @@ def test_writes_to_rows_no_public_page_shows_leave_the_cache_alone(kursi):
         facility=kursi.facility, bank_name="BRI", account_number="0123456789", account_holder="BPG"
     )
     facility_staff(kursi.facility)  # a Membership row
-    assert _generation() == before
+    assert public_generation() == before
 
 
 def test_a_save_through_a_proxy_model_retires_pages(kursi):
     from catalog.models import ReviewQueueItem
 
-    before = _generation()
+    before = public_generation()
     ReviewQueueItem.objects.get(pk=kursi.pk).save()
-    assert _generation() != before
+    assert public_generation() != before
 
 
 def test_a_facility_joining_an_exhibition_retires_pages(kursi):
@@ -274,6 +268,6 @@ def test_a_facility_joining_an_exhibition_retires_pages(kursi):
         starts_on=datetime.date(2026, 12, 1),
         ends_on=datetime.date(2026, 12, 3),
     )
-    before = _generation()
+    before = public_generation()
     exhibition.participants.add(FacilityFactory())
-    assert _generation() != before
+    assert public_generation() != before

@@ -341,16 +341,10 @@ def test_names_that_look_like_formulas_stay_text_in_both_files(client, world):
 def _consignment_sale(facility, *, quantity, unit_price, on):
     from catalog.models import OutletProduct
     from catalog.services import consignment_hand_over, consignment_report_sold
-    from facilities.models import PartnerOutlet
+    from tests.factories import PartnerOutletFactory
 
-    outlet = PartnerOutlet.objects.create(
-        facility=facility,
-        name="Toko Oleh-oleh Kendari",
-        kind=PartnerOutlet.Kind.SHOP,
-        address="Jl. Sao-sao 12",
-        city="Kendari",
-        agreement_number="PKS-07",
-        agreement_start=on - timedelta(days=40),
+    outlet = PartnerOutletFactory(
+        facility=facility, city="Kendari", agreement_start=on - timedelta(days=40)
     )
     product = ProductFactory(
         facility=facility, name="Miniatur Jati Titipan", price=90_000, stock=20

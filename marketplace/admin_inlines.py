@@ -1,0 +1,17 @@
+"""Admin building blocks shared by the apps."""
+
+from django.contrib import admin
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A history shown on its parent's page: rows are written by services,
+    never added, edited or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
