@@ -110,6 +110,12 @@ class AddressForm(forms.Form):
         return Address(**{name: (d.get(name) or "").strip() for name in self.fields})
 
 
+def _lower_first(label) -> str:
+    """'Ambil di showroom UPT' inside a sentence: 'ambil di showroom UPT'."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
 class ChoiceCards(forms.RadioSelect):
     """Radio buttons laid out as large tappable cards (templates/orders/partials/
     checkout_field.html). An option may say which deliveries it fits
@@ -164,7 +170,7 @@ class FacilityChoiceForm(forms.Form):
             if len(fitting) < len(methods):
                 label = _("%(label)s — hanya untuk %(methods)s") % {
                     "label": label,
-                    "methods": ", ".join(str(DeliveryMethod(m).label).lower() for m in fitting),
+                    "methods": ", ".join(_lower_first(DeliveryMethod(m).label) for m in fitting),
                 }
             payment_choices.append((code, label))
             fits[code] = [str(m) for m in fitting]

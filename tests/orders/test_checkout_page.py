@@ -118,7 +118,7 @@ def test_pay_at_pickup_says_it_is_for_pickup_and_courier_disables_it(client, min
     page = client.get("/checkout/").content.decode()
     option = re.search(rf'<input[^>]*name="f{pk}-payment"[^>]*value="pay_at_pickup"[^>]*>', page)
     assert option and 'data-fits="pickup"' in option.group(0) and "disabled" not in option.group(0)
-    assert "hanya untuk ambil di showroom upt" in page
+    assert "hanya untuk ambil di showroom UPT" in page
 
     # The no-JavaScript update with courier chosen re-renders it disabled.
     data = checkout_data(client, {miniature.facility: ("courier", "pay_at_pickup")})
