@@ -386,3 +386,21 @@ def test_zone_of_each_province():
     assert zones.zone_for_province("Papua Pegunungan") == zones.WIT
     assert zones.zone_for_province("") == zones.WIB
     assert ADDRESS["a-province"] == "DKI Jakarta"
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"a-province": "Atlantis", "f999999-delivery": "courier"},
+        {"a-province": "x" * 5000, "f1-delivery": "teleport" * 200},
+        {"a-province": ["DKI Jakarta", "Bali"], "cart_token": "", "idempotency_key": "'; --"},
+    ],
+)
+def test_totals_fragment_shrugs_off_junk(client, miniature, junk):
+    add(client, miniature, 1)
+    data = {**checkout_data(client, {miniature.facility: ("courier", "bank_transfer")}), **junk}
+    response = client.post("/checkout/ringkasan/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Rp 350.000" in html and "Atlantis" not in html and "teleport" not in html
+    assert not Order.objects.exists()
