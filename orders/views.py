@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orders import selectors, services, zones
-from orders.cart import Cart, CartError
+from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
     CartUpdateForm,
@@ -184,11 +185,22 @@ def checkout(request):
     )
 
 
+class _SessionCopy(dict):
+    """The session's cart, detached: changes to it are never saved."""
+
+    modified = False
+
+    def __init__(self, session):
+        super().__init__({SESSION_KEY: copy.deepcopy(session.get(SESSION_KEY) or {})})
+
+
 @require_POST
 def checkout_totals(request):
     """The totals box of the checkout page for the choices posted so far: the
     page's script swaps it in as the shopper picks, instead of a reload."""
-    cart = Cart(request.session)
+    # A copy of the cart: refreshing the real one here would settle its notices
+    # (a price changed, a product sold out) without the page ever showing them.
+    cart = Cart(_SessionCopy(request.session))
     snapshot = cart.refresh()
     if snapshot.is_empty:
         return HttpResponse(status=204)

@@ -404,3 +404,15 @@ def test_totals_fragment_shrugs_off_junk(client, miniature, junk):
     html = response.content.decode()
     assert "Rp 350.000" in html and "Atlantis" not in html and "teleport" not in html
     assert not Order.objects.exists()
+
+
+def test_totals_fragment_leaves_the_cart_notices_for_the_page(client, mukena):
+    from catalog.models import Product
+
+    add(client, mukena, 1)
+    data = checkout_data(client, {mukena.facility: ("pickup", "bank_transfer")})
+    Product.objects.filter(pk=mukena.pk).update(price=200_000)
+    fragment = client.post("/checkout/ringkasan/", data).content.decode()
+    assert "Rp 200.000" in fragment  # the totals use today's price...
+    page = client.get("/checkout/").content.decode()
+    assert "Harga Mukena Bordir berubah" in page  # ...and the page still says why
