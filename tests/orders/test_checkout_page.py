@@ -416,3 +416,12 @@ def test_totals_fragment_leaves_the_cart_notices_for_the_page(client, mukena):
     assert "Rp 200.000" in fragment  # the totals use today's price...
     page = client.get("/checkout/").content.decode()
     assert "Harga Mukena Bordir berubah" in page  # ...and the page still says why
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_update_submit_query_budget(client, django_assert_max_num_queries, size):
+    _cart_of_size(client, size)
+    data = checkout_data(client, {}, action="update")
+    # Session, products, delivery settings, rates: no checkout lookup, no writes.
+    with django_assert_max_num_queries(4):
+        assert client.post("/checkout/", data).status_code == 200
