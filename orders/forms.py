@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
-from orders import shipping
+from orders import quotes, shipping
 from orders.cart import MAX_QUANTITY, CartSnapshot
-from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod
+from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, PaymentMethod
 from orders.payments import PROVIDERS
 from orders.services import Address, Contact, FacilityChoice
 
@@ -100,7 +101,8 @@ class AddressForm(forms.Form):
     def require_all(self) -> None:
         """Delivery needs every field; called when some facility delivers."""
         for name, field in self.fields.items():
-            if not self.cleaned_data.get(name):
+            # A field already refused (a bad postal code) keeps its one message.
+            if name not in self.errors and not self.cleaned_data.get(name):
                 self.add_error(name, _("Wajib diisi untuk pengiriman: %(f)s.") % {"f": field.label})
 
     def to_address(self) -> Address:
@@ -108,37 +110,93 @@ class AddressForm(forms.Form):
         return Address(**{name: (d.get(name) or "").strip() for name in self.fields})
 
 
+def _lower_first(label) -> str:
+    """'Ambil di showroom UPT' inside a sentence: 'ambil di showroom UPT'."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
+class ChoiceCards(forms.RadioSelect):
+    """Radio buttons laid out as large tappable cards (templates/orders/partials/
+    checkout_field.html). An option may say which deliveries it fits
+    (`fits`, value -> methods, read by static/js/checkout.js) and be shown
+    disabled (`disabled_values`) when it does not fit the delivery chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fits: dict[str, list[str]] = {}
+        self.disabled_values: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.fits:
+            option["attrs"]["data-fits"] = " ".join(self.fits[value])
+        if value in self.disabled_values:
+            option["attrs"]["disabled"] = True
+            option["attrs"].pop("checked", None)
+            option["selected"] = False
+        return option
+
+
 class FacilityChoiceForm(forms.Form):
     """Delivery and payment for one facility's part of the cart."""
 
-    delivery = forms.ChoiceField(label=_("Pengiriman"), widget=forms.RadioSelect)
-    payment = forms.ChoiceField(label=_("Pembayaran"), widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Catatan untuk UPT"), max_length=300, required=False)
+    delivery = forms.ChoiceField(label=_("Pengiriman"), widget=ChoiceCards)
+    payment = forms.ChoiceField(label=_("Pembayaran"), widget=ChoiceCards)
+    note = forms.CharField(
+        label=_("Catatan untuk UPT (tidak wajib)"), max_length=300, required=False
+    )
 
     def __init__(self, *args, group, settings, rates, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
         self.settings = settings
         self.rates = rates
-        methods = shipping.enabled_methods(settings)
-        if group.local_only_names:
-            methods = [m for m in methods if m != DeliveryMethod.COURIER]
+        self.methods = methods = quotes.offered_methods(group, settings)
         self.fields["delivery"].choices = [(m, self._method_label(m)) for m in methods]
-        self.fields["delivery"].error_messages["invalid_choice"] = _(
-            "Pilih cara pengiriman yang tersedia untuk UPT ini."
+        self.fields["delivery"].error_messages.update(
+            required=_("Pilih cara pengiriman."),
+            invalid_choice=_("Pilih cara pengiriman yang tersedia untuk UPT ini."),
         )
-        self.fields["payment"].choices = [
-            (code, provider.label)
-            for code, provider in PROVIDERS.items()
-            if any(provider.is_available(settings, m) for m in methods)
-        ]
-        self.fields["payment"].error_messages["invalid_choice"] = _(
-            "Pilih cara pembayaran yang tersedia untuk UPT ini."
+        # Only the payments that fit some offered delivery are listed; one that
+        # fits only some (pay at pickup) says so, and is disabled while the
+        # chosen delivery is not one of them.
+        payment_choices, fits = [], {}
+        for code, provider in PROVIDERS.items():
+            fitting = [m for m in methods if provider.is_available(settings, m)]
+            if not fitting:
+                continue
+            label = provider.label
+            if len(fitting) < len(methods):
+                label = _("%(label)s — hanya untuk %(methods)s") % {
+                    "label": label,
+                    "methods": ", ".join(_lower_first(DeliveryMethod(m).label) for m in fitting),
+                }
+            payment_choices.append((code, label))
+            fits[code] = [str(m) for m in fitting]
+        self.fields["payment"].choices = payment_choices
+        self.fields["payment"].error_messages.update(
+            required=_("Pilih cara pembayaran."),
+            invalid_choice=_("Pilih cara pembayaran yang tersedia untuk UPT ini."),
+        )
+        widget = self.fields["payment"].widget
+        widget.fits = fits
+        chosen = self.chosen_delivery()
+        widget.disabled_values = (
+            {code for code, methods_ in fits.items() if chosen not in methods_} if chosen else set()
         )
         if len(methods) == 1:
             self.fields["delivery"].initial = methods[0]
-        if len(self.fields["payment"].choices) == 1:
-            self.fields["payment"].initial = self.fields["payment"].choices[0][0]
+        if len(payment_choices) == 1:
+            self.fields["payment"].initial = payment_choices[0][0]
+
+    def chosen_delivery(self) -> str:
+        """The delivery picked so far (posted, else the only one): "" if none or not offered."""
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("delivery")) or ""
+        else:
+            chosen = self.initial.get("delivery") or self.fields["delivery"].initial or ""
+        return chosen if chosen in self.methods else ""
 
     def _method_label(self, method: str) -> str:
         label = DeliveryMethod(method).label
@@ -156,31 +214,19 @@ class FacilityChoiceForm(forms.Form):
         data = super().clean()
         delivery, payment = data.get("delivery"), data.get("payment")
         if delivery and payment and not PROVIDERS[payment].is_available(self.settings, delivery):
-            self.add_error(
-                "payment", _("Bayar saat ambil hanya untuk pesanan yang diambil di showroom.")
-            )
+            if payment == PaymentMethod.PAY_AT_PICKUP:
+                message = _("Bayar saat ambil hanya untuk pesanan yang diambil di showroom.")
+            else:
+                message = _(
+                    "Cara pembayaran ini tidak bisa dipakai dengan pengiriman yang dipilih."
+                )
+            self.add_error("payment", message)
         return data
 
     def to_choice(self) -> FacilityChoice:
         d = self.cleaned_data
         return FacilityChoice(
             delivery_method=d["delivery"], payment_method=d["payment"], note=d.get("note", "")
-        )
-
-    def shipping_fee(self, province: str) -> int | None:
-        """The fee for the chosen method, or None while it cannot be known yet."""
-        method = self.cleaned_data.get("delivery") if hasattr(self, "cleaned_data") else None
-        method = method or self.initial.get("delivery") or self.fields["delivery"].initial
-        if not method:
-            return None
-        if method == DeliveryMethod.COURIER and not province:
-            return None
-        return shipping.delivery_fee(
-            method,
-            settings=self.settings,
-            rates=self.rates,
-            province=province,
-            weight_grams=self.group.weight_grams,
         )
 
 
@@ -195,21 +241,59 @@ def posted_idempotency_key(data) -> str:
     return raw if _IDEMPOTENCY_KEY.fullmatch(raw) else ""
 
 
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of the error summary at the top of the page: the message and
+    the id of the field it is about ("" for the page as a whole)."""
+
+    text: str
+    field_id: str = ""
+
+
 class CheckoutForm:
     """The whole checkout page: contact, address, one choice form per facility,
-    the idempotency key and the cart fingerprint."""
+    the idempotency key and the cart fingerprint.
+
+    `is_valid()` checks everything at once, so the shopper sees every problem
+    in one round (the address is required as soon as any valid choice
+    delivers, whatever else is wrong); `quote()` prices the choices made so
+    far, valid or not, for the totals the page shows before the button.
+    """
 
     FACILITY_FIELD = re.compile(r"^f(\d+)-")
 
-    def __init__(self, data=None, *, snapshot: CartSnapshot, settings, rates, cart_token: str):
+    def __init__(
+        self,
+        data=None,
+        *,
+        snapshot: CartSnapshot,
+        settings,
+        rates,
+        cart_token: str,
+        check: bool = True,
+    ):
+        """`check=False` is the "update totals" submit: the posted values are
+        shown again (as initial values, so nothing is flagged as an error)
+        and priced, and nothing is validated."""
         self.data = data
         self.snapshot = snapshot
         self.cart_token = cart_token
-        self.contact = ContactForm(data, prefix="c")
-        self.address = AddressForm(data, prefix="a")
+        self.settings = settings
+        self.rates = rates
+        bound = data if check else None
+
+        def initial(prefix: str) -> dict | None:
+            if data is None or check:
+                return None
+            start = f"{prefix}-"
+            return {k.removeprefix(start): data.get(k) for k in data if k.startswith(start)}
+
+        self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
+        self.address = AddressForm(bound, prefix="a", initial=initial("a"))
         self.facility_forms = [
             FacilityChoiceForm(
-                data,
+                bound,
+                initial=initial(f"f{group.facility.pk}"),
                 prefix=f"f{group.facility.pk}",
                 group=group,
                 settings=settings.get(group.facility.pk, shipping.DEFAULT_SETTINGS),
@@ -223,10 +307,9 @@ class CheckoutForm:
     def is_valid(self) -> bool:
         if self.data is None:
             return False
-        ok = all(
-            [self.contact.is_valid(), self.address.is_valid()]
-            + [f.is_valid() for f in self.facility_forms]
-        )
+        results = [self.contact.is_valid(), self.address.is_valid()]
+        results += [f.is_valid() for f in self.facility_forms]
+        ok = all(results)
         if self.data.get("cart_token") != self.cart_token:
             self.errors.append(
                 _("Isi keranjang berubah sejak halaman ini dibuka. Periksa lagi lalu kirim ulang.")
@@ -239,26 +322,96 @@ class CheckoutForm:
                 _("Formulir berisi UPT yang tidak ada di keranjang. Muat ulang halaman checkout.")
             )
             ok = False
-        if ok and any(
-            f.cleaned_data["delivery"] != DeliveryMethod.PICKUP for f in self.facility_forms
-        ):
+        # Asked of every valid delivery choice, even when other fields failed,
+        # so the address errors come with the rest and not on a second try.
+        delivering = [
+            f
+            for f in self.facility_forms
+            if f.cleaned_data.get("delivery") not in (None, "", DeliveryMethod.PICKUP)
+        ]
+        if delivering:
             self.address.require_all()
-            ok = not self.address.errors
+            ok = ok and not self.address.errors
+            address = self.address.cleaned_data
+            if address.get("province") and address.get("city"):
+                for f in delivering:
+                    facility = f.group.facility
+                    if f.cleaned_data[
+                        "delivery"
+                    ] == DeliveryMethod.LOCAL and not shipping.local_delivery_reaches(
+                        facility, province=address["province"], city=address["city"]
+                    ):
+                        f.add_error(
+                            "delivery",
+                            shipping.LOCAL_AREA_MESSAGE
+                            % {"city": facility.city, "province": facility.province},
+                        )
+                        ok = False
+        self._describe_errors()
         return ok
+
+    def _describe_errors(self) -> None:
+        """Point each invalid field at its message (aria-describedby), so a
+        screen reader reads the error with the field."""
+        for form in (self.contact, *self.facility_forms, self.address):
+            for name in form.errors:
+                if name not in form.fields:
+                    continue
+                bound = form[name]
+                described = [f"{bound.auto_id}_error"]
+                if form.fields[name].help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                form.fields[name].widget.attrs.update(
+                    {"aria-describedby": " ".join(described), "aria-invalid": "true"}
+                )
+
+    def error_summary(self) -> list[SummaryError]:
+        """Every problem, in page order, each linked to its field."""
+        summary = [SummaryError(str(e)) for e in self.errors]
+        sections = [(self.contact, "")]
+        sections += [(f, f.group.facility.name) for f in self.facility_forms]
+        sections += [(self.address, _("Alamat"))]
+        for form, section in sections:
+            for error in form.non_field_errors():
+                summary.append(SummaryError(f"{section}: {error}" if section else str(error)))
+            for name, field in form.fields.items():
+                for error in form.errors.get(name, []):
+                    label = f"{section} — {field.label}" if section else str(field.label)
+                    summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
+        return summary
 
     @property
     def province(self) -> str:
-        if self.address.is_bound and self.address.is_valid():
-            return self.address.cleaned_data.get("province", "")
-        return ""
+        """The destination province as posted, when it is one the site knows."""
+        raw = (self.data or {}).get("a-province") or ""
+        return raw if raw in shipping.PROVINCES else ""
+
+    def quote(self) -> quotes.CheckoutQuote:
+        """The totals for the choices made so far (cached: the page asks twice)."""
+        if not hasattr(self, "_quote"):
+            self._quote = quotes.checkout_quote(
+                snapshot=self.snapshot,
+                methods={f.group.facility.pk: f.chosen_delivery() for f in self.facility_forms},
+                province=self.province,
+                settings=self.settings,
+                rates=self.rates,
+            )
+        return self._quote
 
     def rows(self):
-        """(group, form, shipping fee or None) for each facility, for the template."""
-        province = self.province
-        return [(f.group, f, f.shipping_fee(province)) for f in self.facility_forms]
+        """(group, form, quote row) for each facility, for the template."""
+        quote = self.quote()
+        return [(f.group, f, quote.row_for(f.group.facility.pk)) for f in self.facility_forms]
 
     def choices(self) -> dict[int, FacilityChoice]:
         return {f.group.facility.pk: f.to_choice() for f in self.facility_forms}
+
+
+def field_anchor(bound) -> str:
+    """The id a summary link jumps to: the field, or a radio group's first option."""
+    if isinstance(bound.field.widget, forms.RadioSelect):
+        return f"{bound.auto_id}_0"
+    return bound.id_for_label
 
 
 class TrackForm(forms.Form):

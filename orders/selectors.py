@@ -54,6 +54,12 @@ def checkout_orders(code: str) -> QuerySet[Order]:
     )
 
 
+def confirmation_orders(code: str) -> QuerySet[Order]:
+    """The checkout's orders with what its confirmation page shows: payment
+    instructions, showroom details and the receipts already sent."""
+    return checkout_orders(code).prefetch_related("payment_proofs")
+
+
 def order_for_tracking(code: str) -> Order | None:
     return (
         Order.objects.filter(code=code)

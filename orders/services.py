@@ -325,13 +325,11 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
             )
         if address.province not in shipping.PROVINCES:
             raise OrderError(_("Provinsi tujuan tidak dikenal."))
-    if method == DeliveryMethod.LOCAL and not (
-        address.province == facility.province
-        and facility.city.casefold() in address.city.casefold()
+    if method == DeliveryMethod.LOCAL and not shipping.local_delivery_reaches(
+        facility, province=address.province, city=address.city
     ):
         raise OrderError(
-            _("Antar dalam kota hanya untuk alamat di %(city)s, %(province)s.")
-            % {"city": facility.city, "province": facility.province}
+            shipping.LOCAL_AREA_MESSAGE % {"city": facility.city, "province": facility.province}
         )
     try:
         provider = provider_for(choice.payment_method)

@@ -109,3 +109,12 @@ def method_label(method: str) -> str:
 
 
 LOCAL_ONLY_MESSAGE = _("%(name)s hanya bisa diambil di showroom atau diantar dalam kota.")
+
+
+def local_delivery_reaches(facility, *, province: str, city: str) -> bool:
+    """Local delivery goes only to addresses in the facility's own city: asked
+    by the checkout form (to list it with the other errors) and by order_place."""
+    return province == facility.province and facility.city.casefold() in city.casefold()
+
+
+LOCAL_AREA_MESSAGE = _("Antar dalam kota hanya untuk alamat di %(city)s, %(province)s.")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("keranjang/tambah/", views.cart_add, name="cart_add"),
     path("keranjang/ubah/", views.cart_update, name="cart_update"),
     path("checkout/", views.checkout, name="checkout"),
+    path("checkout/ringkasan/", views.checkout_totals, name="checkout_totals"),
     path("pesanan/<str:code>/selesai/", views.confirmation, name="confirmation"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),

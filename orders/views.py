@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orders import selectors, services
-from orders.cart import Cart, CartError
+from orders import selectors, services, zones
+from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
     CartUpdateForm,
@@ -112,9 +115,27 @@ def _back(request, fallback: str = "") -> str:
 # --- checkout -------------------------------------------------------------------
 
 
+def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
+    facility_ids = [g.facility.pk for g in snapshot.groups]
+    return CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        snapshot=snapshot,
+        settings=selectors.delivery_settings_for(facility_ids),
+        rates=selectors.shipping_rates_for(facility_ids),
+        cart_token=cart.token(),
+        check=check,
+    )
+
+
+# The submit that re-renders the page with its totals and places nothing: the
+# page's way to show shipping fees without JavaScript ("preview" is its old name).
+UPDATE_ACTIONS = {"update", "preview"}
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    if request.method == "POST":
+    placing = request.method == "POST" and request.POST.get("action") not in UPDATE_ACTIONS
+    if placing:
         # A double submit finds the checkout its first submit made: same confirmation.
         key = posted_idempotency_key(request.POST)
         done = selectors.checkout_by_key(key) if key else None
@@ -128,20 +149,11 @@ def checkout(request):
             messages.warning(request, notice)
         messages.info(request, _("Keranjang Anda kosong."))
         return redirect("orders:cart")
-    facility_ids = [g.facility.pk for g in snapshot.groups]
-    form = CheckoutForm(
-        request.POST if request.method == "POST" else None,
-        snapshot=snapshot,
-        settings=selectors.delivery_settings_for(facility_ids),
-        rates=selectors.shipping_rates_for(facility_ids),
-        cart_token=cart.token(),
-    )
+    form = _checkout_form(request, cart, snapshot, check=placing)
     notices = snapshot.notices
     status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        placing = request.POST.get("action") != "preview"
-        if valid and placing and not notices:
+    if placing:
+        if form.is_valid() and not notices:
             try:
                 result = services.order_place(
                     idempotency_key=form.idempotency_key,
@@ -164,8 +176,7 @@ def checkout(request):
                 _remember(request, CHECKOUTS_KEY, result.checkout.code)
                 _remember(request, TRACKED_KEY, *(o.code for o in result.orders))
                 return redirect("orders:confirmation", code=result.checkout.code)
-        if placing:
-            status = 400
+        status = 400
     return render(
         request,
         "orders/checkout.html",
@@ -174,20 +185,72 @@ def checkout(request):
     )
 
 
+class _SessionCopy(dict):
+    """The session's cart, detached: changes to it are never saved."""
+
+    modified = False
+
+    def __init__(self, session):
+        super().__init__({SESSION_KEY: copy.deepcopy(session.get(SESSION_KEY) or {})})
+
+
+@require_POST
+def checkout_totals(request):
+    """The totals box of the checkout page for the choices posted so far: the
+    page's script swaps it in as the shopper picks, instead of a reload."""
+    # A copy of the cart: refreshing the real one here would settle its notices
+    # (a price changed, a product sold out) without the page ever showing them.
+    cart = Cart(_SessionCopy(request.session))
+    snapshot = cart.refresh()
+    if snapshot.is_empty:
+        return HttpResponse(status=204)
+    form = _checkout_form(request, cart, snapshot, check=False)
+    return render(request, "orders/partials/checkout_totals.html", {"form": form})
+
+
+def _takes_receipt(order) -> bool:
+    return order.status == "awaiting_payment" and order.payment_method == "bank_transfer"
+
+
 def confirmation(request, code):
     if code not in request.session.get(CHECKOUTS_KEY, []):
         # Not this browser's checkout: the tracking page asks for the phone number.
         messages.info(request, _("Masukkan kode pesanan dan nomor HP untuk melihat pesanan."))
         return redirect("orders:track")
-    orders = list(selectors.checkout_orders(code))
+    orders = list(selectors.confirmation_orders(code))
     if not orders:
         raise Http404
-    rows = [(order, provider_for(order.payment_method).instructions(order)) for order in orders]
+    # The shopper's clock: where the parcel goes, else WIB.
+    shopper_zone = zones.zone_for_province(next((o.province for o in orders if o.province), ""))
+    rows = [
+        {
+            "order": order,
+            "instructions": provider_for(order.payment_method).instructions(order),
+            "receipt_form": ReceiptForm(prefix=order.code) if _takes_receipt(order) else None,
+            "facility_zone": order.facility.timezone,
+            "map_url": _map_url(order.facility),
+        }
+        for order in orders
+    ]
     return render(
         request,
         "orders/confirmation.html",
-        {"rows": rows, "grand_total": sum(o.total for o in orders)},
+        {
+            "checkout_code": code,
+            "orders": orders,
+            "rows": rows,
+            "grand_total": sum(o.total for o in orders),
+            "shopper_zone": shopper_zone,
+            "shopper_zone_label": zones.zone_label(shopper_zone),
+        },
     )
+
+
+def _map_url(facility) -> str:
+    """A map search for the showroom (Google Maps' documented search URL): the
+    facilities have an address, not coordinates."""
+    query = ", ".join(p for p in (facility.name, facility.address, facility.city) if p)
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": query})
 
 
 # --- tracking -------------------------------------------------------------------
@@ -247,7 +310,7 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
     may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
         order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
     )
-    takes_receipt = order.status == "awaiting_payment" and order.payment_method == "bank_transfer"
+    takes_receipt = _takes_receipt(order)
     return render(
         request,
         "orders/track_detail.html",
@@ -266,16 +329,29 @@ def receipt_upload(request, code):
     order = _tracked_order(request, code)
     if order is None:
         return redirect("orders:track")
-    form = ReceiptForm(request.POST, request.FILES)
+    # Sent from the confirmation page: go back there, whatever the outcome.
+    checkout_code = request.POST.get("checkout", "")
+    if checkout_code not in request.session.get(CHECKOUTS_KEY, []):
+        checkout_code = ""
+    form = ReceiptForm(request.POST, request.FILES, prefix=code if checkout_code else None)
+    error = ""
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _render_detail(request, order, receipt_form=form, status=400)
-    try:
-        services.payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
-    except services.OrderError as error:
-        messages.error(request, " ".join(error.messages))
+        error = _form_errors(form)
+    else:
+        try:
+            services.payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
+        except services.OrderError as refused:
+            error = " ".join(refused.messages)
+    if error:
+        messages.error(request, error)
+        if checkout_code:
+            return redirect(
+                reverse("orders:confirmation", args=[checkout_code]) + f"#pesanan-{code}"
+            )
         return _render_detail(request, order, receipt_form=form, status=400)
     messages.success(request, _("Bukti transfer terkirim. UPT akan memeriksanya."))
+    if checkout_code:
+        return redirect(reverse("orders:confirmation", args=[checkout_code]) + f"#pesanan-{code}")
     return redirect("orders:track_detail", code=code)
 
 
