@@ -42,9 +42,12 @@ def officer_with_review_permission(facility):
 
 def _unchanged(product):
     product.refresh_from_db()
-    return product.status == S.PENDING_REVIEW and not ListingReview.objects.filter(
-        product=product
-    ).exclude(action=ListingReview.Action.SUBMIT).exists()
+    return (
+        product.status == S.PENDING_REVIEW
+        and not ListingReview.objects.filter(product=product)
+        .exclude(action=ListingReview.Action.SUBMIT)
+        .exists()
+    )
 
 
 @pytest.mark.parametrize(
