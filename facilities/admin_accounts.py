@@ -68,7 +68,13 @@ class StaffAccountForm(forms.ModelForm):
     """Name, role and place, switched on or off, and a new password; nothing else."""
 
     role = forms.ChoiceField(
-        label=gettext_lazy("peran"), choices=[("", "---------"), *Role.choices]
+        label=gettext_lazy("Peran"),
+        choices=[("", "---------"), *Role.choices],
+        help_text=gettext_lazy(
+            "Petugas UPT: produk, stok, dan pesanan satu UPT. Peninjau Kanwil: meninjau "
+            "listing dan memantau UPT satu Kanwil. Kantor Pusat: semua itu secara nasional, "
+            "termasuk akun petugas."
+        ),
     )
     facility = forms.ModelChoiceField(
         label=gettext_lazy("UPT"),
@@ -83,14 +89,14 @@ class StaffAccountForm(forms.ModelForm):
         help_text=gettext_lazy("Wajib untuk Peninjau Kanwil; diabaikan untuk peran lain."),
     )
     password1 = forms.CharField(
-        label=gettext_lazy("kata sandi baru"),
+        label=gettext_lazy("Kata sandi baru"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Kosongkan bila kata sandi tidak diganti."),
     )
     password2 = forms.CharField(
-        label=gettext_lazy("ulangi kata sandi baru"),
+        label=gettext_lazy("Ulangi kata sandi baru"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
