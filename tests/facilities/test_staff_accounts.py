@@ -337,3 +337,31 @@ def test_deactivate_action_for_head_office(client, facility):
     client.force_login(head_office_user())
     client.post(ACCOUNTS, {"action": "deactivate_selected", "_selected_action": [officer.pk]})
     assert not User.objects.get(pk=officer.pk).is_active
+
+
+# --- the groups and the deploy-time clean-up ----------------------------------------
+
+
+def test_no_role_carries_account_permissions():
+    """Head office's group no longer holds auth.* or membership permissions."""
+    for user in (head_office_user(), regional_reviewer(FacilityFactory().region)):
+        for perm in ("auth.change_user", "auth.add_user", "auth.change_group"):
+            assert not user.has_perm(perm)
+        assert not user.has_perm("facilities.change_membership")
+
+
+def test_migration_takes_away_rights_granted_beside_the_role(facility):
+    """Accounts escalated before the fix lose it on deploy; superusers keep theirs."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("facilities.migrations.0005_staff_accounts")
+    officer = facility_staff(facility)
+    officer.user_permissions.add(_review_permission())
+    officer.groups.add(Group.objects.get(name=GROUP_NAMES[Role.HEAD_OFFICE]))
+    root = UserFactory(is_superuser=True)
+    root.user_permissions.add(_review_permission())
+    migration.rights_from_roles_only(apps, None)
+    assert _rights(officer) == (False, [GROUP_NAMES[Role.FACILITY_STAFF]], [])
+    assert _rights(root)[2] == ["review_product"]
