@@ -28,7 +28,7 @@ from catalog.models import (
 )
 from catalog.search import refresh_search_vectors
 from facilities.models import Facility
-from facilities.scoping import scope_for
+from facilities.scoping import home_facility_id, scope_for
 from marketplace.images import ProcessedImage, delete_stored, process_image, store_processed
 
 S = ListingStatus
@@ -110,7 +110,8 @@ def is_food_product(product: Product) -> bool:
 
 
 def _check_scope(actor, product: Product, *, review: bool = False) -> None:
-    """Refuse an actor outside the product's facility/region, or without the role.
+    """Refuse an actor outside the product's facility/region, or without the role;
+    for a review step also anyone who works at the product's own facility.
 
     actor=None is the system itself (seeds, management commands).
     """
@@ -119,6 +120,16 @@ def _check_scope(actor, product: Product, *, review: bool = False) -> None:
     scope = scope_for(actor)
     if not scope.filter_facility_rows(Product.objects.filter(pk=product.pk)).exists():
         raise ListingPermissionError(_("Anda tidak berwenang atas produk ini."))
+    if review and home_facility_id(actor) == product.facility_id:
+        # Four eyes: whatever permissions or flags an account was given, the
+        # people who make and list a facility's goods never judge them.
+        raise ListingPermissionError(
+            _(
+                "Anda tidak dapat meninjau listing UPT Anda sendiri. Persetujuan, "
+                "permintaan perbaikan, atau penolakan harus diberikan oleh Kanwil "
+                "atau Kantor Pusat."
+            )
+        )
     if review and not actor.has_perm("catalog.review_product"):
         raise ListingPermissionError(
             _("Hanya peninjau Kanwil atau Kantor Pusat yang dapat meninjau.")

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from facilities.forms import FacilityAdminForm
-from facilities.models import BankAccount, Facility, Membership, ProceedsShare, Region
+from facilities.models import BankAccount, Facility, ProceedsShare, Region
 from facilities.scoping import scope_for
 
 
@@ -72,18 +72,6 @@ class FacilityAdmin(admin.ModelAdmin):
         return {}
 
 
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "facility", "region"]
-    list_filter = ["role", "region"]
-    search_fields = ["user__username", "user__email", "facility__name"]
-    autocomplete_fields = ["user", "facility", "region"]
-    list_select_related = ["user", "facility", "region"]
-
-    def has_module_permission(self, request):
-        return scope_for(request.user).is_national
-
-    def has_view_permission(self, request, obj=None):
-        return scope_for(request.user).is_national
-
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+# Staff accounts (with their Membership) are managed on their own screen, and
+# Django's user and group admins are closed to all but superusers there.
+from facilities import admin_accounts  # noqa: E402, F401

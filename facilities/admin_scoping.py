@@ -13,6 +13,9 @@ admin index, so it is indistinguishable from one that does not exist.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from facilities.models import Facility
@@ -97,3 +100,26 @@ class FacilityScopedAdminMixin:
 
 class FacilityScopedModelAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+def scoped_view_on_site(request, content_type_id, object_id, site=admin.site):
+    """The admin's "Lihat di situs" (/admin/r/<type>/<id>/), within scope.
+
+    Django's own shortcut redirects any staff user to any object's public
+    address, whose slug names a draft listing of another facility. This one
+    answers only for a row the model's admin shows this user (its scoped
+    get_queryset); anything else, or a model with no admin, is a 404 that
+    looks exactly like a missing row.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = site._registry.get(model) if model else None
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404
+    try:
+        visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, TypeError, ValidationError):
+        visible = False  # an id that cannot be this model's key
+    if not visible:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

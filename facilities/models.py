@@ -9,6 +9,7 @@ Domain words, defined once:
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -172,6 +173,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()}"
+
+
+class StaffAccount(User):
+    """A staff login as head office and Kanwil manage it: a role and a
+    facility or region (the Membership), never raw permissions or flags.
+
+    A proxy of Django's user, so the accounts screen is its own admin with its
+    own rules while Django's user admin stays for superusers only.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("akun petugas")
+        verbose_name_plural = _("akun petugas")
 
 
 class ProceedsShare(models.Model):

@@ -46,10 +46,11 @@ ROLE_PERMISSIONS = {
         "catalog.view_listingreview",
         "catalog.review_product",
     ],
+    # No auth.* and no membership permissions: accounts are managed on the
+    # staff accounts screen, which asks the role (facilities.scoping), never
+    # permissions; Django's user admin, which can grant anything, is for
+    # superusers only.
     Membership.Role.HEAD_OFFICE: [
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
         "facilities.view_region",
         "facilities.add_region",
         "facilities.change_region",
@@ -64,10 +65,6 @@ ROLE_PERMISSIONS = {
         "facilities.add_proceedsshare",
         "facilities.change_proceedsshare",
         "facilities.delete_proceedsshare",
-        "facilities.view_membership",
-        "facilities.add_membership",
-        "facilities.change_membership",
-        "facilities.delete_membership",
         "catalog.view_category",
         "catalog.add_category",
         "catalog.change_category",

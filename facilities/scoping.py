@@ -3,6 +3,11 @@
 Every admin queryset, form choice and action goes through `scope_for(user)`,
 so a rule changes here or nowhere. Superusers and head office see everything;
 reviewers their region; facility staff their facility; anyone else nothing.
+
+Staff accounts follow the same shape (`Scope.accounts`): head office manages
+every account except superusers; a Kanwil reviewer sees its region's facility
+staff and may only switch such an account off (see facilities.services); facility
+staff manage no accounts. Superusers are managed by superusers alone.
 """
 
 from __future__ import annotations
@@ -56,6 +61,36 @@ class Scope:
     def facilities(self) -> QuerySet[Facility]:
         return Facility.objects.filter(self.facility_q())
 
+    def accounts(self, queryset: QuerySet) -> QuerySet:
+        """Narrow a queryset of users to the staff accounts this scope manages.
+
+        Superusers are never in it: only a superuser, in Django's own user
+        admin, creates or changes one.
+        """
+        queryset = queryset.filter(is_superuser=False)
+        if self.is_national:
+            return queryset
+        if self.is_reviewer:
+            # Why only staff of the region's facilities, never other reviewers
+            # or head office: a Kanwil is responsible for its UPTs' people.
+            return queryset.filter(
+                membership__role=Membership.Role.FACILITY_STAFF,
+                membership__facility__region_id=self.region_id,
+            )
+        return queryset.none()
+
+    @property
+    def manages_accounts(self) -> bool:
+        """Whether the staff-accounts screen is open to this scope at all."""
+        return self.is_national or self.is_reviewer
+
+    @property
+    def assigns_roles(self) -> bool:
+        """Creating accounts and choosing roles, facilities and regions is head
+        office's: a reviewer who could make facility accounts (or set their
+        passwords) could write a listing and approve it too."""
+        return self.is_national
+
     def regions(self) -> QuerySet[Region]:
         if self.is_national:
             return Region.objects.all()
@@ -67,6 +102,17 @@ class Scope:
 
 
 NO_SCOPE = Scope(role=None)
+
+
+def home_facility_id(user) -> int | None:
+    """The facility `user` works at, if any, whatever their role or flags.
+
+    Asked by the rule that nobody reviews their own facility's listings; read
+    from the membership directly because a superuser's scope ignores it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user_id=user.pk).values_list("facility_id", flat=True).first()
 
 
 def scope_for(user) -> Scope:

@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
+from facilities.admin_scoping import scoped_view_on_site
 from marketplace import views
 from marketplace.oversight import views as oversight_views
 from marketplace.private_media import PRIVATE_MEDIA_PREFIX
@@ -24,6 +25,12 @@ urlpatterns = [
     # Reports live under the admin's address and behind its login; listed
     # before "admin/" so the admin's catch-all does not answer for them.
     path("admin/laporan/", include("marketplace.oversight.urls")),
+    # "View on site" only for rows the user's admin shows (Django's own would
+    # redirect to any object); before "admin/" so it answers instead.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(scoped_view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),

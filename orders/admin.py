@@ -133,14 +133,14 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Phones are stored as +62...; staff type them as 0812-...: match both.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # `queryset` is the list as the user sees it (scope, then the active
+        # filters); the phone match widens the search within it, never beyond.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         try:
             phone = normalize_phone(search_term)
         except ValidationError:
-            return queryset, may_have_duplicates
-        return queryset | self.get_queryset(request).filter(
-            contact_phone=phone
-        ), may_have_duplicates
+            return results, may_have_duplicates
+        return results | queryset.filter(contact_phone=phone), may_have_duplicates
 
     def get_ordering(self, request):
         return ["action_rank", "created_at"]
