@@ -22,6 +22,7 @@ from catalog.models import ListingStatus, Product
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
 from orders import mail, receipts, selectors, shipping
+from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
     Checkout,
     DeliveryMethod,
@@ -38,7 +39,6 @@ from orders.payments import provider_for
 from orders.statements import CreditLine, order_code_candidates
 from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition
 
-MAX_QUANTITY = 9_999
 MAX_PROOFS_PER_ORDER = 5
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 
@@ -143,8 +143,9 @@ def _check_lines_shape(lines: list[PlaceLine]) -> None:
         raise OrderError(_("Keranjang Anda kosong."))
     seen = set()
     for line in lines:
-        if not 1 <= line.quantity <= MAX_QUANTITY:
-            raise OrderError(_("Jumlah harus antara 1 dan 9.999."))
+        problem = quantity_problem(line.quantity)
+        if problem:
+            raise OrderError(problem)
         if line.product_id in seen:
             raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
         seen.add(line.product_id)
@@ -193,6 +194,13 @@ def _place_orders(
                 % {"name": product.name, "stock": product.stock}
             )
             stale = True
+        elif problem := line_amount_problem(
+            name=product.name, unit_price=product.price, quantity=line.quantity
+        ):
+            # The cart refuses this line before checkout; only a cart that
+            # dodged it gets here, and the cart is where it is fixed.
+            problems.append(problem)
+            stale = True
     if problems:
         raise OrderError(*problems, stale_cart=stale)
 
@@ -223,6 +231,11 @@ def _place_orders(
             weight_grams=weight,
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
+        # Checked before any row is written with it: the money columns hold
+        # whatever passes (marketplace.money), never a 500 for what does not.
+        problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
+        if problem:
+            raise OrderError(problem)
         delivered = choice.delivery_method != DeliveryMethod.PICKUP
         order = Order.objects.create(
             checkout=checkout,
