@@ -351,6 +351,10 @@ class StatementLine(models.Model):
         NOT_AWAITING = "not_awaiting", _("Pesanan tidak menunggu pembayaran")
         AMBIGUOUS = "ambiguous", _("Lebih dari satu kode pesanan")
         NO_MATCH = "no_match", _("Tidak ada kode pesanan")
+        # Found by the reader (orders.statements), never confirmed automatically.
+        BAD_DATE = "bad_date", _("Tanggal tidak ada di kalender")
+        PENDING = "pending", _("Belum dibukukan bank (PEND)")
+        NOT_CREDIT = "not_credit", _("Nominal negatif: bukan uang masuk")
 
     statement = models.ForeignKey(
         StatementImport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("impor")
@@ -360,6 +364,8 @@ class StatementLine(models.Model):
     )
     line_hash = models.CharField(max_length=64, editable=False)
     booked_on = models.DateField(_("tanggal"), null=True)
+    # As the bank wrote it: what a person reads when `booked_on` could not be.
+    date_text = models.CharField(_("tanggal tertulis"), max_length=40, blank=True)
     description = models.CharField(_("keterangan"), max_length=500)
     amount = models.DecimalField(_("nominal (Rp)"), max_digits=15, decimal_places=2)
     order = models.ForeignKey(

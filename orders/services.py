@@ -36,7 +36,7 @@ from orders.models import (
     StatementLine,
 )
 from orders.payments import provider_for
-from orders.statements import CreditLine, order_code_candidates
+from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
 from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition
 
 MAX_PROOFS_PER_ORDER = 5
@@ -691,9 +691,11 @@ def statement_import(
     A line whose description holds exactly one code of an order of this
     facility, for exactly that order's total, confirms the payment through
     order_confirm_payment (the same service as a manual confirmation, so the
-    same scope check, event and mail). Other lines are kept with their outcome
-    for a person to decide. A line already imported for this facility (same
-    hash) is skipped, so importing an export twice confirms nothing twice.
+    same scope check, event and mail), unless the reader already held the
+    line for a person (orders.statements.READER_OUTCOMES). Other lines are
+    kept with their outcome for a person to decide. A line already imported
+    for this facility (same hash) is skipped, so importing an export twice
+    confirms nothing twice.
     Codes of other facilities' orders are never looked up.
 
     Raises OrderError when `actor` may not confirm payments of `facility`.
@@ -718,9 +720,10 @@ def statement_import(
                     facility=facility,
                     line_hash=line.line_hash,
                     booked_on=line.booked_on,
+                    date_text=line.date_text[:40],
                     description=line.description[:500],
                     amount=line.amount,
-                    outcome=StatementLine.Outcome.NO_MATCH,
+                    outcome=line.problem or StatementLine.Outcome.NO_MATCH,
                 )
                 for line in lines
             ],
@@ -738,11 +741,21 @@ def statement_import(
             matched = [orders[code] for code in candidates[line.pk] if code in orders]
             if not matched:
                 continue
-            if len(matched) > 1:
+            if line.outcome in READER_OUTCOMES:
+                # The reader's verdict stands: the line may point a person to
+                # its order but never confirms it (a negative credit, a date
+                # no calendar has, a transfer the bank has not booked).
+                if len(matched) == 1:
+                    line.order = matched[0]
+            elif len(matched) > 1:
                 line.outcome = StatementLine.Outcome.AMBIGUOUS
             else:
                 line.order = order = matched[0]
-                if line.amount != order.total:
+                if line.amount <= 0:
+                    # The reader holds these already; lines built by any other
+                    # caller get the same answer: money out never pays.
+                    line.outcome = StatementLine.Outcome.NOT_CREDIT
+                elif line.amount != order.total:
                     line.outcome = StatementLine.Outcome.AMOUNT_MISMATCH
                 elif order.status != OrderStatus.AWAITING_PAYMENT:
                     line.outcome = StatementLine.Outcome.NOT_AWAITING
