@@ -18,10 +18,15 @@ MAX_QUANTITY = 9_999
 MAX_LINES = 50
 
 
+def _grouped(number: int) -> str:
+    """9999 -> '9.999', as Indonesian writes numbers."""
+    return f"{number:,}".replace(",", ".")
+
+
 def quantity_problem(quantity: int) -> str | None:
     if 1 <= quantity <= MAX_QUANTITY:
         return None
-    return _("Jumlah harus antara 1 dan %(max)s.") % {"max": f"{MAX_QUANTITY:,}".replace(",", ".")}
+    return _("Jumlah harus antara 1 dan %(max)s.") % {"max": _grouped(MAX_QUANTITY)}
 
 
 def largest_quantity_within_limit(unit_price: int) -> int:
@@ -40,11 +45,11 @@ def line_amount_problem(*, name: str, unit_price: int, quantity: int) -> str | N
         "untuk pesanan sebesar ini."
     ) % {
         "name": name,
-        "quantity": quantity,
+        "quantity": _grouped(quantity),
         "price": format_rupiah(unit_price),
         "total": format_rupiah(total),
         "limit": format_rupiah(MAX_ORDER_TOTAL),
-        "most": largest_quantity_within_limit(unit_price),
+        "most": _grouped(largest_quantity_within_limit(unit_price)),
     }
 
 

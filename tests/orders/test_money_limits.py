@@ -80,7 +80,8 @@ def test_a_line_over_the_limit_is_refused_at_add_with_a_message(client, songket)
     assert response.status_code == 302
     text = msgs(response)
     assert "melebihi batas satu pesanan Rp 10.000.000.000" in text
-    assert "paling banyak 4000" in text
+    assert "9.999 × Rp 2.500.000 = Rp 24.997.500.000" in text
+    assert "paling banyak 4.000" in text
     assert cart_of(client) == {}
     # Exactly the limit is accepted.
     assert add(client, songket, MAX_ORDER_TOTAL // SONGKET_PRICE).status_code == 302
