@@ -358,11 +358,17 @@ class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
             ),
         ]
 
-    rereview_warning = gettext_lazy(
-        "Listing ini sedang tayang. Mengubah nama, deskripsi, kategori, atau foto akan "
-        "mengembalikannya ke antrean tinjauan Kanwil sampai disetujui lagi; "
-        "perubahan harga dan stok tidak."
-    )
+    @property
+    def rereview_warning(self) -> str:
+        # Named from services.REVIEWED_FIELDS, so the warning lists exactly
+        # what product_update sends back to review.
+        fields = [
+            str(Product._meta.get_field(name).verbose_name) for name in services.REVIEWED_FIELDS
+        ]
+        return _(
+            "Listing ini sedang tayang. Mengubah %(fields)s, atau foto akan mengembalikannya "
+            "ke antrean tinjauan Kanwil sampai disetujui lagi; perubahan harga dan stok tidak."
+        ) % {"fields": ", ".join(fields)}
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["status", "slug", "submitted_at", "approved_at"]

@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility
+from marketplace.fields import MoneyField
+from marketplace.money import MAX_UNIT_AMOUNT
 
 
 class Category(models.Model):
@@ -90,8 +92,9 @@ class Product(models.Model):
     name = models.CharField(_("nama produk"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=180, unique=True)
     description = models.TextField(_("deskripsi"))
-    price = models.PositiveIntegerField(
+    price = MoneyField(
         _("harga (Rp)"),
+        limit=MAX_UNIT_AMOUNT,
         validators=[MinValueValidator(1)],
         help_text=_("Dalam Rupiah, tanpa titik atau koma."),
     )
@@ -391,7 +394,7 @@ class ConsignmentMovement(models.Model):
     quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
     # Price per piece when reported sold, for the sales figures (may differ
     # from the web price at an outlet's counter).
-    unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"), null=True, blank=True)
+    unit_price = MoneyField(_("harga satuan (Rp)"), null=True, blank=True, limit=MAX_UNIT_AMOUNT)
     occurred_on = models.DateField(_("tanggal"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

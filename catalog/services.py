@@ -45,9 +45,28 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     A.CONTENT_CHANGED: (frozenset({S.APPROVED}), S.PENDING_REVIEW),
 }
 
-# What the public reads; a change to any of these sends an approved listing
-# back to review. Stock, price and the rest never do.
-CONTENT_FIELDS = frozenset({"name", "description", "category", "category_id"})
+# What the public reads on the strength of a reviewer's approval: a change to
+# any of these sends an approved listing back to review (photos too, through
+# the photo services below). The one list: product_update and the admin's
+# warning both read it.
+#
+# The food fields are claims the product page prints and the reviewer's
+# checklist vouches for ("Nomor P-IRT/BPOM tercantum", "Kemasan dan label
+# memadai"): a P-IRT or BPOM number, a halal certificate number and a shelf
+# life are what a shopper trusts before eating the product, and a number
+# swapped or added after approval would be shown unchecked. Price and stock
+# never need review, nor what runs the sale from day to day (unit, minimum
+# order, made to order and lead time, weight and size, local only): those
+# change with the workshop's output and the market, and misstating them costs
+# a shopper a refund, not their health or faith.
+REVIEWED_FIELDS: tuple[str, ...] = (
+    "name",
+    "description",
+    "category",
+    "food_registration",
+    "halal_certificate",
+    "shelf_life_days",
+)
 
 # Fields a product service may write; anything else passed in is refused, so
 # a caller cannot slip status, facility or approved_at through product_update.
@@ -334,7 +353,7 @@ def product_update(*, product: Product, actor, **fields: Any) -> Product:
         if not changed:
             return locked
         locked.save(update_fields=[*changed, "updated_at"])
-        content = [name for name in changed if name in CONTENT_FIELDS]
+        content = [name for name in changed if name in REVIEWED_FIELDS]
         if content:
             refresh_search_vectors(product_ids=[locked.pk])
             labels = ", ".join(str(Product._meta.get_field(n).verbose_name) for n in content)

@@ -1,5 +1,11 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
+from marketplace.money import MAX_ORDER_TOTAL, format_rupiah
 from marketplace.phone import normalize_phone
 
 
@@ -22,3 +28,46 @@ class PhoneField(models.CharField):
             value = normalize_phone(value)
             setattr(model_instance, self.attname, value)
         return value
+
+
+class MoneyField(models.PositiveBigIntegerField):
+    """Whole Rupiah in a PostgreSQL bigint, never negative.
+
+    A 32-bit integer ends at Rp 2.147.483.647: 1.000 pieces at Rp 2,5 juta
+    already pass it, and the database refused the order with a 500. bigint
+    holds every amount the limits in marketplace.money let through, and the
+    sums and products of them the reports compute.
+
+    `limit` is the most a form may accept in this column (a validator, so the
+    admin says so in Indonesian); it is not a database constraint, since the
+    column itself holds far more.
+    """
+
+    def __init__(self, *args, limit: int | None = None, **kwargs):
+        self.limit = MAX_ORDER_TOTAL if limit is None else limit
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.limit != MAX_ORDER_TOTAL:
+            kwargs["limit"] = self.limit
+        return name, path, args, kwargs
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, MaxAmountValidator(self.limit)]
+
+
+@deconstructible
+class MaxAmountValidator(MaxValueValidator):
+    """MaxValueValidator with the limit written as Rupiah (`Rp 1.000.000.000`)."""
+
+    def __init__(self, limit_value: int):
+        super().__init__(limit_value, message=None)
+
+    def __call__(self, value):
+        if value is not None and value > self.limit_value:
+            raise ValidationError(
+                _("Nominal paling besar %(limit)s.") % {"limit": format_rupiah(self.limit_value)},
+                code="max_value",
+            )

@@ -111,8 +111,13 @@ def _may_confirm(request) -> bool:
 
 class StatementLineInline(ReadOnlyInline):
     model = StatementLine
-    fields = ["booked_on", "description", "amount", "order", "outcome", "resolved_at"]
+    fields = ["booked_on", "date_text", "description", "amount", "order", "outcome", "resolved_at"]
     readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        # The desk's own rule, as on its list of lines: whoever may confirm
+        # payments sees each imported line and why it waits.
+        return _may_confirm(request)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order")
@@ -195,6 +200,14 @@ class StatementImportAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                     },
                     messages.SUCCESS,
                 )
+                held = [line for line in statement.lines.all() if line.needs_person]
+                if held:
+                    self.message_user(
+                        request,
+                        _("%(n)s baris perlu ditangani petugas; alasannya di kolom hasil.")
+                        % {"n": len(held)},
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(
                     reverse("admin:orders_statementimport_change", args=[statement.pk])
                 )
@@ -229,6 +242,7 @@ class NeedsPersonFilter(admin.SimpleListFilter):
 class StatementLineAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "booked_on",
+        "date_text",
         "facility",
         "description",
         "amount",

@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from marketplace.money import format_rupiah
+from marketplace.money import MAX_ORDER_TOTAL, format_rupiah
 from orders import selectors
+from orders.limits import (
+    MAX_LINES,
+    largest_quantity_within_limit,
+    line_amount_problem,
+    order_amount_problem,
+    quantity_problem,
+)
 
 SESSION_KEY = "kb_cart"
-MAX_QUANTITY = 9_999
-MAX_LINES = 50
 
 
 class CartError(Exception):
@@ -104,6 +109,7 @@ class Cart:
         if str(product.pk) not in self.data and len(self.data) >= MAX_LINES:
             raise CartError(_("Keranjang penuh: paling banyak %(n)s produk.") % {"n": MAX_LINES})
         check_quantity(product, new_quantity)
+        self._check_order_amount(product, new_quantity)
         self.data[str(product.pk)] = {"q": new_quantity, "p": product.price, "n": product.name}
         self._save()
         return new_quantity
@@ -116,8 +122,23 @@ class Cart:
         if str(product.pk) not in self.data:
             raise CartError(_("Produk ini tidak ada di keranjang Anda."))
         check_quantity(product, quantity)
+        self._check_order_amount(product, quantity)
         self.data[str(product.pk)].update(q=quantity, p=product.price)
         self._save()
+
+    def _check_order_amount(self, product: Product, quantity: int) -> None:
+        """Raise CartError when `quantity` of `product` would take its facility's
+        order over the limit, counting the cart's other lines of that facility
+        at today's prices."""
+        total = product.price * quantity
+        others = [int(pid) for pid in self.data if int(pid) != product.pk]
+        if others and total <= MAX_ORDER_TOTAL:
+            for other in selectors.cart_products(others):
+                if other.facility_id == product.facility_id:
+                    total += other.price * self.quantity_of(other.pk)
+        problem = order_amount_problem(facility_name=product.facility.name, total=total)
+        if problem:
+            raise CartError(problem)
 
     def remove(self, *, product_id: int) -> None:
         if self.data.pop(str(product_id), None) is not None:
@@ -179,6 +200,33 @@ class Cart:
                     % {"name": product.name, "min": product.min_order_quantity}
                 )
                 quantity = product.min_order_quantity
+            most = largest_quantity_within_limit(product.price)
+            if quantity > most:
+                # The price rose since adding: what is left of the line must
+                # still fit one order, or the line cannot be bought here at all.
+                if most < product.min_order_quantity:
+                    notices.append(
+                        _(
+                            "%(name)s dalam jumlah minimalnya melebihi batas satu pesanan "
+                            "%(limit)s dan dihapus dari keranjang; hubungi UPT langsung."
+                        )
+                        % {"name": product.name, "limit": format_rupiah(MAX_ORDER_TOTAL)}
+                    )
+                    del self.data[pid]
+                    changed = True
+                    continue
+                notices.append(
+                    _(
+                        "%(name)s melebihi batas satu pesanan %(limit)s; jumlah disesuaikan "
+                        "menjadi %(quantity)s."
+                    )
+                    % {
+                        "name": product.name,
+                        "limit": format_rupiah(MAX_ORDER_TOTAL),
+                        "quantity": most,
+                    }
+                )
+                quantity = most
             if row["p"] != product.price:
                 notices.append(
                     _("Harga %(name)s berubah dari %(old)s menjadi %(new)s.")
@@ -196,15 +244,20 @@ class Cart:
         if changed:
             self._save()
         ordered = sorted(groups.values(), key=lambda g: g.facility.name)
+        for group in ordered:
+            # Not fixed here: which line to lower is the shopper's choice. The
+            # notice stands (and checkout waits) until the cart is changed.
+            problem = order_amount_problem(facility_name=group.facility.name, total=group.subtotal)
+            if problem:
+                notices.append(problem)
         return CartSnapshot(groups=ordered, notices=notices)
 
 
 def check_quantity(product: Product, quantity: int) -> None:
     """Raise CartError unless `quantity` of `product` may be ordered now."""
-    if quantity < 1 or quantity > MAX_QUANTITY:
-        raise CartError(
-            _("Jumlah harus antara 1 dan %(max)s.") % {"max": f"{MAX_QUANTITY:,}".replace(",", ".")}
-        )
+    problem = quantity_problem(quantity)
+    if problem:
+        raise CartError(problem)
     if quantity < product.min_order_quantity:
         raise CartError(
             _("Minimal pembelian %(name)s adalah %(min)s %(unit)s.")
@@ -221,3 +274,6 @@ def check_quantity(product: Product, quantity: int) -> None:
             _("Stok %(name)s tinggal %(stock)s; kurangi jumlahnya.")
             % {"name": product.name, "stock": product.stock}
         )
+    problem = line_amount_problem(name=product.name, unit_price=product.price, quantity=quantity)
+    if problem:
+        raise CartError(problem)

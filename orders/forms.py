@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from orders import quotes, shipping
-from orders.cart import MAX_QUANTITY, CartSnapshot
+from orders.cart import CartSnapshot
+from orders.limits import MAX_QUANTITY
 from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, PaymentMethod
 from orders.payments import PROVIDERS
 from orders.services import Address, Contact, FacilityChoice

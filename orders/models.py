@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from facilities.models import Facility
-from marketplace.fields import PhoneField
+from marketplace.fields import MoneyField, PhoneField
+from marketplace.money import MAX_UNIT_AMOUNT
 from marketplace.private_media import PRIVATE_MEDIA_PREFIX
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over WhatsApp stays unambiguous.
@@ -56,15 +57,18 @@ class DeliverySettings(models.Model):
     )
     pickup_enabled = models.BooleanField(_("ambil di showroom"), default=True)
     local_delivery_enabled = models.BooleanField(_("antar dalam kota"), default=False)
-    local_delivery_fee = models.PositiveIntegerField(_("ongkos antar dalam kota (Rp)"), default=0)
+    local_delivery_fee = MoneyField(
+        _("ongkos antar dalam kota (Rp)"), default=0, limit=MAX_UNIT_AMOUNT
+    )
     courier_enabled = models.BooleanField(_("kirim lewat kurir"), default=False)
-    courier_fallback_first_kg = models.PositiveIntegerField(
+    courier_fallback_first_kg = MoneyField(
         _("tarif cadangan kg pertama (Rp)"),
         default=50_000,
+        limit=MAX_UNIT_AMOUNT,
         help_text=_("Dipakai bila provinsi tujuan tidak ada di tabel tarif."),
     )
-    courier_fallback_next_kg = models.PositiveIntegerField(
-        _("tarif cadangan kg berikutnya (Rp)"), default=30_000
+    courier_fallback_next_kg = MoneyField(
+        _("tarif cadangan kg berikutnya (Rp)"), default=30_000, limit=MAX_UNIT_AMOUNT
     )
     bank_transfer_enabled = models.BooleanField(_("terima transfer bank"), default=True)
     pay_at_pickup_enabled = models.BooleanField(_("terima bayar saat ambil"), default=True)
@@ -92,8 +96,8 @@ class ShippingRate(models.Model):
         Facility, on_delete=models.CASCADE, related_name="shipping_rates", verbose_name=_("UPT")
     )
     province = models.CharField(_("provinsi tujuan"), max_length=80)
-    first_kg_fee = models.PositiveIntegerField(_("kg pertama (Rp)"))
-    next_kg_fee = models.PositiveIntegerField(_("kg berikutnya (Rp)"))
+    first_kg_fee = MoneyField(_("kg pertama (Rp)"), limit=MAX_UNIT_AMOUNT)
+    next_kg_fee = MoneyField(_("kg berikutnya (Rp)"), limit=MAX_UNIT_AMOUNT)
     estimate = models.CharField(_("perkiraan waktu"), max_length=40, blank=True)
 
     class Meta:
@@ -151,10 +155,11 @@ class Order(models.Model):
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
     street = models.CharField(_("alamat jalan"), max_length=255, blank=True)
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
-    subtotal = models.PositiveIntegerField(_("subtotal (Rp)"))
-    shipping_fee = models.PositiveIntegerField(_("ongkos kirim (Rp)"))
-    total = models.PositiveIntegerField(_("total (Rp)"))
-    total_weight_grams = models.PositiveIntegerField(_("berat total (gram)"))
+    subtotal = MoneyField(_("subtotal (Rp)"))
+    shipping_fee = MoneyField(_("ongkos kirim (Rp)"))
+    total = MoneyField(_("total (Rp)"))
+    # bigint like the amounts: 9.999 pieces of a 250 kg item pass 2^31 grams.
+    total_weight_grams = models.PositiveBigIntegerField(_("berat total (gram)"))
     payment_deadline = models.DateTimeField(_("batas bayar"), null=True, blank=True)
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
     tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
@@ -207,9 +212,9 @@ class OrderLine(models.Model):
         Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("produk")
     )
     product_name = models.CharField(_("nama produk"), max_length=160)
-    unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
+    unit_price = MoneyField(_("harga satuan (Rp)"), limit=MAX_UNIT_AMOUNT)
     quantity = models.PositiveIntegerField(_("jumlah"))
-    line_total = models.PositiveIntegerField(_("jumlah harga (Rp)"))
+    line_total = MoneyField(_("jumlah harga (Rp)"))
     weight_grams = models.PositiveIntegerField(_("berat per satuan (gram)"))
     # Snapshot: whether this line took stock, so giving it back matches what was taken.
     made_to_order = models.BooleanField(_("dibuat sesuai pesanan"), default=False)
@@ -346,6 +351,10 @@ class StatementLine(models.Model):
         NOT_AWAITING = "not_awaiting", _("Pesanan tidak menunggu pembayaran")
         AMBIGUOUS = "ambiguous", _("Lebih dari satu kode pesanan")
         NO_MATCH = "no_match", _("Tidak ada kode pesanan")
+        # Found by the reader (orders.statements), never confirmed automatically.
+        BAD_DATE = "bad_date", _("Tanggal tidak ada di kalender")
+        PENDING = "pending", _("Belum dibukukan bank (PEND)")
+        NOT_CREDIT = "not_credit", _("Nominal negatif: bukan uang masuk")
 
     statement = models.ForeignKey(
         StatementImport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("impor")
@@ -355,6 +364,8 @@ class StatementLine(models.Model):
     )
     line_hash = models.CharField(max_length=64, editable=False)
     booked_on = models.DateField(_("tanggal"), null=True)
+    # As the bank wrote it: what a person reads when `booked_on` could not be.
+    date_text = models.CharField(_("tanggal tertulis"), max_length=40, blank=True)
     description = models.CharField(_("keterangan"), max_length=500)
     amount = models.DecimalField(_("nominal (Rp)"), max_digits=15, decimal_places=2)
     order = models.ForeignKey(

@@ -22,6 +22,7 @@ from catalog.models import ListingStatus, Product
 from facilities.scoping import scope_for
 from marketplace.money import format_rupiah
 from orders import mail, receipts, selectors, shipping
+from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
     Checkout,
     DeliveryMethod,
@@ -35,10 +36,9 @@ from orders.models import (
     StatementLine,
 )
 from orders.payments import provider_for
-from orders.statements import CreditLine, order_code_candidates
+from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
 from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition
 
-MAX_QUANTITY = 9_999
 MAX_PROOFS_PER_ORDER = 5
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 
@@ -143,8 +143,9 @@ def _check_lines_shape(lines: list[PlaceLine]) -> None:
         raise OrderError(_("Keranjang Anda kosong."))
     seen = set()
     for line in lines:
-        if not 1 <= line.quantity <= MAX_QUANTITY:
-            raise OrderError(_("Jumlah harus antara 1 dan 9.999."))
+        problem = quantity_problem(line.quantity)
+        if problem:
+            raise OrderError(problem)
         if line.product_id in seen:
             raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
         seen.add(line.product_id)
@@ -193,6 +194,13 @@ def _place_orders(
                 % {"name": product.name, "stock": product.stock}
             )
             stale = True
+        elif problem := line_amount_problem(
+            name=product.name, unit_price=product.price, quantity=line.quantity
+        ):
+            # The cart refuses this line before checkout; only a cart that
+            # dodged it gets here, and the cart is where it is fixed.
+            problems.append(problem)
+            stale = True
     if problems:
         raise OrderError(*problems, stale_cart=stale)
 
@@ -223,6 +231,11 @@ def _place_orders(
             weight_grams=weight,
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
+        # Checked before any row is written with it: the money columns hold
+        # whatever passes (marketplace.money), never a 500 for what does not.
+        problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
+        if problem:
+            raise OrderError(problem)
         delivered = choice.delivery_method != DeliveryMethod.PICKUP
         order = Order.objects.create(
             checkout=checkout,
@@ -676,9 +689,11 @@ def statement_import(
     A line whose description holds exactly one code of an order of this
     facility, for exactly that order's total, confirms the payment through
     order_confirm_payment (the same service as a manual confirmation, so the
-    same scope check, event and mail). Other lines are kept with their outcome
-    for a person to decide. A line already imported for this facility (same
-    hash) is skipped, so importing an export twice confirms nothing twice.
+    same scope check, event and mail), unless the reader already held the
+    line for a person (orders.statements.READER_OUTCOMES). Other lines are
+    kept with their outcome for a person to decide. A line already imported
+    for this facility (same hash) is skipped, so importing an export twice
+    confirms nothing twice.
     Codes of other facilities' orders are never looked up.
 
     Raises OrderError when `actor` may not confirm payments of `facility`.
@@ -703,9 +718,10 @@ def statement_import(
                     facility=facility,
                     line_hash=line.line_hash,
                     booked_on=line.booked_on,
+                    date_text=line.date_text[:40],
                     description=line.description[:500],
                     amount=line.amount,
-                    outcome=StatementLine.Outcome.NO_MATCH,
+                    outcome=line.problem or StatementLine.Outcome.NO_MATCH,
                 )
                 for line in lines
             ],
@@ -723,11 +739,21 @@ def statement_import(
             matched = [orders[code] for code in candidates[line.pk] if code in orders]
             if not matched:
                 continue
-            if len(matched) > 1:
+            if line.outcome in READER_OUTCOMES:
+                # The reader's verdict stands: the line may point a person to
+                # its order but never confirms it (a negative credit, a date
+                # no calendar has, a transfer the bank has not booked).
+                if len(matched) == 1:
+                    line.order = matched[0]
+            elif len(matched) > 1:
                 line.outcome = StatementLine.Outcome.AMBIGUOUS
             else:
                 line.order = order = matched[0]
-                if line.amount != order.total:
+                if line.amount <= 0:
+                    # The reader holds these already; lines built by any other
+                    # caller get the same answer: money out never pays.
+                    line.outcome = StatementLine.Outcome.NOT_CREDIT
+                elif line.amount != order.total:
                     line.outcome = StatementLine.Outcome.AMOUNT_MISMATCH
                 elif order.status != OrderStatus.AWAITING_PAYMENT:
                     line.outcome = StatementLine.Outcome.NOT_AWAITING

@@ -3,8 +3,14 @@
 Each bank lays its export out differently; a layout names the columns to read.
 Two common ones are built in, and staff can give their own column names for
 any other bank. Preamble rows (account number, period) before the header row
-and summary rows after the table are skipped. Only credits (money in) are
-returned: debits can never pay an order.
+and summary rows after the table are skipped, and so are debits: they can
+never pay an order.
+
+Every other row in the credit column becomes a line: either one the matcher
+may confirm an order with, or one that carries a `problem` (a date that does
+not exist, a negative amount, a transaction the bank has not booked yet) and
+waits for a person with that reason. Nothing that looks like a credit is
+dropped without a word.
 """
 
 from __future__ import annotations
@@ -17,9 +23,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import CODE_ALPHABET, CODE_LENGTH
+from orders.models import CODE_ALPHABET, CODE_LENGTH, StatementLine
+
+Outcome = StatementLine.Outcome
+# What the reader itself decides a line needs a person for.
+READER_OUTCOMES = frozenset(
+    o.value for o in (Outcome.BAD_DATE, Outcome.PENDING, Outcome.NOT_CREDIT)
+)
 
 
 class StatementError(Exception):
@@ -73,28 +86,48 @@ LAYOUTS = {
 @dataclass(frozen=True)
 class CreditLine:
     """One credit of the statement, with the hash that identifies it across
-    imports of the same (or an overlapping) export."""
+    imports of the same (or an overlapping) export.
+
+    `problem` is empty for a line the matcher may confirm with, else the
+    StatementLine outcome that says why a person must look at it.
+    """
 
     booked_on: date | None
     description: str
     amount: Decimal
     line_hash: str
+    date_text: str = ""
+    problem: str = ""
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m")
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
+_DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
+PENDING_MARKER = "PEND"
 
 
-def parse_date(value: str) -> date | None:
+def parse_date(value: str, *, today: date | None = None) -> date | None:
+    """The date written in `value`, or None when it is not a real date
+    ("31/04/2026", "29/02/2026") or not a date at all."""
     value = value.strip().strip("'")
     for fmt in _DATE_FORMATS:
         try:
-            parsed = datetime.strptime(value, fmt)
+            return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-        if fmt == "%d/%m":
-            # BCA writes "22/11" (the statement's year); "PEND" lines have none.
-            parsed = parsed.replace(year=date.today().year)
-        return parsed.date()
+    day_month = _DAY_MONTH.fullmatch(value)
+    if day_month:
+        # BCA writes "22/11": the statement's year, which is this year unless
+        # that puts the day in the future (a December export read in January).
+        # Parsed by hand: strptime fills in 1900, which has no 29 February.
+        today = today or timezone.localdate()
+        day, month = int(day_month[1]), int(day_month[2])
+        for year in (today.year, today.year - 1):
+            try:
+                booked = date(year, month, day)
+            except ValueError:
+                continue
+            if booked <= today:
+                return booked
     return None
 
 
@@ -102,9 +135,17 @@ def parse_amount(value: str) -> Decimal | None:
     """'1,250,000.00', '1.250.000,00', 'Rp 125.000', '125000' -> Decimal.
 
     When both separators appear the last one is the decimal point; a single
-    separator followed by exactly three digits groups thousands.
+    separator followed by exactly three digits groups thousands. The sign is
+    kept: '-125.000', '125.000-' and '(125.000)' are negative, and a negative
+    amount in a credit column is money going out, never a payment.
     """
-    text = re.sub(r"[^\d.,-]", "", value or "")
+    raw = (value or "").strip()
+    negative = (
+        raw.startswith("-") or raw.endswith("-") or (raw.startswith("(") and raw.endswith(")"))
+    )
+    text = re.sub(r"[^\d.,-]", "", raw).strip("-")
+    if "-" in text:  # "12-500": not a number
+        return None
     if not text or not re.search(r"\d", text):
         return None
     if "," in text and "." in text:
@@ -121,9 +162,10 @@ def parse_amount(value: str) -> Decimal | None:
     if decimal_sep:
         text = text.replace(decimal_sep, ".")
     try:
-        return abs(Decimal(text))
+        amount = Decimal(text)
     except InvalidOperation:
         return None
+    return -amount if negative else amount
 
 
 _CODE_RUN = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH},}}")
@@ -211,19 +253,38 @@ def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
                 continue
             amount = parse_amount(raw_amount)
         if not amount:
-            # A debit, an empty credit, or a summary row ("Saldo Awal", totals).
+            # A debit (nothing or 0 in the credit column) or an empty cell.
             continue
-        booked_on = parse_date(cell(row, layout.date))
+        date_text = cell(row, layout.date).strip().strip("'")
+        booked_on = parse_date(date_text)
+        problem = ""
         if booked_on is None:
-            continue
+            if date_text.upper().startswith(PENDING_MARKER):
+                # Not booked yet: it comes back with its date in a later export.
+                problem = Outcome.PENDING
+            elif re.search(r"\d", date_text):
+                # Written as a date but not a real one ("29/02/2026", "31/04"):
+                # the row is not what it seems, so no one is confirmed by it.
+                problem = Outcome.BAD_DATE
+            else:
+                # A summary row ("Saldo Awal", "Total Kredit") has no date.
+                continue
+        if amount < 0:
+            problem = Outcome.NOT_CREDIT
         balance = cell(row, layout.balance) if layout.balance else ""
-        key = "|".join([booked_on.isoformat(), description.upper(), str(amount), balance])
+        day = booked_on.isoformat() if booked_on else date_text
+        key = "|".join([day, description.upper(), str(amount), balance])
         # Two identical transfers on one day are two lines: number repeats.
         seen[key] = seen.get(key, 0) + 1
         digest = hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()
         lines.append(
             CreditLine(
-                booked_on=booked_on, description=description, amount=amount, line_hash=digest
+                booked_on=booked_on,
+                description=description,
+                amount=amount,
+                line_hash=digest,
+                date_text=date_text[:40],
+                problem=problem,
             )
         )
     return lines

@@ -344,6 +344,34 @@ def test_content_edit_in_admin_sends_back_but_price_does_not(client, mine, staff
     assert mine.reviews.filter(action="content_changed").exists()
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("food_registration", "P-IRT 9999999999999-99"),
+        ("halal_certificate", "ID00000000000000000"),
+        ("shelf_life_days", "365"),
+    ],
+)
+def test_food_claims_edited_in_admin_send_an_approved_listing_back(
+    client, mine, staff, field, value
+):
+    # Issue 13, finding 6, as it was done: staff edit the food fields of a
+    # public listing in its change form.
+    _login(client, staff)
+    page = client.get(_url("change", mine.pk))
+    warning = page.context["rereview_warning"]
+    assert str(Product._meta.get_field(field).verbose_name) in warning
+    data = _form_data(page)
+    data[field] = value
+    response = client.post(_url("change", mine.pk), data, follow=True)
+    assert response.status_code == 200
+    assert "dikembalikan ke antrean tinjauan" in response.content.decode()
+    mine.refresh_from_db()
+    assert str(getattr(mine, field)) == value
+    assert mine.status == S.PENDING_REVIEW
+    assert not Product.objects.public().filter(pk=mine.pk).exists()
+
+
 # --- bulk actions ----------------------------------------------------------------------
 
 

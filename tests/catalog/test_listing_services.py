@@ -202,6 +202,72 @@ def test_content_change_sends_approved_listing_back(field):
     assert not Product.objects.public().filter(pk=product.pk).exists()
 
 
+# Issue 13, finding 6: the food claims the product page prints changed without
+# review. Each is tried on its own, set, changed and cleared.
+FOOD_CHANGES = [
+    ("food_registration", "", "P-IRT 2061671010123-27"),
+    ("food_registration", "P-IRT 2061671010123-27", "P-IRT 9999999999999-99"),
+    ("food_registration", "P-IRT 2061671010123-27", ""),
+    ("halal_certificate", "", "ID16110000789010824"),
+    ("halal_certificate", "ID16110000789010824", "ID00000000000000000"),
+    ("halal_certificate", "ID16110000789010824", ""),
+    ("shelf_life_days", None, 30),
+    ("shelf_life_days", 30, 365),
+    ("shelf_life_days", 30, None),
+]
+
+
+@pytest.mark.parametrize("field, before, after", FOOD_CHANGES)
+def test_food_claims_send_an_approved_listing_back(field, before, after):
+    product = product_with_photo(status=S.APPROVED)
+    Product.objects.filter(pk=product.pk).update(**{field: before})
+    product.refresh_from_db()
+    product_update(product=product, actor=facility_staff(product.facility), **{field: after})
+    product.refresh_from_db()
+    assert getattr(product, field) == after
+    assert product.status == S.PENDING_REVIEW
+    assert not Product.objects.public().filter(pk=product.pk).exists()
+    review = product.reviews.get()
+    assert review.action == ListingReview.Action.CONTENT_CHANGED
+    assert str(Product._meta.get_field(field).verbose_name) in review.note
+
+
+def test_the_reviewed_fields_are_the_public_claims_and_no_sales_field():
+    assert set(services.REVIEWED_FIELDS) == {
+        "name",
+        "description",
+        "category",
+        "food_registration",
+        "halal_certificate",
+        "shelf_life_days",
+    }
+    assert set(services.REVIEWED_FIELDS) <= services.EDITABLE_FIELDS
+    assert not {"price", "stock", "unit", "min_order_quantity"} & set(services.REVIEWED_FIELDS)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("price", 99_000),
+        ("stock", 3),
+        ("unit", "pack"),
+        ("min_order_quantity", 2),
+        ("made_to_order", True),
+        ("weight_grams", 450),
+        ("length_cm", 40),
+        ("local_only", True),
+    ],
+)
+def test_sales_fields_never_need_review(field, value):
+    product = product_with_photo(status=S.APPROVED)
+    extra = {"lead_time_days": 7} if field == "made_to_order" else {}
+    staff = facility_staff(product.facility)
+    product_update(product=product, actor=staff, **{field: value}, **extra)
+    product.refresh_from_db()
+    assert getattr(product, field) == value
+    assert product.status == S.APPROVED and not product.reviews.exists()
+
+
 def test_stock_and_price_changes_never_need_review():
     product = product_with_photo(status=S.APPROVED)
     staff = facility_staff(product.facility)

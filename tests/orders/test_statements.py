@@ -288,7 +288,123 @@ def test_klikbca_layout_with_the_direction_after_the_amount(own):
         '\'PEND,SETORAN,0000,"10,000.00 CR",\n'
     ).encode()
     lines = read_statement(data, LAYOUTS["bca_klik"])
-    assert [line.amount for line in lines] == [Decimal("175000.00")]
+    # The debit is skipped; the pending credit is kept, for a person.
+    assert [(line.amount, line.problem) for line in lines] == [
+        (Decimal("175000.00"), ""),
+        (Decimal("10000.00"), StatementLine.Outcome.PENDING),
+    ]
     import_file(data, order=own, layout="bca_klik")
     own.refresh_from_db()
     assert own.status == OrderStatus.PAID
+    pending = StatementLine.objects.get(outcome=StatementLine.Outcome.PENDING)
+    assert pending.needs_person and pending.date_text == "PEND"
+
+
+# --- issue 13, finding 7: negative credits and dates no calendar has --------------
+
+
+@pytest.mark.parametrize("amount", ["-175,000.00", "175,000.00-", "(175,000.00)"])
+def test_a_negative_credit_never_confirms_and_is_kept_with_its_reason(own, amount):
+    # The attack: a reversal of exactly the order's total, in the credit column.
+    data = bca_csv(("22/11/2026", f"KOREKSI TRSF {own.code}", amount, "CR"))
+    statement = import_file(data, order=own)
+    own.refresh_from_db()
+    assert own.status == OrderStatus.AWAITING_PAYMENT
+    assert statement.confirmed == 0
+    line = StatementLine.objects.get()
+    assert line.amount == Decimal("-175000")
+    assert line.outcome == StatementLine.Outcome.NOT_CREDIT and line.needs_person
+    assert line.order == own  # pointed out to the person, not paid
+
+
+def test_a_negative_amount_in_the_kredit_column_never_confirms(own):
+    data = bri_csv(("22/11/2026", f"TRANSFER {own.code}", "", "-175.000,00"))
+    statement = import_file(data, order=own, layout="debet_kredit")
+    own.refresh_from_db()
+    assert own.status == OrderStatus.AWAITING_PAYMENT and statement.confirmed == 0
+    assert StatementLine.objects.get().outcome == StatementLine.Outcome.NOT_CREDIT
+
+
+def test_amounts_keep_their_sign():
+    assert parse_amount("-1,250,000.00") == Decimal("-1250000")
+    assert parse_amount("1.250.000,00-") == Decimal("-1250000")
+    assert parse_amount("(125.000)") == Decimal("-125000")
+    assert parse_amount("12-500") is None
+
+
+@pytest.mark.parametrize("written", ["29/02/2026", "31/04/2026", "30/02", "99/99/9999"])
+def test_a_date_no_calendar_has_is_kept_for_a_person_not_dropped(own, written):
+    data = bca_csv(
+        (written, f"TRSF E-BANKING CR {own.code} SITI", "175,000.00", "CR"),
+        ("22/11/2026", "TRSF DARI BUDI", "80,000.00", "CR"),
+    )
+    statement = import_file(data, order=own)
+    own.refresh_from_db()
+    # Kept, with the date as written and the reason; never used to confirm.
+    assert statement.credit_lines == 2 and statement.confirmed == 0
+    assert own.status == OrderStatus.AWAITING_PAYMENT
+    line = StatementLine.objects.get(outcome=StatementLine.Outcome.BAD_DATE)
+    assert (line.booked_on, line.date_text, line.order) == (None, written, own)
+    assert line.needs_person
+    # Importing the same export again adds nothing.
+    assert import_file(data, order=own).new_lines == 0
+
+
+def test_29_february_without_a_year_is_read_in_a_leap_year():
+    from datetime import date
+
+    from orders.statements import parse_date
+
+    assert parse_date("29/02", today=date(2028, 3, 1)) == date(2028, 2, 29)
+    # In January, "29/02" is last year's only if last year had one.
+    assert parse_date("29/02", today=date(2029, 1, 10)) == date(2028, 2, 29)
+    assert parse_date("29/02", today=date(2026, 11, 28)) is None
+    # A December line read in January is last December, not next.
+    assert parse_date("22/12", today=date(2027, 1, 5)) == date(2026, 12, 22)
+    assert parse_date("'22/11", today=date(2026, 11, 28)) == date(2026, 11, 22)
+
+
+def test_a_29_february_line_in_a_leap_year_confirms(own, monkeypatch):
+    from datetime import date
+
+    from orders import statements
+
+    monkeypatch.setattr(statements.timezone, "localdate", lambda: date(2028, 3, 1))
+    data = (
+        "Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo\n"
+        f'\'29/02,TRSF E-BANKING CR {own.code},0998,"175,000.00 CR","2,175,000.00"\n'
+    ).encode()
+    import_file(data, order=own, layout="bca_klik")
+    own.refresh_from_db()
+    assert own.status == OrderStatus.PAID
+    assert StatementLine.objects.get().booked_on == date(2028, 2, 29)
+
+
+def test_summary_rows_without_a_date_are_still_skipped():
+    lines = read_statement(
+        b"Tanggal Transaksi;Uraian;Debet;Kredit;Saldo\n"
+        b"22/11/2026;SETORAN;;50.000,00;150.000,00\n"
+        b";Total Mutasi;0,00;50.000,00;\n"
+        b"Saldo Akhir;;;150.000,00;\n",
+        LAYOUTS["debet_kredit"],
+    )
+    assert [(line.description, line.problem) for line in lines] == [("SETORAN", "")]
+
+
+def test_the_desk_shows_why_each_held_line_waits(client, own):
+    client.force_login(facility_staff(own.facility))
+    data = bca_csv(
+        ("29/02/2026", f"TRSF {own.code}", "175,000.00", "CR"),
+        ("22/11/2026", f"KOREKSI {own.code}", "-175,000.00", "CR"),
+    )
+    response = upload(client, data, facility=own.facility_id)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == OrderStatus.AWAITING_PAYMENT
+    page = client.get(response.url)
+    body = page.content.decode()
+    assert "2 baris perlu ditangani" in body
+    assert "Tanggal tidak ada di kalender" in body and "29/02/2026" in body
+    assert "Nominal negatif: bukan uang masuk" in body
+    listing = client.get("/admin/orders/statementline/?perlu=ya").content.decode()
+    assert listing.count(own.code) >= 2
