@@ -22,7 +22,7 @@ from orders.forms import (
     posted_idempotency_key,
 )
 from orders.payments import provider_for
-from orders.states import SHOPPER, can_transition
+from orders.states import SHOPPER, can_transition, takes_receipt
 
 CHECKOUTS_KEY = "kb_checkouts"
 TRACKED_KEY = "kb_tracked"
@@ -247,14 +247,14 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
     may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
         order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
     )
-    takes_receipt = order.status == "awaiting_payment" and order.payment_method == "bank_transfer"
+    receipt_now = takes_receipt(order.status, order.payment_method)
     return render(
         request,
         "orders/track_detail.html",
         {
             "order": order,
             "instructions": provider_for(order.payment_method).instructions(order),
-            "receipt_form": receipt_form or (ReceiptForm() if takes_receipt else None),
+            "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
         },
         status=status,
