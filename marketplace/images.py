@@ -78,9 +78,7 @@ def decode_slot():
     """
     slots = _decode_slots()
     if not slots.acquire(timeout=DECODE_WAIT_SECONDS):
-        raise ImageBusy(
-            _("Server sedang memproses banyak foto. Coba unggah lagi sebentar lagi.")
-        )
+        raise ImageBusy(_("Server sedang memproses banyak foto. Coba unggah lagi sebentar lagi."))
     try:
         yield
     finally:

@@ -157,11 +157,15 @@ class Shopper:
     def upload(self, path: str, token: str, name: str, data: bytes, content_type: str):
         boundary = uuid.uuid4().hex
         body = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"'
-            f"\r\n\r\n{token}\r\n"
-            f'--{boundary}\r\nContent-Disposition: form-data; name="receipt"; '
-            f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'
-        ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"'
+                f"\r\n\r\n{token}\r\n"
+                f'--{boundary}\r\nContent-Disposition: form-data; name="receipt"; '
+                f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         return self.request(
             "POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         )
