@@ -11,9 +11,9 @@ made here, on upload, in WebP with a JPEG fallback, and never upscaled.
 
 Decoding is the one expensive step (a 40-megapixel photo is 120 MB of pixels,
 and a PNG of one flat colour declares that in 170 KB), so: the header is read
-first and the pixel count checked before any pixel is decoded (`probe`, which
-callers may also use to refuse early); JPEGs are decoded at a reduced scale
-when the result is shrunk anyway; and each process decodes at most
+first and the pixel count checked before any pixel is decoded (and before
+waiting for a decode slot); JPEGs are decoded at a reduced scale when the
+result is shrunk anyway; and each process decodes at most
 IMAGE_DECODE_SLOTS images at once, whatever its thread count, so parallel
 uploads queue instead of multiplying a worker's memory.
 """
@@ -85,13 +85,6 @@ def decode_slot():
         slots.release()
 
 
-@dataclass(frozen=True)
-class ImageHeader:
-    format: str
-    width: int
-    height: int
-
-
 @dataclass
 class ProcessedImage:
     """Encoded bytes, ready to store: the original and each rendition."""
@@ -148,13 +141,6 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def probe(data: bytes, *, max_pixels: int | None = None) -> ImageHeader:
-    """Format and size from the header alone, refusing what process_image would
-    refuse before decoding (format, pixel count). Costs no pixel memory."""
-    image = _open(data, max_pixels or MAX_PIXELS)
-    return ImageHeader(image.format, *image.size)
-
-
 def _decode(data: bytes, max_pixels: int, max_edge: int) -> Image.Image:
     """Decode `data` into pixels, refusing anything but a sane JPEG/PNG/WebP."""
     image = _open(data, max_pixels)
@@ -187,7 +173,7 @@ def _flatten(image: Image.Image) -> Image.Image:
     with contextlib.suppress(OSError, ValueError, SyntaxError):
         ImageOps.exif_transpose(image, in_place=True)
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background  # a fresh image: pixels only

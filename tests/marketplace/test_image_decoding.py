@@ -34,11 +34,17 @@ def test_a_big_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
     assert processed.renditions == {}
 
 
-def test_probe_reads_the_header_only():
-    header = images.probe(_jpeg(800, 600))
-    assert (header.format, header.width, header.height) == ("JPEG", 800, 600)
+def test_too_many_pixels_are_refused_from_the_header_without_a_slot(monkeypatch):
+    # Every slot taken: a bomb is still refused at once, from its header.
+    monkeypatch.setattr(images, "_slots", None)
+    monkeypatch.setattr(images, "DECODE_WAIT_SECONDS", 5)
+    slots = images._decode_slots()
+    while slots.acquire(blocking=False):
+        pass
+    started = time.monotonic()
     with pytest.raises(images.ImageRejected, match="paling banyak 1 megapiksel"):
-        images.probe(_jpeg(1200, 1000), max_pixels=1_000_000)
+        images.process_image(io.BytesIO(_jpeg(1200, 1000)), max_pixels=1_000_000)
+    assert time.monotonic() - started < 1
 
 
 @pytest.mark.parametrize("slots, expected", [(1, 1), (3, 3)], ids=["bounded", "control"])
