@@ -110,6 +110,15 @@ def test_a_report_period_out_of_the_calendar(client, path, period):
     assert "antara" in response.content.decode()
 
 
+def test_the_report_calendar_bounds_are_inclusive(client):
+    client.force_login(head_office_user())
+    for period in [{"start": "2099-01", "end": "2099-12"}, {"start": "2000-01", "end": "2000-12"}]:
+        response = client.get("/admin/laporan/penjualan.csv", period)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    refused = client.get("/admin/laporan/penjualan/", {"start": "2100-01", "end": "2100-01"})
+    assert "Pilih bulan antara 2000-01 dan 2099-12" in refused.content.decode()
+
+
 # --- a statement amount of 10^32 -------------------------------------------------
 
 
