@@ -463,7 +463,11 @@ class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
         for image_form in formset.initial_forms:
             image = image_form.instance
             if image_form in formset.deleted_forms:
-                services.product_image_delete(image=image, actor=request.user)
+                try:
+                    services.product_image_delete(image=image, actor=request.user)
+                except services.PhotoGoneError as error:
+                    self.message_user(request, str(error), messages.WARNING)
+                    continue
                 formset.deleted_objects.append(image)
             elif image_form.has_changed():
                 services.product_image_update(
@@ -624,11 +628,17 @@ class ProductImageAdmin(FacilityScopedModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        services.product_image_delete(image=obj, actor=request.user)
+        try:
+            services.product_image_delete(image=obj, actor=request.user)
+        except services.PhotoGoneError as error:
+            self.message_user(request, str(error), messages.WARNING)
 
     def delete_queryset(self, request, queryset):
         for image in queryset.select_related("product"):
-            services.product_image_delete(image=image, actor=request.user)
+            try:
+                services.product_image_delete(image=image, actor=request.user)
+            except services.PhotoGoneError:
+                continue  # deleted meanwhile: what was asked for is done
 
 
 # Partner outlets and exhibitions live in their own module; importing registers them.

@@ -7,7 +7,6 @@ Field names and values follow Google's product data specification:
 https://support.google.com/merchants/answer/7052112
 """
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
@@ -18,6 +17,7 @@ from django.utils.text import Truncator
 
 from catalog.models import Product
 from catalog.structured_data import absolute_url
+from marketplace.exports import csv_writer
 
 G_NAMESPACE = "http://base.google.com/ns/1.0"
 ET.register_namespace("g", G_NAMESPACE)
@@ -99,7 +99,8 @@ def render_xml(items: Iterable[FeedItem], *, title: str, link: str, description:
 def render_csv(items: Iterable[FeedItem]) -> str:
     """The same rows as CSV with Google's column names as the header."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Titles and descriptions are typed by staff: never spreadsheet formulas.
+    writer = csv_writer(buffer)
     writer.writerow(FEED_COLUMNS)
     for item in items:
         writer.writerow(astuple(item))

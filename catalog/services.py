@@ -115,6 +115,10 @@ class ListingPermissionError(ListingError):
     """The actor may not take this step on this listing."""
 
 
+class PhotoGoneError(ListingError):
+    """The photo was deleted meanwhile (a double click, a second tab)."""
+
+
 def required_checklist_keys(product: Product) -> list[str]:
     keys = [key for key in CHECKLIST if key != "food_registration"]
     if is_food_product(product):
@@ -424,10 +428,21 @@ def product_image_update(
 
 
 def product_image_delete(*, image: ProductImage, actor) -> None:
-    """Remove a photo and, after commit, its files. Raises ListingPermissionError."""
+    """Remove a photo and, after commit, its files.
+
+    Raises ListingPermissionError, and PhotoGoneError when the photo no longer
+    exists (then nothing changes: no history row, no return to review).
+    """
+    gone = PhotoGoneError(_("Foto itu sudah dihapus sebelumnya (mungkin dari tab lain)."))
+    if image.pk is None:  # the admin's form for a photo whose row is gone
+        raise gone
     with transaction.atomic():
         locked = _locked(image.product)
         _check_scope(actor, locked)
+        # A second request may have waited for the product's lock while the
+        # first one deleted this photo.
+        if not ProductImage.objects.filter(pk=image.pk).exists():
+            raise gone
         name, renditions = image.image.name, dict(image.renditions)
         image.delete()
         _content_changed(locked, actor, _("foto"))

@@ -232,6 +232,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Whole request bodies above this are refused with 413 before they are read
 # (marketplace/middleware.py); nginx's client_max_body_size should match.
 MAX_REQUEST_BODY_SIZE = env("MAX_REQUEST_BODY_MB") * 1024 * 1024
+# Photos and receipts each process decodes at once (marketplace/images.py): the
+# rest wait, so a worker's memory is one decode's worth, not one per thread.
+IMAGE_DECODE_SLOTS = env.int("IMAGE_DECODE_SLOTS", default=1)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Per client address (path regex, name, POSTs, seconds); marketplace/middleware.py.
 POST_RATE_LIMITS = [

@@ -3,8 +3,6 @@ printable packing slips and invoices, CSV export, delivery settings."""
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from marketplace.admin_inlines import ReadOnlyInline
+from marketplace.exports import csv_writer
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
@@ -383,7 +382,8 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="pesanan.csv"'
-        writer = csv.writer(response)
+        # Names, addresses and product names are typed by people: never formulas.
+        writer = csv_writer(response)
         writer.writerow(
             [
                 _("kode"),

@@ -37,7 +37,7 @@ from orders.models import (
 )
 from orders.payments import provider_for
 from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
-from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition
+from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition, takes_receipt
 
 MAX_PROOFS_PER_ORDER = 5
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -644,28 +644,35 @@ def order_expire_due(*, now=None) -> int:
 # --- receipts -------------------------------------------------------------------
 
 
+def _check_takes_receipt(order: Order) -> None:
+    """Raise OrderError unless `order` (as read) takes one more receipt now."""
+    if not takes_receipt(order.status, order.payment_method):
+        raise OrderError(_("Pesanan ini tidak sedang menunggu bukti transfer."))
+    if PaymentProof.objects.filter(order_id=order.pk).count() >= MAX_PROOFS_PER_ORDER:
+        raise OrderError(
+            _("Sudah %(n)s bukti diunggah; hubungi UPT lewat WhatsApp.")
+            % {"n": MAX_PROOFS_PER_ORDER}
+        )
+
+
 def payment_proof_submit(*, order: Order, upload: UploadedFile) -> PaymentProof:
     """The shopper uploads a transfer receipt: checked, re-encoded (images) or
     magic-checked (PDF), stored, recorded, and the facility is mailed.
 
     Raises OrderError when the order takes no receipt now, or when the file is
     refused (the message says why)."""
+    # Cheap first: an order that takes no receipt (paid, closed, or at its
+    # count) refuses the file before a byte of it is decoded; decoding is what
+    # an attacker would make the server pay for. Checked again under the lock,
+    # since parallel uploads all pass this read.
+    _check_takes_receipt(Order.objects.only("status", "payment_method").get(pk=order.pk))
     try:
         cleaned = receipts.clean_receipt(upload)
     except ValidationError as error:
         raise OrderError(*error.messages) from None
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if (
-            locked.status != OrderStatus.AWAITING_PAYMENT
-            or locked.payment_method != PaymentMethod.BANK_TRANSFER
-        ):
-            raise OrderError(_("Pesanan ini tidak sedang menunggu bukti transfer."))
-        if locked.payment_proofs.count() >= MAX_PROOFS_PER_ORDER:
-            raise OrderError(
-                _("Sudah %(n)s bukti diunggah; hubungi UPT lewat WhatsApp.")
-                % {"n": MAX_PROOFS_PER_ORDER}
-            )
+        _check_takes_receipt(locked)
         proof = PaymentProof(order=locked, content_type=cleaned.content_type)
         proof.file.save(cleaned.name, cleaned.content, save=False)
         proof.save()

@@ -287,4 +287,27 @@ def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
                 problem=problem,
             )
         )
+    _check_amounts(lines)
     return lines
+
+
+def _check_amounts(lines: list[CreditLine]) -> None:
+    """Refuse the file when a line's amount cannot be a transfer (nor be stored):
+    it almost always means the wrong column (an account or reference number)
+    was read as the amount."""
+    field = StatementLine._meta.get_field("amount")
+    limit = Decimal(10) ** (field.max_digits - field.decimal_places)
+    for line in lines:
+        if line.amount >= limit:
+            raise StatementError(
+                _(
+                    "Nominal %(amount)s pada baris “%(description)s” (%(date)s) terlalu besar "
+                    "untuk satu transfer. Periksa kolom nominal yang dibaca; tidak ada baris "
+                    "yang diimpor."
+                )
+                % {
+                    "amount": f"{line.amount:,.0f}".replace(",", "."),
+                    "description": line.description[:80],
+                    "date": f"{line.booked_on:%d/%m/%Y}" if line.booked_on else "-",
+                }
+            )

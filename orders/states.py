@@ -4,6 +4,7 @@ Anything not listed is refused by orders.services with a clear message.
 """
 
 from orders.models import OrderStatus as S
+from orders.models import PaymentMethod
 
 SHOPPER = "shopper"
 STAFF = "staff"
@@ -37,3 +38,8 @@ def can_transition(from_status: str, to_status: str, role: str) -> bool:
 
 def next_statuses(from_status: str, role: str) -> list[str]:
     return [to for (frm, to), roles in TRANSITIONS.items() if frm == from_status and role in roles]
+
+
+def takes_receipt(status: str, payment_method: str) -> bool:
+    """Whether the shopper may upload a transfer receipt for an order now."""
+    return status == S.AWAITING_PAYMENT and payment_method == PaymentMethod.BANK_TRANSFER

@@ -25,7 +25,7 @@ from orders.forms import (
     posted_idempotency_key,
 )
 from orders.payments import provider_for
-from orders.states import SHOPPER, can_transition
+from orders.states import SHOPPER, can_transition, takes_receipt
 
 CHECKOUTS_KEY = "kb_checkouts"
 TRACKED_KEY = "kb_tracked"
@@ -208,10 +208,6 @@ def checkout_totals(request):
     return render(request, "orders/partials/checkout_totals.html", {"form": form})
 
 
-def _takes_receipt(order) -> bool:
-    return order.status == "awaiting_payment" and order.payment_method == "bank_transfer"
-
-
 def confirmation(request, code):
     if code not in request.session.get(CHECKOUTS_KEY, []):
         # Not this browser's checkout: the tracking page asks for the phone number.
@@ -226,7 +222,9 @@ def confirmation(request, code):
         {
             "order": order,
             "instructions": provider_for(order.payment_method).instructions(order),
-            "receipt_form": ReceiptForm(prefix=order.code) if _takes_receipt(order) else None,
+            "receipt_form": ReceiptForm(prefix=order.code)
+            if takes_receipt(order.status, order.payment_method)
+            else None,
             "facility_zone": order.facility.timezone,
             "map_url": _map_url(order.facility),
         }
@@ -310,14 +308,14 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
     may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
         order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
     )
-    takes_receipt = _takes_receipt(order)
+    receipt_now = takes_receipt(order.status, order.payment_method)
     return render(
         request,
         "orders/track_detail.html",
         {
             "order": order,
             "instructions": provider_for(order.payment_method).instructions(order),
-            "receipt_form": receipt_form or (ReceiptForm() if takes_receipt else None),
+            "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
         },
         status=status,

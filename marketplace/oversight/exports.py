@@ -8,11 +8,14 @@ XLSX (openpyxl): amounts are real numbers with the format `"Rp" #,##0`. A
 format code inside the file always uses `,` for grouping; Excel swaps in the
 reader's own separators when it displays, so Excel in Indonesian shows
 Rp 1.250.000 and the cell still sums.
+
+Both formats write their cells through marketplace.exports, the site's one
+guard against formula injection: a name typed by a person never runs as a
+spreadsheet formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +23,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpResponse
+
+from marketplace.exports import csv_writer, xlsx_cell
 
 TEXT, COUNT, MONEY, MONTH, PERCENT = "text", "count", "money", "month", "percent"
 
@@ -41,27 +46,20 @@ class Sheet:
     rows: Iterable[Sequence]
 
 
-# A text cell starting with one of these is read by spreadsheets as a formula;
-# names typed by staff must never run as one (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_value(value, kind: str) -> str:
+def _csv_value(value, kind: str):
     if value is None:
         return ""
-    if kind == TEXT and str(value).startswith(FORMULA_STARTS):
-        return "'" + str(value)
     if kind == MONTH and isinstance(value, date):
         return value.strftime("%Y-%m")
     if kind == PERCENT and isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
-    return str(value)
+    return value if isinstance(value, int | Decimal) else str(value)
 
 
 def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow([header for header, _kind in sheet.columns])
     kinds = [kind for _header, kind in sheet.columns]
     for row in sheet.rows:
@@ -73,7 +71,6 @@ def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
 
 def xlsx_response(sheets: Sequence[Sheet], filename: str) -> HttpResponse:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -86,7 +83,7 @@ def xlsx_response(sheets: Sequence[Sheet], filename: str) -> HttpResponse:
             worksheet.column_dimensions[get_column_letter(index)].width = WIDTHS[kind]
         header_cells = []
         for header, _kind in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=header)
+            cell = xlsx_cell(worksheet, header)
             cell.font = bold
             header_cells.append(cell)
         worksheet.append(header_cells)
@@ -94,12 +91,9 @@ def xlsx_response(sheets: Sequence[Sheet], filename: str) -> HttpResponse:
         for row in sheet.rows:
             cells = []
             for value, kind in zip(row, kinds, strict=True):
-                cell = WriteOnlyCell(
-                    worksheet, value=float(value) if isinstance(value, Decimal) else value
-                )
                 if kind == TEXT and value is not None:
-                    # openpyxl stores a string starting with "=" as a formula.
-                    cell.data_type = "s"
+                    value = str(value)
+                cell = xlsx_cell(worksheet, float(value) if isinstance(value, Decimal) else value)
                 if kind in NUMBER_FORMATS and value is not None:
                     cell.number_format = NUMBER_FORMATS[kind]
                 cells.append(cell)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility
 from facilities.scoping import Scope
-from marketplace.oversight.periods import add_months, this_month
+from marketplace.oversight.periods import FIRST_MONTH, LAST_MONTH, add_months, this_month
 
 MAX_MONTHS = 36
 
@@ -24,7 +24,10 @@ class MonthField(forms.CharField):
     """A month typed as YYYY-MM (what <input type="month"> sends)."""
 
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"})
-    default_error_messages = {"invalid": _("Tulis bulan sebagai TTTT-BB, misalnya 2026-01.")}
+    default_error_messages = {
+        "invalid": _("Tulis bulan sebagai TTTT-BB, misalnya 2026-01."),
+        "out_of_range": _("Pilih bulan antara %(first)s dan %(last)s."),
+    }
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -32,9 +35,16 @@ class MonthField(forms.CharField):
             return None
         try:
             year, month = (int(part) for part in value.split("-"))
-            return date(year, month, 1)
+            month_start = date(year, month, 1)
         except (TypeError, ValueError) as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if not FIRST_MONTH <= month_start <= LAST_MONTH:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+            )
+        return month_start
 
 
 class ReportFilterForm(forms.Form):

@@ -6,6 +6,12 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+# The months a report may name. Reports count to the month after their last
+# (add_months(last, 1)), so the last allowed month must leave room for one more
+# inside Python's calendar (year 9999 would not); no sale predates 2000.
+FIRST_MONTH = date(2000, 1, 1)
+LAST_MONTH = date(2099, 12, 1)
+
 
 def add_months(day: date, months: int) -> date:
     """The first day of the month `months` after (or before) `day`'s month."""
