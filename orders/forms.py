@@ -108,6 +108,15 @@ class AddressForm(forms.Form):
         return Address(**{name: (d.get(name) or "").strip() for name in self.fields})
 
 
+class PrivacyConsentForm(forms.Form):
+    """The shopper agrees to the privacy notice (orders.privacy.NOTICE_VERSION)."""
+
+    agree = forms.BooleanField(
+        label=_("Saya sudah membaca dan menyetujui Kebijakan Privasi."),
+        error_messages={"required": _("Setujui Kebijakan Privasi untuk membuat pesanan.")},
+    )
+
+
 class FacilityChoiceForm(forms.Form):
     """Delivery and payment for one facility's part of the cart."""
 
@@ -207,6 +216,7 @@ class CheckoutForm:
         self.cart_token = cart_token
         self.contact = ContactForm(data, prefix="c")
         self.address = AddressForm(data, prefix="a")
+        self.consent = PrivacyConsentForm(data, prefix="p")
         self.facility_forms = [
             FacilityChoiceForm(
                 data,
@@ -224,7 +234,7 @@ class CheckoutForm:
         if self.data is None:
             return False
         ok = all(
-            [self.contact.is_valid(), self.address.is_valid()]
+            [self.contact.is_valid(), self.address.is_valid(), self.consent.is_valid()]
             + [f.is_valid() for f in self.facility_forms]
         )
         if self.data.get("cart_token") != self.cart_token:
