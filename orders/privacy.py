@@ -334,17 +334,37 @@ def privacy_deletion_request(*, order: Order) -> PrivacyRequest:
         return waiting
     try:
         with transaction.atomic():
-            return PrivacyRequest.objects.create(
+            created = PrivacyRequest.objects.create(
                 order=order,
                 kind=PrivacyRequest.Kind.DELETION,
                 status=PrivacyRequest.Status.OPEN,
                 created_at=now,
                 due_at=_due(now),
             )
+            # The facility has 3x24 hours: it must hear of the request now.
+            transaction.on_commit(lambda: _mail_deletion_request(created.pk))
+            return created
     except IntegrityError:  # a concurrent double submit made it first
         return PrivacyRequest.objects.get(
             order=order, kind=PrivacyRequest.Kind.DELETION, status=PrivacyRequest.Status.OPEN
         )
+
+
+def _mail_deletion_request(request_id: int) -> None:
+    from orders.mail import _facility_recipients  # the one rule for who hears of an order
+
+    request = PrivacyRequest.objects.select_related("order__facility").get(pk=request_id)
+    to = _facility_recipients(request.order.facility)
+    if not to:
+        return
+    context = {"request": request, "SITE_URL": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("privacy/mail/deletion_subject.txt", context).strip()
+        body = render_to_string("privacy/mail/deletion_facility.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except Exception:  # the request stands; the admin lists it with its deadline
+        log.exception("privacy request mail failed: %s", subject)
 
 
 def _ensure_in_scope(actor, request: PrivacyRequest) -> None:

@@ -14,6 +14,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +29,9 @@ from orders.views import TRACKED_KEY
 
 OTP_SENDS_KEY = "kb_privacy_otp_sends"
 OTP_SENDS_LIMIT = 3  # per order per browser session: a mailbox is not a spam target
+# Per order across sessions (a new session needs the code and phone again, but
+# whoever has them could otherwise keep mailing the shopper).
+OTP_MAILS_PER_HOUR = 6
 
 
 def notice(request):
@@ -120,6 +124,17 @@ def home(request, code):
     return _page(request, order)
 
 
+def _hourly_mail_allowed(code: str) -> bool:
+    key = f"kb:privasi-kode:{code}"
+    cache.add(key, 0, 3600)
+    try:
+        mailed = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        mailed = 1
+    return mailed <= OTP_MAILS_PER_HOUR
+
+
 @require_POST
 def otp_send(request, code):
     order = _order(request, code)
@@ -128,7 +143,7 @@ def otp_send(request, code):
     if not privacy.otp_required(order):
         return redirect("privacy:home", code=code)
     sends = dict(request.session.get(OTP_SENDS_KEY, {}))
-    if sends.get(order.code, 0) >= OTP_SENDS_LIMIT:
+    if sends.get(order.code, 0) >= OTP_SENDS_LIMIT or not _hourly_mail_allowed(order.code):
         messages.error(
             request,
             _("Kode sudah dikirim beberapa kali. Periksa email Anda, termasuk folder spam."),

@@ -332,6 +332,22 @@ def test_one_time_code_allows_five_tries(client, mukena):
     assert client.post(base + "unduh/")["Location"] == base
 
 
+def test_one_time_code_mails_are_capped_per_session_and_per_order(client, mukena):
+    order = place([(mukena, 1)]).orders[0]
+    mail.outbox.clear()
+    _track(client, order)
+    base = f"/lacak/{order.code}/data-pribadi/"
+    for _ in range(4):
+        client.post(base + "kirim-kode/")
+    assert len(mail.outbox) == 3
+    # New sessions, each opened with code and phone: six mails an hour in all.
+    for _ in range(4):
+        client.cookies.clear()
+        _track(client, order)
+        client.post(base + "kirim-kode/")
+    assert len(mail.outbox) == 6
+
+
 def test_deleting_an_order_in_progress_is_refused_with_a_reason(client, mukena, settings):
     settings.PRIVACY_OTP_BY_EMAIL = False
     order = place([(mukena, 1)]).orders[0]
@@ -348,15 +364,24 @@ def test_deleting_an_order_in_progress_is_refused_with_a_reason(client, mukena, 
     assert "masih berjalan" in page
 
 
-def test_deletion_of_an_ended_order_waits_for_staff_in_scope(client, mukena, miniature, settings):
+def test_deletion_of_an_ended_order_waits_for_staff_in_scope(
+    client, mukena, miniature, settings, django_capture_on_commit_callbacks
+):
     settings.PRIVACY_OTP_BY_EMAIL = False
     staff = facility_staff(mukena.facility)
     order, _proof = _completed_courier_order(mukena, staff=staff)
     _track(client, order)
-    response = client.post(f"/lacak/{order.code}/data-pribadi/hapus/")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/lacak/{order.code}/data-pribadi/hapus/")
     assert "paling lambat" in msgs(response)
     client.post(f"/lacak/{order.code}/data-pribadi/hapus/")  # a double click: one request
     request = PrivacyRequest.objects.get()
+    # The facility is told, with the deadline and a link, nothing about the shopper.
+    told = [m for m in mail.outbox if "Permintaan penghapusan" in m.subject]
+    assert len(told) == 1 and told[0].to == [mukena.facility.email]
+    assert f"/admin/orders/privacyrequest/{request.pk}/change/" in told[0].body
+    assert CONTACT.phone not in told[0].body and CONTACT.name not in told[0].body
     assert request.status == PrivacyRequest.Status.OPEN
     assert request.due_at - request.created_at == timedelta(hours=72)
 
