@@ -554,3 +554,23 @@ def test_only_head_office_reads_the_trail(client, mukena):
     assert staff.username in body and order.code in body
     found = client.get(url, {"q": order.code.lower()}).content.decode()
     assert staff.username in found
+
+
+def test_reviewers_watch_their_regions_requests_without_acting(client, mukena, miniature):
+    staff = facility_staff(mukena.facility)
+    order, _proof = _completed_courier_order(mukena, staff=staff)
+    request = privacy.privacy_deletion_request(order=order)
+    url = "/admin/orders/privacyrequest/"
+    client.force_login(regional_reviewer(mukena.facility.region))
+    body = client.get(url).content.decode()
+    assert order.code in body and 'value="fulfil"' not in body
+    client.post(url, {"action": "fulfil", "_selected_action": [request.pk]})
+    request.refresh_from_db()
+    assert request.status == PrivacyRequest.Status.OPEN
+    client.force_login(regional_reviewer(miniature.facility.region))
+    assert order.code not in client.get(url).content.decode()
+    # Head office: the request and, once carried out, the erasure.
+    boss = head_office_user()
+    privacy.privacy_request_fulfil(request=request, actor=boss)
+    client.force_login(boss)
+    assert order.code in client.get("/admin/orders/ordererasure/").content.decode()
