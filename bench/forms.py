@@ -74,6 +74,6 @@ def checkout_body(html: str, *, name: str, phone: str, csrf: str) -> bytes:
             fields[group] = "pay_at_pickup" if "pay_at_pickup" in values else values[0]
         else:
             fields[group] = values[0]
-    fields.update({"c-name": name, "c-phone": phone, "action": "place"})
+    fields.update({"c-name": name, "c-phone": phone, "p-agree": "on", "action": "place"})
     fields["csrfmiddlewaretoken"] = csrf
     return urlencode(fields).encode()

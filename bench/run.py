@@ -282,7 +282,9 @@ def _checkout_through_client(client, product_id: int):
             fields.setdefault(group, "pickup" if "pickup" in values else values[0])
         elif group.endswith("-payment"):
             fields.setdefault(group, "pay_at_pickup" if "pay_at_pickup" in values else values[0])
-    fields.update({"c-name": "Siti Rahayu", "c-phone": "081234567890", "action": "place"})
+    fields.update(
+        {"c-name": "Siti Rahayu", "c-phone": "081234567890", "p-agree": "on", "action": "place"}
+    )
     return fields
 
 

@@ -147,3 +147,15 @@ ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += [
     for verb in ("add", "change", "delete")
 ]
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _CHANNELS_VIEW + _CHANNELS_WORK
+
+# Privacy (orders.models_privacy): staff answer their facility's shoppers'
+# requests, reviewers watch their region's; only head office reads the access
+# trail and the erasures (the admin also checks national scope).
+_PRIVACY_VIEW = ["orders.view_privacyrequest"]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _PRIVACY_VIEW + ["orders.change_privacyrequest"]
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _PRIVACY_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PRIVACY_VIEW + [
+    "orders.change_privacyrequest",
+    "orders.view_accessevent",
+    "orders.view_ordererasure",
+]

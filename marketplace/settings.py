@@ -32,6 +32,9 @@ env = environ.Env(
     DATABASE_REPLICA_URL=(str, ""),
     REPLICA_PIN_SECONDS=(int, 10),
     AWS_STORAGE_BUCKET_NAME=(str, ""),
+    PRIVACY_RETENTION_DAYS=(int, 730),
+    PRIVACY_OTP_BY_EMAIL=(bool, True),
+    PRIVACY_CONTACT_EMAIL=(str, "privasi@karyabinaan.id"),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -248,6 +251,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions hold carts and the order codes a browser may open: two weeks after
+# the last change they expire, and apply_retention deletes the expired rows.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+
+# Privacy (UU PDP 27/2022; README "Privacy"). Shopper data of an order is
+# anonymised this many days after the order ended (completed, cancelled,
+# expired); the amounts, dates, facility, products and province stay.
+PRIVACY_RETENTION_DAYS = env("PRIVACY_RETENTION_DAYS")
+# Send a one-time code by mail before a shopper downloads, corrects or deletes
+# data of an order that has an email address.
+PRIVACY_OTP_BY_EMAIL = env("PRIVACY_OTP_BY_EMAIL")
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("", include("orders.urls_privacy")),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

@@ -21,7 +21,7 @@ from marketplace.exports import csv_writer
 from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
-from orders import selectors, services
+from orders import privacy, selectors, services
 from orders.models import (
     DeliverySettings,
     Order,
@@ -149,7 +149,15 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             **(extra_context or {}),
             "order_steps": self._steps_for(request, object_id),
         }
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # The page shows the shopper's contact: UU PDP wants a trail of who looked.
+            privacy.access_record(
+                actor=request.user,
+                action=privacy.AccessEvent.Action.ORDER_VIEWED,
+                orders=response.context_data["original"],
+            )
+        return response
 
     def _steps_for(self, request, object_id) -> list[tuple[str, str]]:
         """The action buttons that make sense for this order's status right now."""
@@ -254,6 +262,14 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         proof = order.payment_proofs.filter(pk=proof_id).first()
         if proof is None:
             raise Http404
+        if not proof.file:  # erased (orders.privacy): nothing left to open
+            raise Http404
+        privacy.access_record(
+            actor=request.user,
+            action=privacy.AccessEvent.Action.RECEIPT_OPENED,
+            orders=order,
+            detail=f"bukti #{proof.pk}",
+        )
         extension = proof.file.name.rsplit(".", 1)[-1]
         return private_file_response(
             proof.file,
@@ -272,6 +288,12 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_view_permission(request, order):
             raise PermissionDenied
+        privacy.access_record(
+            actor=request.user,
+            action=privacy.AccessEvent.Action.PRINTED,
+            orders=order,
+            detail=template.rsplit("/", 1)[-1].removesuffix(".html"),
+        )
         context = {
             **self.admin_site.each_context(request),
             "order": order,
@@ -380,6 +402,12 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Unduh CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        privacy.access_record(
+            actor=request.user,
+            action=privacy.AccessEvent.Action.EXPORTED,
+            orders=queryset.values_list("code", flat=True),
+            detail="CSV",
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="pesanan.csv"'
         # Names, addresses and product names are typed by people: never formulas.
@@ -391,7 +419,6 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 _("UPT"),
                 _("status"),
                 _("nama"),
-                _("telepon"),
                 _("pengiriman"),
                 _("pembayaran"),
                 _("produk"),
@@ -408,7 +435,6 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                     order.facility.name,
                     order.get_status_display(),
                     order.contact_name,
-                    order.contact_phone,
                     order.get_delivery_method_display(),
                     order.get_payment_method_display(),
                     "; ".join(

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Pesanan")
+
+    def ready(self):
+        # The privacy admin lives in its own module (orders.admin_privacy).
+        from orders import admin_privacy  # noqa: F401

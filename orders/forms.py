@@ -139,6 +139,15 @@ class ChoiceCards(forms.RadioSelect):
         return option
 
 
+class PrivacyConsentForm(forms.Form):
+    """The shopper agrees to the privacy notice (orders.privacy.NOTICE_VERSION)."""
+
+    agree = forms.BooleanField(
+        label=_("Saya sudah membaca dan menyetujui Kebijakan Privasi."),
+        error_messages={"required": _("Setujui Kebijakan Privasi untuk membuat pesanan.")},
+    )
+
+
 class FacilityChoiceForm(forms.Form):
     """Delivery and payment for one facility's part of the cart."""
 
@@ -291,6 +300,7 @@ class CheckoutForm:
 
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
         self.address = AddressForm(bound, prefix="a", initial=initial("a"))
+        self.consent = PrivacyConsentForm(bound, prefix="p", initial=initial("p"))
         self.facility_forms = [
             FacilityChoiceForm(
                 bound,
@@ -308,7 +318,7 @@ class CheckoutForm:
     def is_valid(self) -> bool:
         if self.data is None:
             return False
-        results = [self.contact.is_valid(), self.address.is_valid()]
+        results = [self.contact.is_valid(), self.address.is_valid(), self.consent.is_valid()]
         results += [f.is_valid() for f in self.facility_forms]
         ok = all(results)
         if self.data.get("cart_token") != self.cart_token:
@@ -354,7 +364,7 @@ class CheckoutForm:
     def _describe_errors(self) -> None:
         """Point each invalid field at its message (aria-describedby), so a
         screen reader reads the error with the field."""
-        for form in (self.contact, *self.facility_forms, self.address):
+        for form in (self.contact, *self.facility_forms, self.address, self.consent):
             for name in form.errors:
                 if name not in form.fields:
                     continue
@@ -379,6 +389,9 @@ class CheckoutForm:
                 for error in form.errors.get(name, []):
                     label = f"{section} — {field.label}" if section else str(field.label)
                     summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
+        # The consent box's label is a whole sentence: its message says enough alone.
+        for error in self.consent.errors.get("agree", []):
+            summary.append(SummaryError(str(error), field_anchor(self.consent["agree"])))
         return summary
 
     @property

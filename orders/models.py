@@ -120,6 +120,10 @@ class Checkout(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_public_code)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The privacy notice the shopper agreed to (orders.privacy.NOTICE_VERSION).
+    privacy_notice_version = models.CharField(
+        _("versi kebijakan privasi"), max_length=20, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("checkout")
@@ -403,3 +407,7 @@ class StatementLine(models.Model):
     @property
     def needs_person(self) -> bool:
         return self.outcome != self.Outcome.CONFIRMED and self.resolved_at is None
+
+
+# Registered with this app; kept in their own module (see its docstring).
+from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401

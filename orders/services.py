@@ -102,6 +102,7 @@ def order_place(
     choices: dict[int, FacilityChoice],
     address: Address | None = None,
     lock: bool = True,
+    privacy_notice_version: str = "",
 ) -> PlaceResult:
     """Place one checkout: one Order per facility, all or none, in one transaction.
 
@@ -110,6 +111,9 @@ def order_place(
     of overselling, and always take locks in the same order so they cannot
     deadlock. Made-to-order products take no stock. A key already used
     returns the checkout it made (`created` False) and changes nothing.
+
+    `privacy_notice_version` is the notice the shopper agreed to, kept on
+    the checkout ("" where no one agreed: seeds, tests).
 
     `lock=False` exists only for the control test that shows the race
     without the lock; nothing else may pass it.
@@ -128,7 +132,9 @@ def order_place(
             # First write of the transaction: a concurrent double submit with the
             # same key waits here on the unique index and then fails, before it
             # has locked or counted any stock.
-            checkout = Checkout.objects.create(idempotency_key=idempotency_key)
+            checkout = Checkout.objects.create(
+                idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
+            )
             orders = _place_orders(checkout, contact, lines, choices, address or Address(), lock)
     except IntegrityError:
         existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()

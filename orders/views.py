@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orders import selectors, services, zones
+from orders import privacy, selectors, services, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -164,6 +164,7 @@ def checkout(request):
                         for pid, q, p in cart.expected()
                     ],
                     choices=form.choices(),
+                    privacy_notice_version=privacy.NOTICE_VERSION,
                 )
             except services.OrderError as error:
                 if error.stale_cart:

@@ -28,6 +28,7 @@ def checkout_form(client, *facilities, email="siti@example.com") -> dict:
         "c-name": "Siti Aminah",
         "c-phone": "0812-3456-7890",
         "c-email": email,
+        "p-agree": "on",
         "action": "place",
         **ADDRESS,
     }

@@ -48,6 +48,7 @@ def checkout_data(client, choices, *, address=True, **overrides):
         "c-name": "Siti Aminah",
         "c-phone": "0812-3456-7890",
         "c-email": "siti@example.com",
+        "p-agree": "on",
         "action": "place",
     }
     for facility, (delivery, payment) in choices.items():
