@@ -153,12 +153,29 @@ def _check_scope(actor, product: Product, *, review: bool = False) -> None:
                 "atau Kantor Pusat."
             )
         )
+    if review and _sent_for_review_by(product) == actor.pk:
+        # Four eyes, per person too: an account that can both edit a listing
+        # and review (head office, or anyone signed in as an officer) never
+        # judges what it sent for review itself.
+        raise ListingPermissionError(
+            _("Anda tidak dapat meninjau listing yang Anda ajukan atau ubah sendiri.")
+        )
     if review and not actor.has_perm("catalog.review_product"):
         raise ListingPermissionError(
             _("Hanya peninjau Kanwil atau Kantor Pusat yang dapat meninjau.")
         )
     if not review and scope.is_reviewer:
         raise ListingPermissionError(_("Peninjau tidak mengubah isi listing."))
+
+
+def _sent_for_review_by(product: Product) -> int | None:
+    """The account behind the listing's latest trip to review (submit or content change)."""
+    return (
+        product.reviews.filter(action__in=[A.SUBMIT, A.CONTENT_CHANGED])
+        .order_by("-created_at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
 
 
 def _locked(product: Product) -> Product:

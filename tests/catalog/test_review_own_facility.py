@@ -15,7 +15,7 @@ from catalog import services
 from catalog.models import ListingReview, ListingStatus
 from facilities.models import Membership
 from tests.catalog.listing_factories import media, product_with_photo  # noqa: F401
-from tests.factories import UserFactory, facility_staff, regional_reviewer
+from tests.factories import UserFactory, facility_staff, head_office_user, regional_reviewer
 
 S = ListingStatus
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -116,3 +116,35 @@ def test_own_listing_cannot_be_approved_through_the_bulk_action(
     )
     assert OWN_FACILITY in response.content.decode()
     assert _unchanged(pending)
+
+
+# Four eyes per person: whoever sent a listing to review does not judge it,
+# even with national scope (head office can edit a listing, or sign in as an
+# officer after setting the officer's password).
+OWN_SUBMISSION = "yang Anda ajukan atau ubah sendiri"
+
+
+def test_head_office_cannot_approve_a_listing_it_submitted(facility):
+    boss = head_office_user()
+    draft = product_with_photo(facility=facility)
+    services.listing_submit(product=draft, actor=boss)
+    with pytest.raises(services.ListingPermissionError, match=OWN_SUBMISSION):
+        services.listing_approve(product=draft, actor=boss, checklist=FULL_CHECKLIST)
+    assert _unchanged(draft)
+    # Control: another head office account approves the same listing.
+    services.listing_approve(product=draft, actor=head_office_user(), checklist=FULL_CHECKLIST)
+    draft.refresh_from_db()
+    assert draft.status == S.APPROVED
+
+
+def test_the_reviewer_who_submitted_as_an_officer_cannot_approve(facility):
+    """The account that sent the listing (here: signed in as the officer and
+    then given review rights) is refused; the region's other reviewer is not."""
+    officer = facility_staff(facility)
+    draft = product_with_photo(facility=facility)
+    services.listing_submit(product=draft, actor=officer)
+    reviewer = regional_reviewer(facility.region)
+    ListingReview.objects.filter(product=draft).update(actor=reviewer)
+    with pytest.raises(services.ListingPermissionError, match=OWN_SUBMISSION):
+        services.listing_approve(product=draft, actor=reviewer, checklist=FULL_CHECKLIST)
+    assert _unchanged(draft)
