@@ -34,7 +34,10 @@ def _int(name: str, default: int) -> int:
 
 _cores = multiprocessing.cpu_count()
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: nginx on this host is the way in. Reachable
+# from other machines, gunicorn would let clients skip the proxy (and its
+# X-Forwarded-For, which the app trusts only from TRUSTED_PROXIES anyway).
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # WEB_CONCURRENCY is the name most platforms set for the worker count.
 workers = _int("WEB_CONCURRENCY", _cores + 1)
