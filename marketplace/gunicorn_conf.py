@@ -16,6 +16,8 @@ Why these defaults:
   each kept for CONN_MAX_AGE seconds) for a default max_connections of 100.
 - max_requests with jitter: a worker is replaced now and then, so a slow leak
   cannot grow into an out-of-memory kill, and never all workers at once.
+- bind 127.0.0.1:8000: nginx on the same host is the only way in, so no
+  client reaches the app without the proxy that writes X-Forwarded-For.
 - preload_app: the code is imported once and shared copy-on-write by workers.
   Django opens no database connection at import, so none is shared by fork.
 

@@ -168,6 +168,9 @@ AUTHENTICATION_BACKENDS = [
     "marketplace.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins are counted in PostgreSQL, so every worker and machine sees
+# them (axes' cache handler would count per process on the default cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
 # Username and address together: a guesser is stopped, but nobody can lock a
