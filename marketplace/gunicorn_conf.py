@@ -16,6 +16,8 @@ Why these defaults:
   each kept for CONN_MAX_AGE seconds) for a default max_connections of 100.
 - max_requests with jitter: a worker is replaced now and then, so a slow leak
   cannot grow into an out-of-memory kill, and never all workers at once.
+- bind 127.0.0.1:8000: nginx on the same host is the only way in, so no
+  client reaches the app without the proxy that writes X-Forwarded-For.
 - preload_app: the code is imported once and shared copy-on-write by workers.
   Django opens no database connection at import, so none is shared by fork.
 
@@ -34,7 +36,10 @@ def _int(name: str, default: int) -> int:
 
 _cores = multiprocessing.cpu_count()
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: nginx on this host is the way in. Reachable
+# from other machines, gunicorn would let clients skip the proxy (and its
+# X-Forwarded-For, which the app trusts only from TRUSTED_PROXIES anyway).
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # WEB_CONCURRENCY is the name most platforms set for the worker count.
 workers = _int("WEB_CONCURRENCY", _cores + 1)

@@ -6,12 +6,12 @@ import mimetypes
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from marketplace.security import client_ip
+from marketplace.rate_limits import rate_limit
+from marketplace.security import CLIENT_ADDR_META, client_ip
 
 # What an uploaded file may be shown inline as; anything else is offered as a
 # download, so a polyglot or an SVG never renders as a page of ours.
@@ -25,18 +25,19 @@ class TrustedProxyMiddleware:
     """Put the client's own address in REMOTE_ADDR when trusted proxies stand in front.
 
     Behind nginx every request arrives from 127.0.0.1 (gunicorn does not read
-    X-Forwarded-For), so anything counting per address (the tracking form's
-    guess limit, POST rate limits, login lockouts, logs) would count all
-    shoppers as one. With TRUSTED_PROXY_COUNT set, the address the outermost
-    trusted proxy saw replaces it; entries a client wrote itself are ignored.
+    X-Forwarded-For), so anything counting per address (tracking guesses,
+    rate limits, login lockouts, logs) would count all shoppers as one. A
+    request whose peer is in TRUSTED_PROXIES gets the address that proxy saw
+    (marketplace.security.client_ip); from anyone else the header is ignored.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if getattr(settings, "TRUSTED_PROXY_COUNT", 0):
-            request.META["REMOTE_ADDR"] = client_ip(request)
+        address = client_ip(request)
+        request.META[CLIENT_ADDR_META] = address
+        request.META["REMOTE_ADDR"] = address
         return self.get_response(request)
 
 
@@ -106,38 +107,27 @@ class RejectNullBytesMiddleware:
 
 
 class PostRateLimitMiddleware:
-    """Throttle the public POSTs that make work: placing orders, uploading receipts.
+    """Throttle public POSTs that make work whatever their outcome: receipt uploads.
 
-    POST_RATE_LIMITS lists (path regex, name, requests, seconds); each client
-    address gets that many POSTs to matching paths per window, counted in the
-    cache (shared by all app servers once CACHE_URL names Redis). Tracking
-    lookups are limited by the tracking view itself, per failed guess.
+    POST_RATE_LIMITS lists (path regex, limit name); each POST to a matching
+    path counts against that limit in settings.RATE_LIMITS
+    (marketplace.rate_limits, shared by every worker), before the view reads
+    the upload. Checkouts and tracking guesses are counted by their views,
+    which know whether an order was placed or a guess failed.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.rules = [
-            (re.compile(pattern), name, limit, window)
-            for pattern, name, limit, window in settings.POST_RATE_LIMITS
+            (re.compile(pattern), rate_limit(name)) for pattern, name in settings.POST_RATE_LIMITS
         ]
 
     def __call__(self, request: HttpRequest):
         if request.method == "POST":
-            for pattern, name, limit, window in self.rules:
-                if pattern.match(request.path_info) and self._over(request, name, limit, window):
+            for pattern, limit in self.rules:
+                if pattern.match(request.path_info) and not limit.consume(request):
                     return render(request, "429.html", status=429)
         return self.get_response(request)
-
-    @staticmethod
-    def _over(request: HttpRequest, name: str, limit: int, window: int) -> bool:
-        key = f"kb:rate:{name}:{client_ip(request)}"
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            count = 1
-        return count > limit
 
 
 class SecurityHeadersMiddleware:

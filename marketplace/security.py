@@ -1,6 +1,9 @@
-"""Login lockout glue for django-axes."""
+"""The client's address (one answer for every per-address rule) and login lockout glue."""
 
 from __future__ import annotations
+
+import functools
+import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -23,17 +26,50 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address, as the trusted proxies in front of the app saw it.
+# Where TrustedProxyMiddleware leaves the resolved address, so every later
+# caller (django-axes, rate limits, logs) gets the same answer.
+CLIENT_ADDR_META = "kb.client_addr"
 
-    With TRUSTED_PROXY_COUNT proxies (nginx: 1), each appends the address it
-    received from to X-Forwarded-For, so the client is that many entries from
-    the right; anything further left was written by the client and is ignored.
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: the TCP peer, or what a trusted proxy says it saw.
+
+    X-Forwarded-For is read only when the peer (REMOTE_ADDR) is one of
+    settings.TRUSTED_PROXIES; a client connecting straight to gunicorn may
+    write anything there and it is ignored. Each proxy appends the address it
+    received from, so the entries are walked from the right, past trusted
+    proxies, to the first one that is not: the client as the outermost
+    trusted proxy saw it. Anything further left was written by the client.
     """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    resolved = request.META.get(CLIENT_ADDR_META)
+    if resolved:
+        return resolved
+    peer = request.META.get("REMOTE_ADDR", "")
+    proxies = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not proxies or not _is_trusted(peer, proxies):
+        return peer
+    client = peer
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed([h.strip() for h in hops if h.strip()]):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            # Not an address a proxy writes: stop at the proxy that passed it on.
+            return client
+        client = str(address)
+        if not _is_trusted(client, proxies):
+            return client
+    return client
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry)
+
+
+def _is_trusted(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies if network.version == ip.version)

@@ -145,6 +145,9 @@ if env("DATABASE_REPLICA_URL"):
 REPLICA_PIN_SECONDS = env("REPLICA_PIN_SECONDS")
 
 CACHES = {"default": env.cache("CACHE_URL")}
+# Caches that each process (or each machine) keeps for itself: fine for public
+# pages, wrong for anything all workers must agree on (see SESSION_ENGINE).
+PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for a few thousand compressed public pages (~10 KB each) per process.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
@@ -168,6 +171,9 @@ AUTHENTICATION_BACKENDS = [
     "marketplace.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins are counted in PostgreSQL, so every worker and machine sees
+# them (axes' cache handler would count per process on the default cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
 # Username and address together: a guesser is stopped, but nobody can lock a
@@ -239,18 +245,71 @@ MAX_REQUEST_BODY_SIZE = env("MAX_REQUEST_BODY_MB") * 1024 * 1024
 # rest wait, so a worker's memory is one decode's worth, not one per thread.
 IMAGE_DECODE_SLOTS = env.int("IMAGE_DECODE_SLOTS", default=1)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
-# Per client address (path regex, name, POSTs, seconds); marketplace/middleware.py.
-POST_RATE_LIMITS = [
-    (r"^/checkout/$", "checkout", env.int("RATE_LIMIT_CHECKOUT", default=20), 600),
-    (r"^/lacak/[^/]+/bukti/$", "receipt", env.int("RATE_LIMIT_RECEIPT", default=10), 3600),
-]
-TRUSTED_PROXY_COUNT = 0  # no proxy in development; settings_production trusts nginx
+# What is abusive, counted per shopper session and per client address in the
+# database, so every worker and machine sees the same count
+# (marketplace/rate_limits.py). Addresses get more room than sessions: many
+# honest shoppers share one carrier-grade NAT address on mobile networks.
+RATE_LIMITS = {
+    # Placed checkouts (not previews, not refused forms), per 10 minutes.
+    "checkout": {
+        "per_session": env.int("RATE_LIMIT_CHECKOUT_SESSION", default=5),
+        "per_address": env.int("RATE_LIMIT_CHECKOUT", default=20),
+        "window": 600,
+    },
+    # Tracking lookups that matched no order, per 10 minutes.
+    "track": {
+        "per_session": env.int("RATE_LIMIT_TRACK_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_TRACK", default=30),
+        "window": 600,
+    },
+    # Receipt uploads, per hour: every POST counts, since each one is read and
+    # checked before the view knows whether it was any good.
+    "receipt": {
+        "per_session": env.int("RATE_LIMIT_RECEIPT_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_RECEIPT", default=30),
+        "window": 3600,
+    },
+}
+# POSTs counted by marketplace.middleware.PostRateLimitMiddleware before the view runs.
+POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is
+# believed (marketplace.security.client_ip); from anyone else it is ignored.
+# None in development; settings_production trusts an nginx on the same host.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions hold carts, checkouts a browser may open and flash messages that do
+# not fit the cookie: every worker must read the same copy. A cache-backed
+# session only works on a cache every worker shares; with the default
+# per-process cache each worker would keep its own, and carts would show
+# whichever lines that worker last saw. So: database sessions unless a shared
+# cache is configured (then cached_db: read from the cache, written to both).
+CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(PER_PROCESS_CACHES)
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+_session_store = env.str("SESSION_ENGINE", default="") or ("cached_db" if CACHE_IS_SHARED else "db")
+if _session_store not in SESSION_ENGINES:
+    raise ImproperlyConfigured(
+        f"SESSION_ENGINE={_session_store!r}: use one of {', '.join(SESSION_ENGINES)}."
+    )
+SESSION_ENGINE = SESSION_ENGINES[_session_store]
+if _session_store != "db" and not CACHE_IS_SHARED and not DEBUG:
+    # Development (DEBUG, one runserver process) may try it; a production
+    # start must not, because several gunicorn workers would each keep
+    # their own sessions.
+    raise ImproperlyConfigured(
+        f"SESSION_ENGINE={_session_store} keeps sessions in the cache, but CACHE_URL "
+        f"({env('CACHE_URL')}) is a cache each process keeps for itself: every "
+        "gunicorn worker would see its own carts. Set CACHE_URL to a cache all "
+        "workers share (redis://host:6379/1) or leave SESSION_ENGINE unset "
+        "(database sessions)."
+    )
 # Sessions hold carts and the order codes a browser may open: two weeks after
 # the last change they expire, and apply_retention deletes the expired rows.
 SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -27,9 +27,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-# Proxies whose X-Forwarded-For entries are trusted for the client address
-# (django-axes lockouts, marketplace.security.client_ip); nginx alone: 1.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# The proxies whose X-Forwarded-For is believed for the client's address
+# (rate limits, tracking guesses, django-axes lockouts): by default an nginx
+# on this host. A client reaching gunicorn any other way is counted by its own
+# address, whatever it writes in the header.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 LOGGING = {
     "version": 1,

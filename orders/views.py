@@ -6,13 +6,13 @@ import copy
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.rate_limits import rate_limit
 from orders import privacy, selectors, services, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
@@ -29,8 +29,6 @@ from orders.states import SHOPPER, can_transition, takes_receipt
 
 CHECKOUTS_KEY = "kb_checkouts"
 TRACKED_KEY = "kb_tracked"
-TRACK_LIMIT = 10
-TRACK_WINDOW_SECONDS = 600
 
 
 def _remember(request, key: str, *codes: str) -> None:
@@ -154,6 +152,12 @@ def checkout(request):
     status = 200
     if placing:
         if form.is_valid() and not notices:
+            # Only placed checkouts count (an update or a refused form does
+            # not); counted before placing, so parallel submits cannot all
+            # pass, and given back if the shop refuses the order.
+            limit = rate_limit("checkout")
+            if not limit.consume(request):
+                return render(request, "429.html", status=429)
             try:
                 result = services.order_place(
                     idempotency_key=form.idempotency_key,
@@ -167,12 +171,15 @@ def checkout(request):
                     privacy_notice_version=privacy.NOTICE_VERSION,
                 )
             except services.OrderError as error:
+                limit.refund(request)
                 if error.stale_cart:
                     for message in error.messages:
                         messages.error(request, message)
                     return redirect("orders:cart")
                 form.errors.extend(error.messages)
             else:
+                if not result.created:  # a double submit: counted by its first
+                    limit.refund(request)
                 cart.remove_many(line.product.pk for line in snapshot.lines)
                 _remember(request, CHECKOUTS_KEY, result.checkout.code)
                 _remember(request, TRACKED_KEY, *(o.code for o in result.orders))
@@ -255,37 +262,24 @@ def _map_url(facility) -> str:
 # --- tracking -------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded header is the client's to forge. Behind a
-    # proxy, the proxy sets REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _track_key(request) -> str:
-    return f"kb:lacak:{_client_ip(request)}"
-
-
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        key = _track_key(request)
-        if cache.get(key, 0) >= TRACK_LIMIT:
-            form = TrackForm()
+        # Every lookup is counted before it runs (parallel guesses cannot all
+        # pass) and given back when it finds the order: only misses count.
+        limit = rate_limit("track")
+        if not limit.consume(request):
             messages.error(request, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
-            return render(request, "orders/track.html", {"form": form}, status=429)
+            return render(request, "orders/track.html", {"form": TrackForm()}, status=429)
         order = None
         if form.is_valid() and form.cleaned_data["code"] and form.cleaned_data["phone"]:
             order = selectors.order_matching(
                 code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
             )
         if order is not None:
+            limit.refund(request)
             _remember(request, TRACKED_KEY, order.code)
             return redirect("orders:track_detail", code=order.code)
-        cache.add(key, 0, TRACK_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, TRACK_WINDOW_SECONDS)
         messages.error(request, _("Kode pesanan atau nomor HP tidak cocok."))
         # A fresh form, not the typed one: every miss gets byte-for-byte the same page.
         return render(request, "orders/track.html", {"form": TrackForm()}, status=404)

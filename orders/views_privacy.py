@@ -14,7 +14,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.rate_limits import count_key
 from orders import privacy, selectors
 from orders.forms import AddressForm, ContactForm
 from orders.models_privacy import PrivacyRequest
@@ -125,14 +125,8 @@ def home(request, code):
 
 
 def _hourly_mail_allowed(code: str) -> bool:
-    key = f"kb:privasi-kode:{code}"
-    cache.add(key, 0, 3600)
-    try:
-        mailed = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        mailed = 1
-    return mailed <= OTP_MAILS_PER_HOUR
+    # Shared by every worker (the database counter), not the per-process cache.
+    return count_key(f"privacy-otp:{code}", 3600) <= OTP_MAILS_PER_HOUR
 
 
 @require_POST

@@ -41,8 +41,8 @@ def _role_groups(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (public pages, rate-limit counters,
-    impact figures), as a fresh process would."""
+    """Each test starts with an empty cache (public pages, impact figures), as
+    a fresh process would. (Rate-limit counters live in the database.)"""
     from django.core.cache import cache
 
     cache.clear()

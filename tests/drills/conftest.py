@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Rate-limit counters live in the cache; drills must not share them.
+    # Public pages and figures live in the cache; drills must not share them.
     cache.clear()
     yield
     cache.clear()

@@ -76,9 +76,35 @@ def test_authenticating_without_a_request_still_works(staff_user):
 def test_client_ip_trusts_only_the_proxies_it_is_told_about(rf, settings):
     from marketplace.security import client_ip
 
-    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20")
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_ip(request) == "10.0.0.2"
-    settings.TRUSTED_PROXY_COUNT = 1
-    # The client wrote "1.2.3.4" itself; nginx appended the address it saw.
-    assert client_ip(request) == "198.51.100.20"
+    forwarded = "1.2.3.4, 198.51.100.20"  # the client wrote 1.2.3.4; nginx appended the rest
+    settings.TRUSTED_PROXIES = []
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)) == (
+        "10.0.0.2"
+    )
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    via_proxy = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(via_proxy) == "198.51.100.20"
+    # Straight to the app from anywhere else: the header is the client's own words.
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.99", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(direct) == "198.51.100.99"
+
+
+def test_forged_forwarded_for_does_not_escape_the_admin_lockout(client, staff_user, settings):
+    # An attacker connecting straight to the app (not through the trusted
+    # proxy) writes a new X-Forwarded-For with every attempt.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for attempt in range(settings.AXES_FAILURE_LIMIT + 3):
+        response = client.post(
+            "/admin/login/?next=/admin/",
+            {"username": staff_user.username, "password": "salah"},
+            REMOTE_ADDR="198.51.100.66",
+            HTTP_X_FORWARDED_FOR=f"10.9.{attempt}.1",
+        )
+    assert response.status_code == 429
+    right = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": staff_user.username, "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.66",
+        HTTP_X_FORWARDED_FOR="10.9.250.1",
+    )
+    assert right.status_code == 429

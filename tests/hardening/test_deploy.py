@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import RequestFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,11 +88,84 @@ def test_production_cookies_and_proxy_header():
     code = (
         "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER[0],"
-        " s.SECURE_HSTS_SECONDS, s.TRUSTED_PROXY_COUNT)"
+        " s.SECURE_HSTS_SECONDS, ','.join(s.TRUSTED_PROXIES))"
     )
     result = _python(production_env(), code)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "HTTP_X_FORWARDED_PROTO", "31536000", "1"]
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "HTTP_X_FORWARDED_PROTO",
+        "31536000",
+        "127.0.0.1,::1",
+    ]
+
+
+# --- state every worker must share ---------------------------------------------------
+
+SESSION_CODE = "from django.conf import settings as s; print(s.SESSION_ENGINE.rsplit('.', 1)[1])"
+
+
+def test_with_the_default_cache_sessions_live_in_the_database():
+    # The default cache is one per process: sessions there would differ per worker.
+    result = _python(production_env(), SESSION_CODE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "db"
+
+
+def test_with_a_shared_cache_sessions_are_read_from_it():
+    result = _python(production_env(CACHE_URL="redis://127.0.0.1:6379/2"), SESSION_CODE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "cached_db"
+
+
+@pytest.mark.parametrize("engine", ["cached_db", "cache"])
+def test_a_production_start_refuses_sessions_in_a_per_process_cache(engine):
+    result = _python(production_env(SESSION_ENGINE=engine), "pass")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "every gunicorn worker would see its own carts" in result.stderr
+    assert "locmemcache://" in result.stderr
+    # Under gunicorn itself the same start fails, with the same message.
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = production_env(SESSION_ENGINE=engine, GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
+    started = subprocess.run(
+        [str(gunicorn), "-c", "marketplace/gunicorn_conf.py", "marketplace.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert "every gunicorn worker would see its own carts" in started.stderr
+
+
+def test_development_may_try_cached_sessions_on_its_one_process():
+    env = production_env(DJANGO_SETTINGS_MODULE="marketplace.settings", DEBUG="1")
+    result = _python({**env, "SESSION_ENGINE": "cached_db"}, SESSION_CODE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "cached_db"
+
+
+def test_an_unknown_session_engine_is_refused():
+    result = _python(production_env(SESSION_ENGINE="signed_cookies"), "pass")
+    assert result.returncode != 0
+    assert "use one of db, cached_db, cache" in result.stderr
+
+
+def test_gunicorn_binds_to_loopback_unless_told_otherwise():
+    import runpy
+
+    conf = str(ROOT / "marketplace" / "gunicorn_conf.py")
+    saved = {k: os.environ.pop(k) for k in ("GUNICORN_BIND", "PORT") if k in os.environ}
+    try:
+        assert runpy.run_path(conf)["bind"] == "127.0.0.1:8000"
+        os.environ["GUNICORN_BIND"] = "0.0.0.0:9000"
+        assert runpy.run_path(conf)["bind"] == "0.0.0.0:9000"
+    finally:
+        os.environ.pop("GUNICORN_BIND", None)
+        os.environ.update(saved)
 
 
 def test_object_storage_switch_puts_media_on_s3():

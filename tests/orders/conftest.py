@@ -6,7 +6,7 @@ from tests.orders.factories import ProductFactory, shop
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # The tracking rate limit lives in the cache; tests must not share counters.
+    # Public pages are cached; each test starts as a fresh process would.
     cache.clear()
     yield
     cache.clear()
