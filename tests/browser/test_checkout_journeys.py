@@ -35,7 +35,9 @@ TAP_TARGETS_JS = """() => {
   for (const el of document.querySelector("main").querySelectorAll(selector)) {
     if (el.closest("[hidden]") || el.hidden) continue;
     if (el.tagName === "A" && getComputedStyle(el).display === "inline") continue;
-    const target = (el.type === "radio" || el.type === "checkbox") ? el.closest("label") : el;
+    // A box's tap target is its label (around it, or its row beside it).
+    const target = (el.type === "radio" || el.type === "checkbox")
+      ? (el.closest("label") || el.closest(".field") || el) : el;
     const box = target.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     if (box.height < 44 || box.width < 44) {
@@ -155,6 +157,7 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
             "Pilih cara pengiriman",
             "Wajib diisi untuk pengiriman: Provinsi",
             "Wajib diisi untuk pengiriman: Alamat jalan",
+            "Setujui Kebijakan Privasi",
         ):
             assert expected in text, expected
         # A summary line takes the shopper to its field.
@@ -187,6 +190,7 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
         _check(journey, "fixed with totals")
 
+        page.check("#id_p-agree")
         with page.expect_navigation(url="**/selesai/"):
             page.get_by_role("button", name="Buat pesanan").click()
         _check(journey, "confirmation")
@@ -250,6 +254,7 @@ def test_checkout_without_javascript_updates_totals_by_submitting(chromium, live
         page.fill("#id_a-district", "Tebet")
         page.fill("#id_a-postal_code", "12810")
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
+        page.check("#id_p-agree")
         with page.expect_navigation(url="**/selesai/"):
             page.get_by_role("button", name="Buat pesanan").click()
         _check(journey, "confirmation")

@@ -57,6 +57,7 @@ def _checkout_data(client, product, **overrides):
         "cart_token": form.cart_token,
         "c-name": "Siti Aminah",
         "c-phone": "0812-3456-7890",
+        "p-agree": "on",
         "action": "place",
         f"f{product.facility_id}-delivery": "courier",
         f"f{product.facility_id}-payment": "bank_transfer",

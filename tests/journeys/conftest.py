@@ -277,6 +277,7 @@ class Browser:
             "cart_token": page.hidden("cart_token"),
             "c-name": "Siti Aminah",
             "c-phone": phone,
+            "p-agree": "on",
             "action": "place",
             "a-province": "DKI Jakarta",
             "a-city": "Jakarta Selatan",
