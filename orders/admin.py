@@ -23,18 +23,17 @@ from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
 from orders import selectors, services
+from orders.admin_workflow import OrderWorkflowMixin, actor_label_display
 from orders.models import (
     DeliverySettings,
     Order,
     OrderEvent,
     OrderLine,
-    OrderStatus,
     PaymentProof,
     ShippingRate,
 )
 from orders.payments import provider_for
 from orders.shipping import PROVINCES
-from orders.states import STAFF, next_statuses
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -58,8 +57,15 @@ class PaymentProofInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "actor_label", "actor", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor_display", "note"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("oleh"))
+    def actor_display(self, event):
+        # The account when a person acted, else who it was (shopper, system).
+        if event.actor_id:
+            return event.actor.get_full_name() or event.actor.get_username()
+        return actor_label_display(event.actor_label)
 
 
 class ReasonForm(forms.Form):
@@ -67,14 +73,15 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
+    # What an officer scans first comes first: on a phone the row is a card.
     list_display = [
         "code",
-        "facility",
         "status",
         "needs_action",
-        "contact_name",
         "total_rupiah",
+        "contact_name",
+        "facility",
         "delivery_method",
         "payment_method",
         "created_at",
@@ -144,40 +151,6 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["action_rank", "created_at"]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "order_steps": self._steps_for(request, object_id),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _steps_for(self, request, object_id) -> list[tuple[str, str]]:
-        """The action buttons that make sense for this order's status right now."""
-        order = self.get_queryset(request).filter(pk=object_id).first()
-        if order is None:
-            return []
-        steps = {
-            OrderStatus.PAID: ["confirm_payment"],
-            OrderStatus.PROCESSING: ["start_processing"],
-            OrderStatus.SHIPPED: ["ship"],
-            OrderStatus.READY_FOR_PICKUP: ["ready_for_pickup"],
-            OrderStatus.COMPLETED: ["complete"],
-            OrderStatus.CANCELLED: ["cancel"],
-        }
-        names = [
-            name
-            for to in next_statuses(order.status, STAFF)
-            for name in steps.get(to, [])
-            if not (name == "ship" and order.delivery_method == "pickup")
-            and not (name == "ready_for_pickup" and order.delivery_method != "pickup")
-        ]
-        if order.status == OrderStatus.AWAITING_PAYMENT and getattr(
-            order, "has_pending_proof", False
-        ):
-            names.insert(1, "reject_payment")
-        actions = self.get_actions(request)
-        return [(name, actions[name][2]) for name in names if name in actions]
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited by hand: every change is an action calling a service.
