@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog import services
+from catalog.admin_workflow import ListingWorkflowMixin, changes_since_last_decision
 from catalog.models import (
     Category,
     ListingReview,
@@ -222,6 +223,8 @@ class ReviewingAdminMixin:
                 else []
             ),
             "food_keys": [p.pk for p in products if services.is_food_product(p)],
+            "changes": changes_since_last_decision(product) if product else None,
+            "decisions": ReviewForm.DECISIONS,
         }
         return TemplateResponse(request, "admin/catalog/product/review.html", context)
 
@@ -277,7 +280,7 @@ class ReviewingAdminMixin:
 
 
 @admin.register(Product)
-class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
+class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedModelAdmin):
     class Media:
         css = {"all": ["css/admin_pages.css"]}  # thumbnails, low stock, re-review note
 

@@ -232,13 +232,13 @@ def test_change_page_offers_the_next_steps(client, two_orders):
     own, _ = two_orders
     login(client, facility_staff(own.facility))
     page = client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
-    assert 'value="confirm_payment"' in page and 'value="cancel"' in page
-    assert 'value="complete"' not in page and 'value="ship"' not in page
+    assert 'data-step="confirm_payment"' in page and 'data-step="cancel"' in page
+    assert 'data-step="complete"' not in page and 'data-step="ship"' not in page
     assert "Slip pengemasan" in page and "Faktur" in page
     reviewer_client = client.__class__()
     login(reviewer_client, regional_reviewer(own.facility.region))
     page = reviewer_client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
-    assert 'value="confirm_payment"' not in page
+    assert 'data-step="confirm_payment"' not in page
 
 
 def test_deadline_shown_in_the_facilitys_time_zone(client, mukena):
