@@ -168,7 +168,8 @@ class ListingWorkflowMixin:
             self.message_user(
                 request,
                 _(
-                    "“%(name)s” belum diajukan (status: %(status)s). Tekan “%(button)s” bila sudah siap."
+                    "“%(name)s” belum diajukan (status: %(status)s). "
+                    "Tekan “%(button)s” bila sudah siap."
                 )
                 % {"name": obj.name, "status": obj.get_status_display(), "button": label},
                 messages.WARNING,
