@@ -245,7 +245,20 @@ class OrderWorkflowMixin:
                         return HttpResponseRedirect(back)
                     form.add_error(None, " ".join(error.messages))
                 else:
-                    order.refresh_from_db(fields=["status"])
+                    order.refresh_from_db(fields=["status", "delivery_method"])
+                    if request.POST.get("then") == "ship" and any(
+                        s.name == "ship" for s in available_steps(order, False)
+                    ):
+                        # "Paid, and I'm sending it now": straight on to the ship form.
+                        self.message_user(
+                            request,
+                            _("Pesanan %(code)s: %(status)s. Isi kurir dan resi.")
+                            % {"code": order.code, "status": order.get_status_display()},
+                            messages.SUCCESS,
+                        )
+                        return HttpResponseRedirect(
+                            reverse("admin:orders_order_step", args=[order.pk, "ship"])
+                        )
                     self.message_user(
                         request,
                         _("Pesanan %(code)s: %(status)s.")
@@ -265,6 +278,9 @@ class OrderWorkflowMixin:
             "form": form,
             "back_url": back,
             "question": self._question(order, chosen.name),
+            # Confirming a parcel's payment may lead straight on to shipping it.
+            "then_ship": chosen.name == "confirm_payment"
+            and order.delivery_method != DeliveryMethod.PICKUP,
         }
         return TemplateResponse(request, "admin/orders/order/step.html", context)
 

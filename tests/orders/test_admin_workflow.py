@@ -190,3 +190,13 @@ def test_todo_list_query_count_does_not_grow(client, mukena, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"{ORDERS}tugas/")
     assert Order.objects.filter(status=OrderStatus.PAID).count() == 10
+
+
+def test_confirm_then_ship_leads_straight_to_the_ship_form(client, mukena, media, courier_enabled):
+    order = _with_receipt(mukena)
+    client.force_login(facility_staff(order.facility))
+    assert 'value="ship"' in client.get(_step(order, "confirm_payment")).content.decode()
+    response = client.post(_step(order, "confirm_payment"), {"confirm": "yes", "then": "ship"})
+    assert response["Location"] == _step(order, "ship")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
