@@ -108,6 +108,14 @@ class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
     def preview(self, obj):
         return _thumb(obj if obj and obj.pk else None, 96)
 
+    def get_fields(self, request, obj=None):
+        # Read-only viewers (reviewers, head office) get no file field, which
+        # Django would show as a bare "None".
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return [f for f in fields if f != "upload"]
+        return fields
+
 
 class ListingReviewInline(ReadOnlyInline):
     """The listing's history, read-only: every step with who, when and why."""
