@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog import services
 from catalog.models import ListingReview, ListingStatus, Product
+from facilities.admin_zone import FacilityZoneAdminMixin
 
 SUBMIT = "_submit_review"
 
@@ -102,7 +103,7 @@ def changes_since_last_decision(product: Product) -> dict:
     }
 
 
-class ListingWorkflowMixin:
+class ListingWorkflowMixin(FacilityZoneAdminMixin):
     """For ProductAdmin: the status panel and the save-and-submit button."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
 from marketplace.money import format_rupiah
 from marketplace.phone import whatsapp_digits
 from orders import selectors, services
@@ -139,7 +140,7 @@ def available_steps(order: Order, has_pending_proof: bool) -> list[Step]:
     return steps
 
 
-class OrderWorkflowMixin:
+class OrderWorkflowMixin(FacilityZoneAdminMixin):
     """For OrderAdmin: the summary at the top of the order page, the step pages
     and the to-do list."""
 
@@ -337,4 +338,7 @@ class OrderWorkflowMixin:
             "empty": not any(b.orders for b in buckets),
             "pending_proof": PaymentProof.Status.PENDING,
         }
-        return TemplateResponse(request, "admin/orders/order/todo.html", context)
+        return rendered_in_zone(
+            staff_zone(request),
+            lambda: TemplateResponse(request, "admin/orders/order/todo.html", context),
+        )

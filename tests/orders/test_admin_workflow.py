@@ -2,6 +2,7 @@
 through the services, asks its second question where it must, returns to the
 same order naming it, and never reaches another facility's order."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -200,3 +201,22 @@ def test_confirm_then_ship_leads_straight_to_the_ship_form(client, mukena, media
     assert response["Location"] == _step(order, "ship")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+
+
+def test_staff_read_times_in_their_facilitys_zone(client, mukena):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    mukena.facility.timezone = "Asia/Makassar"
+    mukena.facility.save()
+    order = place([(mukena, 1)]).orders[0]
+    created = datetime(2026, 3, 1, 1, 30, tzinfo=ZoneInfo("UTC"))  # 09.30 in Makassar
+    Order.objects.filter(pk=order.pk).update(created_at=created)
+    services.order_confirm_payment(order=order, actor=facility_staff(order.facility))
+    client.force_login(facility_staff(order.facility))
+    for page in (ORDERS, f"{ORDERS}{order.pk}/change/"):
+        body = client.get(page).content.decode()
+        assert re.search(r"\b0?9[.:]30\b", body), page
+        assert not re.search(r"\b0?8[.:]30\b", body), page  # not Jakarta time
+    body = client.get(f"{ORDERS}tugas/").content.decode()
+    assert "1 Mar 09.30 WITA" in body.replace(":", ".")
