@@ -23,7 +23,11 @@ from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
 from orders import selectors, services
-from orders.admin_workflow import OrderWorkflowMixin, actor_label_display
+from orders.admin_workflow import (
+    OrderWorkflowMixin,
+    actor_label_display,
+    confirm_payment_question,
+)
 from orders.models import (
     DeliverySettings,
     Order,
@@ -276,9 +280,13 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
                 request, _("%(n)s pesanan diperbarui.") % {"n": done}, messages.SUCCESS
             )
 
-    @admin.action(description=gettext_lazy("Konfirmasi pembayaran"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Konfirmasi pembayaran…"), permissions=["change"])
     def confirm_payment(self, request, queryset):
-        self._run(request, queryset, services.order_confirm_payment)
+        # Money is the one step not to take by a slip of the thumb: ask first.
+        if "apply" in request.POST:
+            self._run(request, queryset, services.order_confirm_payment)
+            return None
+        return confirm_payment_question(self, request, queryset)
 
     @admin.action(description=gettext_lazy("Mulai proses"), permissions=["change"])
     def start_processing(self, request, queryset):

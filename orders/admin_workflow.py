@@ -342,3 +342,20 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
             staff_zone(request),
             lambda: TemplateResponse(request, "admin/orders/order/todo.html", context),
         )
+
+
+def confirm_payment_question(model_admin, request, queryset):
+    """The bulk action's second question: which orders, for how much in all."""
+    orders = list(queryset.select_related("facility"))
+    return TemplateResponse(
+        request,
+        "admin/orders/order/confirm_payment.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Konfirmasi pembayaran"),
+            "opts": model_admin.model._meta,
+            "orders": orders,
+            "total": format_rupiah(sum(o.total for o in orders)),
+            "action": request.POST.get("action"),
+        },
+    )
