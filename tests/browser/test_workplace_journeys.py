@@ -431,3 +431,20 @@ def test_every_admin_page_a_role_opens_fits_a_phone(chromium, live_server, place
         print(f"[tour {role}] {len(seen)} lists: {', '.join(seen)}")
     finally:
         desk.close()
+
+
+def test_the_officer_switches_the_admin_to_english(chromium, live_server, place_setup):
+    desk = Desk(chromium, live_server.url, "officer-english", PHONE)
+    page = desk.page
+    try:
+        desk.login(place_setup["staff"].username)
+        page.locator("#user-tools button[name=language][value=en]").click()
+        page.wait_for_load_state("load")
+        desk.journey.check("english")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "log out" in page.locator("#user-tools").inner_text().lower()
+        page.locator("#user-tools button[name=language][value=id]").click()
+        page.wait_for_load_state("load")
+        desk.check("back to Indonesian")
+    finally:
+        desk.close()
