@@ -42,8 +42,16 @@ from orders.shipping import PROVINCES
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product_name", "unit_price", "quantity", "line_total", "made_to_order"]
+    fields = ["product_name", "unit_price_rupiah", "quantity", "line_total_rupiah", "made_to_order"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("harga satuan"))
+    def unit_price_rupiah(self, line):
+        return format_rupiah(line.unit_price)
+
+    @admin.display(description=gettext_lazy("jumlah harga"))
+    def line_total_rupiah(self, line):
+        return format_rupiah(line.line_total)
 
 
 class PaymentProofInline(ReadOnlyInline):
@@ -128,9 +136,9 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
             {
                 "fields": [
                     "payment_method",
-                    "subtotal",
-                    "shipping_fee",
-                    "total",
+                    "subtotal_rupiah",
+                    "shipping_fee_rupiah",
+                    "total_rupiah",
                     "payment_deadline",
                     "cancel_reason",
                 ]
@@ -171,6 +179,14 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
     @admin.display(description=gettext_lazy("Total"), ordering="total")
     def total_rupiah(self, order):
         return format_rupiah(order.total)
+
+    @admin.display(description=gettext_lazy("Subtotal"))
+    def subtotal_rupiah(self, order):
+        return format_rupiah(order.subtotal)
+
+    @admin.display(description=gettext_lazy("Ongkos kirim"))
+    def shipping_fee_rupiah(self, order):
+        return format_rupiah(order.shipping_fee)
 
     @admin.display(description=gettext_lazy("Perlu tindakan"))
     def needs_action(self, order):
