@@ -23,7 +23,6 @@ from catalog.models import ListingStatus, Product
 from orders import services as order_services
 from orders.models import OrderStatus
 from tests.factories import (
-    FacilityFactory,
     RegionFactory,
     facility_staff,
     head_office_user,
@@ -335,17 +334,21 @@ def test_head_office_reads_dashboard_and_report_and_downloads_an_export(
     chromium, live_server, place_setup, size, tmp_path
 ):
     facility = place_setup["facility"]
-    other = FacilityFactory(
-        region=place_setup["region"], name="Lembaga Pembinaan Khusus Anak Kelas I Palembang"
+    # A long name in the report: it must wrap by word, not push the totals off.
+    other = shop(
+        region=place_setup["region"],
+        name="Lembaga Pembinaan Khusus Anak Kelas I Palembang",
+        slug="lpka-palembang-kerja",
     )
-    songket = ProductFactory(facility=facility, name="Songket Palembang", price=165_000, stock=9)
-    paid = 0
-    for _ in range(2):
-        order = _bank_transfer_order(facility, songket)
-        order_services.order_confirm_payment(order=order, actor=place_setup["staff"])
-        paid += order.total
-    assert other.pk
+    other.delivery_settings.courier_enabled = True
+    other.delivery_settings.save()
     boss = head_office_user()
+    paid = 0
+    for upt in (facility, facility, other):
+        songket = ProductFactory(facility=upt, name="Songket Palembang", price=165_000, stock=9)
+        order = _bank_transfer_order(upt, songket)
+        order_services.order_confirm_payment(order=order, actor=boss)
+        paid += order.total
     desk = Desk(chromium, live_server.url, "head-office", size)
     page = desk.page
     try:
@@ -353,7 +356,7 @@ def test_head_office_reads_dashboard_and_report_and_downloads_an_export(
         assert page.locator("#kb-dash-title").is_visible()
         desk.visit("/admin/laporan/penjualan/", "sales report")
         total = page.locator("#facility-totals tfoot td").last
-        total.scroll_into_view_if_needed()
+        # Not scrolled into view: that would scroll a table that hides it, too.
         box = total.bounding_box()
         width = 360 if size is PHONE else 1366
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
@@ -384,8 +387,9 @@ def _tour_data(place_setup):
     return product, order
 
 
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone360", "desktop1366"])
 @pytest.mark.parametrize("role", ["staff", "reviewer", "head_office"])
-def test_every_admin_page_a_role_opens_fits_a_phone(chromium, live_server, place_setup, role):
+def test_every_admin_page_a_role_opens_fits_a_phone(chromium, live_server, place_setup, role, size):
     """From the home page, each list the role is offered, its add page, and the
     first row's page: all fit 360 px, with 44 px targets and no English."""
     product, order = _tour_data(place_setup)
@@ -394,7 +398,7 @@ def test_every_admin_page_a_role_opens_fits_a_phone(chromium, live_server, place
         "reviewer": place_setup["reviewer"],
         "head_office": head_office_user(),
     }[role]
-    desk = Desk(chromium, live_server.url, f"tour-{role}", PHONE)
+    desk = Desk(chromium, live_server.url, f"tour-{role}", size)
     page = desk.page
     try:
         desk.login(user.username)
@@ -427,6 +431,10 @@ def test_every_admin_page_a_role_opens_fits_a_phone(chromium, live_server, place
         else:
             desk.visit(f"/admin/catalog/product/{product.pk}/review/", "review form")
             desk.visit("/admin/laporan/produk/", "product recap")
+            # The report's total is on screen, not scrolled away inside its table.
+            total = page.locator("#total-stock-value")
+            box = total.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= desk.width, box
             desk.visit("/admin/laporan/penjualan/", "sales report")
         print(f"[tour {role}] {len(seen)} lists: {', '.join(seen)}")
     finally:
