@@ -199,7 +199,12 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        order = self.get_queryset(request).filter(pk=object_id).select_related("facility").first()
+        # A malformed id is Django's to answer (a message and the list), not a 500 here.
+        order = (
+            self.get_queryset(request).filter(pk=object_id).select_related("facility").first()
+            if str(object_id).isdigit()
+            else None
+        )
         extra_context = dict(extra_context or {})
         if order is not None:
             extra_context["kb"] = self._summary(request, order)

@@ -223,3 +223,9 @@ def test_staff_read_times_in_their_facilitys_zone(client, mukena):
         assert not re.search(r"\b0?8[.:]30\b", body), page  # not Jakarta time
     body = client.get(f"{ORDERS}tugas/").content.decode()
     assert "1 Mar 09.30 WITA" in body.replace(":", ".")
+
+
+def test_a_malformed_order_id_is_not_a_500(client, mukena):
+    client.force_login(facility_staff(mukena.facility))
+    response = client.get(f"{ORDERS}abc/change/")
+    assert response.status_code in (302, 404)
