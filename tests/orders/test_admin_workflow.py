@@ -53,6 +53,7 @@ def test_order_page_leads_with_status_total_receipt_and_whatsapp(
     assert f"/admin/orders/order/{order.pk}/bukti/" in summary
     assert "https://wa.me/6281234567890" in summary
     assert 'data-step="confirm_payment"' in summary and 'data-step="cancel"' in summary
+    assert 'name="_save"' not in body  # nothing to save by hand: no misleading button
     # Amounts in Rupiah everywhere on the page, never the stored integer.
     for amount in (order.total, order.subtotal, order.shipping_fee):
         assert f">{amount}<" not in body.replace(" ", "").replace("\n", "")
