@@ -59,6 +59,9 @@ class PaymentProofInline(ReadOnlyInline):
     fields = ["receipt_link", "status", "uploaded_at", "reviewed_by", "rejection_reason"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewed_by")
+
     @admin.display(description=gettext_lazy("Berkas"))
     def receipt_link(self, proof):
         url = reverse("admin:orders_order_receipt", args=[proof.order_id, proof.pk])
@@ -71,6 +74,9 @@ class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ["created_at", "from_status", "to_status", "actor_display", "note"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
     @admin.display(description=gettext_lazy("oleh"))
     def actor_display(self, event):

@@ -230,3 +230,23 @@ def test_a_malformed_order_id_is_not_a_500(client, mukena):
     client.force_login(facility_staff(mukena.facility))
     response = client.get(f"{ORDERS}abc/change/")
     assert response.status_code in (302, 404)
+
+
+def test_order_page_queries_do_not_grow_with_its_history(
+    client, mukena, media, courier_enabled, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = facility_staff(mukena.facility)
+    client.force_login(staff)
+    short = _with_receipt(mukena)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"{ORDERS}{short.pk}/change/")
+    long = _with_receipt(mukena)
+    services.order_confirm_payment(order=long, actor=staff)
+    services.order_process_and_ship(order=long, actor=staff, courier="JNE", tracking_number="J1")
+    services.order_complete(order=long, actor=staff)
+    assert long.events.count() >= 4
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"{ORDERS}{long.pk}/change/")
