@@ -286,6 +286,10 @@ def test_officer_takes_a_bank_transfer_order_from_receipt_to_shipped(
         listing = page.locator("#result_list").inner_text()
         total = f"Rp {order.total:,}".replace(",", ".")
         assert total in listing and str(order.total) not in listing.replace(total, "")
+        # Status, what to do and the total are on screen, not off to the right.
+        for column in ("status", "needs_action", "total_rupiah"):
+            box = page.locator(f"#result_list td.field-{column}").first.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= desk.width, column
         desk.visit(f"/admin/orders/order/{order.pk}/change/", "order history")
         history = page.locator("#events-group").inner_text()
         assert "Menunggu pembayaran" in history and "Pembeli" in history
