@@ -155,6 +155,8 @@ def test_review_queue_opens_the_form_and_one_button_decides(client, facility, re
     queue = client.get(reverse("admin:catalog_reviewqueueitem_changelist")).content.decode()
     review_url = reverse("admin:catalog_product_review", args=[product.pk])
     assert f'href="{review_url}"' in queue
+    # The home page's queue too: straight to the form, no read-only page between.
+    assert f'href="{review_url}"' in client.get("/admin/").content.decode()
     page = client.get(review_url).content.decode()
     assert 'name="decision" value="approve"' in page and "<button" in page
     response = client.post(review_url, {"decision": "approve", "checklist": ALL_TICKED})
