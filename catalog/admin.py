@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog import services
+from catalog.admin_workflow import ListingWorkflowMixin, changes_since_last_decision
 from catalog.models import (
     Category,
     ListingReview,
@@ -106,6 +107,14 @@ class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
     @admin.display(description=gettext_lazy("pratinjau"))
     def preview(self, obj):
         return _thumb(obj if obj and obj.pk else None, 96)
+
+    def get_fields(self, request, obj=None):
+        # Read-only viewers (reviewers, head office) get no file field, which
+        # Django would show as a bare "None".
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return [f for f in fields if f != "upload"]
+        return fields
 
 
 class ListingReviewInline(ReadOnlyInline):
@@ -222,6 +231,8 @@ class ReviewingAdminMixin:
                 else []
             ),
             "food_keys": [p.pk for p in products if services.is_food_product(p)],
+            "changes": changes_since_last_decision(product) if product else None,
+            "decisions": ReviewForm.DECISIONS,
         }
         return TemplateResponse(request, "admin/catalog/product/review.html", context)
 
@@ -277,7 +288,7 @@ class ReviewingAdminMixin:
 
 
 @admin.register(Product)
-class ProductAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
+class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedModelAdmin):
     class Media:
         css = {"all": ["css/admin_pages.css"]}  # thumbnails, low stock, re-review note
 

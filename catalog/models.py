@@ -141,7 +141,7 @@ class Product(models.Model):
     # When the listing last entered pending_review: the review queue's order and age.
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
     # Kept current by catalog.services (name, description, category and facility
     # names, Indonesian configuration); never edited by hand.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -278,10 +278,13 @@ class ListingReview(models.Model):
         verbose_name=_("oleh"),
     )
     action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=20, choices=ListingStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ListingStatus.choices)
+    from_status = models.CharField(_("dari status"), max_length=20, choices=ListingStatus.choices)
+    to_status = models.CharField(_("menjadi"), max_length=20, choices=ListingStatus.choices)
     note = models.TextField(_("catatan"), blank=True)
     checklist = models.JSONField(_("daftar periksa"), default=dict, blank=True)
+    # The public fields as they were at this step, so a reviewer sees what
+    # changed since the last decision (catalog.services.listing_snapshot).
+    snapshot = models.JSONField(_("isi listing saat itu"), default=dict, blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
 
     class Meta:

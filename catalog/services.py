@@ -30,6 +30,7 @@ from catalog.search import refresh_search_vectors
 from facilities.models import Facility
 from facilities.scoping import home_facility_id, scope_for
 from marketplace.images import ProcessedImage, delete_stored, process_image, store_processed
+from marketplace.money import format_rupiah
 
 S = ListingStatus
 A = ListingReview.Action
@@ -186,6 +187,34 @@ def _locked(product: Product) -> Product:
     )
 
 
+# What the public reads of a listing, as a reviewer compares it between reviews.
+SNAPSHOT_FIELDS = {
+    "name": gettext_lazy("nama"),
+    "category": gettext_lazy("kategori"),
+    "description": gettext_lazy("deskripsi"),
+    "photos": gettext_lazy("foto"),
+    "price": gettext_lazy("harga"),
+    "food_registration": gettext_lazy("P-IRT/BPOM"),
+    "halal_certificate": gettext_lazy("sertifikat halal"),
+    "shelf_life_days": gettext_lazy("masa simpan (hari)"),
+}
+
+
+def listing_snapshot(product: Product) -> dict:
+    """The listing's public fields as plain JSON, stored on every history row."""
+    photos = product.images.order_by("position", "id").values_list("id", "alt_text")
+    return {
+        "name": product.name,
+        "category": product.category.name_id if product.category_id else "",
+        "description": product.description,
+        "photos": [f"#{pk} {alt}".strip() for pk, alt in photos],
+        "price": f"{format_rupiah(product.price)} / {product.get_unit_display()}",
+        "food_registration": product.food_registration or "",
+        "halal_certificate": product.halal_certificate or "",
+        "shelf_life_days": product.shelf_life_days or "",
+    }
+
+
 def _transition(
     product: Product, action: str, *, actor, note: str = "", checklist: dict | None = None
 ) -> ListingReview:
@@ -218,6 +247,7 @@ def _transition(
         to_status=target,
         note=note.strip(),
         checklist=checklist or {},
+        snapshot=listing_snapshot(product),
     )
 
 

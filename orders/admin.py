@@ -22,30 +22,44 @@ from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from marketplace.private_media import private_file_response
 from orders import privacy, selectors, services
+from orders.admin_workflow import (
+    OrderWorkflowMixin,
+    actor_label_display,
+    confirm_payment_question,
+)
 from orders.models import (
     DeliverySettings,
     Order,
     OrderEvent,
     OrderLine,
-    OrderStatus,
     PaymentProof,
     ShippingRate,
 )
 from orders.payments import provider_for
 from orders.shipping import PROVINCES
-from orders.states import STAFF, next_statuses
 
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product_name", "unit_price", "quantity", "line_total", "made_to_order"]
+    fields = ["product_name", "unit_price_rupiah", "quantity", "line_total_rupiah", "made_to_order"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("harga satuan"))
+    def unit_price_rupiah(self, line):
+        return format_rupiah(line.unit_price)
+
+    @admin.display(description=gettext_lazy("jumlah harga"))
+    def line_total_rupiah(self, line):
+        return format_rupiah(line.line_total)
 
 
 class PaymentProofInline(ReadOnlyInline):
     model = PaymentProof
     fields = ["receipt_link", "status", "uploaded_at", "reviewed_by", "rejection_reason"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewed_by")
 
     @admin.display(description=gettext_lazy("Berkas"))
     def receipt_link(self, proof):
@@ -57,8 +71,18 @@ class PaymentProofInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "actor_label", "actor", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor_display", "note"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("oleh"))
+    def actor_display(self, event):
+        # The account when a person acted, else who it was (shopper, system).
+        if event.actor_id:
+            return event.actor.get_full_name() or event.actor.get_username()
+        return actor_label_display(event.actor_label)
 
 
 class ReasonForm(forms.Form):
@@ -66,14 +90,15 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
+    # What an officer scans first comes first: on a phone the row is a card.
     list_display = [
         "code",
-        "facility",
         "status",
         "needs_action",
-        "contact_name",
         "total_rupiah",
+        "contact_name",
+        "facility",
         "delivery_method",
         "payment_method",
         "created_at",
@@ -116,9 +141,9 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "payment_method",
-                    "subtotal",
-                    "shipping_fee",
-                    "total",
+                    "subtotal_rupiah",
+                    "shipping_fee_rupiah",
+                    "total_rupiah",
                     "payment_deadline",
                     "cancel_reason",
                 ]
@@ -145,46 +170,16 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         return ["action_rank", "created_at"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "order_steps": self._steps_for(request, object_id),
-        }
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "GET" and response.status_code == 200 and context.get("original"):
             # The page shows the shopper's contact: UU PDP wants a trail of who looked.
             privacy.access_record(
                 actor=request.user,
                 action=privacy.AccessEvent.Action.ORDER_VIEWED,
-                orders=response.context_data["original"],
+                orders=context["original"],
             )
         return response
-
-    def _steps_for(self, request, object_id) -> list[tuple[str, str]]:
-        """The action buttons that make sense for this order's status right now."""
-        order = self.get_queryset(request).filter(pk=object_id).first()
-        if order is None:
-            return []
-        steps = {
-            OrderStatus.PAID: ["confirm_payment"],
-            OrderStatus.PROCESSING: ["start_processing"],
-            OrderStatus.SHIPPED: ["ship"],
-            OrderStatus.READY_FOR_PICKUP: ["ready_for_pickup"],
-            OrderStatus.COMPLETED: ["complete"],
-            OrderStatus.CANCELLED: ["cancel"],
-        }
-        names = [
-            name
-            for to in next_statuses(order.status, STAFF)
-            for name in steps.get(to, [])
-            if not (name == "ship" and order.delivery_method == "pickup")
-            and not (name == "ready_for_pickup" and order.delivery_method != "pickup")
-        ]
-        if order.status == OrderStatus.AWAITING_PAYMENT and getattr(
-            order, "has_pending_proof", False
-        ):
-            names.insert(1, "reject_payment")
-        actions = self.get_actions(request)
-        return [(name, actions[name][2]) for name in names if name in actions]
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited by hand: every change is an action calling a service.
@@ -201,6 +196,14 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Total"), ordering="total")
     def total_rupiah(self, order):
         return format_rupiah(order.total)
+
+    @admin.display(description=gettext_lazy("Subtotal"))
+    def subtotal_rupiah(self, order):
+        return format_rupiah(order.subtotal)
+
+    @admin.display(description=gettext_lazy("Ongkos kirim"))
+    def shipping_fee_rupiah(self, order):
+        return format_rupiah(order.shipping_fee)
 
     @admin.display(description=gettext_lazy("Perlu tindakan"))
     def needs_action(self, order):
@@ -324,9 +327,13 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 request, _("%(n)s pesanan diperbarui.") % {"n": done}, messages.SUCCESS
             )
 
-    @admin.action(description=gettext_lazy("Konfirmasi pembayaran"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Konfirmasi pembayaran…"), permissions=["change"])
     def confirm_payment(self, request, queryset):
-        self._run(request, queryset, services.order_confirm_payment)
+        # Money is the one step not to take by a slip of the thumb: ask first.
+        if "apply" in request.POST:
+            self._run(request, queryset, services.order_confirm_payment)
+            return None
+        return confirm_payment_question(self, request, queryset)
 
     @admin.action(description=gettext_lazy("Mulai proses"), permissions=["change"])
     def start_processing(self, request, queryset):

@@ -255,8 +255,10 @@ class OrderEvent(models.Model):
         verbose_name=_("oleh"),
     )
     actor_label = models.CharField(_("pelaku"), max_length=40)
-    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    from_status = models.CharField(
+        _("dari status"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("menjadi"), max_length=20, choices=OrderStatus.choices)
     note = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
 
@@ -268,7 +270,8 @@ class OrderEvent(models.Model):
         indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_created")]
 
     def __str__(self):
-        return f"{self.order} {self.from_status} → {self.to_status}"
+        # Shown as the row's title in the admin: labels, never the stored codes.
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 def receipt_upload_to(instance, filename: str) -> str:

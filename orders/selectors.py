@@ -1,13 +1,28 @@
 """Read-side queries for carts and orders, with their joins already in place."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
 
 from catalog.models import Product
 from facilities.models import BankAccount
 from orders.models import (
     Checkout,
+    DeliveryMethod,
     DeliverySettings,
     Order,
     OrderStatus,
@@ -104,3 +119,66 @@ def orders_due_to_expire(now) -> QuerySet[Order]:
     return Order.objects.filter(
         status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now
     ).order_by("id")
+
+
+# How long an order may wait at a step before the to-do list calls it late.
+OVERDUE_AFTER = {
+    "receipts": timedelta(days=1),
+    "to_pack": timedelta(days=2),
+    "to_ship": timedelta(days=2),
+    "pickups": timedelta(days=7),
+}
+
+
+@dataclass
+class TodoBucket:
+    key: str
+    title: str
+    orders: list = field(default_factory=list)
+
+
+def orders_todo(orders: QuerySet[Order], *, now, limit: int = 50) -> list[TodoBucket]:
+    """An officer's to-do list from `orders` (already scoped): receipts to check,
+    parcels to pack, to ship, pickups waiting, and those late at any of these.
+
+    Each order carries `moved_at` (its last status change) and `is_late`.
+    One query whatever the number of orders: the pending-proof flag and the
+    last move are annotations."""
+    rows = list(
+        orders.filter(
+            Q(status=OrderStatus.AWAITING_PAYMENT, has_pending_proof=True)
+            | Q(
+                status__in=[
+                    OrderStatus.PAID,
+                    OrderStatus.PROCESSING,
+                    OrderStatus.READY_FOR_PICKUP,
+                ]
+            )
+        )
+        .annotate(moved_at=Max("events__created_at"))
+        .order_by("created_at", "id")[: limit * 4]
+    )
+    buckets = {
+        "receipts": TodoBucket("receipts", _("Bukti transfer perlu diperiksa")),
+        "to_pack": TodoBucket("to_pack", _("Perlu dikemas")),
+        "to_ship": TodoBucket("to_ship", _("Perlu dikirim")),
+        "pickups": TodoBucket("pickups", _("Menunggu diambil di showroom")),
+        "overdue": TodoBucket("overdue", _("Terlambat")),
+    }
+    for order in rows:
+        pickup = order.delivery_method == DeliveryMethod.PICKUP
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            key = "receipts"
+        elif order.status == OrderStatus.PAID:
+            key = "to_pack"
+        elif order.status == OrderStatus.PROCESSING:
+            key = "pickups" if pickup else "to_ship"
+        else:
+            key = "pickups"
+        since = order.moved_at or order.created_at
+        order.is_late = now - since > OVERDUE_AFTER[key]
+        if len(buckets[key].orders) < limit:
+            buckets[key].orders.append(order)
+        if order.is_late and len(buckets["overdue"].orders) < limit:
+            buckets["overdue"].orders.append(order)
+    return list(buckets.values())

@@ -543,6 +543,21 @@ def order_ship(*, order: Order, actor, courier: str, tracking_number: str) -> Or
     )
 
 
+def order_process_and_ship(*, order: Order, actor, courier: str, tracking_number: str) -> Order:
+    """paid -> processing -> shipped in one step, for the parcel packed and handed
+    to the courier at once; both moves are recorded. One transaction: a refused
+    ship (missing resi, a pickup order) leaves the order paid.
+
+    Raises OrderError as order_start_processing and order_ship do."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == OrderStatus.PAID:
+            order_start_processing(order=locked, actor=actor)
+        return order_ship(
+            order=locked, actor=actor, courier=courier, tracking_number=tracking_number
+        )
+
+
 def order_ready_for_pickup(*, order: Order, actor, note: str = "") -> Order:
     """processing -> ready_for_pickup for pickup orders.
 

@@ -96,11 +96,10 @@ def test_staff_list_a_product_and_the_reviewer_approves_it(
             desk.page.locator("a[href$='/review/']").first.click()
             desk.page.wait_for_load_state("load")
             desk.check("review form")
-        desk.page.check("input[name=decision][value=approve]")
         for box in desk.page.locator("input[name=checklist]").all():
             box.check()
         desk.page.fill("textarea[name=note]", "Foto jelas, deskripsi lengkap. Disetujui.")
-        desk.page.locator("input[type=submit]").click()
+        desk.page.locator("button[name=decision][value=approve]").click()
         desk.page.wait_for_load_state("load")
         desk.check("approved")
     finally:

@@ -177,6 +177,10 @@ def test_shopper_buys_from_two_facilities_tracks_and_uploads_a_receipt(
                 desk.page.locator("button[name=index]").click()
                 desk.page.wait_for_load_state("load")
                 desk.check(f"after {action}")
+                if action == "confirm_payment":  # the second question
+                    desk.page.locator("#kb-bulk-confirm").click()
+                    desk.page.wait_for_load_state("load")
+                    desk.check("payment confirmed")
             desk.page.fill(f"input[name=courier_{raha_order.pk}]", "JNE")
             desk.page.fill(f"input[name=tracking_{raha_order.pk}]", "JNE-0042")
             desk.page.get_by_role("button", name="Tandai dikirim").click()

@@ -52,7 +52,7 @@ def test_staff_cannot_open_another_facilitys_order_by_url(client, two_orders):
 def test_staff_actions_cannot_touch_another_facilitys_order(client, two_orders, action):
     own, other = two_orders
     login(client, facility_staff(own.facility))
-    client.post(CHANGELIST, {"action": action, "_selected_action": [other.pk]})
+    client.post(CHANGELIST, {"action": action, "apply": "1", "_selected_action": [other.pk]})
     other.refresh_from_db()
     assert other.status == OrderStatus.AWAITING_PAYMENT
     assert other.events.count() == 1
@@ -113,7 +113,9 @@ def test_reviewer_sees_region_read_only(client, two_orders):
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     # Actions that change orders are not offered, and a forged POST does nothing.
     assert 'value="confirm_payment"' not in body
-    client.post(CHANGELIST, {"action": "confirm_payment", "_selected_action": [own.pk]})
+    client.post(
+        CHANGELIST, {"action": "confirm_payment", "apply": "1", "_selected_action": [own.pk]}
+    )
     own.refresh_from_db()
     assert own.status == OrderStatus.AWAITING_PAYMENT
     # Reading and exporting their region is what reviewers are for.
@@ -126,7 +128,17 @@ def test_head_office_sees_and_works_everything(client, two_orders):
     login(client, head_office_user())
     body = client.get(CHANGELIST).content.decode()
     assert own.code in body and other.code in body
-    client.post(CHANGELIST, {"action": "confirm_payment", "_selected_action": [own.pk, other.pk]})
+    # The action asks first ("sudah masuk?"), changing nothing ...
+    question = client.post(
+        CHANGELIST, {"action": "confirm_payment", "_selected_action": [own.pk, other.pk]}
+    )
+    assert "sudah masuk?" in question.content.decode()
+    assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.AWAITING_PAYMENT}
+    # ... and the answer confirms.
+    client.post(
+        CHANGELIST,
+        {"action": "confirm_payment", "apply": "1", "_selected_action": [own.pk, other.pk]},
+    )
     assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.PAID}
 
 
@@ -232,13 +244,13 @@ def test_change_page_offers_the_next_steps(client, two_orders):
     own, _ = two_orders
     login(client, facility_staff(own.facility))
     page = client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
-    assert 'value="confirm_payment"' in page and 'value="cancel"' in page
-    assert 'value="complete"' not in page and 'value="ship"' not in page
+    assert 'data-step="confirm_payment"' in page and 'data-step="cancel"' in page
+    assert 'data-step="complete"' not in page and 'data-step="ship"' not in page
     assert "Slip pengemasan" in page and "Faktur" in page
     reviewer_client = client.__class__()
     login(reviewer_client, regional_reviewer(own.facility.region))
     page = reviewer_client.get(f"{CHANGELIST}{own.pk}/change/").content.decode()
-    assert 'value="confirm_payment"' not in page
+    assert 'data-step="confirm_payment"' not in page
 
 
 def test_deadline_shown_in_the_facilitys_time_zone(client, mukena):

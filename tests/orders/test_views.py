@@ -133,7 +133,9 @@ def test_full_journey_two_facilities_one_checkout(client, mukena, miniature, med
     desk.force_login(staff)
     changelist = "/admin/orders/order/"
     for action in ("confirm_payment", "start_processing"):
-        r = desk.post(changelist, {"action": action, "_selected_action": [raha_order.pk]})
+        r = desk.post(
+            changelist, {"action": action, "apply": "1", "_selected_action": [raha_order.pk]}
+        )
         assert r.status_code == 302
     r = desk.post(
         changelist,
