@@ -517,11 +517,14 @@ def _approve_history(ids: range) -> None:
         cursor.execute(
             f"""
             INSERT INTO {table}
-                (product_id, action, from_status, to_status, note, checklist, created_at)
-            SELECT id, 'submit', 'draft', 'pending_review', '', '{{}}'::jsonb, created_at
+                (product_id, action, from_status, to_status, note, checklist, snapshot,
+                 created_at)
+            SELECT id, 'submit', 'draft', 'pending_review', '', '{{}}'::jsonb, '{{}}'::jsonb,
+                created_at
             FROM catalog_product WHERE id BETWEEN %s AND %s
             UNION ALL
-            SELECT id, 'approve', 'pending_review', 'approved', '', '{{}}'::jsonb, approved_at
+            SELECT id, 'approve', 'pending_review', 'approved', '', '{{}}'::jsonb, '{{}}'::jsonb,
+                approved_at
             FROM catalog_product WHERE id BETWEEN %s AND %s
             """,
             [ids.start, ids.stop - 1, ids.start, ids.stop - 1],
