@@ -14,7 +14,7 @@ from marketplace.money import format_rupiah
 from marketplace.phone import normalize_phone
 from orders import shipping
 from orders.cart import MAX_QUANTITY, CartSnapshot
-from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod
+from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
 from orders.services import Address, Contact, FacilityChoice
 
@@ -184,6 +184,22 @@ class FacilityChoiceForm(forms.Form):
         )
 
 
+class GatewayChannelForm(forms.Form):
+    """How to pay online, once for the whole checkout (QRIS unless chosen)."""
+
+    channel = forms.ChoiceField(
+        label=_("Cara bayar online"),
+        choices=GatewayChannel.choices,
+        initial=GatewayChannel.QRIS,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Pilih cara bayar online dari daftar.")},
+    )
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or GatewayChannel.QRIS
+
+
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -217,14 +233,25 @@ class CheckoutForm:
             )
             for group in snapshot.groups
         ]
+        self.gateway = GatewayChannelForm(data, prefix="g")
         self.idempotency_key = posted_idempotency_key(data) or uuid.uuid4().hex
         self.errors: list[str] = []
+
+    @property
+    def offers_gateway(self) -> bool:
+        return any(
+            PaymentMethod.GATEWAY in dict(f.fields["payment"].choices) for f in self.facility_forms
+        )
+
+    @property
+    def gateway_channel(self) -> str:
+        return self.gateway.cleaned_data["channel"]
 
     def is_valid(self) -> bool:
         if self.data is None:
             return False
         ok = all(
-            [self.contact.is_valid(), self.address.is_valid()]
+            [self.contact.is_valid(), self.address.is_valid(), self.gateway.is_valid()]
             + [f.is_valid() for f in self.facility_forms]
         )
         if self.data.get("cart_token") != self.cart_token:

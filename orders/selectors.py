@@ -9,6 +9,7 @@ from facilities.models import BankAccount
 from orders.models import (
     Checkout,
     DeliverySettings,
+    GatewayPayment,
     Order,
     OrderStatus,
     PaymentProof,
@@ -52,6 +53,11 @@ def checkout_orders(code: str) -> QuerySet[Order]:
         .prefetch_related("lines", _bank_accounts())
         .order_by("facility__name")
     )
+
+
+def gateway_payment_for_checkout(code: str) -> GatewayPayment | None:
+    """The checkout's latest gateway charge (one query), or None."""
+    return GatewayPayment.objects.filter(checkout__code=code).order_by("-created_at", "-id").first()
 
 
 def order_for_tracking(code: str) -> Order | None:
