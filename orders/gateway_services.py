@@ -208,10 +208,14 @@ def _queue_processing(notification_id: int) -> None:
     tasks.gateway_notification_process.enqueue(notification_id)
 
 
-def gateway_notification_process(*, notification_id: int) -> str:
+def gateway_notification_process(*, notification_id: int, lock_orders: bool = True) -> str:
     """Apply one stored notification; returns what it did (also stored as its
     outcome). Idempotent: a processed notification is not applied again, and
-    the payment row lock orders concurrent notifications of one payment."""
+    the payment row lock orders concurrent notifications of one payment.
+
+    `lock_orders=False` exists only for the control test that shows the race
+    with the deadline's expiry without the order locks; nothing else may pass it.
+    """
     with transaction.atomic():
         note = GatewayNotification.objects.select_for_update().get(pk=notification_id)
         if note.processed_at is not None:
@@ -221,7 +225,7 @@ def gateway_notification_process(*, notification_id: int) -> str:
             .filter(gateway_order_id=note.gateway_order_id)
             .first()
         )
-        outcome = _apply(note, payment)
+        outcome = _apply(note, payment, lock_orders)
         note.processed_at = timezone.now()
         note.outcome = outcome[:300]
         note.save(update_fields=["processed_at", "outcome"])
@@ -235,15 +239,19 @@ def gateway_notification_process(*, notification_id: int) -> str:
     return outcome
 
 
-def _online_orders(payment: GatewayPayment) -> list[Order]:
-    return list(
+def _online_orders(payment: GatewayPayment, lock: bool = True) -> list[Order]:
+    """The payment's orders, locked (in id order, like every order lock) before
+    their status is read: the deadline's expiry may be moving one right now,
+    and the decision (confirm, or refund) must see where it ended."""
+    orders = (
         Order.objects.filter(checkout_id=payment.checkout_id, payment_method=PaymentMethod.GATEWAY)
         .select_related("facility")
         .order_by("pk")
     )
+    return list(orders.select_for_update(of=("self",)) if lock else orders)
 
 
-def _apply(note: GatewayNotification, payment: GatewayPayment | None) -> str:
+def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool = True) -> str:
     if payment is None:
         return "ignored: unknown order_id"
     if note.gross_amount != amount_string(payment.amount):
@@ -260,7 +268,7 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None) -> str:
         payment.paid_at = now
         payment.save(update_fields=["status", "gateway_status", "paid_at"])
         confirmed, refunded = [], []
-        for order in _online_orders(payment):
+        for order in _online_orders(payment, lock):
             if order.status == OrderStatus.AWAITING_PAYMENT:
                 services.order_confirm_payment(
                     order=order,
@@ -291,7 +299,7 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None) -> str:
         payment.closed_at = now
         payment.save(update_fields=["status", "gateway_status", "closed_at"])
         closed = []
-        for order in _online_orders(payment):
+        for order in _online_orders(payment, lock):
             if order.status == OrderStatus.AWAITING_PAYMENT:
                 services.order_close_unpaid(order=order, gateway_status=status)
                 closed.append(order.code)
