@@ -49,6 +49,7 @@ from orders.models import (
     PaymentMethod,
     SettlementEntry,
 )
+from orders.states import RELEASING
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +280,18 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
                 )
                 SettlementEntry.objects.create(
                     order=order, facility=order.facility, payment=payment, amount=order.total
+                )
+                confirmed.append(order.code)
+            elif order.status not in RELEASING:
+                # Staff confirmed it by hand meanwhile (e.g. a notification was
+                # late): the money is here all the same and owed to the facility.
+                SettlementEntry.objects.get_or_create(
+                    order=order,
+                    defaults={
+                        "facility": order.facility,
+                        "payment": payment,
+                        "amount": order.total,
+                    },
                 )
                 confirmed.append(order.code)
             else:

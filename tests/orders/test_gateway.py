@@ -280,3 +280,15 @@ def test_notification_endpoint_query_budget(
     with django_assert_max_num_queries(3):
         response = client.post(URL, body, content_type="application/json")
     assert response.status_code == 200
+
+
+def test_an_order_confirmed_by_hand_before_the_notification_is_not_refunded(
+    client, two_shops, django_capture_on_commit_callbacks
+):
+    result, payment = online_checkout([(two_shops[0], 1)])
+    order = result.orders[0]
+    services.order_confirm_payment(order=order, actor=facility_staff(order.facility))
+    post(client, notification(payment), django_capture_on_commit_callbacks)
+    assert not GatewayRefund.objects.exists()
+    assert SettlementEntry.objects.get().order_id == order.pk
+    assert OrderEvent.objects.filter(order=order, to_status="paid").count() == 1
