@@ -66,6 +66,20 @@ class OrderEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class SettlementInline(ReadOnlyInline):
+    """Paid online: what the operator owes the facility for this order."""
+
+    model = SettlementEntry
+    fields = ["amount", "status", "paid_out_at", "payout_reference"]
+    readonly_fields = fields
+
+
+class GatewayRefundInline(ReadOnlyInline):
+    model = GatewayRefund
+    fields = ["amount", "status", "reason", "created_at", "done_at"]
+    readonly_fields = fields
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Alasan"), max_length=300, widget=forms.Textarea)
 
@@ -87,7 +101,13 @@ class OrderAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "delivery_method", "payment_method", "facility"]
     search_fields = ["code", "contact_name", "contact_phone"]
     list_per_page = 50
-    inlines = [OrderLineInline, PaymentProofInline, OrderEventInline]
+    inlines = [
+        OrderLineInline,
+        PaymentProofInline,
+        SettlementInline,
+        GatewayRefundInline,
+        OrderEventInline,
+    ]
     actions = [
         "confirm_payment",
         "reject_payment",
@@ -499,8 +519,15 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 class GatewayPaymentAdmin(_ReadOnlyAdmin):
     """Head office's view of every charge (a charge spans facilities)."""
 
-    list_display = ["gateway_order_id", "channel", "amount", "status", "gateway_status",
-                    "created_at", "paid_at"]
+    list_display = [
+        "gateway_order_id",
+        "channel",
+        "amount",
+        "status",
+        "gateway_status",
+        "created_at",
+        "paid_at",
+    ]
     list_filter = ["status", "channel"]
     search_fields = ["gateway_order_id", "checkout__code", "checkout__orders__code"]
 
@@ -514,8 +541,14 @@ class GatewayNotificationAdmin(_ReadOnlyAdmin):
     """Every notification as received, with what processing made of it
     (forged ones are refused before they are stored, and logged)."""
 
-    list_display = ["gateway_order_id", "transaction_status", "gross_amount", "received_at",
-                    "processed_at", "outcome"]
+    list_display = [
+        "gateway_order_id",
+        "transaction_status",
+        "gross_amount",
+        "received_at",
+        "processed_at",
+        "outcome",
+    ]
     list_filter = ["transaction_status"]
     search_fields = ["gateway_order_id"]
 
@@ -541,8 +574,15 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
     """The settlement ledger: what the operator owes each facility for orders
     paid online, and the transfers that paid it. Facility staff see their own."""
 
-    list_display = ["order", "facility", "amount", "status", "created_at", "paid_out_at",
-                    "payout_reference"]
+    list_display = [
+        "order",
+        "facility",
+        "amount",
+        "status",
+        "created_at",
+        "paid_out_at",
+        "payout_reference",
+    ]
     list_filter = ["status", "facility"]
     search_fields = ["order__code", "payout_reference"]
     actions = ["pay_out"]

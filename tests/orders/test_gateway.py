@@ -292,3 +292,39 @@ def test_an_order_confirmed_by_hand_before_the_notification_is_not_refunded(
     assert not GatewayRefund.objects.exists()
     assert SettlementEntry.objects.get().order_id == order.pk
     assert OrderEvent.objects.filter(order=order, to_status="paid").count() == 1
+
+
+def test_the_order_page_shows_its_settlement_and_refund(
+    client, two_shops, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(
+        "orders.midtrans.MidtransClient.refund", lambda self, order_id, **kw: {"status_code": "200"}
+    )
+    result, payment = online_checkout([(two_shops[0], 1)])
+    post(client, notification(payment), django_capture_on_commit_callbacks)
+    order = result.orders[0]
+    staff = facility_staff(order.facility)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_cancel(order=order, actor=staff, reason="Rusak")
+    client.force_login(staff)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "Dikembalikan ke pembeli" in page and "Berhasil" in page
+
+
+@pytest.mark.parametrize("facilities", [1, 3])
+def test_confirmation_page_query_budget(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks, facilities
+):
+    """Same number of queries for one facility's order as for three."""
+    from orders.views import CHECKOUTS_KEY
+
+    items = [(ProductFactory(facility=shop(), stock=5), 1) for _ in range(facilities)]
+    result, _ = online_checkout(items)
+    session = client.session
+    session[CHECKOUTS_KEY] = [result.checkout.code]
+    session.save()
+    with django_assert_max_num_queries(6):
+        page = client.get(f"/pesanan/{result.checkout.code}/selesai/")
+    assert page.status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(f"/pesanan/{result.checkout.code}/status-bayar/").status_code == 200
