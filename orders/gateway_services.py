@@ -152,6 +152,49 @@ def gateway_checkout_call_off(*, orders: list[Order]) -> None:
             log.warning("order %s moved on before it could be called off", order.code)
 
 
+def gateway_charge_close_if_unused(*, checkout_id: int) -> bool:
+    """When none of the checkout's online-paid orders awaits payment any more
+    (cancelled, expired), ask the gateway to expire the pending charge, after
+    commit, as a task. Returns whether it was queued."""
+    payment = (
+        GatewayPayment.objects.filter(checkout_id=checkout_id, status=GatewayPayment.Status.PENDING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if payment is None:
+        return False
+    if Order.objects.filter(
+        checkout_id=checkout_id,
+        payment_method=PaymentMethod.GATEWAY,
+        status=OrderStatus.AWAITING_PAYMENT,
+    ).exists():
+        return False
+
+    def queue():
+        from orders import tasks
+
+        tasks.gateway_charge_expire.enqueue(payment.pk)
+
+    transaction.on_commit(queue)
+    return True
+
+
+def gateway_charge_expire(*, payment_id: int) -> str:
+    """Expire a pending charge at the gateway. A refusal (already paid or
+    expired there) is fine: its notification says what happened. An
+    unreachable gateway raises, and the task retries."""
+    payment = GatewayPayment.objects.get(pk=payment_id)
+    if payment.status != GatewayPayment.Status.PENDING:
+        return "not pending"
+    try:
+        MidtransClient().expire(payment.gateway_order_id)
+    except GatewayError as error:
+        if error.status_code and error.status_code[0] == "4":
+            return f"refused: {error.status_code}"
+        raise
+    return "expired"
+
+
 # --- notifications ---------------------------------------------------------------
 
 

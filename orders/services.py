@@ -406,6 +406,13 @@ def _move(
         )
         if to in RELEASING:
             _release_stock(locked)
+            if locked.payment_method == PaymentMethod.GATEWAY:
+                # No order left to pay for: close the charge at the gateway so
+                # the shopper cannot pay for nothing (a payment racing this is
+                # refunded by the notification's rule).
+                from orders.gateway_services import gateway_charge_close_if_unused
+
+                gateway_charge_close_if_unused(checkout_id=locked.checkout_id)
         if notify:
             transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
     # Keep the caller's instance current.

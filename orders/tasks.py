@@ -42,3 +42,10 @@ def gateway_refund_send(refund_id: int) -> None:
     from orders.gateway_services import gateway_refund_send as send
 
     send(refund_id=refund_id)
+
+
+@retried_task(max_attempts=8)
+def gateway_charge_expire(payment_id: int) -> None:
+    from orders.gateway_services import gateway_charge_expire as expire
+
+    expire(payment_id=payment_id)

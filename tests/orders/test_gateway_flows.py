@@ -130,6 +130,33 @@ def test_virtual_account_and_staff_refund_through_the_simulator(client, simulato
     assert stock(mukena) == 5
 
 
+def test_cancelling_every_order_closes_the_charge_at_the_gateway(client, simulator, two_shops):
+    import time
+
+    from django.core.management.base import CommandError
+
+    mukena, _ = two_shops
+    fill_cart(client, mukena)
+    client.post("/checkout/", online_form(client, mukena.facility))
+    order = Order.objects.get()
+    payment = GatewayPayment.objects.get()
+
+    services.order_cancel(order=order, reason="Tidak jadi", by_shopper=True)
+
+    sim = SimTransaction.objects.get(order_id=payment.gateway_order_id)
+    assert sim.transaction_status == "expire"
+    with pytest.raises(CommandError, match="not payable"):
+        call_command("simulate_payment", payment.checkout.code)
+    # The gateway's own "expire" notification arrives and closes our record too.
+    for _ in range(50):
+        payment.refresh_from_db()
+        if payment.status != GatewayPayment.Status.PENDING:
+            break
+        time.sleep(0.1)
+    assert payment.status == GatewayPayment.Status.FAILED
+    assert stock(mukena) == 5
+
+
 def test_gateway_down_at_checkout_keeps_the_cart_and_offers_bank_transfer(
     client, settings, two_shops, mailoutbox
 ):
