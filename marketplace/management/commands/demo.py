@@ -73,8 +73,11 @@ class Command(BaseCommand):
             env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
         # Without DATABASE_URL the worker attaches to the same embedded
         # PostgreSQL (marketplace/embedded_db.py counts the processes using it).
+        # --no-reload: the autoreloader would run the worker in a grandchild
+        # that a TERM to this child leaves without its exit handlers, and the
+        # embedded PostgreSQL would then never learn that it left.
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
             cwd=settings.BASE_DIR,
             env=env,
         )
