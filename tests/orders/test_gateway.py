@@ -328,3 +328,19 @@ def test_confirmation_page_query_budget(
     assert page.status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get(f"/pesanan/{result.checkout.code}/status-bayar/").status_code == 200
+
+
+def test_signature_is_midtrans_documented_formula(settings):
+    """Checked against hashlib directly, not against our own helper: the
+    simulator and the tests share orders.midtrans.signature_for, so a mistake
+    there would otherwise go unnoticed on both sides."""
+    import hashlib
+
+    from orders.midtrans import verify_notification
+
+    settings.MIDTRANS_SERVER_KEY = "SB-Mid-server-abc123"
+    body = {"order_id": "KB-X-1", "status_code": "200", "gross_amount": "875000.00"}
+    raw = "KB-X-1" + "200" + "875000.00" + "SB-Mid-server-abc123"
+    body["signature_key"] = hashlib.sha512(raw.encode()).hexdigest()
+    assert verify_notification(body)
+    assert not verify_notification({**body, "status_code": "201"})
