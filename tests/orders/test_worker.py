@@ -84,3 +84,13 @@ def test_a_worker_process_sends_the_mail_and_keeps_the_failure(database_queue, c
     client.force_login(head_office_user())
     page = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
     assert page.status_code == 200 and str(failed.id) in page.content.decode()
+
+    # ...and runs it again from there; facility staff cannot.
+    response = client.post(
+        "/admin/django_tasks_database/dbtaskresult/",
+        {"action": "run_again", "_selected_action": [str(failed.id)]},
+    )
+    assert response.status_code == 302
+    again = DBTaskResult.objects.filter(status="READY").exclude(pk=retry.pk).get()
+    assert again.task_path == "orders.tasks.gateway_refund_send"
+    assert again.args_kwargs == {"args": [987_654_321], "kwargs": {}}
