@@ -585,7 +585,40 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
     ]
     list_filter = ["status", "facility"]
     search_fields = ["order__code", "payout_reference"]
-    actions = ["pay_out"]
+    actions = ["pay_out", "payout_sheet"]
+
+    @admin.action(description=gettext_lazy("Unduh daftar setoran (CSV)"))
+    def payout_sheet(self, request, queryset):
+        """What to transfer to whom: one line per facility with its account and
+        the sum owed, then the orders it covers. Only rows still owed count."""
+        owed = (
+            queryset.filter(status=SettlementEntry.Status.OWED)
+            .select_related("facility", "order")
+            .prefetch_related("facility__bank_accounts")
+            .order_by("facility__name", "order__code")
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="setoran-upt.csv"'
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [_("UPT"), _("bank"), _("nomor rekening"), _("atas nama"), _("jumlah"), _("pesanan")]
+        )
+        by_facility: dict = {}
+        for entry in owed:
+            by_facility.setdefault(entry.facility, []).append(entry)
+        for facility, entries in by_facility.items():
+            account = next((a for a in facility.bank_accounts.all() if a.is_active), None)
+            writer.writerow(
+                [
+                    facility.name,
+                    account.bank_name if account else "",
+                    account.account_number if account else "",
+                    account.account_holder if account else "",
+                    sum(e.amount for e in entries),
+                    " ".join(e.order.code for e in entries),
+                ]
+            )
+        return response
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -245,6 +245,15 @@ def test_only_head_office_records_payouts(client, two_shops, django_capture_on_c
     boss = head_office_user()
     with pytest.raises(services.OrderError):
         gateway_services.settlement_pay_out(entries=entries, actor=boss, reference=" ")
+    client.force_login(boss)
+    sheet = client.post(
+        "/admin/orders/settlemententry/",
+        {"action": "payout_sheet", "_selected_action": [str(e.pk) for e in entries]},
+    )
+    lines = sheet.content.decode().splitlines()
+    order = result.orders[0]
+    assert lines[1].split(";")[0] == order.facility.name
+    assert lines[1].split(";")[4:] == [str(order.total), order.code]
     assert gateway_services.settlement_pay_out(entries=entries, actor=boss, reference="TRF-1") == 1
     assert gateway_services.settlement_pay_out(entries=entries, actor=boss, reference="TRF-2") == 0
     entry = SettlementEntry.objects.get()
