@@ -159,3 +159,16 @@ ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PRIVACY_VIEW + [
     "orders.view_accessevent",
     "orders.view_ordererasure",
 ]
+# Online payments (orders.gateway_services): the settlement ledger and refunds of
+# a facility's orders are its staff's to see (and their Kanwil's); charges and
+# raw notifications span facilities, so head office only, with the task queue's
+# results (django-tasks-db), where a failed background task shows its traceback.
+_PAYMENTS_VIEW = ["orders.view_settlemententry", "orders.view_gatewayrefund"]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _PAYMENTS_VIEW
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _PAYMENTS_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PAYMENTS_VIEW + [
+    "orders.change_settlemententry",
+    "orders.view_gatewaypayment",
+    "orders.view_gatewaynotification",
+    "django_tasks_database.view_dbtaskresult",
+]

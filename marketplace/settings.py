@@ -35,6 +35,16 @@ env = environ.Env(
     PRIVACY_RETENTION_DAYS=(int, 730),
     PRIVACY_OTP_BY_EMAIL=(bool, True),
     PRIVACY_CONTACT_EMAIL=(str, "privasi@karyabinaan.id"),
+    # Background tasks: "database" (django-tasks-db, run by `manage.py db_worker`)
+    # or "immediate" (run inside the request; tests and one-off scripts).
+    TASKS_BACKEND=(str, "database"),
+    # Payment gateway (Midtrans Core API). No server key: the local simulator
+    # answers under DEBUG, and without DEBUG the gateway is not offered.
+    MIDTRANS_SERVER_KEY=(str, ""),
+    MIDTRANS_BASE_URL=(str, ""),
+    MIDTRANS_IS_PRODUCTION=(bool, False),
+    MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
+    GATEWAY_PAYMENT_MINUTES=(int, 60),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -63,10 +73,13 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "marketplace",
     "facilities",
     "catalog",
     "orders",
+    "gatewaysim",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +364,41 @@ CONTENT_SECURITY_POLICY = {
 }
 # Sent on every response (marketplace/middleware.py): the site needs none of these.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Background work on Django's tasks API (django-tasks): mail, payment
+# notifications, refunds. The database backend keeps every task as a row the
+# admin shows (Django Tasks → results), failed ones with their traceback;
+# `manage.py db_worker` runs them (the demo starts one beside the server).
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        if env("TASKS_BACKEND") == "immediate"
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    )
+}
+
+# Payment gateway: Midtrans Core API (orders/midtrans.py). Keys come from the
+# environment only. Without a server key, DEBUG runs the local simulator
+# (gatewaysim/) under /_simulator/midtrans, which speaks the same API and signs
+# its notifications with the simulator key below.
+MIDTRANS_SIMULATOR_KEY = "SB-Mid-server-LOCAL-SIMULATOR"
+MIDTRANS_SIMULATOR = DEBUG and not env("MIDTRANS_SERVER_KEY")
+MIDTRANS_SERVER_KEY = env("MIDTRANS_SERVER_KEY") or (
+    MIDTRANS_SIMULATOR_KEY if MIDTRANS_SIMULATOR else ""
+)
+MIDTRANS_BASE_URL = (
+    env("MIDTRANS_BASE_URL")
+    or (SITE_URL + "/_simulator/midtrans" if MIDTRANS_SIMULATOR else "")
+    or (
+        "https://api.midtrans.com"
+        if env("MIDTRANS_IS_PRODUCTION")
+        else "https://api.sandbox.midtrans.com"
+    )
+).rstrip("/")
+MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
+# How long a QRIS / virtual account / e-wallet charge stays payable (capped by
+# the orders' own payment deadline).
+GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")
 
 LOGGING = {
     "version": 1,

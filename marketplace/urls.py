@@ -36,6 +36,9 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("orders.urls_privacy")),
+    # The payment gateway's local stand-in; every path is 404 unless
+    # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
+    path("_simulator/midtrans/", include("gatewaysim.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

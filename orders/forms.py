@@ -16,7 +16,7 @@ from marketplace.phone import normalize_phone
 from orders import quotes, shipping
 from orders.cart import CartSnapshot
 from orders.limits import MAX_QUANTITY
-from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, PaymentMethod
+from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
 from orders.services import Address, Contact, FacilityChoice
 
@@ -240,6 +240,22 @@ class FacilityChoiceForm(forms.Form):
         )
 
 
+class GatewayChannelForm(forms.Form):
+    """How to pay online, once for the whole checkout (QRIS unless chosen)."""
+
+    channel = forms.ChoiceField(
+        label=_("Cara bayar online"),
+        choices=GatewayChannel.choices,
+        initial=GatewayChannel.QRIS,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Pilih cara bayar online dari daftar.")},
+    )
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or GatewayChannel.QRIS
+
+
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -301,6 +317,7 @@ class CheckoutForm:
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
         self.address = AddressForm(bound, prefix="a", initial=initial("a"))
         self.consent = PrivacyConsentForm(bound, prefix="p", initial=initial("p"))
+        self.gateway = GatewayChannelForm(bound, prefix="g", initial=initial("g"))
         self.facility_forms = [
             FacilityChoiceForm(
                 bound,
@@ -315,10 +332,25 @@ class CheckoutForm:
         self.idempotency_key = posted_idempotency_key(data) or uuid.uuid4().hex
         self.errors: list[str] = []
 
+    @property
+    def offers_gateway(self) -> bool:
+        return any(
+            PaymentMethod.GATEWAY in dict(f.fields["payment"].choices) for f in self.facility_forms
+        )
+
+    @property
+    def gateway_channel(self) -> str:
+        return self.gateway.cleaned_data["channel"]
+
     def is_valid(self) -> bool:
         if self.data is None:
             return False
-        results = [self.contact.is_valid(), self.address.is_valid(), self.consent.is_valid()]
+        results = [
+            self.contact.is_valid(),
+            self.address.is_valid(),
+            self.gateway.is_valid(),
+            self.consent.is_valid(),
+        ]
         results += [f.is_valid() for f in self.facility_forms]
         ok = all(results)
         if self.data.get("cart_token") != self.cart_token:
@@ -364,7 +396,7 @@ class CheckoutForm:
     def _describe_errors(self) -> None:
         """Point each invalid field at its message (aria-describedby), so a
         screen reader reads the error with the field."""
-        for form in (self.contact, *self.facility_forms, self.address, self.consent):
+        for form in (self.contact, *self.facility_forms, self.address, self.gateway, self.consent):
             for name in form.errors:
                 if name not in form.fields:
                     continue
@@ -381,7 +413,7 @@ class CheckoutForm:
         summary = [SummaryError(str(e)) for e in self.errors]
         sections = [(self.contact, "")]
         sections += [(f, f.group.facility.name) for f in self.facility_forms]
-        sections += [(self.address, _("Alamat"))]
+        sections += [(self.address, _("Alamat")), (self.gateway, "")]
         for form, section in sections:
             for error in form.non_field_errors():
                 summary.append(SummaryError(f"{section}: {error}" if section else str(error)))

@@ -1,5 +1,11 @@
-"""Order mail, sent after commit: the facility on new orders and receipts, the
-shopper (when they gave an email) on every status change."""
+"""Order mail: the facility on new orders and receipts, the shopper (when they
+gave an email) on every status change.
+
+Services call the `queue_*` functions after commit; each mail is one task on
+the queue (orders/tasks.py), so a mail server that is down delays that one
+mail (retried with backoff, then left failed in the admin's task list) and
+never the shopper's request or another mail.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +32,10 @@ def _send(subject_template: str, body_template: str, context: dict, to: list[str
         body = render_to_string(body_template, context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except Exception:  # mail trouble must never undo a committed order
+    except Exception:
+        # Logged here, raised for the task to retry; the order is long committed.
         log.exception("order mail failed: %s", subject)
+        raise
 
 
 def _facility_recipients(facility) -> list[str]:
@@ -52,16 +60,21 @@ def _orders(order_ids):
     )
 
 
-def send_new_orders(order_ids: list[int]) -> None:
-    """One mail per facility about its new order, and one to the shopper listing all."""
-    orders = list(_orders(order_ids))
-    for order in orders:
+def send_new_order_facility(order_id: int) -> None:
+    """The facility hears of its new order."""
+    order = _orders([order_id]).first()
+    if order is not None:
         _send(
             "orders/mail/new_order_subject.txt",
             "orders/mail/new_order_facility.txt",
             {"order": order},
             _facility_recipients(order.facility),
         )
+
+
+def send_checkout_shopper(order_ids: list[int]) -> None:
+    """One mail to the shopper listing every order of the checkout."""
+    orders = list(_orders(order_ids))
     if orders and orders[0].contact_email:
         _send(
             "orders/mail/confirmation_subject.txt",
@@ -69,6 +82,26 @@ def send_new_orders(order_ids: list[int]) -> None:
             {"orders": orders, "contact_name": orders[0].contact_name},
             [orders[0].contact_email],
         )
+
+
+def queue_new_orders(order_ids: list[int]) -> None:
+    from orders import tasks
+
+    for order_id in order_ids:
+        tasks.mail_new_order_facility.enqueue(order_id)
+    tasks.mail_checkout_shopper.enqueue(list(order_ids))
+
+
+def queue_receipt_uploaded(proof_id: int) -> None:
+    from orders import tasks
+
+    tasks.mail_receipt_uploaded.enqueue(proof_id)
+
+
+def queue_status_changed(event_id: int) -> None:
+    from orders import tasks
+
+    tasks.mail_status_changed.enqueue(event_id)
 
 
 def send_receipt_uploaded(proof_id: int) -> None:

@@ -87,7 +87,44 @@ class PayAtPickup(PaymentProvider):
         }
 
 
-PROVIDERS: dict[str, PaymentProvider] = {p.code: p for p in (BankTransfer(), PayAtPickup())}
+class OnlinePayment(PaymentProvider):
+    """QRIS, virtual account or e-wallet through the payment gateway: one
+    charge for all of a checkout's online-paid orders (orders.gateway_services)."""
+
+    code = PaymentMethod.GATEWAY
+    label = PaymentMethod.GATEWAY.label
+
+    def is_available(self, settings, delivery_method):
+        # Offered only with a server key (or the simulator under DEBUG), and only
+        # by facilities the operator settles with.
+        from orders.midtrans import is_configured
+
+        return settings.gateway_enabled and is_configured()
+
+    def initial_status(self):
+        return OrderStatus.AWAITING_PAYMENT
+
+    def payment_deadline(self, settings, now=None):
+        from django.conf import settings as django_settings
+
+        return (now or timezone.now()) + timedelta(minutes=django_settings.GATEWAY_PAYMENT_MINUTES)
+
+    def instructions(self, order):
+        return {
+            "kind": "gateway",
+            "amount": order.total,
+            "reference": order.code,
+            "deadline": order.payment_deadline,
+            "text": _(
+                "Dibayar sekaligus dengan pesanan lain di checkout ini lewat pembayaran online "
+                "(QRIS, virtual account atau e-wallet)."
+            ),
+        }
+
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    p.code: p for p in (OnlinePayment(), BankTransfer(), PayAtPickup())
+}
 
 
 def provider_for(code: str) -> PaymentProvider:

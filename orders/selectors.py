@@ -24,6 +24,7 @@ from orders.models import (
     Checkout,
     DeliveryMethod,
     DeliverySettings,
+    GatewayPayment,
     Order,
     OrderStatus,
     PaymentProof,
@@ -73,6 +74,11 @@ def confirmation_orders(code: str) -> QuerySet[Order]:
     """The checkout's orders with what its confirmation page shows: payment
     instructions, showroom details and the receipts already sent."""
     return checkout_orders(code).prefetch_related("payment_proofs")
+
+
+def gateway_payment_for_checkout(code: str) -> GatewayPayment | None:
+    """The checkout's latest gateway charge (one query), or None."""
+    return GatewayPayment.objects.filter(checkout__code=code).order_by("-created_at", "-id").first()
 
 
 def order_for_tracking(code: str) -> Order | None:

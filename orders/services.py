@@ -295,8 +295,12 @@ def _place_orders(
             # The naive read-modify-write the lock protects against.
             Product.objects.filter(pk=product.pk).update(stock=product.stock - quantity)
 
-    order_ids = [o.pk for o in orders]
-    transaction.on_commit(lambda: mail.send_new_orders(order_ids))
+    # Orders paid online are announced once their gateway payment exists
+    # (orders.gateway_services.gateway_payment_start): if the gateway is down the
+    # checkout is called off, and the facility should not hear of it.
+    order_ids = [o.pk for o in orders if o.payment_method != PaymentMethod.GATEWAY]
+    if order_ids:
+        transaction.on_commit(lambda: mail.queue_new_orders(order_ids))
     return orders
 
 
@@ -384,6 +388,7 @@ def _move(
     note: str = "",
     guard: Callable[[Order], None] | None = None,
     updates: dict | None = None,
+    notify: bool = True,
 ) -> Order:
     """Lock the order, check the move against the table, apply it, record it."""
     with transaction.atomic():
@@ -418,7 +423,15 @@ def _move(
         )
         if to in RELEASING:
             _release_stock(locked)
-        transaction.on_commit(lambda: mail.send_status_changed(event.pk))
+            if locked.payment_method == PaymentMethod.GATEWAY:
+                # No order left to pay for: close the charge at the gateway so
+                # the shopper cannot pay for nothing (a payment racing this is
+                # refunded by the notification's rule).
+                from orders.gateway_services import gateway_charge_close_if_unused
+
+                gateway_charge_close_if_unused(checkout_id=locked.checkout_id)
+        if notify:
+            transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
     # Keep the caller's instance current.
     order.status = locked.status
     for name, value in (updates or {}).items():
@@ -439,8 +452,13 @@ def _release_stock(order: Order) -> bool:
     return True
 
 
-def order_confirm_payment(*, order: Order, actor, note: str = "") -> Order:
+def order_confirm_payment(
+    *, order: Order, actor, note: str = "", by_gateway: bool = False
+) -> Order:
     """Staff saw the transfer: awaiting_payment -> paid; a pending receipt is accepted.
+
+    `by_gateway`: the payment gateway's verified notification confirms it
+    (role SYSTEM, no staff actor); the same move, event and mail.
 
     Raises OrderError when the move is not allowed or the actor is out of scope.
     """
@@ -448,8 +466,8 @@ def order_confirm_payment(*, order: Order, actor, note: str = "") -> Order:
         order = _move(
             order,
             to=OrderStatus.PAID,
-            role=STAFF,
-            actor=actor,
+            role=SYSTEM if by_gateway else STAFF,
+            actor=None if by_gateway else actor,
             note=note or _("Pembayaran dikonfirmasi."),
         )
         PaymentProof.objects.filter(order=order, status=PaymentProof.Status.PENDING).update(
@@ -495,7 +513,7 @@ def order_reject_payment(*, order: Order, actor, reason: str) -> Order:
             to_status=locked.status,
             note=_("Bukti transfer ditolak: %(reason)s") % {"reason": reason},
         )
-        transaction.on_commit(lambda: mail.send_status_changed(event.pk))
+        transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
     return locked
 
 
@@ -617,13 +635,55 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool
         )
     if not reason:
         raise OrderError(_("Tuliskan alasan pembatalan."))
+    with transaction.atomic():
+        order = _move(
+            order,
+            to=OrderStatus.CANCELLED,
+            role=STAFF,
+            actor=actor,
+            note=reason,
+            updates={"cancel_reason": reason},
+        )
+        if order.payment_method == PaymentMethod.GATEWAY:
+            # Paid online: the money goes back through the gateway (recorded,
+            # sent by a task after commit). Unpaid: nothing to give back.
+            from orders.gateway_services import gateway_refund_for_cancelled
+
+            gateway_refund_for_cancelled(order=order, reason=reason)
+    return order
+
+
+def order_close_unpaid(*, order: Order, gateway_status: str) -> Order:
+    """The gateway reports the order's payment over without money (expired,
+    cancelled, denied): awaiting_payment -> expired, or cancelled with the
+    gateway's word as the reason; the stock goes back once.
+
+    Raises OrderError when the order is no longer awaiting payment."""
+    if gateway_status == "expire":
+        return _move(
+            order, to=OrderStatus.EXPIRED, role=SYSTEM, note=_("Pembayaran online kedaluwarsa.")
+        )
+    reason = _("Pembayaran online gagal (%(status)s).") % {"status": gateway_status}
     return _move(
         order,
         to=OrderStatus.CANCELLED,
-        role=STAFF,
-        actor=actor,
+        role=SYSTEM,
         note=reason,
         updates={"cancel_reason": reason},
+    )
+
+
+def order_call_off(*, order: Order, reason: str) -> Order:
+    """Undo a just-placed order that never reached the shopper (the gateway was
+    down at checkout): cancelled, stock back, no mail. Raises OrderError when
+    it already moved on."""
+    return _move(
+        order,
+        to=OrderStatus.CANCELLED,
+        role=SYSTEM,
+        note=reason,
+        updates={"cancel_reason": reason},
+        notify=False,
     )
 
 
@@ -704,7 +764,7 @@ def payment_proof_submit(*, order: Order, upload: UploadedFile) -> PaymentProof:
             to_status=locked.status,
             note=_("Bukti transfer diunggah."),
         )
-        transaction.on_commit(lambda: mail.send_receipt_uploaded(proof.pk))
+        transaction.on_commit(lambda: mail.queue_receipt_uploaded(proof.pk))
     return proof
 
 

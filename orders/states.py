@@ -12,8 +12,10 @@ SYSTEM = "system"
 
 # (from, to) -> who may make the move.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.AWAITING_PAYMENT, S.PAID): frozenset({STAFF}),
-    (S.AWAITING_PAYMENT, S.CANCELLED): frozenset({SHOPPER, STAFF}),
+    # SYSTEM: the payment gateway's verified notification.
+    (S.AWAITING_PAYMENT, S.PAID): frozenset({STAFF, SYSTEM}),
+    # SYSTEM: the gateway could not create the payment at checkout.
+    (S.AWAITING_PAYMENT, S.CANCELLED): frozenset({SHOPPER, STAFF, SYSTEM}),
     (S.AWAITING_PAYMENT, S.EXPIRED): frozenset({SYSTEM}),
     (S.PAID, S.PROCESSING): frozenset({STAFF}),
     (S.PAID, S.CANCELLED): frozenset({STAFF}),

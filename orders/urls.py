@@ -11,6 +11,13 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/ringkasan/", views.checkout_totals, name="checkout_totals"),
     path("pesanan/<str:code>/selesai/", views.confirmation, name="confirmation"),
+    path("pesanan/<str:code>/status-bayar/", views.payment_status, name="payment_status"),
+    path("pesanan/<str:code>/qris.svg", views.payment_qr, name="payment_qr"),
+    path(
+        "pembayaran/notifikasi/midtrans/",
+        views.gateway_notification,
+        name="gateway_notification",
+    ),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import copy
+import json
+import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.rate_limits import rate_limit
-from orders import privacy, selectors, services, zones
+from orders import gateway_services, privacy, selectors, services, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -24,6 +29,7 @@ from orders.forms import (
     TrackForm,
     posted_idempotency_key,
 )
+from orders.models import PaymentMethod
 from orders.payments import provider_for
 from orders.states import SHOPPER, can_transition, takes_receipt
 
@@ -180,6 +186,33 @@ def checkout(request):
             else:
                 if not result.created:  # a double submit: counted by its first
                     limit.refund(request)
+                online = [o for o in result.orders if o.payment_method == PaymentMethod.GATEWAY]
+                if result.created and online:
+                    try:
+                        gateway_services.gateway_payment_start(
+                            checkout=result.checkout,
+                            orders=result.orders,
+                            channel=form.gateway_channel,
+                        )
+                    except gateway_services.GatewayUnavailable:
+                        # Nothing was bought: orders called off, stock back, cart
+                        # kept; a new key so the next submit is a new checkout.
+                        gateway_services.gateway_checkout_call_off(orders=result.orders)
+                        limit.refund(request)  # nothing was placed after all
+                        form.idempotency_key = uuid.uuid4().hex
+                        form.errors.append(
+                            _(
+                                "Pembayaran online sedang tidak bisa dibuat. Keranjang Anda "
+                                "masih utuh: pilih Transfer bank lalu buat pesanan lagi, atau "
+                                "coba lagi sebentar lagi."
+                            )
+                        )
+                        return render(
+                            request,
+                            "orders/checkout.html",
+                            {"snapshot": snapshot, "form": form, "notices": notices},
+                            status=503,
+                        )
                 cart.remove_many(line.product.pk for line in snapshot.lines)
                 _remember(request, CHECKOUTS_KEY, result.checkout.code)
                 _remember(request, TRACKED_KEY, *(o.code for o in result.orders))
@@ -238,6 +271,7 @@ def confirmation(request, code):
         }
         for order in orders
     ]
+    payment = selectors.gateway_payment_for_checkout(code)
     return render(
         request,
         "orders/confirmation.html",
@@ -248,6 +282,8 @@ def confirmation(request, code):
             "grand_total": sum(o.total for o in orders),
             "shopper_zone": shopper_zone,
             "shopper_zone_label": zones.zone_label(shopper_zone),
+            "gateway_payment": payment,
+            "simulator_pay_url": _simulator_pay_url(payment, code),
         },
     )
 
@@ -257,6 +293,73 @@ def _map_url(facility) -> str:
     facilities have an address, not coordinates."""
     query = ", ".join(p for p in (facility.name, facility.address, facility.city) if p)
     return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": query})
+
+
+def _simulator_pay_url(payment, code) -> str:
+    """In development with the simulator, a link that "pays" like a banking app."""
+    if payment is None or not settings.MIDTRANS_SIMULATOR:
+        return ""
+    back = reverse("orders:confirmation", args=[code])
+    return reverse("gatewaysim:pay", args=[payment.gateway_order_id]) + "?next=" + back
+
+
+def _own_checkout(request, code) -> bool:
+    return code in request.session.get(CHECKOUTS_KEY, [])
+
+
+@require_GET
+@never_cache
+def payment_status(request, code):
+    """The online payment's state for the confirmation page's poller (JSON)."""
+    if not _own_checkout(request, code):
+        raise Http404
+    payment = selectors.gateway_payment_for_checkout(code)
+    if payment is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "status": payment.status,
+            "label": str(payment.get_status_display()),
+            "final": payment.status != payment.Status.PENDING,
+        }
+    )
+
+
+@require_GET
+def payment_qr(request, code):
+    """The QRIS code as SVG, drawn here from the gateway's qr_string (our own
+    origin, so the CSP needs no third-party image host)."""
+    if not _own_checkout(request, code):
+        raise Http404
+    payment = selectors.gateway_payment_for_checkout(code)
+    if payment is None or not payment.qr_string:
+        raise Http404
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(payment.qr_string, error="m").save(out, kind="svg", scale=6, border=2)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def gateway_notification(request):
+    """Midtrans's HTTP notification: verified, stored once, answered at once;
+    the work runs as a task. Forged -> 403, malformed -> 400, anything the
+    gateway signed (even for an unknown order) -> 200 so it stops retrying."""
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"status": "bad request"}, status=400)
+    try:
+        gateway_services.gateway_notification_receive(payload=payload)
+    except gateway_services.NotificationRejected:
+        return JsonResponse({"status": "invalid signature"}, status=403)
+    return JsonResponse({"status": "ok"})
 
 
 # --- tracking -------------------------------------------------------------------

@@ -47,3 +47,11 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run inside the call that queues them (django-tasks'
+    immediate backend), so a test sees their effect; tests/orders/test_worker.py
+    runs the real database queue with a real db_worker process instead."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -57,3 +57,10 @@ def miniature(raha):
     return ProductFactory(
         facility=raha, name="Miniatur Kapal Jati", price=350_000, stock=3, weight_grams=1_800
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_gateway_traffic(settings):
+    """Nothing here reaches a gateway unless a test starts the simulator
+    (tests/orders/test_gateway_flows.py): port 9 on this machine refuses."""
+    settings.MIDTRANS_BASE_URL = "http://127.0.0.1:9"

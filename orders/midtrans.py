@@ -1,0 +1,183 @@
+"""Midtrans Core API over its documented HTTP interface.
+
+Paths, payloads and the notification signature are Midtrans's own
+(https://docs.midtrans.com): POST /v2/charge, GET /v2/<order_id>/status,
+POST /v2/<order_id>/refund, POST /v2/<order_id>/expire; HTTP Basic auth with
+the server key as user name; notifications signed with
+SHA512(order_id + status_code + gross_amount + server_key). The base URL and
+key come from settings, so the same code talks to the sandbox, production, or
+the local simulator (gatewaysim/) that the demo and the tests use.
+
+Only the standard library: one JSON POST/GET with a timeout needs nothing more.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+# Our channel code -> the charge request's payment part.
+CHANNELS: dict[str, dict] = {
+    "qris": {"payment_type": "qris", "qris": {"acquirer": "gopay"}},
+    "bca_va": {"payment_type": "bank_transfer", "bank_transfer": {"bank": "bca"}},
+    "bni_va": {"payment_type": "bank_transfer", "bank_transfer": {"bank": "bni"}},
+    "bri_va": {"payment_type": "bank_transfer", "bank_transfer": {"bank": "bri"}},
+    "permata_va": {"payment_type": "bank_transfer", "bank_transfer": {"bank": "permata"}},
+    "gopay": {"payment_type": "gopay", "gopay": {"enable_callback": False}},
+    "shopeepay": {"payment_type": "shopeepay", "shopeepay": {}},
+}
+
+# transaction_status values that mean money arrived, and that the charge is over unpaid.
+PAID_STATUSES = frozenset({"settlement", "capture"})
+FAILED_STATUSES = frozenset({"expire", "cancel", "deny", "failure"})
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or refused the request."""
+
+    def __init__(self, message: str, *, status_code: str = "", body: dict | None = None):
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body or {}
+
+
+def is_configured() -> bool:
+    """True when the gateway may be offered: a server key (real or the simulator's)."""
+    return bool(settings.MIDTRANS_SERVER_KEY and settings.MIDTRANS_BASE_URL)
+
+
+def signature_for(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
+    raw = f"{order_id}{status_code}{gross_amount}{server_key}".encode()
+    return hashlib.sha512(raw).hexdigest()
+
+
+def verify_notification(payload: dict) -> bool:
+    """The notification's signature_key matches our server key (constant-time)."""
+    fields = [payload.get(k) for k in ("order_id", "status_code", "gross_amount", "signature_key")]
+    if not all(isinstance(v, str) and v for v in fields):
+        return False
+    order_id, status_code, gross_amount, signature = fields
+    expected = signature_for(order_id, status_code, gross_amount, settings.MIDTRANS_SERVER_KEY)
+    return hmac.compare_digest(expected, signature.lower())
+
+
+def amount_string(amount: int) -> str:
+    """Midtrans writes gross_amount with two decimals in responses and notifications."""
+    return f"{amount}.00"
+
+
+@dataclass
+class Charge:
+    transaction_id: str
+    transaction_status: str
+    qr_string: str
+    va_number: str
+    deeplink_url: str
+    expiry_time: str
+    raw: dict
+
+
+class MidtransClient:
+    def __init__(self, *, base_url: str | None = None, server_key: str | None = None):
+        self.base_url = (base_url or settings.MIDTRANS_BASE_URL).rstrip("/")
+        self.server_key = server_key or settings.MIDTRANS_SERVER_KEY
+        self.timeout = settings.MIDTRANS_TIMEOUT_SECONDS
+
+    def _request(self, method: str, path: str, body: dict | None = None, headers=None) -> dict:
+        token = base64.b64encode(f"{self.server_key}:".encode()).decode()
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+            headers={
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "Authorization": f"Basic {token}",
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            try:
+                data = json.loads(error.read() or b"{}")
+            except ValueError:
+                data = {}
+            raise GatewayError(
+                f"{method} {path}: HTTP {error.code}",
+                status_code=str(data.get("status_code", error.code)),
+                body=data,
+            ) from None
+        except (OSError, ValueError) as error:  # refused, timeout, DNS, bad JSON
+            raise GatewayError(f"{method} {path}: {error}") from None
+        # Midtrans answers some refusals with HTTP 200 and an error status_code.
+        code = str(data.get("status_code", "200"))
+        if not code.startswith("2"):
+            raise GatewayError(
+                f"{method} {path}: {code} {data.get('status_message', '')}",
+                status_code=code,
+                body=data,
+            )
+        return data
+
+    def charge(
+        self,
+        *,
+        order_id: str,
+        gross_amount: int,
+        channel: str,
+        expiry_minutes: int,
+        customer: dict,
+        items: list[dict],
+        notification_url: str = "",
+    ) -> Charge:
+        body = {
+            **CHANNELS[channel],
+            "transaction_details": {"order_id": order_id, "gross_amount": gross_amount},
+            "customer_details": customer,
+            "item_details": items,
+            "custom_expiry": {"expiry_duration": expiry_minutes, "unit": "minute"},
+        }
+        headers = {"X-Override-Notification": notification_url} if notification_url else None
+        data = self._request("POST", "/v2/charge", body, headers)
+        va = data.get("permata_va_number") or next(
+            (v.get("va_number", "") for v in data.get("va_numbers") or []), ""
+        )
+        deeplink = next(
+            (
+                a.get("url", "")
+                for a in data.get("actions") or []
+                if a.get("name") == "deeplink-redirect"
+            ),
+            "",
+        )
+        return Charge(
+            transaction_id=str(data.get("transaction_id", "")),
+            transaction_status=str(data.get("transaction_status", "")),
+            qr_string=str(data.get("qr_string", "")),
+            va_number=str(va),
+            deeplink_url=str(deeplink),
+            expiry_time=str(data.get("expiry_time", "")),
+            raw=data,
+        )
+
+    def status(self, order_id: str) -> dict:
+        return self._request("GET", f"/v2/{order_id}/status")
+
+    def refund(self, order_id: str, *, refund_key: str, amount: int, reason: str) -> dict:
+        body = {"refund_key": refund_key, "amount": amount, "reason": reason[:255]}
+        return self._request("POST", f"/v2/{order_id}/refund", body)
+
+    def expire(self, order_id: str) -> dict:
+        return self._request("POST", f"/v2/{order_id}/expire")

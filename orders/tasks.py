@@ -1,0 +1,51 @@
+"""Background work of the orders app, on Django's tasks API (django-tasks).
+
+Each task is small, idempotent and retried with backoff (marketplace.task_retry);
+arguments are ids, never rows, so a task reads the state as it is when it runs.
+"""
+
+from __future__ import annotations
+
+from marketplace.task_retry import retried_task
+from orders import mail
+
+
+@retried_task()
+def mail_new_order_facility(order_id: int) -> None:
+    mail.send_new_order_facility(order_id)
+
+
+@retried_task()
+def mail_checkout_shopper(order_ids: list[int]) -> None:
+    mail.send_checkout_shopper(order_ids)
+
+
+@retried_task()
+def mail_receipt_uploaded(proof_id: int) -> None:
+    mail.send_receipt_uploaded(proof_id)
+
+
+@retried_task()
+def mail_status_changed(event_id: int) -> None:
+    mail.send_status_changed(event_id)
+
+
+@retried_task(max_attempts=8)
+def gateway_notification_process(notification_id: int) -> None:
+    from orders.gateway_services import gateway_notification_process as process
+
+    process(notification_id=notification_id)
+
+
+@retried_task(max_attempts=8)
+def gateway_refund_send(refund_id: int) -> None:
+    from orders.gateway_services import gateway_refund_send as send
+
+    send(refund_id=refund_id)
+
+
+@retried_task(max_attempts=8)
+def gateway_charge_expire(payment_id: int) -> None:
+    from orders.gateway_services import gateway_charge_expire as expire
+
+    expire(payment_id=payment_id)

@@ -1,0 +1,29 @@
+// Confirmation page: ask the shop every few seconds whether the online
+// payment has arrived, and reload once it has a final answer. Without
+// JavaScript the "Perbarui status" link does the same by hand.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-status-url]");
+  if (!box || box.getAttribute("data-status") !== "pending" || !window.fetch) return;
+  var url = box.getAttribute("data-status-url");
+  var label = box.querySelector("[data-status-label]");
+  var delay = 3000;
+  var tries = 0;
+  function check() {
+    tries += 1;
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (data && data.final) {
+          if (label) label.textContent = data.label;
+          window.location.reload();
+          return;
+        }
+        // Slow down after a minute; stop after about half an hour.
+        if (tries > 20) delay = 10000;
+        if (tries < 200) window.setTimeout(check, delay);
+      })
+      .catch(function () { window.setTimeout(check, 10000); });
+  }
+  window.setTimeout(check, delay);
+})();

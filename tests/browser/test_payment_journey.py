@@ -1,0 +1,80 @@
+"""A shopper on a 360 px phone pays online: cart, checkout with "Bayar online"
+(QRIS), the confirmation page with the QR code, then the payment arrives
+through the Midtrans simulator's signed notification and the page turns to
+"Pembayaran berhasil" by itself (the status poller), with no console error."""
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import ListingStatus
+from orders.models import GatewayPayment, Order, OrderStatus
+from tests.browser.conftest import Journey
+from tests.catalog.listing_factories import product_with_photo
+from tests.orders.factories import shop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_360 = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def simulator(live_server, settings):
+    settings.MIDTRANS_SIMULATOR = True
+    settings.MIDTRANS_SERVER_KEY = settings.MIDTRANS_SIMULATOR_KEY
+    settings.MIDTRANS_BASE_URL = live_server.url + "/_simulator/midtrans"
+    settings.SITE_URL = live_server.url
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return live_server
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+def test_phone_shopper_pays_by_qris_and_sees_it_paid(chromium, simulator, media_root):
+    facility = shop(name="Lapas Perempuan Palembang", slug="lapas-perempuan-palembang")
+    mukena = product_with_photo(
+        status=ListingStatus.APPROVED,
+        facility=facility,
+        name="Mukena Bordir",
+        price=175_000,
+        stock=5,
+    )
+    context = chromium.new_context(locale="id-ID", **PHONE_360)
+    context.set_default_timeout(30_000)
+    journey = Journey(context, simulator.url, "pay-online", "phone360")
+    page = journey.page
+    try:
+        journey.visit(mukena.get_absolute_url(), "product")
+        page.get_by_role("button", name="Masukkan keranjang").click()
+        page.wait_for_load_state("load")
+        journey.visit("/checkout/", "checkout")
+        no_sideways_scroll(page)
+        page.fill("#id_c-name", "Siti Aminah")
+        page.fill("#id_c-phone", "0812-3456-7890")
+        page.check(f"input[name='f{facility.pk}-delivery'][value='pickup']")
+        page.check(f"input[name='f{facility.pk}-payment'][value='gateway']")
+        assert page.is_checked("input[name='g-channel'][value='qris']")  # QRIS unless chosen
+        with page.expect_navigation(url="**/selesai/"):
+            page.get_by_role("button", name="Buat pesanan").click()
+        journey.check("confirmation with QRIS")
+        no_sideways_scroll(page)
+        payment = GatewayPayment.objects.get()
+        assert page.locator("img.qris").is_visible()
+        assert "Menunggu pembayaran" in page.locator(".gateway-status").inner_text()
+
+        # The shopper pays in their banking app: the gateway notifies the shop.
+        call_command("simulate_payment", payment.checkout.code)
+
+        # The page finds out by itself (payment_status.js) and reloads.
+        page.wait_for_function(
+            "() => document.querySelector('.gateway-status')"
+            " && document.querySelector('.gateway-status').innerText"
+            ".includes('Pembayaran berhasil')",
+            timeout=30_000,
+        )
+        journey.check("paid")
+        no_sideways_scroll(page)
+        assert Order.objects.get().status == OrderStatus.PAID
+    finally:
+        context.close()
