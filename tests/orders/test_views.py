@@ -532,8 +532,8 @@ def test_confirmation_page_query_budget(client, django_assert_max_num_queries, f
         data[f"f{group.facility.pk}-payment"] = "bank_transfer"
     placed = client.post("/checkout/", data)
     assert placed.status_code == 302
-    # Session, orders, lines, bank accounts.
-    with django_assert_max_num_queries(5):
+    # Session, orders, lines, bank accounts, receipts, the checkout's gateway charge.
+    with django_assert_max_num_queries(6):
         page = client.get(placed.url)
     assert page.content.decode().count("order-code") == facilities
 
