@@ -55,6 +55,7 @@ def test_phone_shopper_pays_by_qris_and_sees_it_paid(chromium, simulator, media_
         page.check(f"input[name='f{facility.pk}-delivery'][value='pickup']")
         page.check(f"input[name='f{facility.pk}-payment'][value='gateway']")
         assert page.is_checked("input[name='g-channel'][value='qris']")  # QRIS unless chosen
+        page.check("#id_p-agree")
         with page.expect_navigation(url="**/selesai/"):
             page.get_by_role("button", name="Buat pesanan").click()
         journey.check("confirmation with QRIS")
