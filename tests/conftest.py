@@ -1,3 +1,9 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.factories import FacilityFactory, RegionFactory
@@ -55,3 +61,26 @@ def _tasks_run_at_once(settings):
     immediate backend), so a test sees their effect; tests/orders/test_worker.py
     runs the real database queue with a real db_worker process instead."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory) -> Path:
+    """collectstatic once per run, as a deployment does: servers started with the
+    production settings (tests/journeys, tests/drills) serve from its manifest."""
+    folder = tmp_path_factory.mktemp("production-static")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "STATIC_ROOT": str(folder),
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "KB_NO_BOOTSTRAP": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder

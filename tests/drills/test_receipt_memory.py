@@ -17,13 +17,7 @@ from __future__ import annotations
 
 import http.client
 import io
-import os
 import re
-import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -57,26 +51,8 @@ def _png(width: int, height: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def static_root():
-    """collectstatic once: the production storage serves from its manifest."""
-    folder = Path(tempfile.mkdtemp(prefix="kb-drill-static-"))
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "STATIC_ROOT": str(folder),
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "KB_NO_BOOTSTRAP": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+def static_root(production_static_root):
+    return production_static_root
 
 
 def _test_database_url() -> str:

@@ -336,26 +336,8 @@ def record_figure(name: str, **values) -> None:
 
 
 @pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """collectstatic, as a deployment runs it: the production storage serves its manifest."""
-    folder = tmp_path_factory.mktemp("journey-static")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)},
-            "DATABASE_URL": database_url(),
-            "STATIC_ROOT": str(folder),
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "KB_NO_BOOTSTRAP": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder
+def static_root(production_static_root):
+    return production_static_root
 
 
 @pytest.fixture(scope="module")
