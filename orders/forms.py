@@ -18,7 +18,7 @@ from orders.cart import CartSnapshot
 from orders.limits import MAX_QUANTITY
 from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
-from orders.services import Address, Contact, FacilityChoice
+from orders.services import IDEMPOTENCY_KEY_RE, Address, Contact, FacilityChoice
 
 QUANTITY_ERRORS = {
     "required": _("Isi jumlahnya."),
@@ -256,15 +256,12 @@ class GatewayChannelForm(forms.Form):
         return self.cleaned_data["channel"] or GatewayChannel.QRIS
 
 
-_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
 def posted_idempotency_key(data) -> str:
     """The checkout's idempotency key as the form posted it, or "" when it is
     missing or not one this site issues (a tampered value, NUL bytes
     included, never reaches a query)."""
     raw = (data or {}).get("idempotency_key") or ""
-    return raw if _IDEMPOTENCY_KEY.fullmatch(raw) else ""
+    return raw if IDEMPOTENCY_KEY_RE.fullmatch(raw) else ""
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,9 @@ from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
 from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition, takes_receipt
 
 MAX_PROOFS_PER_ORDER = 5
-_KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+# The one shape of a checkout's idempotency key (the page issues uuid4 hex):
+# the form drops anything else, so a tampered value never reaches a query.
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class OrderError(Exception):
@@ -121,7 +123,7 @@ def order_place(
     Raises OrderError when anything in the cart or the choices is refused
     (stale_cart=True when the catalog changed under the cart).
     """
-    if not _KEY_RE.match(idempotency_key or ""):
+    if not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key or ""):
         raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
     existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
