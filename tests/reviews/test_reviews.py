@@ -134,3 +134,17 @@ def test_staff_of_another_facility_cannot_moderate(client, done, raha, palembang
     # The Kanwil of the facility's region may.
     client.force_login(regional_reviewer(palembang.region))
     assert client.get(f"/admin/reviews/productreview/{review.pk}/change/").status_code == 200
+
+
+def test_json_ld_carries_only_published_reviews(client, done, mukena, palembang):
+    review = _review(client, done)
+    page = client.get(mukena.get_absolute_url()).content.decode()
+    assert "aggregateRating" not in page
+    from reviews import services
+
+    services.review_publish(review=review, actor=None, checklist_ok=True)
+    page = client.get(mukena.get_absolute_url()).content.decode()
+    assert (
+        '"aggregateRating":{"@type":"AggregateRating","ratingValue":"5.0","reviewCount":1' in page
+    )
+    assert '"reviewBody":"Jahitan rapi"' in page
