@@ -5,10 +5,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.page_cache import public_pages_changed
+from catalog.models import Product
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from reviews.models import ProductReview, ReviewStatus
 
@@ -19,6 +21,14 @@ NOT_ELIGIBLE = "Kode pesanan atau nomor HP tidak cocok."
 
 class ReviewRefused(Exception):
     pass
+
+
+def _refresh_product_rating(product_id):
+    """Store the published reviews' average and count on the product (for sorting)."""
+    row = ProductReview.objects.filter(
+        product_id=product_id, status=ReviewStatus.PUBLISHED
+    ).aggregate(avg=Avg("rating"), count=Count("pk"))
+    Product.objects.filter(pk=product_id).update(rating_avg=row["avg"], rating_count=row["count"])
 
 
 def _window():
@@ -76,6 +86,7 @@ def review_publish(*, review, actor, checklist_ok):
     review.moderated_by = actor
     review.moderated_at = timezone.now()
     review.save()
+    _refresh_product_rating(review.product_id)
     # Published reviews are on the (cached) product page.
     public_pages_changed()
     return review
@@ -90,6 +101,7 @@ def review_reject(*, review, actor, reason):
     review.moderated_by = actor
     review.moderated_at = timezone.now()
     review.save()
+    _refresh_product_rating(review.product_id)
     public_pages_changed()  # it may have been published before
     return review
 

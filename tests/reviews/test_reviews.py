@@ -148,3 +148,20 @@ def test_json_ld_carries_only_published_reviews(client, done, mukena, palembang)
         '"aggregateRating":{"@type":"AggregateRating","ratingValue":"5.0","reviewCount":1' in page
     )
     assert '"reviewBody":"Jahitan rapi"' in page
+
+
+def test_catalog_sorts_by_rating(client, done, mukena, palembang):
+    from tests.orders.factories import ProductFactory
+
+    unrated = ProductFactory(facility=palembang, name="Tas Anyaman", price=90_000, stock=5)
+    review = _review(client, done)
+    from reviews import services
+
+    services.review_publish(review=review, actor=None, checklist_ok=True)
+    mukena.refresh_from_db()
+    assert (mukena.rating_avg, mukena.rating_count) == (5, 1)
+    page = client.get("/produk/", {"sort": "rating"}).content.decode()
+    assert page.index("Mukena Bordir") < page.index(unrated.name)
+    services.review_reject(review=review, actor=None, reason="Memuat nama")
+    mukena.refresh_from_db()
+    assert (mukena.rating_avg, mukena.rating_count) == (None, 0)
