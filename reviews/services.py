@@ -9,8 +9,8 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.page_cache import public_pages_changed
 from catalog.models import Product
+from marketplace.page_cache import public_pages_changed
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from reviews.models import ProductReview, ReviewStatus
 
