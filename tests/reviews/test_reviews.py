@@ -165,3 +165,27 @@ def test_catalog_sorts_by_rating(client, done, mukena, palembang):
     services.review_reject(review=review, actor=None, reason="Memuat nama")
     mukena.refresh_from_db()
     assert (mukena.rating_avg, mukena.rating_count) == (None, 0)
+
+
+def test_product_page_queries_do_not_grow_with_reviews(client, mukena):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews import services
+
+    def publish_one():
+        order = _order_in(OrderStatus.COMPLETED, mukena)[0]
+        services.review_publish(review=_review(client, order), actor=None, checklist_ok=True)
+
+    def count():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(mukena.get_absolute_url()).status_code == 200
+        return len(ctx)
+
+    publish_one()
+    one = count()
+    publish_one()
+    publish_one()
+    assert count() == one
