@@ -28,12 +28,14 @@ class Sort:
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     RELEVANCE = "relevance"
+    RATING = "rating"
 
     CHOICES = [
         (RELEVANCE, _("Paling relevan")),
         (NEWEST, _("Terbaru")),
         (PRICE_ASC, _("Harga terendah")),
         (PRICE_DESC, _("Harga tertinggi")),
+        (RATING, _("Ulasan terbaik")),
     ]
     # The id breaks ties so pages never repeat or skip a product.
     ORDER_BY = {
@@ -41,6 +43,7 @@ class Sort:
         PRICE_ASC: ("price", "-id"),
         PRICE_DESC: ("-price", "-id"),
         RELEVANCE: ("-rank", "-approved_at", "-id"),
+        RATING: (F("rating_avg").desc(nulls_last=True), "-rating_count", "-id"),
     }
 
 

@@ -138,6 +138,12 @@ class Product(models.Model):
         db_index=True,
     )
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    # Published reviews' average and count, kept by the reviews app's services
+    # so sorting by rating needs no join (and catalog no knowledge of reviews).
+    rating_avg = models.DecimalField(
+        _("rata-rata ulasan"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("jumlah ulasan"), default=0, editable=False)
     # When the listing last entered pending_review: the review queue's order and age.
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,6 +21,11 @@ SCHEMA_AVAILABILITY = {
 # unicode escapes (the same set Django's json_script escapes).
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
+# Functions (product, data) -> None that add to a product's JSON-LD, registered
+# by apps built on top of the catalog (reviews adds aggregateRating) so the
+# catalog never imports them.
+PRODUCT_JSON_LD_EXTENSIONS: list = []
+
 
 def absolute_url(path_or_url: str) -> str:
     if not path_or_url or path_or_url.startswith(("http://", "https://")):
@@ -71,6 +76,8 @@ def product_json_ld(product: Product, images: list[ProductImage]) -> dict:
             "value": product.weight_grams,
             "unitCode": "GRM",
         }
+    for extend in PRODUCT_JSON_LD_EXTENSIONS:
+        extend(product, data)
     return data
 
 

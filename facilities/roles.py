@@ -172,3 +172,9 @@ ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PAYMENTS_VIEW + [
     "orders.view_gatewaynotification",
     "django_tasks_database.view_dbtaskresult",
 ]
+# Reviews (the reviews app): staff moderate and answer their facility's reviews,
+# the Kanwil its region's, head office all (scoped in reviews.admin).
+_REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _REVIEWS
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _REVIEWS
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _REVIEWS

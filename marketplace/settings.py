@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "gatewaysim",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -282,7 +283,15 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_RECEIPT", default=30),
         "window": 3600,
     },
+    # Review submissions, per hour (every POST counts).
+    "review": {
+        "per_session": env.int("RATE_LIMIT_REVIEW_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_REVIEW", default=30),
+        "window": 3600,
+    },
 }
+# Days after an order is completed during which its lines may be reviewed.
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 # POSTs counted by marketplace.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is

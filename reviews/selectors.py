@@ -1,0 +1,34 @@
+from django.db.models import Avg, Count, Sum
+
+from orders.models import OrderLine, OrderStatus
+from reviews.models import ProductReview, ReviewStatus
+
+
+def published_for_product(product_id, *, limit=20):
+    return list(
+        ProductReview.objects.filter(product_id=product_id, status=ReviewStatus.PUBLISHED).order_by(
+            "-created_at"
+        )[:limit]
+    )
+
+
+def rating_summary(**filters):
+    """{"avg": Decimal|None, "count": int} over published reviews matching `filters`."""
+    row = ProductReview.objects.filter(status=ReviewStatus.PUBLISHED, **filters).aggregate(
+        avg=Avg("rating"), count=Count("pk")
+    )
+    return row
+
+
+def sold_count(product_id) -> int:
+    """Units of the product in completed orders, in one query."""
+    return (
+        OrderLine.objects.filter(
+            product_id=product_id, order__status=OrderStatus.COMPLETED
+        ).aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+
+
+def reviews_for_order(order):
+    return {r.order_line_id: r for r in ProductReview.objects.filter(order_line__order=order)}

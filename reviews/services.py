@@ -1,0 +1,122 @@
+"""Writes for reviews: submit (shopper, from the tracking page), publish, reject, reply."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Product
+from marketplace.page_cache import public_pages_changed
+from orders.models import OrderEvent, OrderLine, OrderStatus
+from reviews.models import ProductReview, ReviewStatus
+
+# The one answer for every refused submission: the same as a wrong code, so a
+# guesser learns nothing about which rule stopped them.
+NOT_ELIGIBLE = "Kode pesanan atau nomor HP tidak cocok."
+
+
+class ReviewRefused(Exception):
+    pass
+
+
+def _refresh_product_rating(product_id):
+    """Store the published reviews' average and count on the product (for sorting)."""
+    row = ProductReview.objects.filter(
+        product_id=product_id, status=ReviewStatus.PUBLISHED
+    ).aggregate(avg=Avg("rating"), count=Count("pk"))
+    Product.objects.filter(pk=product_id).update(rating_avg=row["avg"], rating_count=row["count"])
+
+
+def _window():
+    return timedelta(days=getattr(settings, "REVIEW_WINDOW_DAYS", 30))
+
+
+def completed_at(order):
+    event = (
+        OrderEvent.objects.filter(order=order, to_status=OrderStatus.COMPLETED)
+        .order_by("-created_at")
+        .first()
+    )
+    return event.created_at if event else None
+
+
+def eligible_line(*, order, line_id):
+    """The order's line that may be reviewed now, else None."""
+    if order is None or order.status != OrderStatus.COMPLETED:
+        return None
+    done = completed_at(order)
+    if done is None or timezone.now() > done + _window():
+        return None
+    line = OrderLine.objects.filter(order=order, pk=line_id).select_related("product").first()
+    if line is None or ProductReview.objects.filter(order_line=line).exists():
+        return None
+    return line
+
+
+@transaction.atomic
+def review_submit(*, order, line_id, rating, text=""):
+    line = eligible_line(order=order, line_id=line_id)
+    if line is None:
+        raise ReviewRefused(_(NOT_ELIGIBLE))
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError(_("Nilai harus 1 sampai 5."))
+    try:
+        with transaction.atomic():
+            return ProductReview.objects.create(
+                order_line=line,
+                product=line.product,
+                facility_id=order.facility_id,
+                rating=rating,
+                text=text.strip()[:2000],
+            )
+    except IntegrityError:  # a parallel second review of the same line
+        raise ReviewRefused(_(NOT_ELIGIBLE)) from None
+
+
+@transaction.atomic
+def review_publish(*, review, actor, checklist_ok):
+    if not checklist_ok:
+        raise ValidationError(_("Centang semua butir daftar periksa sebelum menerbitkan."))
+    review.status = ReviewStatus.PUBLISHED
+    review.reject_reason = ""
+    review.moderated_by = actor
+    review.moderated_at = timezone.now()
+    review.save()
+    _refresh_product_rating(review.product_id)
+    # Published reviews are on the (cached) product page.
+    public_pages_changed()
+    return review
+
+
+@transaction.atomic
+def review_reject(*, review, actor, reason):
+    if not (reason or "").strip():
+        raise ValidationError(_("Alasan penolakan wajib diisi."))
+    review.status = ReviewStatus.REJECTED
+    review.reject_reason = reason.strip()
+    review.moderated_by = actor
+    review.moderated_at = timezone.now()
+    review.save()
+    _refresh_product_rating(review.product_id)
+    public_pages_changed()  # it may have been published before
+    return review
+
+
+@transaction.atomic
+def review_reply(*, review, actor, text):
+    review = ProductReview.objects.select_for_update().get(pk=review.pk)
+    if review.reply:
+        raise ValidationError(_("UPT sudah membalas ulasan ini."))
+    if not (text or "").strip():
+        raise ValidationError(_("Balasan tidak boleh kosong."))
+    review.reply = text.strip()
+    review.reply_by = actor
+    review.reply_at = timezone.now()
+    review.save()
+    if review.status == ReviewStatus.PUBLISHED:
+        public_pages_changed()
+    return review

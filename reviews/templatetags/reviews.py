@@ -1,0 +1,41 @@
+"""Reviews on catalog pages without catalog knowing about reviews: the catalog
+templates load this library; catalog's Python never imports the app."""
+
+from django import template
+
+from reviews import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/product_reviews.html")
+def product_reviews(product):
+    # Average and count are stored on the product by reviews.services; the
+    # list is read only when there is something to show.
+    count = product.rating_count
+    return {
+        "reviews": selectors.published_for_product(product.pk) if count else [],
+        "summary": {"avg": product.rating_avg, "count": count},
+        "sold": selectors.sold_count(product.pk),
+    }
+
+
+@register.inclusion_tag("reviews/facility_rating.html")
+def facility_rating(facility):
+    return {"summary": selectors.rating_summary(facility_id=facility.pk)}
+
+
+@register.inclusion_tag("reviews/order_review_forms.html", takes_context=True)
+def order_review_forms(context, order):
+    """On the tracking page: a form for each line that may be reviewed now,
+    and the state of those already reviewed."""
+    from reviews.services import eligible_line
+
+    existing = selectors.reviews_for_order(order)
+    rows = []
+    for line in order.lines.all():
+        if line.pk in existing:
+            rows.append({"line": line, "review": existing[line.pk]})
+        elif eligible_line(order=order, line_id=line.pk) is not None:
+            rows.append({"line": line})
+    return {"rows": rows, "order": order, "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("lacak/<str:code>/ulasan/<int:line_id>/", views.review_create, name="create"),
+]
