@@ -10,7 +10,7 @@ kb_scale on 127.0.0.1, see bench/README.md), then:
    and the catalog pages at 12 and 48 items);
 2. runs EXPLAIN ANALYZE on the SQL those pages really send (search, catalog);
 3. weighs the catalog and product pages for a 390 px wide phone;
-4. starts gunicorn with marketplace/gunicorn_conf.py and the production
+4. starts gunicorn with config/gunicorn_conf.py and the production
    settings, pins itself (the load generator) to its own core, and sends load
    at fixed arrival rates: p50/p90/p99 and errors, median of three runs; then
    the highest rate each page sustains with p99 under 300 ms;
@@ -142,7 +142,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
 def server_environment(config: Config) -> dict[str, str]:
     """The environment production documents, pointed at the scale database."""
     env = {
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings_production",
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
         "DATABASE_URL": config.database_url,
@@ -446,7 +446,7 @@ def weigh_pages(sample: Sample) -> dict[str, dict]:
 
 
 class Server:
-    """gunicorn with marketplace/gunicorn_conf.py, as production starts it."""
+    """gunicorn with config/gunicorn_conf.py, as production starts it."""
 
     def __init__(self, config: Config, env: dict[str, str]):
         self.config = config
@@ -458,8 +458,8 @@ class Server:
         command = [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
             "-c",
-            str(BASE_DIR / "marketplace" / "gunicorn_conf.py"),
-            "marketplace.wsgi",
+            str(BASE_DIR / "config" / "gunicorn_conf.py"),
+            "config.wsgi",
         ]
         if self.config.server_cpus and shutil.which("taskset"):
             command = ["taskset", "-c", self.config.server_cpus, *command]
@@ -977,7 +977,7 @@ def _gunicorn_settings(env: dict[str, str]) -> dict:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        conf = runpy.run_path(str(BASE_DIR / "marketplace" / "gunicorn_conf.py"))
+        conf = runpy.run_path(str(BASE_DIR / "config" / "gunicorn_conf.py"))
     finally:
         os.environ.clear()
         os.environ.update(saved)

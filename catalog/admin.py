@@ -31,11 +31,11 @@ from catalog.models import (
     ProductImage,
     ReviewQueueItem,
 )
+from core.admin_inlines import ReadOnlyInline
+from core.images import ImageRejected, process_image
+from core.money import format_rupiah
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-from marketplace.admin_inlines import ReadOnlyInline
-from marketplace.images import ImageRejected, process_image
-from marketplace.money import format_rupiah
 
 LOW_STOCK = 5
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MoneyField
+from core.money import MAX_UNIT_AMOUNT
 from facilities.models import Facility
-from marketplace.fields import MoneyField
-from marketplace.money import MAX_UNIT_AMOUNT
 
 
 class Category(models.Model):
@@ -206,7 +206,7 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
-    """A photo, already re-encoded and stripped of metadata by marketplace.images.
+    """A photo, already re-encoded and stripped of metadata by core.images.
 
     `renditions` maps width to file names, made once on upload, e.g.
     {"320": {"webp": "...", "jpeg": "..."}, "640": {...}, "1280": {...}}.

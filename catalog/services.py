@@ -27,10 +27,10 @@ from catalog.models import (
     ProductImage,
 )
 from catalog.search import refresh_search_vectors
+from core.images import ProcessedImage, delete_stored, process_image, store_processed
+from core.money import format_rupiah
 from facilities.models import Facility
 from facilities.scoping import home_facility_id, scope_for
-from marketplace.images import ProcessedImage, delete_stored, process_image, store_processed
-from marketplace.money import format_rupiah
 
 S = ListingStatus
 A = ListingReview.Action
@@ -425,7 +425,7 @@ def product_image_add(
     """Run `upload` through the photo pipeline and attach it to `product`.
 
     `upload` is an uploaded file or an already ProcessedImage (the admin form
-    processes it while validating). Raises marketplace.images.ImageRejected for a
+    processes it while validating). Raises core.images.ImageRejected for a
     refused file, ListingTransitionError for empty alt text,
     ListingPermissionError for an actor out of scope.
     """

@@ -31,7 +31,7 @@ from catalog.structured_data import (
     product_json_ld,
     share_image_url,
 )
-from marketplace.page_cache import public_page
+from core.page_cache import public_page
 
 
 @require_safe

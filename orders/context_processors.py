@@ -13,7 +13,7 @@ def cart_badge(request) -> str:
 
 def cart(request):
     """`cart_badge` for the header link. A page built to be shared between
-    visitors (marketplace.page_cache) sets `request.cart_badge_placeholder`;
+    visitors (core.page_cache) sets `request.cart_badge_placeholder`;
     the page then holds that placeholder, filled with each visitor's own
     count when it is served."""
     placeholder = getattr(request, "cart_badge_placeholder", None)

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import ListingStatus, Product
+from core.money import format_rupiah
 from facilities.scoping import scope_for
-from marketplace.money import format_rupiah
 from orders import mail, receipts, selectors, shipping
 from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
@@ -240,7 +240,7 @@ def _place_orders(
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
-        # whatever passes (marketplace.money), never a 500 for what does not.
+        # whatever passes (core.money), never a 500 for what does not.
         problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
         if problem:
             raise OrderError(problem)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from marketplace.page_cache import public_pages_changed
+from core.page_cache import public_pages_changed
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from reviews.models import ProductReview, ReviewStatus
 

@@ -9,7 +9,7 @@ batches so memory stays flat at any size; search vectors are filled by one
 set-based refresh_search_vectors() call; tables are ANALYZEd at the end.
 
 Photos: a small shared set of images is drawn once with Pillow, encoded the way
-marketplace.images encodes uploads (WebP q80 + JPEG q85 renditions at 320/640/1280
+core.images encodes uploads (WebP q80 + JPEG q85 renditions at 320/640/1280
 px), and every ProductImage row points at one of them.
 """
 
@@ -327,7 +327,7 @@ def _make_image_set(rng: random.Random, media_root: Path, count: int) -> list[di
 
 
 def _write_photo(image: Image.Image, folder: Path) -> None:
-    """The original and its renditions, encoded as marketplace.images encodes uploads."""
+    """The original and its renditions, encoded as core.images encodes uploads."""
     image.save(folder / "original.jpg", "JPEG", quality=85, optimize=True, progressive=True)
     for width in RENDITION_WIDTHS:
         small = image.resize((width, width), Image.Resampling.LANCZOS)
