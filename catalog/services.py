@@ -263,7 +263,7 @@ def listing_submit(*, product: Product, actor, note: str = "") -> ListingReview:
         if product.status in TRANSITIONS[A.SUBMIT][0] and not product.images.exists():
             raise ListingTransitionError(_("Tambahkan minimal satu foto sebelum mengajukan."))
         review = _transition(product, A.SUBMIT, actor=actor, note=note)
-        transaction.on_commit(lambda: mail.send_listing_submitted(review_id=review.pk))
+        transaction.on_commit(lambda: mail.queue_listing_submitted(review.pk))
     return review
 
 
@@ -290,7 +290,7 @@ def listing_approve(
                 _("Daftar periksa belum lengkap: %(items)s.") % {"items": "; ".join(missing)}
             )
         review = _transition(product, A.APPROVE, actor=actor, note=note, checklist=checklist)
-        transaction.on_commit(lambda: mail.send_listing_decided(review_id=review.pk))
+        transaction.on_commit(lambda: mail.queue_listing_decided(review.pk))
     return review
 
 
@@ -302,7 +302,7 @@ def _decide_with_note(product, actor, note, checklist, action) -> ListingReview:
         product = _locked(product)
         _check_scope(actor, product, review=True)
         review = _transition(product, action, actor=actor, note=note, checklist=checklist)
-        transaction.on_commit(lambda: mail.send_listing_decided(review_id=review.pk))
+        transaction.on_commit(lambda: mail.queue_listing_decided(review.pk))
     return review
 
 
@@ -361,7 +361,7 @@ def _content_changed(product: Product, actor, what: str) -> None:
             actor=actor,
             note=_("Diubah: %(what)s.") % {"what": what},
         )
-        transaction.on_commit(lambda: mail.send_listing_submitted(review_id=review.pk))
+        transaction.on_commit(lambda: mail.queue_listing_submitted(review.pk))
 
 
 def product_create(*, facility: Facility, actor, slug: str = "", **fields: Any) -> Product:

@@ -14,7 +14,7 @@ from core.images import (
     ImageRejected,
     process_image,
 )
-from tests.catalog.listing_factories import DraftProductFactory, image_bytes, media, upload  # noqa: F401
+from tests.catalog.listing_factories import DraftProductFactory, image_bytes, upload
 
 
 def _jpeg_with_gps_and_orientation() -> bytes:
