@@ -3,8 +3,9 @@
 catalog.services queues these on commit (`queue_listing_*`), so a rolled-back
 change sends nothing, and each mail is a retried task (catalog/tasks.py): a
 mail server that is down is logged and retried, never an error for the
-reviewer whose decision is already committed. Recipients are the staff accounts (with an email address) of
-the facility, or the reviewers of its region.
+reviewer whose decision is already committed. Recipients are the staff
+accounts (with an email address) of the facility, or the reviewers of its
+region.
 """
 
 import logging
