@@ -32,6 +32,14 @@ class Config:
     quick: bool
     only: set[str] = field(default_factory=set)
     update_readme: bool = False
+    # Long-tail mixes (bench/longtail.py): rates per mix, measured seconds
+    # after a warm-up, and the staff saves a second of the "+ saves" rows.
+    longtail_rates: dict[str, list[float]] = field(default_factory=dict)
+    longtail_seconds: float = 20.0
+    longtail_warm_rate: dict[str, float] = field(default_factory=dict)
+    longtail_warm_seconds: float = 30.0
+    staff_saves: float = 1.0
+    build_pages: int = 100
 
 
 def parse_args(argv: list[str] | None = None) -> Config:
@@ -65,9 +73,24 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument(
         "--only",
         default="",
-        help="Comma-separated load sections to run: fixed, max_rate, contention (default all).",
+        help="Comma-separated sections to run: queries, explain, weight, buildcost, fixed, "
+        "max_rate, contention, longtail (default all).",
     )
+    parser.add_argument(
+        "--longtail-product-rates", default="50,100,250", help="Rates of the product mix."
+    )
+    parser.add_argument(
+        "--longtail-catalog-rates", default="25,50,100", help="Rates of the catalog mix."
+    )
+    parser.add_argument("--longtail-seconds", type=float, default=20.0)
+    parser.add_argument("--longtail-warm-seconds", type=float, default=30.0)
+    parser.add_argument("--staff-saves", type=float, default=1.0, help="Saves a second.")
+    parser.add_argument("--build-pages", type=int, default=100)
     args = parser.parse_args(argv)
+    longtail_rates = {
+        "product": [float(r) for r in args.longtail_product_rates.split(",") if r],
+        "catalog": [float(r) for r in args.longtail_catalog_rates.split(",") if r],
+    }
     rates = {
         "home": 50,
         "catalog": 50,
@@ -87,6 +110,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         args.runs, args.seconds, args.step_seconds = 1, 2.0, 1.5
         rates = {k: min(v, 20) for k, v in rates.items()}
         ladder, checkout_ladder = [25, 50, 100], [10, 20]
+        longtail_rates = {k: v[:1] for k, v in longtail_rates.items()}
+        args.longtail_seconds, args.longtail_warm_seconds, args.build_pages = 5.0, 5.0, 20
     return Config(
         database_url=args.database_url,
         port=args.port,
@@ -104,6 +129,12 @@ def parse_args(argv: list[str] | None = None) -> Config:
         quick=args.quick,
         only={part.strip() for part in args.only.split(",") if part.strip()},
         update_readme=args.update_readme,
+        longtail_rates=longtail_rates,
+        longtail_seconds=args.longtail_seconds,
+        longtail_warm_rate={"product": 60.0, "catalog": 40.0},
+        longtail_warm_seconds=args.longtail_warm_seconds,
+        staff_saves=args.staff_saves,
+        build_pages=args.build_pages,
     )
 
 

@@ -47,30 +47,40 @@ from bench.sample import UNCACHED, Sample, get_endpoints, pick_sample
 from bench.server import Server
 
 
-async def load_phase(config: Config, sample: Sample, server: Server) -> dict:
-    load = Load(config, sample, server)
-    out: dict = {"fixed": {}, "max_rate": {}, "contention": None}
+def wanted(config: Config, section: str) -> bool:
+    return not config.only or section in config.only
 
-    def wanted(section: str) -> bool:
-        return not config.only or section in config.only
+
+async def load_phase(config: Config, sample: Sample, server: Server, mixes: dict) -> dict:
+    load = Load(config, sample, server)
+    out: dict = {"fixed": {}, "max_rate": {}, "contention": None, "longtail": []}
 
     # Warm every worker's caches and connections first (not measured).
     for name in get_endpoints(sample):
         await load.run_once(name, 20, 1.0)
-    if wanted("fixed"):
+    if wanted(config, "fixed"):
         load.say(f"fixed arrival rate (median of {config.runs} runs of {config.seconds:.0f} s):")
         for name in config.rates:
             out["fixed"][name] = await load.fixed(name)
-    if wanted("max_rate"):
+    if wanted(config, "max_rate"):
         load.say("highest sustained rate:")
         for name in [*get_endpoints(sample), *UNCACHED]:
             out["max_rate"][name] = await load.max_rate(name, config.ladder, P99_LIMIT_MS)
         out["max_rate"]["checkout"] = await load.max_rate(
             "checkout", config.checkout_ladder, CHECKOUT_P99_LIMIT_MS
         )
-    if wanted("contention"):
+    if wanted(config, "contention"):
         load.say("checkout under contention:")
         out["contention"] = await load.contention()
+    if wanted(config, "longtail"):
+        from bench.longtail_load import longtail_phase
+
+        load.say(
+            f"long tail (Zipf s=1.0; {config.longtail_warm_seconds:.0f} s warm-up, "
+            f"{config.longtail_seconds:.0f} s measured; + saves = {config.staff_saves:g} "
+            "staff saves/s):"
+        )
+        out["longtail"] = await longtail_phase(load, mixes, config)
     return out
 
 
@@ -95,12 +105,29 @@ def main(argv: list[str] | None = None) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     sample = pick_sample()
     print(f"data: {sample.stats}", flush=True)
-    queries = count_queries(sample)
-    print(f"queries per request: { {k: v['queries'] for k, v in queries.items()} }", flush=True)
-    explains = explain_pages(sample, config.runs)
-    print(f"EXPLAIN ANALYZE: { {k: v['total_ms'] for k, v in explains.items()} }", flush=True)
-    weights = weigh_pages(sample)
-    print(f"page weight: { {k: v['total'] for k, v in weights.items()} }", flush=True)
+    queries = explains = weights = build = {}
+    if wanted(config, "queries"):
+        queries = count_queries(sample)
+        print(f"queries per request: { {k: v['queries'] for k, v in queries.items()} }", flush=True)
+    if wanted(config, "explain"):
+        explains = explain_pages(sample, config.runs)
+        print(f"EXPLAIN ANALYZE: { {k: v['total_ms'] for k, v in explains.items()} }", flush=True)
+    if wanted(config, "weight"):
+        weights = weigh_pages(sample)
+        print(f"page weight: { {k: v['total'] for k, v in weights.items()} }", flush=True)
+    mixes = {}
+    if wanted(config, "buildcost") or wanted(config, "longtail"):
+        from bench.longtail import LongTail, catalog_paths, product_paths
+
+        mixes = {
+            "product": LongTail.of("product", product_paths()),
+            "catalog": LongTail.of("catalog", catalog_paths()),
+        }
+    if wanted(config, "buildcost"):
+        from bench.buildcost import build_cost
+
+        build = build_cost({k: m.paths for k, m in mixes.items()}, config.build_pages)
+        print(f"Python time per built page: {build}  load {os.getloadavg()}", flush=True)
 
     from django.core.cache import cache
     from django.db import connection
@@ -116,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(OSError):
         os.nice(-5)
     try:
-        load = asyncio.run(load_phase(config, sample, server))
+        load = asyncio.run(load_phase(config, sample, server, mixes))
         rss = server.worker_rss_mb()
     finally:
         server.stop()
@@ -138,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "queries": queries,
         "explain": explains,
         "weight": weights,
+        "build_cost": build,
         "load": load,
         "worker_rss_mb": rss,
         "bench_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
