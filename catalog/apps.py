@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Katalog")
+
+    def ready(self):
+        from catalog import page_tags
+
+        page_tags.register()  # which rows public pages show (marketplace.page_cache)
