@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.feeds import feed_item, render_csv, render_xml
 from catalog.page_tags import cleaned_listing_tags, listing_tags
+from catalog.related_cache import related_for_page
 from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
@@ -21,7 +22,6 @@ from catalog.selectors import (
     product_for_page,
     products_in_category,
     public_products,
-    related_products,
     upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
@@ -86,7 +86,7 @@ def product(request, slug):
     who see it with a preview banner."""
     page_depends_on(request, f"product:{slug}")
     product, preview = product_for_page(slug=slug, user=request.user)
-    related = list(related_products(product))
+    related = related_for_page(product)
     # Outlets and next exhibition (the facility's), and the related cards.
     page_depends_on(
         request, facility_tag(product.facility.slug), *(f"product:{p.slug}" for p in related)
