@@ -8,7 +8,7 @@ from catalog.widgets import FastSelect
 CHOICES = [
     ("", "Semua kategori"),
     ("batik", "Batik & <Tenun>"),
-    ("tas", "— Tas \"rajut\""),
+    ("tas", '— Tas "rajut"'),
     ("Grup", [("a", "A"), ("b", "B")]),
     (3, "Tiga"),
 ]
