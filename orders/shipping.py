@@ -52,6 +52,21 @@ def enabled_methods(settings: DeliverySettings) -> list[str]:
     return methods
 
 
+def local_only_names(products) -> list[str]:
+    """Products that may not travel by courier (fresh food, fragile goods)."""
+    return [product.name for product in products if product.local_only]
+
+
+def offered_methods(settings: DeliverySettings, products) -> list[str]:
+    """The delivery methods a facility offers for these products: its enabled
+    ones, without the courier when any product may not travel. The one rule
+    the checkout page shows and order placement enforces."""
+    methods = enabled_methods(settings)
+    if local_only_names(products):
+        methods = [m for m in methods if m != DeliveryMethod.COURIER]
+    return methods
+
+
 def delivery_fee(
     method: str,
     *,
