@@ -7,6 +7,10 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
+        from catalog import search_sync
+
+        search_sync.connect()
+
         from catalog import page_tags
 
-        page_tags.register()  # which rows public pages show (marketplace.page_cache)
+        page_tags.register()  # which rows public pages show (core.page_cache)

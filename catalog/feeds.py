@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from catalog.models import Product
 from catalog.structured_data import absolute_url
-from marketplace.exports import csv_writer
+from core.exports import csv_writer
 
 G_NAMESPACE = "http://base.google.com/ns/1.0"
 ET.register_namespace("g", G_NAMESPACE)

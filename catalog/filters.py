@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product
 from catalog.widgets import FastSelect
+from core.page_cache import cached_public_data, public_generation
 from facilities.models import Facility
-from marketplace.page_cache import cached_public_data, public_generation
 
 PER_PAGE_CHOICES = (12, 24, 48)
 

@@ -1,9 +1,14 @@
 """Listing mail: reviewers hear of submissions, facility staff of decisions.
 
-Called from transaction.on_commit in catalog.services, so a rolled-back change
-sends nothing. Recipients are the staff accounts (with an email address) of
-the facility, or the reviewers of its region.
+catalog.services queues these on commit (`queue_listing_*`), so a rolled-back
+change sends nothing, and each mail is a retried task (catalog/tasks.py): a
+mail server that is down is logged and retried, never an error for the
+reviewer whose decision is already committed. Recipients are the staff
+accounts (with an email address) of the facility, or the reviewers of its
+region.
 """
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +19,8 @@ from django.utils import translation
 
 from catalog.models import ListingReview
 from facilities.models import Membership
+
+log = logging.getLogger(__name__)
 
 
 def _emails(**membership_filter) -> list[str]:
@@ -46,7 +53,12 @@ def _send(template: str, review: ListingReview, recipients: list[str]) -> int:
     with translation.override("id"):
         subject = render_to_string(f"catalog/email/{template}_subject.txt", context)
         body = render_to_string(f"catalog/email/{template}.txt", context)
-    return send_mail(" ".join(subject.split()), body, None, recipients)
+    try:
+        return send_mail(" ".join(subject.split()), body, None, recipients)
+    except Exception:
+        # Logged here, raised for the task to retry; the listing is committed.
+        log.exception("listing mail failed: %s", " ".join(subject.split()))
+        raise
 
 
 def send_listing_submitted(*, review_id: int) -> int:
@@ -65,3 +77,15 @@ def send_listing_decided(*, review_id: int) -> int:
         role=Membership.Role.FACILITY_STAFF, facility_id=review.product.facility_id
     )
     return _send("listing_decided", review, recipients)
+
+
+def queue_listing_submitted(review_id: int) -> None:
+    from catalog import tasks
+
+    tasks.mail_listing_submitted.enqueue(review_id)
+
+
+def queue_listing_decided(review_id: int) -> None:
+    from catalog import tasks
+
+    tasks.mail_listing_decided.enqueue(review_id)

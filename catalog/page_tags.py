@@ -1,4 +1,4 @@
-"""What the catalog tells the page cache (marketplace.page_cache): which of
+"""What the catalog tells the page cache (core.page_cache): which of
 its rows public pages show, which pages a write retires, and what a page
 depends on.
 
@@ -21,8 +21,8 @@ depends on its narrowest scope: a page filtered by facility on
 on; search and unfiltered pages on `products:all`.
 """
 
+from core.page_cache import GLOBAL, LISTS
 from facilities.page_tags import EXHIBITIONS, facility_tag
-from marketplace.page_cache import GLOBAL, LISTS
 
 ALL_PRODUCTS = "products:all"
 
@@ -84,7 +84,7 @@ def register() -> None:
         Product,
         ProductImage,
     )
-    from marketplace.page_cache import register_private_models, register_public_model
+    from core.page_cache import register_private_models, register_public_model
 
     register_public_model(Product, tags=product_tags, moved_by=("category", "facility", "slug"))
     register_public_model(ProductImage, tags=lambda image: product_tags(image.product))

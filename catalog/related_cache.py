@@ -6,7 +6,7 @@ are stored once (with their facility, category and cover photo) and each
 product page drops itself from them: on the long-tail product mix this was
 6.7 of a built page's 16 ms of Python (three to four queries). The stored
 list is keyed by the versions of the category's listing tag and GLOBAL
-(marketplace.page_cache), so any save of a product of the category, or of a
+(core.page_cache), so any save of a product of the category, or of a
 facility, starts a new one; stock sold at checkout (a plain UPDATE) shows
 after `PUBLIC_PAGE_CACHE_SECONDS`, as on the cached pages themselves.
 """
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from catalog.selectors import public_products, related_products
-from marketplace.page_cache import GLOBAL, tag_versions
+from core.page_cache import GLOBAL, tag_versions
 
 
 def related_for_page(product, *, limit: int = 4) -> list:

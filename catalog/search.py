@@ -1,8 +1,9 @@
 """The stored full-text search vector of products (PostgreSQL, `indonesian` config).
 
 Weights: name A, category B, facility C, description D. Kept current by
-catalog.services after every write that changes one of those; one UPDATE with
-joins, so refreshing a thousand products costs one query.
+catalog.services after every write to a product, and by catalog/search_sync.py
+when a facility or category is renamed; one UPDATE with joins, so refreshing a
+thousand products costs one query.
 """
 
 import re
@@ -53,6 +54,14 @@ def refresh_search_vectors_for_facility(*, facility_id: int) -> int:
     """After a facility's name or place changes, its products' vectors follow."""
     with connection.cursor() as cursor:
         cursor.execute(_REFRESH_SQL + " AND p.facility_id = %s", [facility_id])
+        return cursor.rowcount
+
+
+def refresh_search_vectors_for_category(*, category_id: int) -> int:
+    """After a category's names change, the vectors of its products and of its
+    subcategories' products (which carry the parent's name) follow."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SQL + " AND (c.id = %s OR c.parent_id = %s)", [category_id] * 2)
         return cursor.rowcount
 
 

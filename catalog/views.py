@@ -32,8 +32,8 @@ from catalog.structured_data import (
     product_json_ld,
     share_image_url,
 )
+from core.page_cache import page_depends_on, public_page
 from facilities.page_tags import facility_tag
-from marketplace.page_cache import page_depends_on, public_page
 
 
 @require_safe

@@ -9,4 +9,4 @@ class FacilitiesConfig(AppConfig):
     def ready(self):
         from facilities import page_tags
 
-        page_tags.register()  # which rows public pages show (marketplace.page_cache)
+        page_tags.register()  # which rows public pages show (core.page_cache)

@@ -6,8 +6,8 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
+from core.images import ImageRejected, process_image
 from facilities.models import Facility
-from marketplace.images import ImageRejected, process_image
 
 
 class FacilityAdminForm(forms.ModelForm):

@@ -15,8 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.fields import PhoneField
-from marketplace.phone import whatsapp_digits
+from core.fields import PhoneField
+from core.phone import whatsapp_digits
 
 
 class Region(models.Model):

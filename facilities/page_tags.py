@@ -1,4 +1,4 @@
-"""What the facilities app tells the page cache (marketplace.page_cache).
+"""What the facilities app tells the page cache (core.page_cache).
 
 `facility:<slug>` is a facility's storefront and its products' pages (they
 show its outlets and next exhibition); `exhibitions` is /pameran/. A
@@ -6,7 +6,7 @@ facility row's own save (its name is on every card of its products, and
 deactivating it withdraws them all) and a region's retire everything: rare.
 """
 
-from marketplace.page_cache import GLOBAL
+from core.page_cache import GLOBAL
 
 EXHIBITIONS = "exhibitions"
 
@@ -34,6 +34,11 @@ def _participants_tags(instance, pk_set) -> set[str]:
 
 def register() -> None:
     """Called from FacilitiesConfig.ready()."""
+    from core.page_cache import (
+        register_private_models,
+        register_public_m2m,
+        register_public_model,
+    )
     from facilities.models import (
         BankAccount,
         Exhibition,
@@ -42,11 +47,6 @@ def register() -> None:
         PartnerOutlet,
         ProceedsShare,
         Region,
-    )
-    from marketplace.page_cache import (
-        register_private_models,
-        register_public_m2m,
-        register_public_model,
     )
 
     register_public_model(Region, tags=lambda region: {GLOBAL})

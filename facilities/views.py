@@ -1,9 +1,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.page_cache import public_page
 from facilities.filters import FacilityDirectoryFilter
 from facilities.selectors import facility_directory
-from marketplace.page_cache import public_page
 
 
 @require_safe

@@ -7,7 +7,7 @@ class GatewaySimConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.page_cache import register_private_models
         from gatewaysim.models import SimTransaction
-        from marketplace.page_cache import register_private_models
 
         register_private_models(SimTransaction)

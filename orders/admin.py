@@ -14,13 +14,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin_inlines import ReadOnlyInline
+from core.exports import csv_writer
+from core.money import format_rupiah
+from core.phone import normalize_phone
+from core.private_media import private_file_response
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-from marketplace.admin_inlines import ReadOnlyInline
-from marketplace.exports import csv_writer
-from marketplace.money import format_rupiah
-from marketplace.phone import normalize_phone
-from marketplace.private_media import private_file_response
 from orders import gateway_services, privacy, selectors, services
 from orders.admin_workflow import (
     OrderWorkflowMixin,

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin_inlines import ReadOnlyInline
 from facilities.admin_scoping import FacilityScopedAdminMixin
 from facilities.scoping import scope_for
-from marketplace.admin_inlines import ReadOnlyInline
 from orders import services
 from orders.models import StatementImport, StatementLine
 from orders.statements import LAYOUTS, StatementError, StatementLayout, read_statement

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.money import format_rupiah
+from core.phone import whatsapp_digits
 from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
-from marketplace.money import format_rupiah
-from marketplace.phone import whatsapp_digits
 from orders import selectors, services
 from orders.models import DeliveryMethod, Order, OrderStatus, PaymentMethod, PaymentProof
 from orders.states import FINAL, SHOPPER, STAFF, SYSTEM, next_statuses

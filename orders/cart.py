@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from marketplace.money import MAX_ORDER_TOTAL, format_rupiah
+from core.money import MAX_ORDER_TOTAL, format_rupiah
 from orders import selectors
 from orders.limits import (
     MAX_LINES,

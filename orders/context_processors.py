@@ -13,7 +13,7 @@ def cart_badge(request) -> str:
 
 def cart(request):
     """`cart_badge` for the header link. A page built to be shared between
-    visitors (marketplace.page_cache) sets `request.shared_page_placeholders`;
+    visitors (core.page_cache) sets `request.shared_page_placeholders`;
     the page then holds the "cart" placeholder, filled with each visitor's
     own count when it is served (registered in orders.page_cache)."""
     placeholder = getattr(request, "shared_page_placeholders", {}).get("cart")

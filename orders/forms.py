@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import format_rupiah
-from marketplace.phone import normalize_phone
+from core.money import format_rupiah
+from core.phone import normalize_phone
 from orders import quotes, shipping
 from orders.cart import CartSnapshot
 from orders.limits import MAX_QUANTITY

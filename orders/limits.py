@@ -5,14 +5,14 @@ facility's part of a checkout, shipping included). The cart applies them as
 the shopper adds and changes lines, order_place applies them again inside the
 checkout transaction (prices and fees may have changed since), and both say
 the same thing because the messages live here. The amounts themselves are
-marketplace.money's, so the money columns hold whatever passes.
+core.money's, so the money columns hold whatever passes.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from marketplace.money import MAX_ORDER_TOTAL, format_rupiah
+from core.money import MAX_ORDER_TOTAL, format_rupiah
 
 MAX_QUANTITY = 9_999
 MAX_LINES = 50

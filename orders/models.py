@@ -13,10 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
+from core.fields import MoneyField, PhoneField
+from core.money import MAX_UNIT_AMOUNT
+from core.private_media import PRIVATE_MEDIA_PREFIX
 from facilities.models import Facility
-from marketplace.fields import MoneyField, PhoneField
-from marketplace.money import MAX_UNIT_AMOUNT
-from marketplace.private_media import PRIVATE_MEDIA_PREFIX
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over WhatsApp stays unambiguous.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

@@ -1,11 +1,11 @@
-"""What the orders app tells the page cache (marketplace.page_cache): the
+"""What the orders app tells the page cache (core.page_cache): the
 header's cart count is per visitor in shared pages, and no order row appears
 on a public page."""
 
 
 def register() -> None:
     """Called from OrdersConfig.ready()."""
-    from marketplace.page_cache import register_fragment, register_private_models
+    from core.page_cache import register_fragment, register_private_models
     from orders import models, models_privacy
     from orders.context_processors import cart_badge
 

@@ -1,7 +1,7 @@
 """Transfer receipts: photos go through catalog's photo pipeline, PDFs are
 magic-checked.
 
-A receipt photo from a phone carries EXIF (GPS, device); marketplace.images
+A receipt photo from a phone carries EXIF (GPS, device); core.images
 decodes it, checks format and pixel count, and re-encodes plain pixels, the
 same checks product photos get, with a far lower pixel limit: a phone's
 screenshot of a transfer (1080x2400 is 2.6 megapixels) or a 12-16 megapixel
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.images import ImageBusy, ImageRejected, process_image
+from core.images import ImageBusy, ImageRejected, process_image
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 # 16 MP: 4608x3456, what a 16-megapixel phone camera saves; 48 MB decoded.

@@ -1,12 +1,12 @@
 """Background work of the orders app, on Django's tasks API (django-tasks).
 
-Each task is small, idempotent and retried with backoff (marketplace.task_retry);
+Each task is small, idempotent and retried with backoff (core.task_retry);
 arguments are ids, never rows, so a task reads the state as it is when it runs.
 """
 
 from __future__ import annotations
 
-from marketplace.task_retry import retried_task
+from core.task_retry import retried_task
 from orders import mail
 
 

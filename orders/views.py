@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from marketplace.rate_limits import rate_limit
+from core.rate_limits import rate_limit
 from orders import gateway_services, privacy, selectors, services, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.rate_limits import count_key
+from core.rate_limits import count_key
 from orders import privacy, selectors
 from orders.forms import AddressForm, ContactForm
 from orders.models_privacy import PrivacyRequest

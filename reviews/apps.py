@@ -6,7 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Ulasan"
 
     def ready(self):
-        from marketplace.page_cache import register_public_model
+        from core.page_cache import register_public_model
         from reviews.models import ProductReview
 
         # Published reviews are on the product page (the services also retire

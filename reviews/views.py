@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.rate_limits import rate_limit
+from core.rate_limits import rate_limit
 from orders import selectors as order_selectors
 from orders.forms import TrackForm
 from orders.views import TRACKED_KEY

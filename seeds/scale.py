@@ -9,7 +9,7 @@ batches so memory stays flat at any size; search vectors are filled by one
 set-based refresh_search_vectors() call; tables are ANALYZEd at the end.
 
 Photos: a small shared set of images is drawn once with Pillow, encoded the way
-marketplace.images encodes uploads (WebP q80 + JPEG q85 renditions at 320/640/1280
+core.images encodes uploads (WebP q80 + JPEG q85 renditions at 320/640/1280
 px), and every ProductImage row points at one of them.
 """
 
@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from catalog.models import Category, ListingReview, ListingStatus, Product, ProductImage
 from catalog.search import refresh_search_vectors
+from core.images import RENDITION_WIDTHS
 from facilities.models import BankAccount, Facility, Region
 from seeds import scale_words as words
 
@@ -39,7 +40,6 @@ DEFAULT_UNTIL = datetime(2026, 11, 1, tzinfo=UTC)
 HISTORY_DAYS = 730
 IMAGE_SET_SIZE = 24
 IMAGE_DIR = "products/scale"
-RENDITION_WIDTHS = (320, 640, 1280)
 ORIGINAL_EDGE = 1600
 # Marks generated rows so a wipe or a second run can tell them apart.
 SLUG_PREFIX = "skala"
@@ -327,7 +327,7 @@ def _make_image_set(rng: random.Random, media_root: Path, count: int) -> list[di
 
 
 def _write_photo(image: Image.Image, folder: Path) -> None:
-    """The original and its renditions, encoded as marketplace.images encodes uploads."""
+    """The original and its renditions, encoded as core.images encodes uploads."""
     image.save(folder / "original.jpg", "JPEG", quality=85, optimize=True, progressive=True)
     for width in RENDITION_WIDTHS:
         small = image.resize((width, width), Image.Resampling.LANCZOS)

@@ -45,6 +45,14 @@ def _role_groups(request):
         sync_role_groups(apps)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files land in a temporary folder, never in the project's media/
+    (a live server started by a test serves them from there too)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (public pages, impact figures), as

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
-import marketplace.fields
+import core.fields
 import orders.models
 from django.conf import settings
 from django.db import migrations, models
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(default=orders.models.new_public_code, max_length=10, unique=True, verbose_name='kode pesanan')),
                 ('status', models.CharField(choices=[('awaiting_payment', 'Menunggu pembayaran'), ('paid', 'Dibayar'), ('processing', 'Diproses'), ('shipped', 'Dikirim'), ('ready_for_pickup', 'Siap diambil'), ('completed', 'Selesai'), ('cancelled', 'Dibatalkan'), ('expired', 'Kedaluwarsa')], db_index=True, max_length=20, verbose_name='status')),
                 ('contact_name', models.CharField(max_length=120, verbose_name='nama')),
-                ('contact_phone', marketplace.fields.PhoneField(max_length=16, verbose_name='telepon')),
+                ('contact_phone', core.fields.PhoneField(max_length=16, verbose_name='telepon')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('delivery_method', models.CharField(choices=[('pickup', 'Ambil di showroom UPT'), ('local', 'Antar dalam kota'), ('courier', 'Kirim lewat kurir')], max_length=10, verbose_name='pengiriman')),
                 ('payment_method', models.CharField(choices=[('bank_transfer', 'Transfer bank'), ('pay_at_pickup', 'Bayar saat ambil (tunai/QRIS)')], max_length=20, verbose_name='pembayaran')),

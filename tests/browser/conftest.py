@@ -70,12 +70,6 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Photos uploaded during a journey land in a temporary folder the live server serves."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
 
 class Journey:
     """One browser tab at one screen size, with the faults a person would see.

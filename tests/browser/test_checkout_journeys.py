@@ -59,7 +59,7 @@ def role_groups(transactional_db):
 
 
 @pytest.fixture
-def two_shops(media_root, role_groups):
+def two_shops(media, role_groups):
     palembang = shop(
         name="Lapas Perempuan Palembang",
         slug="lapas-perempuan-palembang",

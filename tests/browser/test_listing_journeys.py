@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(media_root, transactional_db):
+def people(media, transactional_db):
     from django.apps import apps
 
     from facilities.roles import sync_role_groups

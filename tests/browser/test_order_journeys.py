@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def two_shops(media_root, role_groups):
+def two_shops(media, role_groups):
     palembang = shop(
         name="Lapas Perempuan Palembang",
         slug="lapas-perempuan-palembang",

@@ -31,7 +31,7 @@ def no_sideways_scroll(page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 
 
-def test_phone_shopper_pays_by_qris_and_sees_it_paid(chromium, simulator, media_root):
+def test_phone_shopper_pays_by_qris_and_sees_it_paid(chromium, simulator, media):
     facility = shop(name="Lapas Perempuan Palembang", slug="lapas-perempuan-palembang")
     mukena = product_with_photo(
         status=ListingStatus.APPROVED,

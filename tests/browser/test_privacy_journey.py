@@ -39,7 +39,7 @@ def tap_height(locator) -> float:
     return locator.bounding_box()["height"]
 
 
-def test_shopper_reads_the_notice_at_checkout_and_asks_about_their_data(small_phone, media_root):
+def test_shopper_reads_the_notice_at_checkout_and_asks_about_their_data(small_phone, media):
     facility = shop(name="Lapas Perempuan Palembang", slug="lapas-perempuan-palembang-privasi")
     product = ProductFactory(facility=facility, name="Mukena Bordir", price=175_000, stock=5)
     journey, page = small_phone, small_phone.page

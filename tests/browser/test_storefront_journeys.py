@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(media_root):
+def shop(media):
     """Two facilities in two regions, each selling one photographed product."""
     kendari = FacilityFactory(
         name="Lapas Kelas IIA Kendari",

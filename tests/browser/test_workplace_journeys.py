@@ -160,7 +160,7 @@ def _photo(path):
 
 
 @pytest.fixture
-def place_setup(media_root, transactional_db):
+def place_setup(media, transactional_db):
     from django.apps import apps
 
     from facilities.roles import sync_role_groups

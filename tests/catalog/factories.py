@@ -36,7 +36,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):
-    """A photo row with renditions named as marketplace.images names them; the
+    """A photo row with renditions named as core.images names them; the
     files themselves are not needed to render URLs."""
 
     class Meta:

@@ -4,7 +4,6 @@ tests/catalog/factories.py, which the storefront tests own)."""
 import io
 
 import factory
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -33,12 +32,6 @@ def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 80, 40), **save_kwargs)
 def upload(data: bytes, name="foto.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Uploaded files land in a temporary folder, never in the project's media/."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 def product_with_photo(status=ListingStatus.DRAFT, **kwargs) -> Product:

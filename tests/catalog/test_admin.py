@@ -17,7 +17,6 @@ from catalog.services import CHECKLIST
 from tests.catalog.factories import CategoryFactory
 from tests.catalog.listing_factories import (  # noqa: F401
     image_bytes,
-    media,
     product_with_photo,
     upload,
 )

@@ -10,7 +10,6 @@ from catalog.models import ListingReview, ListingStatus, Product
 from tests.catalog.factories import CategoryFactory
 from tests.catalog.listing_factories import (  # noqa: F401
     image_bytes,
-    media,
     product_with_photo,
     upload,
 )

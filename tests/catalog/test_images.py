@@ -9,12 +9,12 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from catalog.services import product_image_add
-from marketplace.images import (
+from core.images import (
     MAX_UPLOAD_BYTES,
     ImageRejected,
     process_image,
 )
-from tests.catalog.listing_factories import DraftProductFactory, image_bytes, media, upload  # noqa: F401
+from tests.catalog.listing_factories import DraftProductFactory, image_bytes, upload
 
 
 def _jpeg_with_gps_and_orientation() -> bytes:
@@ -84,7 +84,7 @@ def test_decompression_bomb_and_over_40_megapixels_refused(size):
 
 def test_pixel_limit_is_inclusive(monkeypatch):
     # The boundary, scaled down so the test stays fast: exactly the limit passes.
-    monkeypatch.setattr("marketplace.images.MAX_PIXELS", 400 * 300)
+    monkeypatch.setattr("core.images.MAX_PIXELS", 400 * 300)
     assert process_image(upload(image_bytes(size=(400, 300)))).width == 400
     with pytest.raises(ImageRejected, match="megapiksel"):
         process_image(upload(image_bytes(size=(401, 300))))

@@ -22,7 +22,6 @@ from tests.catalog.factories import CategoryFactory
 from tests.catalog.listing_factories import (  # noqa: F401
     DraftProductFactory,
     image_bytes,
-    media,
     product_with_photo,
     upload,
 )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import ListingReview, ListingStatus
 from facilities.models import Membership
-from tests.catalog.listing_factories import media, product_with_photo  # noqa: F401
+from tests.catalog.listing_factories import product_with_photo
 from tests.factories import UserFactory, facility_staff, head_office_user, regional_reviewer
 
 S = ListingStatus

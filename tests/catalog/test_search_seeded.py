@@ -9,7 +9,6 @@ import pytest
 from catalog.models import ListingStatus, Product
 from seeds.catalog import load_catalog
 from seeds.facilities import load_facilities
-from tests.catalog.listing_factories import media  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 

@@ -5,7 +5,6 @@ import pytest
 from catalog.models import ListingReview, ListingStatus, Product
 from seeds.catalog import PRODUCTS, load_catalog
 from seeds.facilities import load_facilities
-from tests.catalog.listing_factories import media  # noqa: F401
 
 S = ListingStatus
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter
 
 from catalog.models import ProductImage
-from marketplace.images import process_image, store_processed
+from core.images import process_image, store_processed
 from tests.browser.conftest import chromium  # noqa: F401 (fixture)
 from tests.catalog.factories import ProductFactory
 

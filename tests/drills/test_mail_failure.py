@@ -83,3 +83,30 @@ def test_staff_work_goes_on_when_mail_cannot_be_sent(client, dead_smtp, two_shop
     assert order.status == OrderStatus.PAID
     assert order.events.filter(to_status=OrderStatus.PAID).exists()
     assert any("order mail failed" in r.getMessage() for r in caplog.records)
+
+
+def test_a_listing_decision_stands_when_mail_cannot_be_sent(client, dead_smtp, media, caplog):
+    """A reviewer approves through the admin while the relay is down: the
+    approval is committed, the page answers with its redirect (not a 500), and
+    the mail's failure is logged for its retry."""
+    from django.urls import reverse
+
+    from catalog.models import ListingStatus
+    from catalog.services import CHECKLIST
+    from tests.catalog.listing_factories import product_with_photo
+    from tests.factories import FacilityFactory, facility_staff, regional_reviewer
+
+    facility = FacilityFactory()
+    officer = facility_staff(facility)  # the decision is mailed to them
+    officer.email = "petugas@example.com"
+    officer.save(update_fields=["email"])
+    product = product_with_photo(status=ListingStatus.PENDING_REVIEW, facility=facility)
+    client.force_login(regional_reviewer(facility.region))
+    url = reverse("admin:catalog_product_review", args=[product.pk])
+    with caplog.at_level(logging.ERROR, logger="catalog.mail"):
+        response = client.post(url, {"decision": "approve", "checklist": list(CHECKLIST)})
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.status == ListingStatus.APPROVED
+    assert any("listing mail failed" in r.getMessage() for r in caplog.records)

@@ -1,6 +1,6 @@
 """Drill: one anonymous shopper sends receipt uploads in parallel to the real server.
 
-gunicorn runs with the production settings and marketplace/gunicorn_conf.py on
+gunicorn runs with the production settings and config/gunicorn_conf.py on
 the test database, with one worker so that every upload lands on the same
 process (the worst case for that process). The worker's resident memory is
 sampled while the uploads run.
@@ -10,7 +10,7 @@ The attack found on the running site: a 6320x6320 PNG (40 megapixels in about
 or its receipt count was looked at, and pushed a worker to 5 GB. Receipts are
 now refused from the image header alone when they have too many pixels, and
 the decoding a legitimate receipt needs runs one at a time per process
-(marketplace.images.DECODE_SLOTS), so the worker stays flat either way.
+(core.images.DECODE_SLOTS), so the worker stays flat either way.
 """
 
 from __future__ import annotations

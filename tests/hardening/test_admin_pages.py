@@ -20,11 +20,6 @@ from tests.orders.factories import ProductFactory, place, shop
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
 
 @pytest.fixture
 def staff_client(client, settings):

@@ -74,7 +74,7 @@ def test_authenticating_without_a_request_still_works(staff_user):
 
 
 def test_client_ip_trusts_only_the_proxies_it_is_told_about(rf, settings):
-    from marketplace.security import client_ip
+    from core.security import client_ip
 
     forwarded = "1.2.3.4, 198.51.100.20"  # the client wrote 1.2.3.4; nginx appended the rest
     settings.TRUSTED_PROXIES = []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from marketplace.middleware import TrustedProxyMiddleware
-from marketplace.security import client_ip
+from core.middleware import TrustedProxyMiddleware
+from core.security import client_ip
 
 
 @pytest.fixture

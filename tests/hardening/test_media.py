@@ -11,9 +11,9 @@ POLYGLOT = b"\xff\xd8\xff\xe0" + b"<html><script>alert(document.cookie)</script>
 
 
 def _reload_urls():
-    import marketplace.urls
+    import config.urls
 
-    importlib.reload(marketplace.urls)
+    importlib.reload(config.urls)
     clear_url_caches()
 
 

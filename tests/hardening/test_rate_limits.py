@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from marketplace.models import RateCounter
-from marketplace.rate_limits import RateLimit, rate_counters_purge, rate_limit
+from core.models import RateCounter
+from core.rate_limits import RateLimit, rate_counters_purge, rate_limit
 from orders.models import Checkout
 from tests.orders.factories import ProductFactory, place, shop
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from catalog.models import Product
-from marketplace.money import MAX_ORDER_TOTAL, MAX_UNIT_AMOUNT
+from core.money import MAX_ORDER_TOTAL, MAX_UNIT_AMOUNT
 from orders import services
 from orders.models import Checkout, Order, OrderLine, ShippingRate
 from tests.orders.factories import JAKARTA, ProductFactory, place

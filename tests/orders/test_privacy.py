@@ -17,12 +17,12 @@ from django.utils import timezone
 from PIL import Image
 
 from facilities.scoping import scope_for
-from marketplace.oversight import selectors as reports
-from marketplace.oversight.periods import add_months, this_month
 from orders import privacy, services
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentProof
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest
 from orders.retention import retention_apply
+from oversight import selectors as reports
+from oversight.periods import add_months, this_month
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import CONTACT, JAKARTA, place, shop
 

@@ -3,7 +3,7 @@
 An order that takes no receipt (paid, cancelled, at its count) refuses the
 file from one database read; a file with too many pixels for a receipt is
 refused from its header. Neither costs a decode: each test spies on the one
-function that decodes pixels (marketplace.images._decode).
+function that decodes pixels (core.images._decode).
 """
 
 import io
@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from marketplace import images
+from core import images
 from orders import services
 from orders.models import PaymentProof
 from orders.receipts import RECEIPT_MAX_PIXELS

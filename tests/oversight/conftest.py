@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import ProceedsShare
-from marketplace.oversight.periods import add_months, month_start_at, this_month
 from orders.models import OrderStatus
+from oversight.periods import add_months, month_start_at, this_month
 from tests.factories import FacilityFactory, RegionFactory
 from tests.oversight.factories import ProductFactory, make_order
 

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import ListingReview, ListingStatus, Product
-from marketplace.money import format_rupiah
-from marketplace.oversight.periods import month_start_at, this_month
+from core.money import format_rupiah
 from orders.models import OrderStatus, PaymentProof
+from oversight.periods import month_start_at, this_month
 from tests.factories import (
     FacilityFactory,
     RegionFactory,
@@ -263,8 +263,8 @@ def test_top_categories_roll_subcategories_up_to_their_parent(client, world):
 
 def test_this_month_is_compared_with_last_month_up_to_the_same_day(db):
     from facilities.scoping import scope_for
-    from marketplace.oversight import selectors
-    from marketplace.oversight.periods import add_months
+    from oversight import selectors
+    from oversight.periods import add_months
 
     facility = FacilityFactory()
     product = ProductFactory(facility=facility, price=100_000)

@@ -7,9 +7,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from facilities.scoping import scope_for
-from marketplace.oversight import selectors
-from marketplace.oversight.periods import add_months, this_month
 from orders.models import Order, OrderLine, OrderStatus
+from oversight import selectors
+from oversight.periods import add_months, this_month
 from tests.factories import FacilityFactory, facility_staff, head_office_user, regional_reviewer
 from tests.oversight.factories import ProductFactory, make_order
 
@@ -292,7 +292,7 @@ def test_report_query_count_does_not_grow(
 def test_a_long_report_shows_facility_totals_and_leaves_detail_to_the_files(
     client, world, monkeypatch
 ):
-    from marketplace.oversight import views
+    from oversight import views
 
     client.force_login(head_office_user())
     response = client.get(SALES_URL)
@@ -311,7 +311,7 @@ def test_months_are_counted_in_jakarta_time(world):
     still the previous month in UTC."""
     from datetime import UTC
 
-    from marketplace.oversight.periods import month_start_at
+    from oversight.periods import month_start_at
 
     first_of_month = this_month()
     just_after_midnight = month_start_at(first_of_month) + timedelta(minutes=30)

@@ -3,7 +3,6 @@ from tests.orders.conftest import (  # noqa: F401 (fixtures)
     _fast_passwords,
     _no_gateway_traffic,
     _role_groups,
-    media,
     miniature,
     mukena,
     palembang,

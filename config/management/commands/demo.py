@@ -1,0 +1,85 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from seeds.accounts import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring the demo site up: migrate, load the seed data and demo accounts, "
+        "and serve on http://127.0.0.1:8000. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare everything but do not serve."
+        )
+
+    def handle(self, *args, addrport, no_serve, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo is for development only; run it with DEBUG=1.")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        # The seeded demo orders send their notifications like real ones; keep
+        # them out of the terminal so the accounts below stay readable.
+        # Their mail tasks run at once, into memory, rather than waiting for the worker.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
+            call_command("load_seeds")
+        accounts = create_demo_accounts()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD}):"))
+        for username, what in accounts:
+            self.stdout.write(f"  {username:<40} {what}")
+        self.stdout.write(f"\nAdmin: http://{addrport}/admin/   Site: http://{addrport}/\n")
+        if not no_serve:
+            # Links in mail and the payment simulator's notifications point at
+            # the address actually served.
+            site_url = f"http://{addrport}"
+            settings.SITE_URL = site_url
+            if settings.MIDTRANS_SIMULATOR:
+                settings.MIDTRANS_BASE_URL = site_url + "/_simulator/midtrans"
+                self.stdout.write(
+                    "Payments: local Midtrans simulator (pay with the link on the "
+                    "confirmation page, or `python3 manage.py simulate_payment CODE`)."
+                )
+            worker = self._start_worker(site_url)
+            # Stop cleanly on TERM too, so the embedded PostgreSQL is shut down
+            # by its exit handler rather than left running.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _start_worker(self, site_url: str) -> subprocess.Popen:
+        """The background worker (django-tasks' db_worker) as a child process:
+        mail, payment notifications and refunds run there, as in production."""
+        env = {**os.environ, "SITE_URL": site_url, "DEBUG": "1"}
+        if settings.MIDTRANS_SIMULATOR:
+            env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
+        # Without DATABASE_URL the worker attaches to the same embedded
+        # PostgreSQL (config/embedded_db.py counts the processes using it).
+        # --no-reload: the autoreloader would run the worker in a grandchild
+        # that a TERM to this child leaves without its exit handlers, and the
+        # embedded PostgreSQL would then never learn that it left.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        self.stdout.write(f"Background worker started (pid {worker.pid}).")
+        return worker

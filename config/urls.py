@@ -1,0 +1,54 @@
+import re
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from catalog import views as catalog_views
+from catalog.sitemaps import SITEMAPS
+from config import views
+from core.private_media import PRIVATE_MEDIA_PREFIX
+from facilities.admin_scoping import scoped_view_on_site
+from oversight import views as oversight_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    # An index of sections, each paginated (5,000 links a page).
+    path("sitemap.xml", catalog_views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dampak/", oversight_views.impact, name="impact"),
+    # Reports live under the admin's address and behind its login; listed
+    # before "admin/" so the admin's catch-all does not answer for them.
+    path("admin/laporan/", include("oversight.urls")),
+    # "View on site" only for rows the user's admin shows (Django's own would
+    # redirect to any object); before "admin/" so it answers instead.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(scoped_view_on_site),
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("facilities.urls")),
+    path("", include("catalog.urls")),
+    path("", include("orders.urls")),
+    path("", include("orders.urls_privacy")),
+    path("", include("reviews.urls")),
+    # The payment gateway's local stand-in; every path is 404 unless
+    # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
+    path("_simulator/midtrans/", include("gatewaysim.urls")),
+]
+
+if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
+    # Uploaded photos for development; never the private folder (receipts),
+    # which only staff views hand out.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!{PRIVATE_MEDIA_PREFIX})(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

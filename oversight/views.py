@@ -1,0 +1,280 @@
+"""Report pages and their CSV/XLSX exports, inside the admin (see oversight/urls.py).
+
+Thin: check the user has a scope, validate the filter against that scope,
+ask the selectors, render or export. A filter naming a region or facility
+outside the scope is refused with a message, never silently widened.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from catalog.models import ListingStatus
+from core.page_cache import public_page
+from facilities.scoping import Scope, scope_for
+from oversight import exports, selectors
+from oversight.charts import bar_chart
+from oversight.forms import ReportFilterForm
+from oversight.periods import month_label, months_between
+
+
+def _scope(request) -> Scope:
+    scope = scope_for(request.user)
+    if scope.role is None:
+        raise PermissionDenied
+    return scope
+
+
+def _bad_filter(form: ReportFilterForm) -> HttpResponseBadRequest:
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    return HttpResponseBadRequest(
+        "\n".join([_("Filter laporan tidak valid:"), *messages]),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _page(request, template: str, context: dict) -> HttpResponse:
+    return render(request, template, {**admin.site.each_context(request), **context})
+
+
+# --- sales ------------------------------------------------------------------
+
+
+def _sales(form: ReportFilterForm) -> tuple[list, list]:
+    data = form.cleaned_data
+    rows = selectors.sales_by_facility_month(
+        form.scope, facilities=form.facilities(), first=data["first"], last=data["last"]
+    )
+    return rows, selectors.proceeds_allocation(rows)
+
+
+SALES_FIGURES = (
+    "orders",
+    "items",
+    "revenue",
+    "consigned_items",
+    "consigned_revenue",
+    "shipping",
+    "total",
+)
+
+
+def _sales_totals(rows) -> dict[str, int]:
+    return {key: sum(getattr(row, key) for row in rows) for key in SALES_FIGURES}
+
+
+# Past this many facility-month rows the page shows facility totals only and
+# leaves the month-by-month detail to the CSV/XLSX files (a national year is
+# 500 facilities x 12 months: a spreadsheet's job, not a page's).
+DETAIL_ROWS_ON_PAGE = 400
+
+
+def sales_report(request):
+    """Sales per facility and month, with the proceeds allocation and a monthly chart."""
+    form = ReportFilterForm(request.GET, scope=_scope(request))
+    context = {
+        "title": _("Laporan penjualan"),
+        "form": form,
+        "export_query": request.GET.urlencode(),
+    }
+    if form.is_valid():
+        rows, shares = _sales(form)
+        per_month: dict = {}
+        for row in rows:
+            per_month[row.month] = per_month.get(row.month, 0) + row.goods_revenue
+        months = months_between(form.cleaned_data["first"], form.cleaned_data["last"])
+        per_facility: dict[int, dict] = {}
+        for row in rows:
+            entry = per_facility.setdefault(
+                row.facility_id,
+                {"region": row.region, "facility": row.facility, **dict.fromkeys(SALES_FIGURES, 0)},
+            )
+            for key in SALES_FIGURES:
+                entry[key] += getattr(row, key)
+        context.update(
+            rows=rows if len(rows) <= DETAIL_ROWS_ON_PAGE else None,
+            has_rows=bool(rows),
+            facility_totals=list(per_facility.values()),
+            detail_rows_on_page=DETAIL_ROWS_ON_PAGE,
+            shares=shares,
+            totals=_sales_totals(rows),
+            chart=bar_chart(
+                [(month_label(month), per_month.get(month, 0)) for month in months],
+                width=max(320, 48 * len(months)),
+                height=160,
+                highlight_last=False,
+            ),
+        )
+    return _page(request, "admin/oversight/sales_report.html", context)
+
+
+SALES_COLUMNS = [
+    (gettext_lazy("Kanwil"), exports.TEXT),
+    (gettext_lazy("UPT"), exports.TEXT),
+    (gettext_lazy("Bulan"), exports.MONTH),
+    (gettext_lazy("Pesanan"), exports.COUNT),
+    (gettext_lazy("Barang terjual"), exports.COUNT),
+    (gettext_lazy("Pendapatan barang (Rp)"), exports.MONEY),
+    (gettext_lazy("Terjual di mitra (titipan)"), exports.COUNT),
+    (gettext_lazy("Pendapatan titipan (Rp)"), exports.MONEY),
+    (gettext_lazy("Ongkos kirim (Rp)"), exports.MONEY),
+    (gettext_lazy("Total (Rp)"), exports.MONEY),
+]
+SHARE_COLUMNS = [
+    (gettext_lazy("UPT"), exports.TEXT),
+    (gettext_lazy("Bagian"), exports.TEXT),
+    (gettext_lazy("Persen"), exports.PERCENT),
+    (gettext_lazy("Jumlah (Rp)"), exports.MONEY),
+]
+
+
+def _sales_sheet(rows) -> exports.Sheet:
+    return exports.Sheet(
+        title=_("Penjualan"),
+        columns=[(str(header), kind) for header, kind in SALES_COLUMNS],
+        rows=[
+            [
+                r.region,
+                r.facility,
+                r.month,
+                r.orders,
+                r.items,
+                r.revenue,
+                r.consigned_items,
+                r.consigned_revenue,
+                r.shipping,
+                r.total,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _share_sheet(shares) -> exports.Sheet:
+    unallocated = _("Belum dialokasikan")
+    return exports.Sheet(
+        title=_("Pembagian hasil"),
+        columns=[(str(header), kind) for header, kind in SHARE_COLUMNS],
+        rows=[[s.facility, s.name or unallocated, s.percent, s.amount] for s in shares],
+    )
+
+
+def _period_name(stem: str, form: ReportFilterForm) -> str:
+    """'penjualan-2026-01-2026-12': the period in the file name, so downloads
+    of different periods do not overwrite each other."""
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    return f"{stem}-{first:%Y-%m}-{last:%Y-%m}"
+
+
+def sales_export(request, fmt: str):
+    """The sales report as CSV (sales rows) or XLSX (sales and proceeds sheets)."""
+    form = ReportFilterForm(request.GET, scope=_scope(request))
+    if not form.is_valid():
+        return _bad_filter(form)
+    rows, shares = _sales(form)
+    if fmt == "xlsx":
+        return exports.xlsx_response(
+            [_sales_sheet(rows), _share_sheet(shares)], _period_name("penjualan", form)
+        )
+    return exports.csv_response(_sales_sheet(rows), _period_name("penjualan", form))
+
+
+def shares_export(request):
+    """The proceeds allocation of the filtered sales, as CSV."""
+    form = ReportFilterForm(request.GET, scope=_scope(request))
+    if not form.is_valid():
+        return _bad_filter(form)
+    _rows, shares = _sales(form)
+    return exports.csv_response(_share_sheet(shares), _period_name("pembagian-hasil", form))
+
+
+# --- product recap ----------------------------------------------------------
+
+
+def _recap_columns():
+    return [
+        (str(_("Kanwil")), exports.TEXT),
+        (str(_("UPT")), exports.TEXT),
+        (str(_("Kategori")), exports.TEXT),
+        *[(str(label), exports.COUNT) for _status, label in ListingStatus.choices],
+        (str(_("Jumlah produk")), exports.COUNT),
+        (str(_("Stok siap")), exports.COUNT),
+        (str(_("Nilai stok (Rp)")), exports.MONEY),
+    ]
+
+
+def _recap_sheet(rows) -> exports.Sheet:
+    return exports.Sheet(
+        title=_("Rekap produk"),
+        columns=_recap_columns(),
+        rows=[
+            [
+                r.region,
+                r.facility,
+                r.category,
+                *[r.counts[status] for status in selectors.LISTING_STATUSES],
+                r.total,
+                r.stock_units,
+                r.stock_value,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def product_recap(request):
+    """Listings per facility and category by status, with stock and its value."""
+    form = ReportFilterForm(request.GET, scope=_scope(request), with_period=False)
+    context = {
+        "title": _("Rekap produk"),
+        "form": form,
+        "export_query": request.GET.urlencode(),
+        "statuses": ListingStatus.choices,
+    }
+    if form.is_valid():
+        rows = selectors.product_recap(form.scope, facilities=form.facilities())
+        context.update(
+            rows=rows,
+            totals={
+                "counts": [
+                    sum(row.counts[status] for row in rows) for status in selectors.LISTING_STATUSES
+                ],
+                "total": sum(row.total for row in rows),
+                "stock_units": sum(row.stock_units for row in rows),
+                "stock_value": sum(row.stock_value for row in rows),
+            },
+        )
+    return _page(request, "admin/oversight/product_recap.html", context)
+
+
+def product_recap_export(request, fmt: str):
+    form = ReportFilterForm(request.GET, scope=_scope(request), with_period=False)
+    if not form.is_valid():
+        return _bad_filter(form)
+    sheet = _recap_sheet(selectors.product_recap(form.scope, facilities=form.facilities()))
+    if fmt == "xlsx":
+        return exports.xlsx_response([sheet], "rekap-produk")
+    return exports.csv_response(sheet, "rekap-produk")
+
+
+# --- public -----------------------------------------------------------------
+
+IMPACT_CACHE_KEY = "kb:impact"
+
+
+@require_safe
+@public_page
+def impact(request):
+    """The public impact page: per region, facilities taking part, products listed,
+    items sold and orders completed. Aggregates only, no personal data; the
+    figures are kept ten minutes since the public need not see each sale the
+    second it happens (a million orders take a few hundred ms to add up)."""
+    regions, national = cache.get_or_set(IMPACT_CACHE_KEY, selectors.public_impact, 60 * 10)
+    return render(request, "oversight/impact.html", {"regions": regions, "national": national})
