@@ -378,7 +378,7 @@ def _on_m2m(sender, instance, action, pk_set=None, **kwargs):
 
 
 def connect_signals() -> None:
-    """Called once from the page cache's AppConfig.ready()."""
+    """Called once from core's AppConfig.ready()."""
     pre_save.connect(_before_save, dispatch_uid="kb-page-cache-pre-save")
     post_save.connect(_on_public_write, dispatch_uid="kb-page-cache-post-save")
     post_delete.connect(_on_public_write, dispatch_uid="kb-page-cache-post-delete")
