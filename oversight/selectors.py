@@ -660,8 +660,9 @@ class ImpactRow:
 
 
 def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
-    """Per region and nationally: active facilities, listed products, items sold,
-    completed orders. Aggregates only; nothing about a person. Four queries."""
+    """Per region and nationally: active facilities, listed products, items sold
+    (web and consignment, as the sales report counts them), completed orders.
+    Aggregates only; nothing about a person. Five queries."""
     regions = {
         region_id: ImpactRow(name=name)
         for region_id, name in Region.objects.order_by("name").values_list("id", "name")
@@ -670,12 +671,21 @@ def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
         regions[row["region"]].facilities = row["n"]
     for row in Product.objects.public().values("facility__region").annotate(n=Count("id")):
         regions[row["facility__region"]].products = row["n"]
-    for row in (
+    # Sold counts what the sales report counts: web orders in a sale status
+    # and what partner outlets reported sold on consignment (one UNION query).
+    web = (
         OrderLine.objects.filter(order__status__in=SALE_STATUSES)
-        .values("order__facility__region")
+        .values(region=F("order__facility__region"))
         .annotate(n=Sum("quantity"))
-    ):
-        regions[row["order__facility__region"]].items_sold = _int(row["n"])
+    )
+    consigned = (
+        ConsignmentMovement.objects.filter(kind=ConsignmentMovement.Kind.SOLD)
+        .values(region=F("link__outlet__facility__region"))
+        .annotate(n=Sum("quantity"))
+    )
+    for region_id, sold in web.union(consigned, all=True).values_list("region", "n"):
+        if region_id in regions:
+            regions[region_id].items_sold += _int(sold)
     for row in (
         Order.objects.filter(status=OrderStatus.COMPLETED)
         .values("facility__region")
