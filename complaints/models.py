@@ -144,6 +144,9 @@ class ComplaintPhoto(models.Model):
         verbose_name = _("foto keluhan")
         verbose_name_plural = _("foto keluhan")
 
+    def __str__(self):
+        return f"#{self.pk}"
+
 
 class ComplaintEvent(models.Model):
     """One step in a complaint's life, like OrderEvent."""

@@ -373,7 +373,12 @@ def _refund(payment: GatewayPayment, order: Order, reason: str) -> GatewayRefund
     # still goes back once however often this runs.
     refund, created = GatewayRefund.objects.get_or_create(
         refund_key=f"{payment.gateway_order_id}-R{order.pk}",
-        defaults={"payment": payment, "order": order, "amount": order.total, "reason": reason[:300]},
+        defaults={
+            "payment": payment,
+            "order": order,
+            "amount": order.total,
+            "reason": reason[:300],
+        },
     )
     if created:
         SettlementEntry.objects.filter(order=order, status=SettlementEntry.Status.OWED).update(
