@@ -479,10 +479,11 @@ def sales_by_facility_month(
     """Orders, items, goods revenue and shipping collected per facility and month,
     and what partner outlets reported sold on consignment.
 
-    Five queries (refunds by the month they were recorded, the fifth): orders grouped by (facility id, month), their lines grouped
+    Five queries: orders grouped by (facility id, month), their lines grouped
     the same way (apart, so summing lines never multiplies the order sums),
     consignment sales grouped the same way, and the names of the facilities
-    that sold. Grouping by ids alone keeps the sort narrow: at a million
+    that sold, and refunds (by the month they were recorded) grouped the
+    same way. Grouping by ids alone keeps the sort narrow: at a million
     orders the names would be carried through it.
     """
     facility_ids = facilities.values("id")
