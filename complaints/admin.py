@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from complaints import services
@@ -122,14 +122,17 @@ class ComplaintAdmin(FacilityScopedModelAdmin):
 
     @admin.display(description=_("foto"))
     def photo_links(self, obj):
-        return format_html_join(
-            " ",
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            (
-                (reverse("admin:complaints_complaint_photo", args=[obj.pk, p.pk]), f"#{i}")
-                for i, p in enumerate(obj.photos.all(), 1)
-            ),
-        ) or format_html("—")
+        return (
+            format_html_join(
+                " ",
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                (
+                    (reverse("admin:complaints_complaint_photo", args=[obj.pk, p.pk]), f"#{i}")
+                    for i, p in enumerate(obj.photos.all(), 1)
+                ),
+            )
+            or "—"
+        )
 
     def get_urls(self):
         from django.urls import path
@@ -192,9 +195,6 @@ class ComplaintAdmin(FacilityScopedModelAdmin):
                 " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
             )
             messages.error(request, text)
-
-    def save_related(self, request, form, formsets, change):
-        pass  # the events inline is read-only
 
     def get_list_filter(self, request):
         return self.list_filter
