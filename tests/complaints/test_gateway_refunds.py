@@ -9,7 +9,7 @@ from complaints import services
 from complaints.models import ComplaintStatus
 from gatewaysim.models import SimTransaction
 from orders import services as order_services
-from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund, OrderStatus
+from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund
 from orders.refunds import order_refund_record
 from orders.services import OrderError
 from tests.factories import facility_staff, regional_reviewer
