@@ -84,23 +84,23 @@ class ComplaintAdmin(FacilityScopedModelAdmin):
         "created_at",
     )
 
-    def get_fields(self, request, obj=None):
-        return (
-            "step",
-            "answer_kind_new",
-            "remedy",
-            "amount",
-            "note",
-            "transfer_reference",
-            *self.readonly_fields,
-        )
+    STEP_FIELDS = ("step", "answer_kind_new", "remedy", "amount", "note", "transfer_reference")
+
+    def get_fieldsets(self, request, obj=None):
+        # The complaint first; the step form only when this user has a step to take.
+        fieldsets = [(None, {"fields": self.readonly_fields})]
+        if self._steps(request, obj):
+            fieldsets.insert(0, (_("Langkah berikutnya"), {"fields": self.STEP_FIELDS}))
+        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["fields"] = []  # every field is the step form's own or read-only
         form = super().get_form(request, obj, change, **kwargs)
-        form.base_fields["step"].choices = [
-            ("", _("— tidak ada langkah —")),
-            *self._steps(request, obj),
-        ]
+        if "step" in form.base_fields:
+            form.base_fields["step"].choices = [
+                ("", _("— tidak ada langkah —")),
+                *self._steps(request, obj),
+            ]
         return form
 
     def _steps(self, request, obj):

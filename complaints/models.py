@@ -98,7 +98,7 @@ class Complaint(models.Model):
         indexes = [models.Index(fields=["facility", "status"], name="complaint_facility_status")]
 
     def __str__(self):
-        return f"#{self.pk} {self.order_id}"
+        return f"Keluhan #{self.pk}"
 
     @property
     def is_open(self) -> bool:

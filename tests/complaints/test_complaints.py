@@ -219,3 +219,38 @@ def test_head_office_sees_all_and_decides(shipped):
     )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.DECIDED and complaint.refund_due is None
+
+
+def _png(color=(200, 30, 30)):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(buffer, "PNG")
+    return SimpleUploadedFile("foto.png", buffer.getvalue(), "image/png")
+
+
+def test_photos_are_private_and_hostile_files_refused(client, shipped, media, palembang, raha):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _tracking(client, shipped)
+    line = shipped.lines.get()
+    fake = SimpleUploadedFile("foto.png", b"<script>alert(1)</script>", "image/png")
+    response = _post(client, shipped, [line], photos=[fake])
+    assert response.status_code == 302 and not Complaint.objects.exists()
+    four = [_png() for _ in range(4)]
+    _post(client, shipped, [line], photos=four)
+    assert not Complaint.objects.exists()  # more than 3 photos
+    _post(client, shipped, [line], photos=[_png(), _png((0, 0, 200))])
+    complaint = Complaint.objects.get()
+    photos = list(complaint.photos.all())
+    assert len(photos) == 2 and all(p.file.name.startswith("private/complaints/") for p in photos)
+    url = f"/admin/complaints/complaint/{complaint.pk}/foto/{photos[0].pk}/"
+    client.force_login(facility_staff(raha))
+    assert client.get(url).status_code == 404
+    client.force_login(facility_staff(palembang))
+    response = client.get(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert response["Content-Type"] == "image/jpeg"  # re-encoded, whatever was sent
