@@ -14,7 +14,6 @@ from complaints import services
 from complaints.models import AnswerKind, Complaint, ComplaintEvent, ComplaintStatus, Remedy
 from core.private_media import private_file_response
 from facilities.admin_scoping import FacilityScopedModelAdmin
-from facilities.scoping import scope_for
 
 STEP_CHOICES = [("", _("— tidak ada langkah —"))]
 
@@ -106,13 +105,12 @@ class ComplaintAdmin(FacilityScopedModelAdmin):
     def _steps(self, request, obj):
         if obj is None:
             return []
-        scope = scope_for(request.user)
         steps = []
-        if obj.status == ComplaintStatus.OPEN and scope.facility_id == obj.facility_id:
+        if obj.status == ComplaintStatus.OPEN and services.may_answer(request.user, obj):
             steps.append(("answer", _("Jawab keluhan (isi jawaban, penyelesaian, catatan)")))
         if obj.status == ComplaintStatus.ESCALATED and services.may_decide(request.user, obj):
             steps.append(("decide", _("Putuskan (isi penyelesaian, jumlah, catatan)")))
-        if obj.refund_due and (scope.is_national or scope.facility_id == obj.facility_id):
+        if obj.refund_due and services.may_record_transfer(request.user, obj):
             steps.append(("transfer", _("Catat refund sudah ditransfer")))
         return steps
 

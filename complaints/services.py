@@ -182,9 +182,19 @@ def complaint_open(
     return complaint
 
 
-def _require_facility_staff(complaint, actor):
+def may_answer(actor, complaint) -> bool:
+    """Only the complaint's own facility staff answer it (the Scope decides)."""
     scope = scope_for(actor)
-    if not (scope.is_facility_staff and scope.facility_id == complaint.facility_id):
+    return scope.is_facility_staff and scope.may_act_for(complaint.facility_id)
+
+
+def may_record_transfer(actor, complaint) -> bool:
+    """Who moves the facility's money: its staff and head office (Scope.may_act_for)."""
+    return scope_for(actor).may_act_for(complaint.facility_id)
+
+
+def _require_facility_staff(complaint, actor):
+    if not may_answer(actor, complaint):
         raise ComplaintError(_("Hanya petugas UPT ini yang menjawab keluhannya."))
 
 
@@ -325,14 +335,13 @@ def complaint_escalate_overdue(*, now=None) -> int:
 
 
 def may_decide(actor, complaint) -> bool:
-    """A Kanwil reviewer of the facility's region, or head office; never
-    someone attached to the complaint's own facility."""
+    """A Kanwil reviewer of the facility's region, or head office (Scope.may_see);
+    never facility staff, so nobody decides a complaint against their own facility."""
     scope = scope_for(actor)
     if scope.is_facility_staff:
         return False
-    if scope.is_national:
-        return True
-    return scope.is_reviewer and scope.region_id == complaint.facility.region_id
+    facility = complaint.facility
+    return scope.may_see(facility_id=facility.pk, region_id=facility.region_id)
 
 
 def complaint_decide(
@@ -377,8 +386,7 @@ def complaint_refund_transfer_record(*, complaint, actor, reference: str) -> Com
         complaint = (
             Complaint.objects.select_for_update().select_related("order").get(pk=complaint.pk)
         )
-        scope = scope_for(actor)
-        if not (scope.is_national or scope.facility_id == complaint.facility_id):
+        if not may_record_transfer(actor, complaint):
             raise ComplaintError(_("Hanya petugas UPT ini yang mencatat transfer refund."))
         if not complaint.refund_due:
             raise ComplaintError(_("Tidak ada refund yang perlu ditransfer."))

@@ -254,3 +254,16 @@ def test_photos_are_private_and_hostile_files_refused(client, shipped, media, pa
     response = client.get(url)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert response["Content-Type"] == "image/jpeg"  # re-encoded, whatever was sent
+
+
+def test_rate_limited(client, shipped, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "complaint": {"per_session": 2, "per_address": 100, "window": 3600},
+    }
+    _tracking(client, shipped)
+    line = shipped.lines.get()
+    assert _post(client, shipped, [line], description="").status_code == 302  # bad field
+    assert _post(client, shipped, [line], description="").status_code == 302
+    response = _post(client, shipped, [line])
+    assert response.status_code == 429 and not Complaint.objects.exists()
