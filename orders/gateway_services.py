@@ -426,10 +426,20 @@ def gateway_refund_partial(
         refund_key=f"{payment.gateway_order_id}-{refund_key}"[:64],
         reason=reason[:300],
     )
-    if amount >= order.total:
-        SettlementEntry.objects.filter(order=order, status=SettlementEntry.Status.OWED).update(
-            status=SettlementEntry.Status.REFUNDED
-        )
+    # What the operator owes the facility shrinks by the refund while it is
+    # still owed; refunded in full, the row is marked so. (Paid out already:
+    # the facility owes it back, settled outside the site.)
+    entry = (
+        SettlementEntry.objects.select_for_update()
+        .filter(order=order, status=SettlementEntry.Status.OWED)
+        .first()
+    )
+    if entry is not None:
+        if amount >= entry.amount:
+            entry.status = SettlementEntry.Status.REFUNDED
+        else:
+            entry.amount -= amount
+        entry.save(update_fields=["amount", "status"])
 
     def queue():
         from orders import tasks

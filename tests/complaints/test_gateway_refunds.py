@@ -9,7 +9,7 @@ from complaints import services
 from complaints.models import ComplaintStatus
 from gatewaysim.models import SimTransaction
 from orders import services as order_services
-from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund
+from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund, SettlementEntry
 from orders.refunds import order_refund_record
 from orders.services import OrderError
 from tests.factories import facility_staff, regional_reviewer
@@ -48,6 +48,9 @@ def test_partial_refunds_through_the_simulator(client, simulator):  # noqa: F811
     assert refund.gateway_refund.status == GatewayRefund.Status.DONE
     sim = SimTransaction.objects.get(order_id=payment.gateway_order_id)
     assert (sim.transaction_status, sim.refunded_amount) == ("partial_refund", 50_000)
+    # The operator now owes the facility the rest only.
+    entry = SettlementEntry.objects.get(order=order)
+    assert (entry.status, entry.amount) == ("owed", order.total - 50_000)
 
     # A second complaint on the same line, decided by the Kanwil: the rest.
     second = services.complaint_open(
@@ -68,6 +71,7 @@ def test_partial_refunds_through_the_simulator(client, simulator):  # noqa: F811
     sim.refresh_from_db()
     assert (sim.transaction_status, sim.refunded_amount) == ("refund", order.total)
     assert GatewayRefund.objects.filter(status=GatewayRefund.Status.DONE).count() == 2
+    assert SettlementEntry.objects.get(order=order).status == "refunded"
     # Nothing is left to give back.
     with pytest.raises(OrderError):
         order_refund_record(order=order, amount=1, reason="x", refund_key="more")
