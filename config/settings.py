@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "complaints",
     "oversight",
     "gatewaysim",
     "config",
@@ -295,9 +296,20 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_REVIEW", default=30),
         "window": 3600,
     },
+    # Complaint posts from the tracking page (open, accept, dispute), per hour.
+    "complaint": {
+        "per_session": env.int("RATE_LIMIT_COMPLAINT_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_COMPLAINT", default=30),
+        "window": 3600,
+    },
 }
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
+# Complaints (complaints app): days after shipping/completion a shopper may
+# complain, and working days (Mon-Fri) the facility has to answer before the
+# complaint goes to the Kanwil (README, "Complaints and returns").
+COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is

@@ -32,9 +32,9 @@ from orders.forms import (
 from orders.models import PaymentMethod
 from orders.payments import provider_for
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
+from orders.tracking import TRACKED_KEY
 
 CHECKOUTS_KEY = "kb_checkouts"
-TRACKED_KEY = "kb_tracked"
 
 
 def _remember(request, key: str, *codes: str) -> None:
