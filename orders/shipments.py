@@ -471,3 +471,23 @@ def admin_summary(order: Order) -> dict:
         if has_resi and order.delivery_method == DeliveryMethod.COURIER
         else "",
     }
+
+
+def product_estimate(product, *, province: str, delivery_settings, rates):
+    """The cheapest courier option for one piece of `product` to `province`'s
+    capital (the product page's "mulai Rp ..."), with whose rates it is."""
+    if DeliveryMethod.COURIER not in table.enabled_methods(delivery_settings):
+        return None
+    answer = courier_answer(
+        product.facility,
+        delivery_settings,
+        rates,
+        province=province,
+        postal_code=PROVINCE_POSTAL_CODES.get(province, ""),
+        weight_grams=product.weight_grams,
+        value=product.price,
+    )
+    if not answer.options:
+        return None
+    cheapest = min(answer.options, key=lambda o: o.price)
+    return {"option": cheapest, "from_aggregator": answer.from_aggregator}

@@ -24,6 +24,7 @@ urlpatterns = [
         name="biteship_webhook",
     ),
     path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
+    path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),

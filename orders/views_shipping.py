@@ -48,3 +48,57 @@ def shipping_label(request, pk: int):
     if not order.tracking_number and not (shipment and shipment.waybill_id):
         raise Http404
     return render(request, "orders/shipping_label.html", {"order": order, "shipment": shipment})
+
+
+ESTIMATE_COOKIE = "kb_ongkir_provinsi"
+
+
+def shipping_estimate(request, pk: int):
+    """"Ongkir ke <provinsi> mulai Rp ..." for one product (one piece) from its
+    facility. The province comes from the form, else the remembered cookie;
+    the product page itself stays a cacheable public page (the form posts here,
+    and static/js/shipping_estimate.js fills the answer in place)."""
+    from catalog.models import Product
+    from orders import selectors
+    from orders import shipping as table
+
+    product = get_object_or_404(
+        Product.objects.select_related("facility"), pk=pk, status="approved"
+    )
+    asked = request.GET.get("provinsi", "")
+    province = asked if asked in table.PROVINCES else request.COOKIES.get(ESTIMATE_COOKIE, "")
+    if province not in table.PROVINCES:
+        province = ""
+    estimate = None
+    if province and not product.local_only:
+        estimate = shipments.product_estimate(
+            product,
+            province=province,
+            delivery_settings=selectors.delivery_settings_for([product.facility_id]).get(
+                product.facility_id, table.DEFAULT_SETTINGS
+            ),
+            rates=selectors.shipping_rates_for([product.facility_id]).get(
+                product.facility_id, []
+            ),
+        )
+    template = (
+        "orders/partials/shipping_estimate.html"
+        if request.GET.get("fragment")
+        else "orders/shipping_estimate_page.html"
+    )
+    response = render(
+        request,
+        template,
+        {
+            "product": product,
+            "province": province,
+            "estimate": estimate,
+            "provinces": table.PROVINCES,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    if asked and asked == province:
+        response.set_cookie(
+            ESTIMATE_COOKIE, province, max_age=180 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response

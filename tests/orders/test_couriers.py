@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -367,3 +366,20 @@ def test_tracking_page_query_budget(simulator, client, palembang_product):
 
 def test_address_postal_codes_match(settings):
     assert ADDRESS["a-postal_code"] == "12810"
+
+
+def test_product_page_estimate_remembers_the_province(simulator, client, palembang_product):
+    product = palembang_product
+    from catalog.models import ListingStatus
+
+    product.status = ListingStatus.APPROVED
+    product.save(update_fields=["status"])
+    page = client.get(product.get_absolute_url())
+    assert f'action="/ongkir/{product.pk}/"' in page.content.decode()
+    answer = client.get(f"/ongkir/{product.pk}/", {"provinsi": "Jawa Barat", "fragment": "1"})
+    text = answer.content.decode()
+    # 1,200 g bills 2 kg; the cheapest is POS (8,000 + 7,000 + 2 distance steps x 2,000: 30111 to 40111).
+    assert "Ongkir ke Jawa Barat mulai Rp 19.000" in text
+    assert "estimasi 3-5 hari" in text
+    remembered = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"})
+    assert "Ongkir ke Jawa Barat mulai" in remembered.content.decode()
