@@ -420,9 +420,7 @@ MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
 # aggregator at all: the facilities' own rate tables price courier delivery.
 BITESHIP_SIMULATOR_KEY = "biteship_test.LOCAL-SIMULATOR"
 BITESHIP_SIMULATOR = DEBUG and not env("BITESHIP_API_KEY")
-BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (
-    BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else ""
-)
+BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else "")
 BITESHIP_BASE_URL = (
     env("BITESHIP_BASE_URL")
     or (SITE_URL + "/_simulator/biteship" if BITESHIP_SIMULATOR else "https://api.biteship.com")

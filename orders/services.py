@@ -245,12 +245,16 @@ def _place_orders(
                 weight=weight,
                 value=sum(p.price * wanted[p.pk].quantity for p in facility_products),
             )
-        fee = courier_option.price if courier_option else shipping.delivery_fee(
-            choice.delivery_method,
-            settings=settings,
-            rates=rates_by_facility.get(facility_id, []),
-            province=address.province,
-            weight_grams=weight,
+        fee = (
+            courier_option.price
+            if courier_option
+            else shipping.delivery_fee(
+                choice.delivery_method,
+                settings=settings,
+                rates=rates_by_facility.get(facility_id, []),
+                province=address.province,
+                weight_grams=weight,
+            )
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
@@ -335,9 +339,7 @@ def _courier_option(facility, choice, settings, rates, address, *, weight: int, 
         value=value,
     )
     try:
-        return shipments.verified_option(
-            answer, choice.courier_option, facility_name=facility.name
-        )
+        return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
     except ValueError as error:
         raise OrderError(str(error)) from None
 

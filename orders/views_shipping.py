@@ -54,7 +54,7 @@ ESTIMATE_COOKIE = "kb_ongkir_provinsi"
 
 
 def shipping_estimate(request, pk: int):
-    """"Ongkir ke <provinsi> mulai Rp ..." for one product (one piece) from its
+    """ "Ongkir ke <provinsi> mulai Rp ..." for one product (one piece) from its
     facility. The province comes from the form, else the remembered cookie;
     the product page itself stays a cacheable public page (the form posts here,
     and static/js/shipping_estimate.js fills the answer in place)."""
@@ -77,9 +77,7 @@ def shipping_estimate(request, pk: int):
             delivery_settings=selectors.delivery_settings_for([product.facility_id]).get(
                 product.facility_id, table.DEFAULT_SETTINGS
             ),
-            rates=selectors.shipping_rates_for([product.facility_id]).get(
-                product.facility_id, []
-            ),
+            rates=selectors.shipping_rates_for([product.facility_id]).get(product.facility_id, []),
         )
     template = (
         "orders/partials/shipping_estimate.html"

@@ -44,9 +44,8 @@ def simulator(live_server, settings):
 
 @pytest.fixture
 def palembang_product(db):
-    facility = shop(name="Lapas Palembang Kurir", city="Palembang", province="Sumatera Selatan")
+    facility = shop(city="Palembang", province="Sumatera Selatan")
     return ProductFactory(facility=facility, price=175_000, stock=5, weight_grams=1_200)
-
 
 
 # --- rates ----------------------------------------------------------------------
@@ -323,13 +322,12 @@ def test_manual_resi_still_ships(simulator, client, palembang_product):
 # --- budgets --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("facilities", [1, 3])
-def test_checkout_update_query_budget_with_rates(simulator, client, facilities):
+def _update_queries(client, count: int) -> int:
     products = [
         ProductFactory(
             facility=shop(province="Jawa Barat"), price=100_000, stock=5, weight_grams=900
         )
-        for _ in range(facilities)
+        for _ in range(count)
     ]
     fill_cart(client, *products)
     data = checkout_form(client, *(p.facility for p in products))
@@ -337,13 +335,16 @@ def test_checkout_update_query_budget_with_rates(simulator, client, facilities):
     with CaptureQueriesContext(connection) as queries:
         page = client.post("/checkout/", {**data, "action": "update"})
     assert page.status_code == 200
-    assert "estimasi" in page.content.decode()
-    BUDGET[facilities] = len(queries)
-    if len(BUDGET) == 2:
-        assert BUDGET[1] == BUDGET[3], BUDGET
+    assert page.content.decode().count("estimasi 2-3 hari") >= count
+    return len(queries)
 
 
-BUDGET: dict[int, int] = {}
+def test_checkout_query_budget_with_rates_at_two_sizes(simulator):
+    from django.test import Client
+
+    one, three = _update_queries(Client(), 1), _update_queries(Client(), 3)
+    assert one == three, (one, three)
+    assert one <= 12
 
 
 def test_tracking_page_query_budget(simulator, client, palembang_product):
@@ -378,8 +379,30 @@ def test_product_page_estimate_remembers_the_province(simulator, client, palemba
     assert f'action="/ongkir/{product.pk}/"' in page.content.decode()
     answer = client.get(f"/ongkir/{product.pk}/", {"provinsi": "Jawa Barat", "fragment": "1"})
     text = answer.content.decode()
-    # 1,200 g bills 2 kg; the cheapest is POS (8,000 + 7,000 + 2 distance steps x 2,000: 30111 to 40111).
+    # 1,200 g bills 2 kg; the cheapest is POS: 8,000 + 7,000 + 2 distance
+    # steps x 2,000 (30111 to 40111).
     assert "Ongkir ke Jawa Barat mulai Rp 19.000" in text
     assert "estimasi 3-5 hari" in text
     remembered = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"})
     assert "Ongkir ke Jawa Barat mulai" in remembered.content.decode()
+
+
+def test_staff_book_the_courier_from_the_admin_order_page(simulator, client, palembang_product):
+    order = _paid_courier_order(client, palembang_product)
+    staff = facility_staff(order.facility)
+    client.force_login(staff)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert 'data-step="book_courier"' in page
+    assert "Pilihan pembeli: JNE Reguler" in page and "estimasi 2-3 hari" in page
+    step = f"/admin/orders/order/{order.pk}/langkah/book_courier/"
+    assert "Pesan JNE Reguler" in client.get(step).content.decode()
+    for _ in range(2):  # a double tap
+        client.post(step, {"confirm": "yes"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+    assert SimShipment.objects.count() == 1
+    page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert 'id="kb-label-link"' in page
+    label = client.get(f"/pengiriman/label/{order.pk}/")
+    assert label.status_code == 200
+    assert order.tracking_number in label.content.decode()
