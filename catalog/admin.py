@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog import services
+from catalog import stock as stock_rules
 from catalog.admin_workflow import ListingWorkflowMixin, changes_since_last_decision
 from catalog.models import (
     Category,
@@ -36,8 +37,6 @@ from core.images import ImageRejected, process_image
 from core.money import format_rupiah
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-
-LOW_STOCK = 5
 
 
 def _thumb(image: ProductImage | None, width: int = 64):
@@ -146,7 +145,7 @@ class StockFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("habis", _("Habis")),
-            ("menipis", _("Menipis (≤ %(n)s)") % {"n": LOW_STOCK}),
+            ("menipis", _("Menipis (≤ %(n)s)") % {"n": stock_rules.LOW_STOCK_AT}),
             ("tersedia", _("Tersedia")),
             ("pesanan", _("Dibuat sesuai pesanan")),
         ]
@@ -159,9 +158,9 @@ class StockFilter(admin.SimpleListFilter):
         if value == "habis":
             return ready.filter(stock=0)
         if value == "menipis":
-            return ready.filter(stock__gt=0, stock__lte=LOW_STOCK)
+            return ready.filter(stock_rules.low_stock_q())
         if value == "tersedia":
-            return ready.filter(stock__gt=LOW_STOCK)
+            return ready.filter(stock__gt=0).exclude(stock_rules.low_stock_q())
         return queryset
 
 
@@ -230,7 +229,7 @@ class ReviewingAdminMixin:
                 if product
                 else []
             ),
-            "food_keys": [p.pk for p in products if services.is_food_product(p)],
+            "food_keys": [p.pk for p in products if p.is_food],
             "changes": changes_since_last_decision(product) if product else None,
             "decisions": ReviewForm.DECISIONS,
         }
@@ -434,7 +433,7 @@ class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedMode
     def stock_display(self, obj):
         if obj.made_to_order:
             return _("sesuai pesanan (%(d)s hari)") % {"d": obj.lead_time_days or "?"}
-        if obj.stock <= LOW_STOCK:
+        if obj.stock == 0 or stock_rules.is_low(obj):
             return format_html(
                 '<strong class="low-stock" title="{}">⚠ {}</strong>',
                 _("Stok menipis"),

@@ -14,9 +14,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import images
 from core.fields import MoneyField
 from core.money import MAX_UNIT_AMOUNT
 from facilities.models import Facility
+
+# The top-level category of food (pempek, kue, kopi ...), by its stable slug.
+FOOD_CATEGORY_SLUG = "makanan"
 
 
 class Category(models.Model):
@@ -198,7 +202,17 @@ class Product(models.Model):
 
     @property
     def is_food(self) -> bool:
-        return bool(self.food_registration or self.halal_certificate or self.shelf_life_days)
+        """Food is what sits in the food category (or under it) or carries a
+        food fact (P-IRT/BPOM number, halal certificate, shelf life): the one
+        rule the review checklist and the product page use."""
+        category = self.category
+        in_food_category = FOOD_CATEGORY_SLUG in {
+            category.slug,
+            category.parent.slug if category.parent_id else "",
+        }
+        return in_food_category or bool(
+            self.food_registration or self.halal_certificate or self.shelf_life_days
+        )
 
     @property
     def in_stock(self) -> bool:
@@ -239,7 +253,7 @@ class ProductImage(models.Model):
     def __str__(self):
         return self.alt_text
 
-    RENDITION_WIDTHS = (320, 640, 1280)
+    RENDITION_WIDTHS = images.RENDITION_WIDTHS  # the widths the photo pipeline writes
 
     def rendition_url(self, width: int, fmt: str = "webp") -> str:
         """URL of the rendition `width` px wide in `fmt` ("webp" or "jpeg"),

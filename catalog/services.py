@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog import mail
+from catalog import mail, stock
 from catalog.models import (
     ConsignmentMovement,
     ListingReview,
@@ -122,15 +122,9 @@ class PhotoGoneError(ListingError):
 
 def required_checklist_keys(product: Product) -> list[str]:
     keys = [key for key in CHECKLIST if key != "food_registration"]
-    if is_food_product(product):
+    if product.is_food:
         keys.insert(3, "food_registration")
     return keys
-
-
-def is_food_product(product: Product) -> bool:
-    category = product.category
-    slugs = {category.slug, category.parent.slug if category.parent_id else ""}
-    return "makanan" in slugs or product.is_food
 
 
 def _check_scope(actor, product: Product, *, review: bool = False) -> None:
@@ -506,19 +500,14 @@ class ConsignmentError(Exception):
 def _consignment_locked(link: OutletProduct, actor) -> tuple[OutletProduct, Product]:
     """Lock the product, then the link (the product first, as checkout locks
     products, so the two cannot deadlock), and check the actor's scope."""
-    product = Product.objects.select_for_update(of=("self",)).get(pk=link.product_id)
+    (product,) = stock.lock_products([link.product_id])
     locked = (
         OutletProduct.objects.select_for_update(of=("self",))
         .select_related("outlet")
         .get(pk=link.pk)
     )
-    if actor is not None:
-        scope = scope_for(actor)
-        if not (
-            scope.is_national
-            or (scope.is_facility_staff and scope.facility_id == locked.outlet.facility_id)
-        ):
-            raise ConsignmentError(_("Anda tidak berwenang atas titipan mitra ini."))
+    if actor is not None and not scope_for(actor).may_act_for(locked.outlet.facility_id):
+        raise ConsignmentError(_("Anda tidak berwenang atas titipan mitra ini."))
     return locked, product
 
 
@@ -556,7 +545,7 @@ def consignment_hand_over(
                 _("Stok siap %(name)s tinggal %(stock)s; tidak bisa menitipkan %(n)s.")
                 % {"name": product.name, "stock": product.stock, "n": quantity}
             )
-        Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+        stock.take([product], {product.pk: quantity})
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") + quantity)
         return _record(
             locked, ConsignmentMovement.Kind.HANDOVER, quantity, actor, occurred_on, note
@@ -616,7 +605,7 @@ def consignment_return(
                 % {"n": locked.on_hand, "q": quantity}
             )
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") - quantity)
-        Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
+        stock.give_back({product.pk: quantity})
         return _record(
             locked, ConsignmentMovement.Kind.RETURNED, quantity, actor, occurred_on, note
         )

@@ -37,6 +37,26 @@ class Scope:
     def is_facility_staff(self) -> bool:
         return self.role == Membership.Role.FACILITY_STAFF
 
+    def may_act_for(self, facility_id: int | None) -> bool:
+        """Whether this person may change a facility's operational rows (orders,
+        payments, statements, consignment): its own staff and head office.
+        Kanwil reviewers watch their region's operations and never act on them."""
+        if self.is_national:
+            return True
+        return self._own_facility(facility_id)
+
+    def _own_facility(self, facility_id: int | None) -> bool:
+        return self.is_facility_staff and self.facility_id == facility_id is not None
+
+    def may_see(self, *, facility_id: int | None, region_id: int | None) -> bool:
+        """Whether a row of a facility (with that facility's region) is within
+        what this person may read: the object-level twin of facility_q()."""
+        if self.is_national:
+            return True
+        if self.is_reviewer:
+            return region_id is not None and region_id == self.region_id
+        return self._own_facility(facility_id)
+
     def facility_q(self, prefix: str = "") -> Q:
         """A filter on rows that belong to a facility, reached through `prefix`
         (e.g. "facility__" for products, "" for facilities themselves)."""

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import stock
 from catalog.models import ListingStatus, Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
@@ -106,7 +106,6 @@ def order_place(
     lines: list[PlaceLine],
     choices: dict[int, FacilityChoice],
     address: Address | None = None,
-    lock: bool = True,
     privacy_notice_version: str = "",
 ) -> PlaceResult:
     """Place one checkout: one Order per facility, all or none, in one transaction.
@@ -119,9 +118,6 @@ def order_place(
 
     `privacy_notice_version` is the notice the shopper agreed to, kept on
     the checkout ("" where no one agreed: seeds, tests).
-
-    `lock=False` exists only for the control test that shows the race
-    without the lock; nothing else may pass it.
 
     Raises OrderError when anything in the cart or the choices is refused
     (stale_cart=True when the catalog changed under the cart).
@@ -140,7 +136,7 @@ def order_place(
             checkout = Checkout.objects.create(
                 idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
             )
-            orders = _place_orders(checkout, contact, lines, choices, address or Address(), lock)
+            orders = _place_orders(checkout, contact, lines, choices, address or Address())
     except IntegrityError:
         existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
@@ -168,15 +164,11 @@ def _place_orders(
     lines: list[PlaceLine],
     choices: dict[int, FacilityChoice],
     address: Address,
-    lock: bool,
 ) -> list[Order]:
     wanted = {line.product_id: line for line in lines}
-    products_qs = Product.objects.filter(pk__in=wanted).select_related("facility").order_by("pk")
-    if lock:
-        # Allocate stock in a deterministic (product id) order so that concurrent
-        # placements take the row locks in the same order and can't deadlock.
-        products_qs = products_qs.select_for_update(of=("self",))
-    products = list(products_qs)
+    # Locked in product-id order (catalog.stock), so concurrent placements
+    # queue behind each other and can't deadlock.
+    products = stock.lock_products(wanted, related=["facility"])
 
     problems: list[str] = []
     stale = False
@@ -307,15 +299,7 @@ def _place_orders(
 
     # Stock is written last, after the orders exist: with the lock held this
     # is safe; without it (the control test) the gap is where the race lives.
-    for product in products:
-        if product.made_to_order:
-            continue
-        quantity = wanted[product.pk].quantity
-        if lock:
-            Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
-        else:
-            # The naive read-modify-write the lock protects against.
-            Product.objects.filter(pk=product.pk).update(stock=product.stock - quantity)
+    stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
 
     # Orders paid online are announced once their gateway payment exists
     # (orders.gateway_services.gateway_payment_start): if the gateway is down the
@@ -411,12 +395,8 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
 def _ensure_may_act(actor, order: Order) -> None:
     """Staff act only on their own facility's orders; head office on any;
     reviewers watch and never act."""
-    scope = scope_for(actor)
-    if scope.is_national:
-        return
-    if scope.is_facility_staff and scope.facility_id == order.facility_id:
-        return
-    raise OrderError(_("Anda tidak berwenang mengubah pesanan ini."))
+    if not scope_for(actor).may_act_for(order.facility_id):
+        raise OrderError(_("Anda tidak berwenang mengubah pesanan ini."))
 
 
 def _move(
@@ -485,9 +465,12 @@ def _release_stock(order: Order) -> bool:
     flipped = Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True)
     if not flipped:
         return False
-    # Same lock order as checkout (product id), so a release never deadlocks a checkout.
-    for line in order.lines.filter(made_to_order=False).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    returned: dict[int, int] = {}
+    for product_id, quantity in order.lines.filter(made_to_order=False).values_list(
+        "product_id", "quantity"
+    ):
+        returned[product_id] = returned.get(product_id, 0) + quantity
+    stock.give_back(returned)
     order.stock_released = True
     return True
 
@@ -836,8 +819,7 @@ def statement_import(
 
     Raises OrderError when `actor` may not confirm payments of `facility`.
     """
-    scope = scope_for(actor)
-    if not (scope.is_national or (scope.is_facility_staff and scope.facility_id == facility.pk)):
+    if not scope_for(actor).may_act_for(facility.pk):
         raise OrderError(_("Anda tidak berwenang mengimpor mutasi rekening UPT ini."))
     with transaction.atomic():
         statement = StatementImport.objects.create(
@@ -922,10 +904,7 @@ def statement_line_resolve(*, line: StatementLine, actor) -> StatementLine:
 
     Raises OrderError when `actor` is out of the line's facility scope.
     """
-    scope = scope_for(actor)
-    if not (
-        scope.is_national or (scope.is_facility_staff and scope.facility_id == line.facility_id)
-    ):
+    if not scope_for(actor).may_act_for(line.facility_id):
         raise OrderError(_("Anda tidak berwenang mengubah baris mutasi ini."))
     with transaction.atomic():
         StatementLine.objects.filter(pk=line.pk, resolved_at__isnull=True).update(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from catalog.stock import LOW_STOCK_AT
 from facilities.scoping import Scope, scope_for
 from oversight import selectors
 from oversight.charts import bar_chart
@@ -47,7 +48,7 @@ def _facility_dashboard(scope: Scope) -> dict:
         "overdue": selectors.overdue_orders(scope),
         "stock_counts": stock_counts,
         "low_stock": low_stock,
-        "low_stock_at": selectors.LOW_STOCK_AT,
+        "low_stock_at": LOW_STOCK_AT,
         "sent_back": selectors.listings_sent_back(scope),
         "comparison": comparison,
         "chart": chart,

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
+from catalog import stock as stock_rules
 from catalog.models import Category, ConsignmentMovement, ListingReview, ListingStatus, Product
 from facilities.models import Facility, ProceedsShare, Region
 from facilities.scoping import Scope
@@ -60,7 +61,6 @@ STUCK_AFTER = {
 }
 # Ready-stock orders have no lead time of their own; this is what staff promise.
 READY_STOCK_DISPATCH_DAYS = 2
-LOW_STOCK_AT = 5
 LISTING_STATUSES = [status for status, _label in ListingStatus.choices]
 
 
@@ -209,7 +209,7 @@ def stock_alerts(scope: Scope, *, limit: int = 10) -> tuple[dict[str, int], list
             status__in=[ListingStatus.ARCHIVED, ListingStatus.REJECTED]
         )
     )
-    low = Q(stock__gt=0) & (Q(stock__lte=LOW_STOCK_AT) | Q(stock__lt=F("min_order_quantity")))
+    low = stock_rules.low_stock_q()
     counts = products.aggregate(out=Count("id", filter=Q(stock=0)), low=Count("id", filter=low))
     worst = list(
         products.filter(Q(stock=0) | low)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product
 from core.page_cache import public_pages_changed
+from facilities.scoping import scope_for
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from reviews.models import ProductReview, ReviewStatus
 
@@ -21,6 +22,18 @@ NOT_ELIGIBLE = "Kode pesanan atau nomor HP tidak cocok."
 
 class ReviewRefused(Exception):
     pass
+
+
+def _check_may_moderate(actor, review) -> None:
+    """Moderating and replying follow the facility's scope (Scope.may_see: its
+    staff, its region's Kanwil, head office), here as well as in the admin's
+    list, so no other door can cross it. actor=None is the system itself
+    (seeds, management commands), as in catalog.services."""
+    if actor is None:
+        return
+    facility = review.product.facility
+    if not scope_for(actor).may_see(facility_id=facility.pk, region_id=facility.region_id):
+        raise PermissionDenied(_("Anda tidak berwenang atas ulasan ini."))
 
 
 def _refresh_product_rating(product_id):
@@ -79,6 +92,7 @@ def review_submit(*, order, line_id, rating, text=""):
 
 @transaction.atomic
 def review_publish(*, review, actor, checklist_ok):
+    _check_may_moderate(actor, review)
     if not checklist_ok:
         raise ValidationError(_("Centang semua butir daftar periksa sebelum menerbitkan."))
     review.status = ReviewStatus.PUBLISHED
@@ -94,6 +108,7 @@ def review_publish(*, review, actor, checklist_ok):
 
 @transaction.atomic
 def review_reject(*, review, actor, reason):
+    _check_may_moderate(actor, review)
     if not (reason or "").strip():
         raise ValidationError(_("Alasan penolakan wajib diisi."))
     review.status = ReviewStatus.REJECTED
@@ -109,6 +124,7 @@ def review_reject(*, review, actor, reason):
 @transaction.atomic
 def review_reply(*, review, actor, text):
     review = ProductReview.objects.select_for_update().get(pk=review.pk)
+    _check_may_moderate(actor, review)
     if review.reply:
         raise ValidationError(_("UPT sudah membalas ulasan ini."))
     if not (text or "").strip():

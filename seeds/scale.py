@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from catalog.models import Category, ListingReview, ListingStatus, Product, ProductImage
 from catalog.search import refresh_search_vectors
+from core.images import RENDITION_WIDTHS
 from facilities.models import BankAccount, Facility, Region
 from seeds import scale_words as words
 
@@ -39,7 +40,6 @@ DEFAULT_UNTIL = datetime(2026, 11, 1, tzinfo=UTC)
 HISTORY_DAYS = 730
 IMAGE_SET_SIZE = 24
 IMAGE_DIR = "products/scale"
-RENDITION_WIDTHS = (320, 640, 1280)
 ORIGINAL_EDGE = 1600
 # Marks generated rows so a wipe or a second run can tell them apart.
 SLUG_PREFIX = "skala"

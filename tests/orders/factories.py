@@ -81,7 +81,6 @@ def place(
     payment="bank_transfer",
     key=None,
     address=None,
-    lock=True,
     contact=CONTACT,
 ):
     """Place a checkout of [(product, quantity), ...] through the service."""
@@ -99,5 +98,4 @@ def place(
         lines=lines,
         choices=choices,
         address=address,
-        lock=lock,
     )

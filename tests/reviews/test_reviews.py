@@ -136,6 +136,33 @@ def test_staff_of_another_facility_cannot_moderate(client, done, raha, palembang
     assert client.get(f"/admin/reviews/productreview/{review.pk}/change/").status_code == 200
 
 
+def test_the_services_refuse_moderators_out_of_scope(client, done, raha, palembang):
+    """Not only the admin list: publish, reject and reply themselves refuse
+    another facility's staff and another region's Kanwil."""
+    from django.core.exceptions import PermissionDenied
+
+    from reviews.services import review_publish, review_reject, review_reply
+    from tests.factories import RegionFactory
+
+    review = _review(client, done)
+    outsiders = [facility_staff(raha), regional_reviewer(RegionFactory())]
+    if raha.region_id != palembang.region_id:
+        outsiders.append(regional_reviewer(raha.region))
+    for outsider in outsiders:
+        with pytest.raises(PermissionDenied):
+            review_publish(review=review, actor=outsider, checklist_ok=True)
+        with pytest.raises(PermissionDenied):
+            review_reject(review=review, actor=outsider, reason="Tidak pantas")
+        with pytest.raises(PermissionDenied):
+            review_reply(review=review, actor=outsider, text="Terima kasih")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PENDING and not review.reply
+    # Control: the facility's own staff may.
+    review_publish(review=review, actor=facility_staff(palembang), checklist_ok=True)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PUBLISHED
+
+
 def test_json_ld_carries_only_published_reviews(client, done, mukena, palembang):
     review = _review(client, done)
     page = client.get(mukena.get_absolute_url()).content.decode()
