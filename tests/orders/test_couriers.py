@@ -343,6 +343,7 @@ def test_checkout_query_budget_with_rates_at_two_sizes(simulator):
     from django.test import Client
 
     one, three = _update_queries(Client(), 1), _update_queries(Client(), 3)
+    print("checkout update queries", one, three)
     assert one == three, (one, three)
     assert one <= 12
 
@@ -361,6 +362,7 @@ def test_tracking_page_query_budget(simulator, client, palembang_product):
             page = client.get(f"/lacak/{order.code}/")
         assert page.status_code == 200
         counts.append(len(queries))
+    print("tracking page queries", counts)
     assert shipment.events.count() == 6
     assert len(set(counts)) == 1, counts
 
