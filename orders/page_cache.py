@@ -23,6 +23,8 @@ def register() -> None:
         models.GatewayPayment,
         models.GatewayNotification,
         models.GatewayRefund,
+        models.Shipment,
+        models.TrackingEvent,
         models.SettlementEntry,
         models_privacy.PrivacyRequest,
         models_privacy.OrderErasure,
