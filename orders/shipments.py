@@ -285,6 +285,8 @@ def tracking_events_apply(
     for status, note, updated_at in steps:
         if not status:
             continue
+        if not updated_at and shipment.events.filter(status=status[:30]).exists():
+            continue  # no time given: the same status once is the replay rule
         try:
             with transaction.atomic():
                 TrackingEvent.objects.create(

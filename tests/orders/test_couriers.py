@@ -408,3 +408,23 @@ def test_staff_book_the_courier_from_the_admin_order_page(simulator, client, pal
     label = client.get(f"/pengiriman/label/{order.pk}/")
     assert label.status_code == 200
     assert order.tracking_number in label.content.decode()
+
+
+def test_a_webhook_without_a_time_is_stored_once(simulator, client, palembang_product):
+    order = _paid_courier_order(client, palembang_product)
+    shipment = shipments.shipment_book(order=order, actor=facility_staff(order.facility))
+    payload = {
+        "event": "order.status",
+        "order_id": shipment.provider_order_id,
+        "courier_waybill_id": shipment.waybill_id,
+        "status": "picked",
+    }
+    for _ in range(2):
+        answer = client.post(
+            "/pengiriman/webhook/biteship/",
+            json.dumps(payload),
+            content_type="application/json",
+            HTTP_X_BITESHIP_SECRET="rahasia-webhook-uji",
+        )
+        assert answer.status_code == 200
+    assert list(shipment.events.values_list("status", flat=True)) == ["picked"]
