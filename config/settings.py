@@ -44,6 +44,12 @@ env = environ.Env(
     MIDTRANS_BASE_URL=(str, ""),
     MIDTRANS_IS_PRODUCTION=(bool, False),
     MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
+    BITESHIP_API_KEY=(str, ""),
+    BITESHIP_BASE_URL=(str, ""),
+    BITESHIP_WEBHOOK_SECRET=(str, ""),
+    BITESHIP_WEBHOOK_HEADER=(str, "X-Biteship-Secret"),
+    BITESHIP_TIMEOUT_SECONDS=(float, 4.0),
+    BITESHIP_RATES_CACHE_SECONDS=(int, 6 * 3600),
     GATEWAY_PAYMENT_MINUTES=(int, 60),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -423,6 +429,26 @@ MIDTRANS_BASE_URL = (
     )
 ).rstrip("/")
 MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
+# Courier rates, bookings and tracking: Biteship (shipping/biteship.py). With a
+# key the real API; DEBUG without one runs the local simulator (gatewaysim/
+# biteship*.py) under /_simulator/biteship; DEBUG off without a key offers no
+# aggregator at all: the facilities' own rate tables price courier delivery.
+BITESHIP_SIMULATOR_KEY = "biteship_test.LOCAL-SIMULATOR"
+BITESHIP_SIMULATOR = DEBUG and not env("BITESHIP_API_KEY")
+BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else "")
+BITESHIP_BASE_URL = (
+    env("BITESHIP_BASE_URL")
+    or (SITE_URL + "/_simulator/biteship" if BITESHIP_SIMULATOR else "https://api.biteship.com")
+).rstrip("/")
+BITESHIP_WEBHOOK_HEADER = env("BITESHIP_WEBHOOK_HEADER")
+BITESHIP_WEBHOOK_SECRET = env("BITESHIP_WEBHOOK_SECRET") or (
+    "LOCAL-SIMULATOR-WEBHOOK-SECRET" if BITESHIP_SIMULATOR else ""
+)
+BITESHIP_TIMEOUT_SECONDS = env("BITESHIP_TIMEOUT_SECONDS")
+BITESHIP_RATES_CACHE_SECONDS = env("BITESHIP_RATES_CACHE_SECONDS")
+# Days after the courier's "delivered" before the order completes by itself.
+DELIVERED_COMPLETES_AFTER_DAYS = 0
+
 # How long a QRIS / virtual account / e-wallet charge stays payable (capped by
 # the orders' own payment deadline).
 GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")

@@ -21,7 +21,7 @@ from catalog import stock
 from catalog.models import Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
-from orders import mail, receipts, selectors, shipping
+from orders import mail, receipts, selectors, shipments, shipping
 from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
     Checkout,
@@ -88,6 +88,9 @@ class FacilityChoice:
     delivery_method: str
     payment_method: str
     note: str = ""
+    # The courier service the shopper picked, "courier:service:price" as shown
+    # (orders/shipments.py); checked again against the rates here.
+    courier_option: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,12 +234,27 @@ def _place_orders(
         weight = sum(p.weight_grams * wanted[p.pk].quantity for p in facility_products)
         _check_choice(facility, facility_products, choice, settings, address)
         provider = provider_for(choice.payment_method)
-        fee = shipping.delivery_fee(
-            choice.delivery_method,
-            settings=settings,
-            rates=rates_by_facility.get(facility_id, []),
-            province=address.province,
-            weight_grams=weight,
+        courier_option = None
+        if choice.delivery_method == DeliveryMethod.COURIER:
+            courier_option = _courier_option(
+                facility,
+                choice,
+                settings,
+                rates_by_facility.get(facility_id, []),
+                address,
+                weight=weight,
+                value=sum(p.price * wanted[p.pk].quantity for p in facility_products),
+            )
+        fee = (
+            courier_option.price
+            if courier_option
+            else shipping.delivery_fee(
+                choice.delivery_method,
+                settings=settings,
+                rates=rates_by_facility.get(facility_id, []),
+                province=address.province,
+                weight_grams=weight,
+            )
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
@@ -276,6 +294,8 @@ def _place_orders(
             )
             for p in facility_products
         )
+        if courier_option is not None:
+            shipments.shipment_create_for(order=order, option=courier_option)
         OrderEvent.objects.create(
             order=order,
             actor_label=SHOPPER,
@@ -296,6 +316,24 @@ def _place_orders(
     if order_ids:
         transaction.on_commit(lambda: mail.queue_new_orders(order_ids))
     return orders
+
+
+def _courier_option(facility, choice, settings, rates, address, *, weight: int, value: int):
+    """The courier service chosen, priced again now (cached aggregator rate or
+    the facility's table): the price the shopper saw stands only if it matches."""
+    answer = shipments.courier_answer(
+        facility,
+        settings,
+        rates,
+        province=address.province,
+        postal_code=address.postal_code,
+        weight_grams=weight,
+        value=value,
+    )
+    try:
+        return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
+    except ValueError as error:
+        raise OrderError(str(error)) from None
 
 
 def _address_fields(address: Address) -> dict:
@@ -595,6 +633,16 @@ def order_complete(*, order: Order, actor, note: str = "") -> Order:
         role=STAFF,
         actor=actor,
         note=note or _("Pesanan selesai."),
+    )
+
+
+def order_complete_delivered(*, order: Order) -> Order:
+    """shipped -> completed because the courier reports the parcel delivered."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=SYSTEM,
+        note=_("Paket diterima pembeli (kabar dari kurir); pesanan selesai."),
     )
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import gateway_services, privacy, selectors, services, zones
+from orders import gateway_services, privacy, selectors, services, shipments, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -416,6 +416,7 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "payment_instructions": shows_payment_instructions(
                 order.status, order.payment_method
             ),
+            "shipment": shipments.shipment_for_tracking(order),
         },
         status=status,
     )
