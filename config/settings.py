@@ -298,6 +298,11 @@ RATE_LIMITS = {
 }
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
+# Complaints (the terms page states both): days after receipt during which a
+# shopper may complain or ask to return/exchange goods not as described (PP
+# 80/2019 art. 53 asks for at least 2 working days), and the facility's days to answer.
+COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is
