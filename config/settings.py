@@ -311,9 +311,10 @@ RATE_LIMITS = {
 }
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
-# Complaints (complaints app): days after shipping/completion a shopper may
-# complain, and working days (Mon-Fri) the facility has to answer before the
-# complaint goes to the Kanwil (README, "Complaints and returns").
+# Complaints (complaints app; the terms page states both): days after
+# shipping/completion a shopper may complain or ask to return/exchange goods
+# not as described (PP 80/2019 art. 53 asks for at least 2 working days), and
+# working days (Mon-Fri) the facility has to answer before the Kanwil decides.
 COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
 COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.

@@ -144,7 +144,19 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
         "export_csv",
     ]
     fieldsets = [
-        (None, {"fields": ["code", "facility", "status", "print_links", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "facility",
+                    "status",
+                    "print_links",
+                    "created_at",
+                    "terms_version",
+                ]
+            },
+        ),
         (
             gettext_lazy("Pembeli"),
             {"fields": ["contact_name", "contact_phone", "contact_email", "note"]},

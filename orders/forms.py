@@ -140,11 +140,16 @@ class ChoiceCards(forms.RadioSelect):
 
 
 class PrivacyConsentForm(forms.Form):
-    """The shopper agrees to the privacy notice (orders.privacy.NOTICE_VERSION)."""
+    """One box: the shopper agrees to the terms (orders.terms.TERMS_VERSION) and
+    the privacy notice (orders.privacy.NOTICE_VERSION)."""
 
     agree = forms.BooleanField(
-        label=_("Saya sudah membaca dan menyetujui Kebijakan Privasi."),
-        error_messages={"required": _("Setujui Kebijakan Privasi untuk membuat pesanan.")},
+        label=_("Saya menyetujui Syarat dan Ketentuan dan Kebijakan Privasi."),
+        error_messages={
+            "required": _(
+                "Setujui Syarat dan Ketentuan dan Kebijakan Privasi untuk membuat pesanan."
+            )
+        },
     )
 
 

@@ -147,6 +147,11 @@ class Order(models.Model):
     checkout = models.ForeignKey(
         Checkout, on_delete=models.PROTECT, related_name="orders", editable=False
     )
+    # The terms (orders.terms.TERMS_VERSION) the order was placed under; null
+    # for orders placed before the terms page existed.
+    terms_version = models.CharField(
+        _("versi syarat dan ketentuan"), max_length=20, null=True, blank=True, editable=False
+    )
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="orders", verbose_name=_("UPT")
     )

@@ -115,6 +115,7 @@ def order_place(
     choices: dict[int, FacilityChoice],
     address: Address | None = None,
     privacy_notice_version: str = "",
+    terms_version: str | None = None,
 ) -> PlaceResult:
     """Place one checkout: one Order per facility, all or none, in one transaction.
 
@@ -125,7 +126,8 @@ def order_place(
     returns the checkout it made (`created` False) and changes nothing.
 
     `privacy_notice_version` is the notice the shopper agreed to, kept on
-    the checkout ("" where no one agreed: seeds, tests).
+    the checkout ("" where no one agreed: seeds, tests); `terms_version` the
+    terms (orders.terms.TERMS_VERSION), kept on each order (None: no one agreed).
 
     Raises OrderError when anything in the cart or the choices is refused
     (stale_cart=True when the catalog changed under the cart).
@@ -145,6 +147,10 @@ def order_place(
                 idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
             )
             orders = _place_orders(checkout, contact, lines, choices, address or Address())
+            if terms_version:
+                Order.objects.filter(checkout=checkout).update(terms_version=terms_version)
+                for order in orders:
+                    order.terms_version = terms_version
     except IntegrityError:
         existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import gateway_services, privacy, selectors, services, shipments, zones
+from orders import gateway_services, privacy, selectors, services, shipments, terms, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -175,6 +175,7 @@ def checkout(request):
                     ],
                     choices=form.choices(),
                     privacy_notice_version=privacy.NOTICE_VERSION,
+                    terms_version=terms.TERMS_VERSION,
                 )
             except services.OrderError as error:
                 limit.refund(request)
