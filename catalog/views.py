@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.feeds import feed_item, render_csv, render_xml
+from catalog.pricing import price_bands
 from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
@@ -86,6 +87,7 @@ def product(request, slug):
         "images": images,
         "cover": cover,
         "availability": availability_key(product),
+        "price_bands": price_bands(product),
         "related": related_products(product),
         "outlets": list(outlets_carrying(product)),
         "canonical_url": absolute_url(product.get_absolute_url()),

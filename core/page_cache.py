@@ -72,6 +72,7 @@ PUBLIC_MODELS = frozenset(
         "catalog.category",
         "catalog.product",
         "catalog.productimage",
+        "catalog.pricetier",
         "catalog.outletproduct",
         "catalog.exhibitionproduct",
         "facilities.region",
