@@ -162,6 +162,9 @@ if env("DATABASE_REPLICA_URL"):
 REPLICA_PIN_SECONDS = env("REPLICA_PIN_SECONDS")
 
 CACHES = {"default": env.cache("CACHE_URL")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One redis client per pool, not one per call (core/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "core.redis_cache.SharedClientRedisCache"
 # Caches that each process (or each machine) keeps for itself: fine for public
 # pages, wrong for anything all workers must agree on (see SESSION_ENGINE).
 PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")

@@ -20,10 +20,7 @@ from orders.models import DeliveryMethod, DeliverySettings, ShippingRate
 def offered_methods(group: FacilityGroup, settings: DeliverySettings) -> list[str]:
     """The delivery methods this facility offers for this part of the cart:
     its enabled ones, without the courier when a product may not travel."""
-    methods = shipping.enabled_methods(settings)
-    if group.local_only_names:
-        methods = [m for m in methods if m != DeliveryMethod.COURIER]
-    return methods
+    return shipping.offered_methods(settings, [line.product for line in group.lines])
 
 
 @dataclass(frozen=True)

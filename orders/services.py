@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import pricing, stock
-from catalog.models import ListingStatus, Product
+from catalog.models import Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
 from orders import mail, receipts, selectors, shipping
@@ -37,7 +37,15 @@ from orders.models import (
 )
 from orders.payments import provider_for
 from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
-from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition, takes_receipt
+from orders.states import (
+    RELEASING,
+    SHOPPER,
+    STAFF,
+    SYSTEM,
+    can_transition,
+    shopper_may_cancel,
+    takes_receipt,
+)
 
 MAX_PROOFS_PER_ORDER = 5
 # The one shape of a checkout's idempotency key (the page issues uuid4 hex):
@@ -177,7 +185,7 @@ def _place_orders(
         raise OrderError(_("Ada produk yang tidak dikenal di keranjang."), stale_cart=True)
     for product in products:
         line = wanted[product.pk]
-        if product.status != ListingStatus.APPROVED or not product.facility.is_active:
+        if not product.is_public:
             problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
             stale = True
         elif prices[product.pk] != line.expected_price:
@@ -309,16 +317,15 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
         raise OrderError(
             _("%(facility)s tidak melayani cara pengiriman ini.") % {"facility": facility.name}
         )
-    if method == DeliveryMethod.COURIER:
-        local_only = [p.name for p in products if p.local_only]
-        if local_only:
-            raise OrderError(
-                _(
-                    "%(names)s tidak bisa dikirim lewat kurir; pilih ambil di showroom atau antar "
-                    "dalam kota."
-                )
-                % {"names": ", ".join(local_only)}
+    if method not in shipping.offered_methods(settings, products):
+        # Enabled but not offered: only the courier for goods that may not travel.
+        raise OrderError(
+            _(
+                "%(names)s tidak bisa dikirim lewat kurir; pilih ambil di showroom atau antar "
+                "dalam kota."
             )
+            % {"names": ", ".join(shipping.local_only_names(products))}
+        )
     if method != DeliveryMethod.PICKUP:
         missing = [
             name
@@ -605,10 +612,7 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool
     if by_shopper:
 
         def guard(locked: Order) -> None:
-            if (
-                locked.status != OrderStatus.AWAITING_PAYMENT
-                and locked.payment_method != PaymentMethod.PAY_AT_PICKUP
-            ):
+            if not shopper_may_cancel(locked.status, locked.payment_method):
                 raise OrderError(
                     _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
                 )

@@ -31,7 +31,7 @@ from orders.forms import (
 )
 from orders.models import PaymentMethod
 from orders.payments import provider_for
-from orders.states import SHOPPER, can_transition, takes_receipt
+from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
 
 CHECKOUTS_KEY = "kb_checkouts"
 TRACKED_KEY = "kb_tracked"
@@ -403,9 +403,7 @@ def track_detail(request, code):
 
 
 def _render_detail(request, order, *, receipt_form=None, status=200):
-    may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
-        order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
-    )
+    may_cancel = shopper_may_cancel(order.status, order.payment_method)
     receipt_now = takes_receipt(order.status, order.payment_method)
     return render(
         request,
@@ -415,6 +413,9 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "instructions": provider_for(order.payment_method).instructions(order),
             "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
+            "payment_instructions": shows_payment_instructions(
+                order.status, order.payment_method
+            ),
         },
         status=status,
     )
