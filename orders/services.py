@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import stock
+from catalog import pricing, stock
 from catalog.models import Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
@@ -183,6 +183,9 @@ def _place_orders(
     # Locked in product-id order (catalog.stock), so concurrent placements
     # queue behind each other and can't deadlock.
     products = stock.lock_products(wanted, related=["facility"])
+    # Tiers read after the lock: the price a line gets is the one checked here.
+    pricing.with_tiers(products)
+    prices = {p.pk: pricing.unit_price_for(p, wanted[p.pk].quantity) for p in products}
 
     problems: list[str] = []
     stale = False
@@ -194,10 +197,10 @@ def _place_orders(
         if not product.is_public:
             problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
             stale = True
-        elif product.price != line.expected_price:
+        elif prices[product.pk] != line.expected_price:
             problems.append(
                 _("Harga %(name)s berubah menjadi %(price)s.")
-                % {"name": product.name, "price": format_rupiah(product.price)}
+                % {"name": product.name, "price": format_rupiah(prices[product.pk])}
             )
             stale = True
         elif line.quantity < product.min_order_quantity:
@@ -212,7 +215,7 @@ def _place_orders(
             )
             stale = True
         elif problem := line_amount_problem(
-            name=product.name, unit_price=product.price, quantity=line.quantity
+            name=product.name, unit_price=prices[product.pk], quantity=line.quantity
         ):
             # The cart refuses this line before checkout; only a cart that
             # dodged it gets here, and the cart is where it is fixed.
@@ -262,7 +265,7 @@ def _place_orders(
                 weight_grams=weight,
             )
         )
-        subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
+        subtotal = sum(prices[p.pk] * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
         # whatever passes (core.money), never a 500 for what does not.
         problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
@@ -291,9 +294,9 @@ def _place_orders(
                 order=order,
                 product=p,
                 product_name=p.name,
-                unit_price=p.price,
+                unit_price=prices[p.pk],
                 quantity=wanted[p.pk].quantity,
-                line_total=p.price * wanted[p.pk].quantity,
+                line_total=prices[p.pk] * wanted[p.pk].quantity,
                 weight_grams=p.weight_grams,
                 made_to_order=p.made_to_order,
                 lead_time_days=p.lead_time_days,
