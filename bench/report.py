@@ -128,6 +128,7 @@ def render_markdown(r: dict) -> str:
             f"{_kb(w['first_view'])} | "
             f"{_kb(w['total'])}{mark} |"
         )
+    lines += _longtail_lines(r)
     rss = r["worker_rss_mb"]
     lines += [
         "",
@@ -135,6 +136,48 @@ def render_markdown(r: dict) -> str:
         f"{_mark(bool(rss) and max(rss) < 200)}; the bench process {r['bench_rss_mb']:.0f} MB.",
     ]
     return "\n".join(lines) + "\n"
+
+
+# Python per built page, from the targets.
+BUILD_TARGETS_MS = {"product": 5.0, "catalog": 10.0}
+
+
+def _longtail_lines(r: dict) -> list[str]:
+    lines: list[str] = []
+    build = r.get("build_cost") or {}
+    if build:
+        lines += [
+            "",
+            "| Python time per built page (process_time, page cache off) | pages "
+            "| cold: median / mean ms | warm cards: median / mean ms | target |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, b in build.items():
+            target = BUILD_TARGETS_MS.get(name)
+            mark = (
+                "" if target is None else f"<= {target:g} ms{_mark(b['warm']['mean_ms'] <= target)}"
+            )
+            lines.append(
+                f"| {name}, Zipf mix | {b['cold']['pages']} | {b['cold']['median_ms']:.1f} / "
+                f"{b['cold']['mean_ms']:.1f} | {b['warm']['median_ms']:.1f} / "
+                f"{b['warm']['mean_ms']:.1f} | {mark} |"
+            )
+    rows = r["load"].get("longtail") or []
+    if rows:
+        lines += [
+            "",
+            "| long tail (Zipf s=1.0) | URLs | staff saves/s | rate | p50 ms | p99 ms | errors "
+            "| from page cache | gunicorn cores | load average |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for row in rows:
+            lines.append(
+                f"| {row['mix']} | {row['urls']:,} | {row['saves_per_second']:g} | "
+                f"{row['rate']:.0f}/s | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
+                f"{row['errors']}/{row['sent']} | {100 * row['cache_share']:.0f}% | "
+                f"{row['server_cpu_cores']:.2f} | {', '.join(map(str, row['load_average']))} |"
+            )
+    return lines
 
 
 START = "<!-- bench:start (written by python -m bench --update-readme) -->"

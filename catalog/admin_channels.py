@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from catalog import services
@@ -87,12 +86,7 @@ class PartnerOutletAdmin(FacilityScopedModelAdmin):
 
     @admin.display(description=gettext_lazy("berlaku"), boolean=True)
     def in_force(self, outlet):
-        today = timezone.localdate()
-        return (
-            outlet.is_active
-            and outlet.agreement_start <= today
-            and (outlet.agreement_end is None or outlet.agreement_end >= today)
-        )
+        return outlet.in_force()
 
 
 class ExhibitionProductInline(FacilityScopedAdminMixin, admin.TabularInline):

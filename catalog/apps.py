@@ -7,6 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
-        from catalog import search_sync
+        from catalog import page_tags, search_sync
 
+        page_tags.register()  # which rows public pages show (core.page_cache)
         search_sync.connect()

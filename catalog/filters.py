@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product
+from catalog.widgets import FastSelect
 from core.page_cache import cached_public_data, public_generation
 from facilities.models import Facility
 
@@ -82,19 +83,26 @@ class ProductFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Kata kunci"), method="_carried", max_length=100)
     category = django_filters.ChoiceFilter(
-        label=_("Kategori"), method="_by_category", empty_label=_("Semua kategori")
+        label=_("Kategori"),
+        method="_by_category",
+        empty_label=_("Semua kategori"),
+        widget=FastSelect,
     )
     facility = django_filters.ChoiceFilter(
-        label=_("UPT"), field_name="facility__slug", empty_label=_("Semua UPT")
+        label=_("UPT"), field_name="facility__slug", empty_label=_("Semua UPT"), widget=FastSelect
     )
     province = django_filters.ChoiceFilter(
-        label=_("Provinsi"), field_name="facility__province", empty_label=_("Semua provinsi")
+        label=_("Provinsi"),
+        field_name="facility__province",
+        empty_label=_("Semua provinsi"),
+        widget=FastSelect,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Jenis UPT"),
         field_name="facility__kind",
         choices=Facility.Kind.choices,
         empty_label=_("Semua jenis"),
+        widget=FastSelect,
     )
     womens = django_filters.BooleanFilter(
         label=_("UPT perempuan"), method="_womens_only", widget=forms.CheckboxInput
@@ -110,15 +118,21 @@ class ProductFilter(django_filters.FilterSet):
         choices=Availability.CHOICES,
         method="_by_availability",
         empty_label=_("Semua"),
+        widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Urutkan"), choices=Sort.CHOICES, method="_carried", empty_label=None
+        label=_("Urutkan"),
+        choices=Sort.CHOICES,
+        method="_carried",
+        empty_label=None,
+        widget=FastSelect,
     )
     per_page = django_filters.ChoiceFilter(
         label=_("Per halaman"),
         choices=[(str(n), str(n)) for n in PER_PAGE_CHOICES],
         method="_carried",
         empty_label=None,
+        widget=FastSelect,
     )
 
     class Meta:

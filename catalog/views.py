@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.feeds import feed_item, render_csv, render_xml
+from catalog.page_tags import cleaned_listing_tags, listing_tags
+from catalog.related_cache import related_for_page
 from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
@@ -20,7 +22,6 @@ from catalog.selectors import (
     product_for_page,
     products_in_category,
     public_products,
-    related_products,
     upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
@@ -31,14 +32,17 @@ from catalog.structured_data import (
     product_json_ld,
     share_image_url,
 )
-from core.page_cache import public_page
+from core.page_cache import page_depends_on, public_page
+from facilities.page_tags import facility_tag
 
 
 @require_safe
 @public_page
 def catalog(request):
     """All public products: search, filters, sorting, pagination."""
+    page_depends_on(request, *listing_tags(request.GET))
     listing = browse_products(data=request.GET)
+    page_depends_on(request, *cleaned_listing_tags(listing))
     return render(request, "catalog/product_list.html", {"listing": listing})
 
 
@@ -46,10 +50,12 @@ def catalog(request):
 @public_page
 def category(request, slug):
     """One category and its children's products, with the same filters."""
+    page_depends_on(request, *listing_tags(request.GET, category_slug=slug))
     category = category_by_slug(slug)
     listing = browse_products(
         data=request.GET, queryset=products_in_category(category), without=("category",)
     )
+    page_depends_on(request, *cleaned_listing_tags(listing, category_slug=slug))
     return render(request, "catalog/product_list.html", {"listing": listing, "category": category})
 
 
@@ -57,6 +63,7 @@ def category(request, slug):
 @public_page
 def storefront(request, slug):
     """A facility's own page: who they are, where to find them, what they make."""
+    page_depends_on(request, facility_tag(slug), *listing_tags(request.GET, facility_slug=slug))
     facility = active_facility_by_slug(slug)
     listing = browse_products(
         data=request.GET,
@@ -77,7 +84,13 @@ def storefront(request, slug):
 def product(request, slug):
     """The product page; a non-public listing is a 404 except to staff in scope,
     who see it with a preview banner."""
+    page_depends_on(request, f"product:{slug}")
     product, preview = product_for_page(slug=slug, user=request.user)
+    related = related_for_page(product)
+    # Outlets and next exhibition (the facility's), and the related cards.
+    page_depends_on(
+        request, facility_tag(product.facility.slug), *(f"product:{p.slug}" for p in related)
+    )
     images = list(product.images.all())
     cover = images[0] if images else None
     context = {
@@ -86,7 +99,7 @@ def product(request, slug):
         "images": images,
         "cover": cover,
         "availability": availability_key(product),
-        "related": related_products(product),
+        "related": related,
         "outlets": list(outlets_carrying(product)),
         "canonical_url": absolute_url(product.get_absolute_url()),
         "share_image": share_image_url(cover),

@@ -44,6 +44,12 @@ env = environ.Env(
     MIDTRANS_BASE_URL=(str, ""),
     MIDTRANS_IS_PRODUCTION=(bool, False),
     MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
+    BITESHIP_API_KEY=(str, ""),
+    BITESHIP_BASE_URL=(str, ""),
+    BITESHIP_WEBHOOK_SECRET=(str, ""),
+    BITESHIP_WEBHOOK_HEADER=(str, "X-Biteship-Secret"),
+    BITESHIP_TIMEOUT_SECONDS=(float, 4.0),
+    BITESHIP_RATES_CACHE_SECONDS=(int, 6 * 3600),
     GATEWAY_PAYMENT_MINUTES=(int, 60),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -82,6 +88,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "complaints",
     "oversight",
     "gatewaysim",
     "config",
@@ -163,6 +170,9 @@ if env("DATABASE_REPLICA_URL"):
 REPLICA_PIN_SECONDS = env("REPLICA_PIN_SECONDS")
 
 CACHES = {"default": env.cache("CACHE_URL")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One redis client per pool, not one per call (core/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "core.redis_cache.SharedClientRedisCache"
 # Caches that each process (or each machine) keeps for itself: fine for public
 # pages, wrong for anything all workers must agree on (see SESSION_ENGINE).
 PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
@@ -293,9 +303,20 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_REVIEW", default=30),
         "window": 3600,
     },
+    # Complaint posts from the tracking page (open, accept, dispute), per hour.
+    "complaint": {
+        "per_session": env.int("RATE_LIMIT_COMPLAINT_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_COMPLAINT", default=30),
+        "window": 3600,
+    },
 }
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
+# Complaints (complaints app): days after shipping/completion a shopper may
+# complain, and working days (Mon-Fri) the facility has to answer before the
+# complaint goes to the Kanwil (README, "Complaints and returns").
+COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is
@@ -409,6 +430,26 @@ MIDTRANS_BASE_URL = (
     )
 ).rstrip("/")
 MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
+# Courier rates, bookings and tracking: Biteship (shipping/biteship.py). With a
+# key the real API; DEBUG without one runs the local simulator (gatewaysim/
+# biteship*.py) under /_simulator/biteship; DEBUG off without a key offers no
+# aggregator at all: the facilities' own rate tables price courier delivery.
+BITESHIP_SIMULATOR_KEY = "biteship_test.LOCAL-SIMULATOR"
+BITESHIP_SIMULATOR = DEBUG and not env("BITESHIP_API_KEY")
+BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else "")
+BITESHIP_BASE_URL = (
+    env("BITESHIP_BASE_URL")
+    or (SITE_URL + "/_simulator/biteship" if BITESHIP_SIMULATOR else "https://api.biteship.com")
+).rstrip("/")
+BITESHIP_WEBHOOK_HEADER = env("BITESHIP_WEBHOOK_HEADER")
+BITESHIP_WEBHOOK_SECRET = env("BITESHIP_WEBHOOK_SECRET") or (
+    "LOCAL-SIMULATOR-WEBHOOK-SECRET" if BITESHIP_SIMULATOR else ""
+)
+BITESHIP_TIMEOUT_SECONDS = env("BITESHIP_TIMEOUT_SECONDS")
+BITESHIP_RATES_CACHE_SECONDS = env("BITESHIP_RATES_CACHE_SECONDS")
+# Days after the courier's "delivered" before the order completes by itself.
+DELIVERED_COMPLETES_AFTER_DAYS = 0
+
 # How long a QRIS / virtual account / e-wallet charge stays payable (capped by
 # the orders' own payment deadline).
 GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")

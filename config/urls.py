@@ -38,9 +38,12 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("orders.urls_privacy")),
     path("", include("reviews.urls")),
+    path("", include("complaints.urls")),
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),
+    # The courier aggregator's stand-in (settings.BITESHIP_SIMULATOR).
+    path("_simulator/biteship/", include("gatewaysim.biteship_urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
     label = "marketplace"
 
     def ready(self):
-        from core.page_cache import connect_signals
+        from core.models import RateCounter
+        from core.page_cache import connect_signals, register_private_models
 
         connect_signals()
+        register_private_models(RateCounter)

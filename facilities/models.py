@@ -300,6 +300,19 @@ class PartnerOutlet(models.Model):
     def __str__(self):
         return f"{self.name} ({self.city})"
 
+    def in_force(self, today=None) -> bool:
+        """The row-level twin of PartnerOutlet.objects.current(): active, its
+        facility active, and today within the agreement."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return (
+            self.is_active
+            and self.facility.is_active
+            and self.agreement_start <= today
+            and (self.agreement_end is None or self.agreement_end >= today)
+        )
+
 
 class ExhibitionQuerySet(models.QuerySet):
     def upcoming(self, today=None) -> "ExhibitionQuerySet":

@@ -178,3 +178,15 @@ _REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _REVIEWS
+# Complaints (the complaints app): staff answer their facility's, the Kanwil
+# decides its region's escalations, head office all (scoped in complaints.admin
+# and complaints.services); everyone in scope sees the refunds ledger.
+_COMPLAINTS = [
+    "complaints.view_complaint",
+    "complaints.change_complaint",
+    "complaints.view_complaintevent",
+    "orders.view_orderrefund",
+]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _COMPLAINTS
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _COMPLAINTS
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _COMPLAINTS

@@ -22,3 +22,6 @@ class SimTransaction(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.transaction_status}"
+
+
+from gatewaysim.biteship_models import SimShipment  # noqa: E402,F401

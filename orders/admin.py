@@ -35,6 +35,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderLine,
+    OrderRefund,
     PaymentProof,
     SettlementEntry,
     ShippingRate,
@@ -692,3 +693,26 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(FacilityScopedModelAdmin):
+    """The refunds ledger, read-only: rows come from orders.refunds only."""
+
+    facility_path = "order__facility"
+    list_display = ("order", "amount", "method", "source", "recorded_by", "created_at")
+    list_filter = ("method",)
+    search_fields = ("order__code", "refund_key")
+    readonly_fields = (
+        "order", "amount", "reason", "refund_key", "source", "method",
+        "gateway_refund", "transfer_reference", "recorded_by", "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

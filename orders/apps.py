@@ -9,3 +9,6 @@ class OrdersConfig(AppConfig):
     def ready(self):
         # The privacy admin lives in its own module (orders.admin_privacy).
         from orders import admin_privacy  # noqa: F401
+        from orders.page_cache import register
+
+        register()  # the cart count in shared pages; no order row is public

@@ -63,7 +63,9 @@ class FacilityGroup:
 
     @property
     def local_only_names(self) -> list[str]:
-        return [line.product.name for line in self.lines if line.product.local_only]
+        from orders.shipping import local_only_names
+
+        return local_only_names(line.product for line in self.lines)
 
 
 @dataclass

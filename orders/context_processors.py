@@ -13,8 +13,8 @@ def cart_badge(request) -> str:
 
 def cart(request):
     """`cart_badge` for the header link. A page built to be shared between
-    visitors (core.page_cache) sets `request.cart_badge_placeholder`;
-    the page then holds that placeholder, filled with each visitor's own
-    count when it is served."""
-    placeholder = getattr(request, "cart_badge_placeholder", None)
+    visitors (core.page_cache) sets `request.shared_page_placeholders`;
+    the page then holds the "cart" placeholder, filled with each visitor's
+    own count when it is served (registered in orders.page_cache)."""
+    placeholder = getattr(request, "shared_page_placeholders", {}).get("cart")
     return {"cart_badge": placeholder if placeholder is not None else cart_badge(request)}

@@ -528,10 +528,9 @@ class GatewayRefund(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("pengembalian dana gateway")
         verbose_name_plural = _("pengembalian dana gateway")
-        constraints = [
-            # An order's money goes back at most once.
-            models.UniqueConstraint(fields=["order"], name="gateway_refund_once_per_order")
-        ]
+        # No longer one per order: partial refunds (complaints) add rows; the
+        # refund_key keeps each one single, and orders.refunds keeps the sum
+        # within what was paid.
 
     def __str__(self):
         return f"{self.order} {self.amount}"
@@ -582,3 +581,5 @@ class SettlementEntry(models.Model):
 
 # Registered with this app; kept in their own module (see its docstring).
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
+from orders.models_refunds import OrderRefund  # noqa: E402, F401
+from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import stock
-from catalog.models import ListingStatus, Product
+from catalog.models import Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
-from orders import mail, receipts, selectors, shipping
+from orders import mail, receipts, selectors, shipments, shipping
 from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
     Checkout,
@@ -37,7 +37,15 @@ from orders.models import (
 )
 from orders.payments import provider_for
 from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
-from orders.states import RELEASING, SHOPPER, STAFF, SYSTEM, can_transition, takes_receipt
+from orders.states import (
+    RELEASING,
+    SHOPPER,
+    STAFF,
+    SYSTEM,
+    can_transition,
+    shopper_may_cancel,
+    takes_receipt,
+)
 
 MAX_PROOFS_PER_ORDER = 5
 # The one shape of a checkout's idempotency key (the page issues uuid4 hex):
@@ -80,6 +88,9 @@ class FacilityChoice:
     delivery_method: str
     payment_method: str
     note: str = ""
+    # The courier service the shopper picked, "courier:service:price" as shown
+    # (orders/shipments.py); checked again against the rates here.
+    courier_option: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,7 @@ def _place_orders(
         raise OrderError(_("Ada produk yang tidak dikenal di keranjang."), stale_cart=True)
     for product in products:
         line = wanted[product.pk]
-        if product.status != ListingStatus.APPROVED or not product.facility.is_active:
+        if not product.is_public:
             problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
             stale = True
         elif product.price != line.expected_price:
@@ -223,12 +234,27 @@ def _place_orders(
         weight = sum(p.weight_grams * wanted[p.pk].quantity for p in facility_products)
         _check_choice(facility, facility_products, choice, settings, address)
         provider = provider_for(choice.payment_method)
-        fee = shipping.delivery_fee(
-            choice.delivery_method,
-            settings=settings,
-            rates=rates_by_facility.get(facility_id, []),
-            province=address.province,
-            weight_grams=weight,
+        courier_option = None
+        if choice.delivery_method == DeliveryMethod.COURIER:
+            courier_option = _courier_option(
+                facility,
+                choice,
+                settings,
+                rates_by_facility.get(facility_id, []),
+                address,
+                weight=weight,
+                value=sum(p.price * wanted[p.pk].quantity for p in facility_products),
+            )
+        fee = (
+            courier_option.price
+            if courier_option
+            else shipping.delivery_fee(
+                choice.delivery_method,
+                settings=settings,
+                rates=rates_by_facility.get(facility_id, []),
+                province=address.province,
+                weight_grams=weight,
+            )
         )
         subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
@@ -268,6 +294,8 @@ def _place_orders(
             )
             for p in facility_products
         )
+        if courier_option is not None:
+            shipments.shipment_create_for(order=order, option=courier_option)
         OrderEvent.objects.create(
             order=order,
             actor_label=SHOPPER,
@@ -290,6 +318,24 @@ def _place_orders(
     return orders
 
 
+def _courier_option(facility, choice, settings, rates, address, *, weight: int, value: int):
+    """The courier service chosen, priced again now (cached aggregator rate or
+    the facility's table): the price the shopper saw stands only if it matches."""
+    answer = shipments.courier_answer(
+        facility,
+        settings,
+        rates,
+        province=address.province,
+        postal_code=address.postal_code,
+        weight_grams=weight,
+        value=value,
+    )
+    try:
+        return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
+    except ValueError as error:
+        raise OrderError(str(error)) from None
+
+
 def _address_fields(address: Address) -> dict:
     return {
         "province": address.province,
@@ -306,16 +352,15 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
         raise OrderError(
             _("%(facility)s tidak melayani cara pengiriman ini.") % {"facility": facility.name}
         )
-    if method == DeliveryMethod.COURIER:
-        local_only = [p.name for p in products if p.local_only]
-        if local_only:
-            raise OrderError(
-                _(
-                    "%(names)s tidak bisa dikirim lewat kurir; pilih ambil di showroom atau antar "
-                    "dalam kota."
-                )
-                % {"names": ", ".join(local_only)}
+    if method not in shipping.offered_methods(settings, products):
+        # Enabled but not offered: only the courier for goods that may not travel.
+        raise OrderError(
+            _(
+                "%(names)s tidak bisa dikirim lewat kurir; pilih ambil di showroom atau antar "
+                "dalam kota."
             )
+            % {"names": ", ".join(shipping.local_only_names(products))}
+        )
     if method != DeliveryMethod.PICKUP:
         missing = [
             name
@@ -591,6 +636,16 @@ def order_complete(*, order: Order, actor, note: str = "") -> Order:
     )
 
 
+def order_complete_delivered(*, order: Order) -> Order:
+    """shipped -> completed because the courier reports the parcel delivered."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=SYSTEM,
+        note=_("Paket diterima pembeli (kabar dari kurir); pesanan selesai."),
+    )
+
+
 def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
     """Cancel and give the stock back (once).
 
@@ -602,10 +657,7 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool
     if by_shopper:
 
         def guard(locked: Order) -> None:
-            if (
-                locked.status != OrderStatus.AWAITING_PAYMENT
-                and locked.payment_method != PaymentMethod.PAY_AT_PICKUP
-            ):
+            if not shopper_may_cancel(locked.status, locked.payment_method):
                 raise OrderError(
                     _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
                 )

@@ -6,48 +6,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from facilities import provinces
 from orders.models import DeliveryMethod, DeliverySettings, ShippingRate
 
-PROVINCES = [
-    "Aceh",
-    "Sumatera Utara",
-    "Sumatera Barat",
-    "Riau",
-    "Kepulauan Riau",
-    "Jambi",
-    "Bengkulu",
-    "Sumatera Selatan",
-    "Kepulauan Bangka Belitung",
-    "Lampung",
-    "Banten",
-    "DKI Jakarta",
-    "Jawa Barat",
-    "Jawa Tengah",
-    "DI Yogyakarta",
-    "Jawa Timur",
-    "Bali",
-    "Nusa Tenggara Barat",
-    "Nusa Tenggara Timur",
-    "Kalimantan Barat",
-    "Kalimantan Tengah",
-    "Kalimantan Selatan",
-    "Kalimantan Timur",
-    "Kalimantan Utara",
-    "Sulawesi Utara",
-    "Gorontalo",
-    "Sulawesi Tengah",
-    "Sulawesi Barat",
-    "Sulawesi Selatan",
-    "Sulawesi Tenggara",
-    "Maluku",
-    "Maluku Utara",
-    "Papua",
-    "Papua Barat",
-    "Papua Barat Daya",
-    "Papua Tengah",
-    "Papua Pegunungan",
-    "Papua Selatan",
-]
+# The one province list (facilities/provinces.py), as checkout offers it.
+PROVINCES = provinces.NAMES
 
 # Used when a facility has no settings row yet: pickup only, the safe default.
 DEFAULT_SETTINGS = DeliverySettings(pickup_enabled=True)
@@ -86,6 +49,21 @@ def enabled_methods(settings: DeliverySettings) -> list[str]:
         methods.append(DeliveryMethod.LOCAL)
     if settings.courier_enabled:
         methods.append(DeliveryMethod.COURIER)
+    return methods
+
+
+def local_only_names(products) -> list[str]:
+    """Products that may not travel by courier (fresh food, fragile goods)."""
+    return [product.name for product in products if product.local_only]
+
+
+def offered_methods(settings: DeliverySettings, products) -> list[str]:
+    """The delivery methods a facility offers for these products: its enabled
+    ones, without the courier when any product may not travel. The one rule
+    the checkout page shows and order placement enforces."""
+    methods = enabled_methods(settings)
+    if local_only_names(products):
+        methods = [m for m in methods if m != DeliveryMethod.COURIER]
     return methods
 
 

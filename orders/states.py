@@ -24,7 +24,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.PROCESSING, S.SHIPPED): frozenset({STAFF}),
     (S.PROCESSING, S.READY_FOR_PICKUP): frozenset({STAFF}),
     (S.PROCESSING, S.CANCELLED): frozenset({SHOPPER, STAFF}),
-    (S.SHIPPED, S.COMPLETED): frozenset({STAFF}),
+    # SYSTEM: the courier reports the parcel delivered (orders/shipments.py).
+    (S.SHIPPED, S.COMPLETED): frozenset({STAFF, SYSTEM}),
     (S.READY_FOR_PICKUP, S.COMPLETED): frozenset({STAFF}),
     (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({SHOPPER, STAFF}),
 }
@@ -45,3 +46,19 @@ def next_statuses(from_status: str, role: str) -> list[str]:
 def takes_receipt(status: str, payment_method: str) -> bool:
     """Whether the shopper may upload a transfer receipt for an order now."""
     return status == S.AWAITING_PAYMENT and payment_method == PaymentMethod.BANK_TRANSFER
+
+
+def shopper_may_cancel(status: str, payment_method: str) -> bool:
+    """Whether the shopper may cancel from the tracking page: before paying —
+    a transfer or online order still awaiting payment, or a pay-at-pickup
+    order not yet handed over. Paid orders are cancelled by the facility."""
+    return can_transition(status, S.CANCELLED, SHOPPER) and (
+        status == S.AWAITING_PAYMENT or payment_method == PaymentMethod.PAY_AT_PICKUP
+    )
+
+
+def shows_payment_instructions(status: str, payment_method: str) -> bool:
+    """Whether the tracking page still tells the shopper how to pay."""
+    if status == S.AWAITING_PAYMENT:
+        return True
+    return payment_method == PaymentMethod.PAY_AT_PICKUP and status not in FINAL

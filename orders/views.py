@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import gateway_services, privacy, selectors, services, zones
+from orders import gateway_services, privacy, selectors, services, shipments, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -31,10 +31,10 @@ from orders.forms import (
 )
 from orders.models import PaymentMethod
 from orders.payments import provider_for
-from orders.states import SHOPPER, can_transition, takes_receipt
+from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
+from orders.tracking import TRACKED_KEY
 
 CHECKOUTS_KEY = "kb_checkouts"
-TRACKED_KEY = "kb_tracked"
 
 
 def _remember(request, key: str, *codes: str) -> None:
@@ -403,9 +403,7 @@ def track_detail(request, code):
 
 
 def _render_detail(request, order, *, receipt_form=None, status=200):
-    may_cancel = can_transition(order.status, "cancelled", SHOPPER) and (
-        order.status == "awaiting_payment" or order.payment_method == "pay_at_pickup"
-    )
+    may_cancel = shopper_may_cancel(order.status, order.payment_method)
     receipt_now = takes_receipt(order.status, order.payment_method)
     return render(
         request,
@@ -415,6 +413,10 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "instructions": provider_for(order.payment_method).instructions(order),
             "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
+            "payment_instructions": shows_payment_instructions(
+                order.status, order.payment_method
+            ),
+            "shipment": shipments.shipment_for_tracking(order),
         },
         status=status,
     )

@@ -7,45 +7,17 @@ Without a delivery address the shopper's zone is WIB, the site's default.
 
 from __future__ import annotations
 
+from facilities import provinces
 from facilities.models import Facility
 
 WIB = Facility.TimeZone.WIB.value
 WITA = Facility.TimeZone.WITA.value
 WIT = Facility.TimeZone.WIT.value
 
-_WITA_PROVINCES = {
-    "Bali",
-    "Nusa Tenggara Barat",
-    "Nusa Tenggara Timur",
-    "Kalimantan Selatan",
-    "Kalimantan Timur",
-    "Kalimantan Utara",
-    "Sulawesi Utara",
-    "Gorontalo",
-    "Sulawesi Tengah",
-    "Sulawesi Barat",
-    "Sulawesi Selatan",
-    "Sulawesi Tenggara",
-}
-_WIT_PROVINCES = {
-    "Maluku",
-    "Maluku Utara",
-    "Papua",
-    "Papua Barat",
-    "Papua Barat Daya",
-    "Papua Tengah",
-    "Papua Pegunungan",
-    "Papua Selatan",
-}
-
-
 def zone_for_province(province: str) -> str:
     """The IANA zone of `province`; WIB for an unknown or empty one."""
-    if province in _WITA_PROVINCES:
-        return WITA
-    if province in _WIT_PROVINCES:
-        return WIT
-    return WIB
+    known = provinces.get(province)
+    return known.time_zone if known else WIB
 
 
 def zone_label(zone: str) -> str:

@@ -39,7 +39,7 @@ from catalog import stock as stock_rules
 from catalog.models import Category, ConsignmentMovement, ListingReview, ListingStatus, Product
 from facilities.models import Facility, ProceedsShare, Region
 from facilities.scoping import Scope
-from orders.models import Order, OrderEvent, OrderLine, OrderStatus, PaymentProof
+from orders.models import Order, OrderEvent, OrderLine, OrderRefund, OrderStatus, PaymentProof
 from oversight.periods import add_months, month_start_at, this_month
 
 # Orders that count as sales. Awaiting payment is not yet a sale; cancelled and
@@ -436,6 +436,8 @@ class SalesRow:
     # Reported sold by partner outlets (consignment), by the day they sold.
     consigned_items: int = 0
     consigned_revenue: int = 0
+    # Money given back to shoppers (orders.OrderRefund), by the month it was recorded.
+    refunds: int = 0
 
     @property
     def goods_revenue(self) -> int:
@@ -445,6 +447,11 @@ class SalesRow:
     @property
     def total(self) -> int:
         return self.goods_revenue + self.shipping
+
+    @property
+    def net(self) -> int:
+        """Gross (total) minus refunds."""
+        return self.total - self.refunds
 
 
 @dataclass
@@ -472,10 +479,11 @@ def sales_by_facility_month(
     """Orders, items, goods revenue and shipping collected per facility and month,
     and what partner outlets reported sold on consignment.
 
-    Four queries: orders grouped by (facility id, month), their lines grouped
+    Five queries: orders grouped by (facility id, month), their lines grouped
     the same way (apart, so summing lines never multiplies the order sums),
     consignment sales grouped the same way, and the names of the facilities
-    that sold. Grouping by ids alone keeps the sort narrow: at a million
+    that sold, and refunds (by the month they were recorded) grouped the
+    same way. Grouping by ids alone keeps the sort narrow: at a million
     orders the names would be carried through it.
     """
     facility_ids = facilities.values("id")
@@ -516,6 +524,20 @@ def sales_by_facility_month(
         )
         .order_by()
     )
+    refund_rows = (
+        scope.filter_facility_rows(
+            OrderRefund.objects.filter(
+                created_at__gte=month_start_at(first),
+                created_at__lt=month_start_at(add_months(last, 1)),
+            ),
+            "order__facility",
+        )
+        .filter(order__facility_id__in=facility_ids)
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("order__facility_id", "month")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
     found: dict[tuple[int, date], dict] = {}
     for row in order_rows:
         found[(row["facility_id"], row["month"])] = {
@@ -531,6 +553,9 @@ def sales_by_facility_month(
         entry = found.setdefault(key, {})
         entry["consigned_items"] = _int(row["items"])
         entry["consigned_revenue"] = _int(row["revenue"])
+    for row in refund_rows:
+        key = (row["order__facility_id"], row["month"])
+        found.setdefault(key, {})["refunds"] = _int(row["amount"])
     names = {
         pk: (name, region)
         for pk, name, region in Facility.objects.filter(
@@ -549,6 +574,7 @@ def sales_by_facility_month(
             shipping=entry.get("shipping", 0),
             consigned_items=entry.get("consigned_items", 0),
             consigned_revenue=entry.get("consigned_revenue", 0),
+            refunds=entry.get("refunds", 0),
         )
         for (facility_id, month), entry in found.items()
     ]
@@ -660,8 +686,9 @@ class ImpactRow:
 
 
 def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
-    """Per region and nationally: active facilities, listed products, items sold,
-    completed orders. Aggregates only; nothing about a person. Four queries."""
+    """Per region and nationally: active facilities, listed products, items sold
+    (web and consignment, as the sales report counts them), completed orders.
+    Aggregates only; nothing about a person. Five queries."""
     regions = {
         region_id: ImpactRow(name=name)
         for region_id, name in Region.objects.order_by("name").values_list("id", "name")
@@ -670,12 +697,21 @@ def public_impact() -> tuple[list[ImpactRow], ImpactRow]:
         regions[row["region"]].facilities = row["n"]
     for row in Product.objects.public().values("facility__region").annotate(n=Count("id")):
         regions[row["facility__region"]].products = row["n"]
-    for row in (
+    # Sold counts what the sales report counts: web orders in a sale status
+    # and what partner outlets reported sold on consignment (one UNION query).
+    web = (
         OrderLine.objects.filter(order__status__in=SALE_STATUSES)
-        .values("order__facility__region")
+        .values(region=F("order__facility__region"))
         .annotate(n=Sum("quantity"))
-    ):
-        regions[row["order__facility__region"]].items_sold = _int(row["n"])
+    )
+    consigned = (
+        ConsignmentMovement.objects.filter(kind=ConsignmentMovement.Kind.SOLD)
+        .values(region=F("link__outlet__facility__region"))
+        .annotate(n=Sum("quantity"))
+    )
+    for region_id, sold in web.union(consigned, all=True).values_list("region", "n"):
+        if region_id in regions:
+            regions[region_id].items_sold += _int(sold)
     for row in (
         Order.objects.filter(status=OrderStatus.COMPLETED)
         .values("facility__region")

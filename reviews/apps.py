@@ -6,6 +6,12 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Ulasan"
 
     def ready(self):
+        from core.page_cache import register_public_model
+        from reviews.models import ProductReview
+
+        # Published reviews are on the product page (the services also retire
+        # every page when one is published or withdrawn).
+        register_public_model(ProductReview, tags=lambda r: {f"product:{r.product.slug}"})
         from catalog.structured_data import PRODUCT_JSON_LD_EXTENSIONS
         from reviews.structured_data import add_ratings
 

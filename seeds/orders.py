@@ -15,41 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from facilities import provinces
 from facilities.models import Facility, Membership
 from orders import services
 from orders.models import Checkout, DeliverySettings, ShippingRate
 
 # Which island group a province belongs to: same province < same group < elsewhere.
-ISLANDS = {
-    "Sumatera": [
-        "Aceh",
-        "Sumatera Utara",
-        "Sumatera Barat",
-        "Riau",
-        "Kepulauan Riau",
-        "Jambi",
-        "Bengkulu",
-        "Sumatera Selatan",
-        "Kepulauan Bangka Belitung",
-        "Lampung",
-    ],
-    "Jawa": ["Banten", "DKI Jakarta", "Jawa Barat", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur"],
-    "Kalimantan": [
-        "Kalimantan Barat",
-        "Kalimantan Tengah",
-        "Kalimantan Selatan",
-        "Kalimantan Timur",
-        "Kalimantan Utara",
-    ],
-    "Sulawesi": [
-        "Sulawesi Utara",
-        "Gorontalo",
-        "Sulawesi Tengah",
-        "Sulawesi Barat",
-        "Sulawesi Selatan",
-        "Sulawesi Tenggara",
-    ],
-}
+ISLANDS = provinces.island_groups()
 JAVA_HUBS = ["DKI Jakarta", "Jawa Barat", "Jawa Tengah", "Jawa Timur", "Banten", "DI Yogyakarta"]
 # Facilities whose fresh food (pempek, bread, keripik) goes out within the city.
 LOCAL_DELIVERY_FEES = {

@@ -192,7 +192,8 @@ def test_cache_url_switches_to_redis():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     result = _python(production_env(CACHE_URL="redis://127.0.0.1:6379/1"), code)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    # Django's RedisCache with one client per pool (core/redis_cache.py).
+    assert result.stdout.strip() == "core.redis_cache.SharedClientRedisCache"
 
 
 def test_replica_url_adds_the_replica_and_its_router():

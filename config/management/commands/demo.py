@@ -54,6 +54,13 @@ class Command(BaseCommand):
                     "Payments: local Midtrans simulator (pay with the link on the "
                     "confirmation page, or `python3 manage.py simulate_payment CODE`)."
                 )
+            if settings.BITESHIP_SIMULATOR:
+                settings.BITESHIP_BASE_URL = site_url + "/_simulator/biteship"
+                self.stdout.write(
+                    "Couriers: local Biteship simulator (JNE, J&T, SiCepat, POS, AnterAja with "
+                    "estimates at checkout; move a parcel on with "
+                    "`python3 manage.py simulate_shipment RESI`)."
+                )
             worker = self._start_worker(site_url)
             # Stop cleanly on TERM too, so the embedded PostgreSQL is shut down
             # by its exit handler rather than left running.
@@ -73,6 +80,8 @@ class Command(BaseCommand):
         env = {**os.environ, "SITE_URL": site_url, "DEBUG": "1"}
         if settings.MIDTRANS_SIMULATOR:
             env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
+        if settings.BITESHIP_SIMULATOR:
+            env["BITESHIP_BASE_URL"] = site_url + "/_simulator/biteship"
         # Without DATABASE_URL the worker attaches to the same embedded
         # PostgreSQL (config/embedded_db.py counts the processes using it).
         # --no-reload: the autoreloader would run the worker in a grandchild
