@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Bottom to top, as the import contract (pyproject, `lint-imports`) layers them.
     "core",
+    "regions",
     "facilities",
     "catalog",
     "orders",

@@ -32,6 +32,7 @@ urlpatterns = [
         admin.site.admin_view(scoped_view_on_site),
     ),
     path("admin/", admin.site.urls),
+    path("", include("regions.urls")),
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),

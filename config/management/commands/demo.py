@@ -28,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError("The demo is for development only; run it with DEBUG=1.")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
+        # Official addresses (Kemendagri regions with kode pos): an idempotent upsert.
+        call_command("load_regions")
         # The seeded demo orders send their notifications like real ones; keep
         # them out of the terminal so the accounts below stay readable.
         # Their mail tasks run at once, into memory, rather than waiting for the worker.
