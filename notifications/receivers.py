@@ -1,0 +1,14 @@
+from django.db import transaction
+
+
+def order_event_saved(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    event_id = instance.pk
+
+    def queue():
+        from notifications import tasks
+
+        tasks.whatsapp_queue_event.enqueue(event_id)
+
+    transaction.on_commit(queue)
