@@ -85,9 +85,7 @@ def status_payload(wamid: str, to: str, status: str) -> bytes:
                             "field": "messages",
                             "value": {
                                 "messaging_product": "whatsapp",
-                                "statuses": [
-                                    {"id": wamid, "status": status, "recipient_id": to}
-                                ],
+                                "statuses": [{"id": wamid, "status": status, "recipient_id": to}],
                             },
                         }
                     ],
@@ -98,9 +96,10 @@ def status_payload(wamid: str, to: str, status: str) -> bytes:
 
 
 def sign(payload: bytes) -> str:
-    return "sha256=" + hmac.new(
-        settings.WHATSAPP_APP_SECRET.encode(), payload, hashlib.sha256
-    ).hexdigest()
+    return (
+        "sha256="
+        + hmac.new(settings.WHATSAPP_APP_SECRET.encode(), payload, hashlib.sha256).hexdigest()
+    )
 
 
 def inbox(request, phone):

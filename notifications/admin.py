@@ -7,7 +7,15 @@ from notifications.models import OutboundMessage
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("order", "event_kind", "channel", "recipient", "status", "attempts", "created_at")
+    list_display = (
+        "order",
+        "event_kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "created_at",
+    )
     list_filter = ("status", "event_kind", "channel")
     search_fields = ("order__code", "recipient", "provider_message_id")
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]

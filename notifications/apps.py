@@ -13,4 +13,6 @@ class NotificationsConfig(AppConfig):
         from notifications import receivers
         from orders.models import OrderEvent
 
-        post_save.connect(receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event")
+        post_save.connect(
+            receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"
+        )

@@ -18,7 +18,9 @@ class MessageStatus(models.TextChoices):
 
 class OutboundMessage(models.Model):
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.CASCADE, related_name="outbound_messages",
+        "orders.Order",
+        on_delete=models.CASCADE,
+        related_name="outbound_messages",
         verbose_name=_("pesanan"),
     )
     event_kind = models.CharField(_("peristiwa"), max_length=30)
@@ -31,7 +33,9 @@ class OutboundMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
-    provider_message_id = models.CharField(_("ID pesan penyedia"), max_length=120, blank=True, db_index=True)
+    provider_message_id = models.CharField(
+        _("ID pesan penyedia"), max_length=120, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -62,3 +66,6 @@ class OptOut(models.Model):
     class Meta:
         verbose_name = _("berhenti berlangganan")
         verbose_name_plural = _("berhenti berlangganan")
+
+    def __str__(self):
+        return self.phone

@@ -54,9 +54,7 @@ def _params(kind: str, order) -> list[str]:
 
 
 def opted_out(phone: str, order_id: int) -> bool:
-    return OptOut.objects.filter(
-        Q(order__isnull=True) | Q(order_id=order_id), phone=phone
-    ).exists()
+    return OptOut.objects.filter(Q(order__isnull=True) | Q(order_id=order_id), phone=phone).exists()
 
 
 def recipient_digits(order) -> str:
@@ -140,9 +138,9 @@ def message_send(*, message_id: int) -> None:
 def message_resend(*, message_id: int) -> bool:
     """Staff: put a failed message back on the queue."""
     with transaction.atomic():
-        updated = OutboundMessage.objects.filter(
-            pk=message_id, status=MessageStatus.FAILED
-        ).update(status=MessageStatus.QUEUED, attempts=0, last_error="")
+        updated = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.FAILED).update(
+            status=MessageStatus.QUEUED, attempts=0, last_error=""
+        )
         if updated:
             _enqueue(message_id)
     return bool(updated)
