@@ -2,8 +2,10 @@ from django.db import transaction
 
 
 def order_event_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
+    from notifications import whatsapp
+
+    if not created or raw or not whatsapp.enabled():
+        return  # no WhatsApp configured: mail only, nothing queued
     event_id = instance.pk
 
     def queue():
