@@ -51,6 +51,14 @@ env = environ.Env(
     BITESHIP_TIMEOUT_SECONDS=(float, 4.0),
     BITESHIP_RATES_CACHE_SECONDS=(int, 6 * 3600),
     GATEWAY_PAYMENT_MINUTES=(int, 60),
+    # WhatsApp Business Cloud API (notifications/). No token: simulator under
+    # DEBUG, WhatsApp not used otherwise (mail only).
+    WHATSAPP_TOKEN=(str, ""),
+    WHATSAPP_PHONE_NUMBER_ID=(str, ""),
+    WHATSAPP_APP_SECRET=(str, ""),
+    WHATSAPP_VERIFY_TOKEN=(str, ""),
+    WHATSAPP_API_BASE_URL=(str, ""),
+    WHATSAPP_API_VERSION=(str, "v21.0"),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -91,6 +99,7 @@ INSTALLED_APPS = [
     "complaints",
     "oversight",
     "gatewaysim",
+    "notifications",
     "config",
 ]
 
@@ -454,6 +463,26 @@ DELIVERED_COMPLETES_AFTER_DAYS = 0
 # How long a QRIS / virtual account / e-wallet charge stays payable (capped by
 # the orders' own payment deadline).
 GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")
+
+# WhatsApp Business Cloud API (notifications/whatsapp.py). Without a token,
+# DEBUG talks to the local simulator (gatewaysim/whatsapp*.py) under
+# /_simulator/whatsapp; without DEBUG WhatsApp is not used and mail is all.
+WHATSAPP_SIMULATOR = DEBUG and not env("WHATSAPP_TOKEN")
+WHATSAPP_SIMULATOR_TOKEN = "LOCAL-WHATSAPP-SIMULATOR-TOKEN"
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN") or (WHATSAPP_SIMULATOR_TOKEN if WHATSAPP_SIMULATOR else "")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID") or (
+    "100000000000001" if WHATSAPP_SIMULATOR else ""
+)
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET") or (
+    "local-whatsapp-app-secret" if WHATSAPP_SIMULATOR else ""
+)
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION")
+WHATSAPP_API_BASE_URL = (
+    env("WHATSAPP_API_BASE_URL")
+    or (SITE_URL + "/_simulator/whatsapp" if WHATSAPP_SIMULATOR else "")
+    or ("https://graph.facebook.com" if env("WHATSAPP_TOKEN") else "")
+).rstrip("/")
 
 LOGGING = {
     "version": 1,

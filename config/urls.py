@@ -44,6 +44,9 @@ urlpatterns = [
     path("_simulator/midtrans/", include("gatewaysim.urls")),
     # The courier aggregator's stand-in (settings.BITESHIP_SIMULATOR).
     path("_simulator/biteship/", include("gatewaysim.biteship_urls")),
+    path("", include("notifications.urls")),
+    # WhatsApp Cloud API stand-in; 404 unless settings.WHATSAPP_SIMULATOR.
+    path("_simulator/whatsapp/", include("gatewaysim.whatsapp_urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

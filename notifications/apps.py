@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = _("Notifikasi")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from core.page_cache import register_private_models
+        from notifications import models, receivers
+        from orders.models import OrderEvent
+
+        # Messages and opt-outs never appear on a public page.
+        register_private_models(models.OutboundMessage, models.OptOut)
+
+        post_save.connect(
+            receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"
+        )

@@ -1,0 +1,178 @@
+"""Which order events reach the shopper on WhatsApp, and sending them.
+
+Mail stays with orders/mail.py (it already mails the shopper at checkout and on
+every status change), so this dispatcher only adds the WhatsApp channel: no
+event is mailed twice. One OutboundMessage per (order, event, channel): a
+replayed event or task finds the row and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from notifications import whatsapp
+from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+# Template names as approved in WhatsApp Manager (category "utility", language id).
+TEMPLATES = {
+    "placed": "kb_pesanan_dibuat",
+    "paid": "kb_pembayaran_diterima",
+    "shipped": "kb_pesanan_dikirim",
+    "ready_for_pickup": "kb_siap_diambil",
+    "completed": "kb_pesanan_selesai",
+}
+MAX_ATTEMPTS = 5
+
+
+def event_kind(event) -> str | None:
+    if not event.from_status:
+        return "placed"
+    if event.to_status in TEMPLATES:
+        return event.to_status
+    return None
+
+
+def _track_url(order) -> str:
+    return settings.SITE_URL + reverse("orders:track")
+
+
+def _params(kind: str, order) -> list[str]:
+    link = _track_url(order)
+    base = [order.contact_name, order.code]
+    if kind == "shipped":
+        return [*base, order.courier or "-", order.tracking_number or "-", link]
+    if kind == "ready_for_pickup":
+        return [*base, order.facility.name, link]
+    return [*base, link]
+
+
+def opted_out(phone: str, order_id: int) -> bool:
+    return OptOut.objects.filter(Q(order__isnull=True) | Q(order_id=order_id), phone=phone).exists()
+
+
+def recipient_digits(order) -> str:
+    return (order.contact_phone or "").lstrip("+")
+
+
+def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
+    """Create the WhatsApp row for an order event and enqueue its send task."""
+    from orders.models import OrderEvent
+
+    if not whatsapp.enabled():
+        return None
+    event = OrderEvent.objects.select_related("order__facility").get(pk=event_id)
+    kind = event_kind(event)
+    if kind is None:
+        return None
+    order = event.order
+    phone = recipient_digits(order)
+    if not phone or opted_out(phone, order.pk):
+        return None
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                order=order,
+                event_kind=kind,
+                channel=Channel.WHATSAPP,
+                recipient=phone,
+                template=TEMPLATES[kind],
+                params=_params(kind, order),
+            )
+    except IntegrityError:
+        return None  # replayed event: already queued once
+    _enqueue(message.pk)
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from notifications import tasks
+
+    transaction.on_commit(lambda: tasks.whatsapp_send.enqueue(message_id))
+
+
+class RetryLater(Exception):
+    pass
+
+
+def message_send(*, message_id: int) -> None:
+    """One attempt. Transient errors raise RetryLater (the task retries with backoff)."""
+    retry_error = None
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != MessageStatus.QUEUED:
+            return
+        if opted_out(message.recipient, message.order_id):
+            message.status = MessageStatus.FAILED
+            message.last_error = "opted out"
+            message.save(update_fields=["status", "last_error", "updated_at"])
+            return
+        message.attempts += 1
+        try:
+            sent = whatsapp.send_template(
+                to=message.recipient, template=message.template, params=message.params
+            )
+        except whatsapp.SendError as exc:
+            message.last_error = str(exc)[:1000]
+            retry = exc.transient and message.attempts < MAX_ATTEMPTS
+            if not retry:
+                message.status = MessageStatus.FAILED
+            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+            if retry:
+                retry_error = str(exc)
+        else:
+            message.status = MessageStatus.SENT
+            message.provider_message_id = sent.message_id
+            message.last_error = ""
+            message.save()
+    if retry_error:
+        raise RetryLater(retry_error)
+
+
+def message_resend(*, message_id: int) -> bool:
+    """Staff: put a failed message back on the queue."""
+    with transaction.atomic():
+        updated = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.FAILED).update(
+            status=MessageStatus.QUEUED, attempts=0, last_error=""
+        )
+        if updated:
+            _enqueue(message_id)
+    return bool(updated)
+
+
+_RANK = {s: i for i, s in enumerate(["queued", "sent", "delivered", "read"])}
+
+
+def status_apply(*, provider_message_id: str, status: str, error: str = "") -> bool:
+    with transaction.atomic():
+        message = (
+            OutboundMessage.objects.select_for_update()
+            .filter(provider_message_id=provider_message_id)
+            .first()
+        )
+        if message is None:
+            return False
+        if status == "failed":
+            message.status = MessageStatus.FAILED
+            message.last_error = error[:1000]
+        elif status in _RANK and _RANK.get(message.status, 99) < _RANK[status]:
+            message.status = status
+        else:
+            return False
+        message.save(update_fields=["status", "last_error", "updated_at"])
+    return True
+
+
+def optout_record(*, phone: str, order=None, source: str) -> OptOut:
+    phone = phone.lstrip("+")
+    return OptOut.objects.get_or_create(phone=phone, order=order, defaults={"source": source})[0]
+
+
+def optout_remove(*, phone: str, order=None) -> None:
+    OptOut.objects.filter(phone=phone.lstrip("+"), order=order).delete()
