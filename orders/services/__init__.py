@@ -1,0 +1,52 @@
+"""Every way an order changes: placing a checkout, each status step, receipts,
+bank statements — one module each, re-exported here for `services.<name>`.
+
+Each service runs in its own transaction, writes an OrderEvent, and queues
+mail with transaction.on_commit. Status moves are checked against the one
+table in orders.states.
+"""
+
+from orders.services.checkout import (  # noqa: F401
+    Address,
+    Contact,
+    FacilityChoice,
+    PlaceLine,
+    PlaceResult,
+    _address_fields,
+    _check_choice,
+    _check_lines_shape,
+    _courier_option,
+    _place_orders,
+    order_place,
+)
+from orders.services.common import (  # noqa: F401
+    IDEMPOTENCY_KEY_RE,
+    MAX_PROOFS_PER_ORDER,
+    OrderError,
+)
+from orders.services.receipts import (  # noqa: F401
+    _check_takes_receipt,
+    payment_proof_submit,
+)
+from orders.services.statements import (  # noqa: F401
+    statement_import,
+    statement_line_resolve,
+)
+from orders.services.steps import (  # noqa: F401
+    _ensure_may_act,
+    _move,
+    _release_stock,
+    order_call_off,
+    order_cancel,
+    order_close_unpaid,
+    order_complete,
+    order_complete_delivered,
+    order_confirm_payment,
+    order_expire,
+    order_expire_due,
+    order_process_and_ship,
+    order_ready_for_pickup,
+    order_reject_payment,
+    order_ship,
+    order_start_processing,
+)

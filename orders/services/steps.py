@@ -1,0 +1,393 @@
+"""Each status step of an order, checked against the one table in
+orders.states; every step writes an OrderEvent and queues mail on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import stock
+from facilities.scoping import scope_for
+from orders import mail, selectors
+from orders.models import (
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+    PaymentProof,
+)
+from orders.services.common import OrderError
+from orders.states import (
+    RELEASING,
+    SHOPPER,
+    STAFF,
+    SYSTEM,
+    can_transition,
+    shopper_may_cancel,
+)
+
+# --- status steps ---------------------------------------------------------------
+
+
+def _ensure_may_act(actor, order: Order) -> None:
+    """Staff act only on their own facility's orders; head office on any;
+    reviewers watch and never act."""
+    if not scope_for(actor).may_act_for(order.facility_id):
+        raise OrderError(_("Anda tidak berwenang mengubah pesanan ini."))
+
+
+def _move(
+    order: Order,
+    *,
+    to: str,
+    role: str,
+    actor=None,
+    note: str = "",
+    guard: Callable[[Order], None] | None = None,
+    updates: dict | None = None,
+    notify: bool = True,
+) -> Order:
+    """Lock the order, check the move against the table, apply it, record it."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if role == STAFF:
+            _ensure_may_act(actor, locked)
+        if not can_transition(locked.status, to, role):
+            raise OrderError(
+                _("Pesanan %(code)s berstatus %(status)s dan tidak bisa diubah menjadi %(to)s.")
+                % {
+                    "code": locked.code,
+                    "status": locked.get_status_display(),
+                    "to": OrderStatus(to).label,
+                }
+            )
+        if guard is not None:
+            guard(locked)
+        from_status = locked.status
+        locked.status = to
+        fields = ["status", "updated_at"]
+        for name, value in (updates or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        locked.save(update_fields=fields)
+        event = OrderEvent.objects.create(
+            order=locked,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=role,
+            from_status=from_status,
+            to_status=to,
+            note=note,
+        )
+        if to in RELEASING:
+            _release_stock(locked)
+            if locked.payment_method == PaymentMethod.GATEWAY:
+                # No order left to pay for: close the charge at the gateway so
+                # the shopper cannot pay for nothing (a payment racing this is
+                # refunded by the notification's rule).
+                from orders.gateway_services import gateway_charge_close_if_unused
+
+                gateway_charge_close_if_unused(checkout_id=locked.checkout_id)
+        if notify:
+            transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
+    # Keep the caller's instance current.
+    order.status = locked.status
+    for name, value in (updates or {}).items():
+        setattr(order, name, value)
+    return order
+
+
+def _release_stock(order: Order) -> bool:
+    """Give the order's stock back, once: the flag flips in a conditional UPDATE,
+    so a second call (or a concurrent one) finds nothing to flip and returns False."""
+    flipped = Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True)
+    if not flipped:
+        return False
+    returned: dict[int, int] = {}
+    for product_id, quantity in order.lines.filter(made_to_order=False).values_list(
+        "product_id", "quantity"
+    ):
+        returned[product_id] = returned.get(product_id, 0) + quantity
+    stock.give_back(returned)
+    order.stock_released = True
+    return True
+
+
+def order_confirm_payment(
+    *, order: Order, actor, note: str = "", by_gateway: bool = False
+) -> Order:
+    """Staff saw the transfer: awaiting_payment -> paid; a pending receipt is accepted.
+
+    `by_gateway`: the payment gateway's verified notification confirms it
+    (role SYSTEM, no staff actor); the same move, event and mail.
+
+    Raises OrderError when the move is not allowed or the actor is out of scope.
+    """
+    with transaction.atomic():
+        order = _move(
+            order,
+            to=OrderStatus.PAID,
+            role=SYSTEM if by_gateway else STAFF,
+            actor=None if by_gateway else actor,
+            note=note or _("Pembayaran dikonfirmasi."),
+        )
+        PaymentProof.objects.filter(order=order, status=PaymentProof.Status.PENDING).update(
+            status=PaymentProof.Status.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+    return order
+
+
+def order_reject_payment(*, order: Order, actor, reason: str) -> Order:
+    """Staff reject the pending receipt with a reason; the order keeps waiting for
+    payment and the shopper may upload another. Records an event, mails the shopper.
+
+    Raises OrderError without a reason, without a pending receipt, or out of scope.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderError(_("Tuliskan alasan penolakan bukti transfer."))
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _ensure_may_act(actor, locked)
+        if locked.status != OrderStatus.AWAITING_PAYMENT:
+            raise OrderError(
+                _("Pesanan %(code)s tidak sedang menunggu pembayaran.") % {"code": locked.code}
+            )
+        rejected = PaymentProof.objects.filter(
+            order=locked, status=PaymentProof.Status.PENDING
+        ).update(
+            status=PaymentProof.Status.REJECTED,
+            reviewed_by=actor,
+            reviewed_at=timezone.now(),
+            rejection_reason=reason[:300],
+        )
+        if not rejected:
+            raise OrderError(
+                _("Pesanan %(code)s tidak punya bukti transfer yang menunggu diperiksa.")
+                % {"code": locked.code}
+            )
+        event = OrderEvent.objects.create(
+            order=locked,
+            actor=actor,
+            actor_label=STAFF,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=_("Bukti transfer ditolak: %(reason)s") % {"reason": reason},
+        )
+        transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
+    return locked
+
+
+def order_start_processing(*, order: Order, actor, note: str = "") -> Order:
+    """paid -> processing: the facility starts packing or making the order.
+
+    Raises OrderError when not allowed."""
+    return _move(
+        order,
+        to=OrderStatus.PROCESSING,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan sedang diproses."),
+    )
+
+
+def order_ship(*, order: Order, actor, courier: str, tracking_number: str) -> Order:
+    """processing -> shipped for delivery orders; courier orders need the courier
+    and tracking number.
+
+    Raises OrderError for pickup orders, missing courier data, or a refused move."""
+    courier = (courier or "").strip()[:60]
+    tracking_number = (tracking_number or "").strip()[:60]
+
+    def guard(locked: Order) -> None:
+        if locked.delivery_method == DeliveryMethod.PICKUP:
+            raise OrderError(_("Pesanan ambil di showroom tidak dikirim; tandai siap diambil."))
+        if locked.delivery_method == DeliveryMethod.COURIER and not (courier and tracking_number):
+            raise OrderError(_("Isi nama kurir dan nomor resi."))
+
+    note = (
+        _("Dikirim lewat %(courier)s, resi %(number)s.")
+        % {"courier": courier, "number": tracking_number}
+        if courier
+        else _("Diantar oleh petugas UPT.")
+    )
+    return _move(
+        order,
+        to=OrderStatus.SHIPPED,
+        role=STAFF,
+        actor=actor,
+        note=note,
+        guard=guard,
+        updates={"courier": courier, "tracking_number": tracking_number},
+    )
+
+
+def order_process_and_ship(*, order: Order, actor, courier: str, tracking_number: str) -> Order:
+    """paid -> processing -> shipped in one step, for the parcel packed and handed
+    to the courier at once; both moves are recorded. One transaction: a refused
+    ship (missing resi, a pickup order) leaves the order paid.
+
+    Raises OrderError as order_start_processing and order_ship do."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == OrderStatus.PAID:
+            order_start_processing(order=locked, actor=actor)
+        return order_ship(
+            order=locked, actor=actor, courier=courier, tracking_number=tracking_number
+        )
+
+
+def order_ready_for_pickup(*, order: Order, actor, note: str = "") -> Order:
+    """processing -> ready_for_pickup for pickup orders.
+
+    Raises OrderError for delivery orders or a refused move."""
+
+    def guard(locked: Order) -> None:
+        if locked.delivery_method != DeliveryMethod.PICKUP:
+            raise OrderError(_("Hanya pesanan ambil di showroom yang bisa ditandai siap diambil."))
+
+    return _move(
+        order,
+        to=OrderStatus.READY_FOR_PICKUP,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan siap diambil di showroom."),
+        guard=guard,
+    )
+
+
+def order_complete(*, order: Order, actor, note: str = "") -> Order:
+    """shipped | ready_for_pickup -> completed. Raises OrderError when not allowed."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=STAFF,
+        actor=actor,
+        note=note or _("Pesanan selesai."),
+    )
+
+
+def order_complete_delivered(*, order: Order) -> Order:
+    """shipped -> completed because the courier reports the parcel delivered."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=SYSTEM,
+        note=_("Paket diterima pembeli (kabar dari kurir); pesanan selesai."),
+    )
+
+
+def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
+    """Cancel and give the stock back (once).
+
+    The shopper may cancel before paying: a transfer order still awaiting
+    payment, or a pay-at-pickup order not yet handed over. Staff may cancel
+    any open order but must say why. Raises OrderError otherwise.
+    """
+    reason = (reason or "").strip()[:300]
+    if by_shopper:
+
+        def guard(locked: Order) -> None:
+            if not shopper_may_cancel(locked.status, locked.payment_method):
+                raise OrderError(
+                    _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
+                )
+
+        return _move(
+            order,
+            to=OrderStatus.CANCELLED,
+            role=SHOPPER,
+            note=reason or _("Dibatalkan oleh pembeli."),
+            guard=guard,
+            updates={"cancel_reason": reason or _("Dibatalkan oleh pembeli.")},
+        )
+    if not reason:
+        raise OrderError(_("Tuliskan alasan pembatalan."))
+    with transaction.atomic():
+        order = _move(
+            order,
+            to=OrderStatus.CANCELLED,
+            role=STAFF,
+            actor=actor,
+            note=reason,
+            updates={"cancel_reason": reason},
+        )
+        if order.payment_method == PaymentMethod.GATEWAY:
+            # Paid online: the money goes back through the gateway (recorded,
+            # sent by a task after commit). Unpaid: nothing to give back.
+            from orders.gateway_services import gateway_refund_for_cancelled
+
+            gateway_refund_for_cancelled(order=order, reason=reason)
+    return order
+
+
+def order_close_unpaid(*, order: Order, gateway_status: str) -> Order:
+    """The gateway reports the order's payment over without money (expired,
+    cancelled, denied): awaiting_payment -> expired, or cancelled with the
+    gateway's word as the reason; the stock goes back once.
+
+    Raises OrderError when the order is no longer awaiting payment."""
+    if gateway_status == "expire":
+        return _move(
+            order, to=OrderStatus.EXPIRED, role=SYSTEM, note=_("Pembayaran online kedaluwarsa.")
+        )
+    reason = _("Pembayaran online gagal (%(status)s).") % {"status": gateway_status}
+    return _move(
+        order,
+        to=OrderStatus.CANCELLED,
+        role=SYSTEM,
+        note=reason,
+        updates={"cancel_reason": reason},
+    )
+
+
+def order_call_off(*, order: Order, reason: str) -> Order:
+    """Undo a just-placed order that never reached the shopper (the gateway was
+    down at checkout): cancelled, stock back, no mail. Raises OrderError when
+    it already moved on."""
+    return _move(
+        order,
+        to=OrderStatus.CANCELLED,
+        role=SYSTEM,
+        note=reason,
+        updates={"cancel_reason": reason},
+        notify=False,
+    )
+
+
+def order_expire(*, order: Order, now=None) -> Order:
+    """awaiting_payment -> expired once the deadline has passed; gives stock back.
+
+    Raises OrderError when not yet due or no longer awaiting payment."""
+    now = now or timezone.now()
+
+    def guard(locked: Order) -> None:
+        if locked.payment_deadline is None or locked.payment_deadline > now:
+            raise OrderError(
+                _("Batas waktu bayar pesanan %(code)s belum lewat.") % {"code": locked.code}
+            )
+
+    return _move(
+        order,
+        to=OrderStatus.EXPIRED,
+        role=SYSTEM,
+        note=_("Tidak dibayar sampai batas waktu."),
+        guard=guard,
+    )
+
+
+def order_expire_due(*, now=None) -> int:
+    """Expire every unpaid order past its deadline; returns how many. Safe to run
+    concurrently and repeatedly: each order is locked and re-checked on its own."""
+    now = now or timezone.now()
+    expired = 0
+    for order in selectors.orders_due_to_expire(now):
+        try:
+            order_expire(order=order, now=now)
+        except OrderError:
+            continue  # paid or cancelled meanwhile
+        expired += 1
+    return expired
