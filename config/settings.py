@@ -45,6 +45,13 @@ env = environ.Env(
     MIDTRANS_IS_PRODUCTION=(bool, False),
     MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
     GATEWAY_PAYMENT_MINUTES=(int, 60),
+    # WhatsApp Business Cloud API (notifications/). No token: the local simulator
+    # under DEBUG, and without DEBUG no WhatsApp message is queued at all.
+    WHATSAPP_TOKEN=(str, ""),
+    WHATSAPP_PHONE_NUMBER_ID=(str, ""),
+    WHATSAPP_API_BASE_URL=(str, ""),
+    WHATSAPP_API_VERSION=(str, "v21.0"),
+    WHATSAPP_TIMEOUT_SECONDS=(float, 8.0),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -81,6 +88,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "notifications",
     "oversight",
     "gatewaysim",
     "config",
@@ -414,6 +422,24 @@ MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
 # How long a QRIS / virtual account / e-wallet charge stays payable (capped by
 # the orders' own payment deadline).
 GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")
+
+# WhatsApp notifications: the Cloud API (notifications/whatsapp.py). Without a
+# token, DEBUG sends to the local simulator (gatewaysim/whatsapp.py) under
+# /_simulator/whatsapp; DEBUG off and no token: WhatsApp is not used.
+WHATSAPP_SIMULATOR_TOKEN = "EAAG-LOCAL-WHATSAPP-SIMULATOR"
+WHATSAPP_SIMULATOR = DEBUG and not env("WHATSAPP_TOKEN")
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN") or (
+    WHATSAPP_SIMULATOR_TOKEN if WHATSAPP_SIMULATOR else ""
+)
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID") or (
+    "100000000000001" if WHATSAPP_SIMULATOR else ""
+)
+WHATSAPP_API_BASE_URL = (
+    env("WHATSAPP_API_BASE_URL")
+    or (SITE_URL + "/_simulator/whatsapp" if WHATSAPP_SIMULATOR else "https://graph.facebook.com")
+).rstrip("/")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION")
+WHATSAPP_TIMEOUT_SECONDS = env("WHATSAPP_TIMEOUT_SECONDS")
 
 LOGGING = {
     "version": 1,

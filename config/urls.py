@@ -40,6 +40,8 @@ urlpatterns = [
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),
+    # WhatsApp Cloud API's stand-in; 404 unless settings.WHATSAPP_SIMULATOR.
+    path("_simulator/whatsapp/", include("gatewaysim.whatsapp_urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

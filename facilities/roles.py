@@ -178,3 +178,14 @@ _REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _REVIEWS
+# WhatsApp notifications (the notifications app): staff and head office see
+# their facility's (all) messages and send failed ones again; the Kanwil watches.
+_NOTIFICATIONS_VIEW = ["notifications.view_outboundmessage"]
+_NOTIFICATIONS_WORK = ["notifications.change_outboundmessage"]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _NOTIFICATIONS_VIEW + _NOTIFICATIONS_WORK
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _NOTIFICATIONS_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _NOTIFICATIONS_VIEW + _NOTIFICATIONS_WORK + [
+    "notifications.view_whatsappoptout",
+    "notifications.add_whatsappoptout",
+    "notifications.delete_whatsappoptout",
+]
