@@ -11,10 +11,12 @@ class NotificationsConfig(AppConfig):
 
         from core.page_cache import register_private_models
         from notifications.models import OutboundMessage, WhatsAppOptOut
-        from notifications.signals import order_event_saved
+        from notifications.signals import order_erased, order_event_saved
         from orders.models import OrderEvent
+        from orders.models_privacy import OrderErasure
 
         register_private_models(OutboundMessage, WhatsAppOptOut)
         post_save.connect(
             order_event_saved, sender=OrderEvent, dispatch_uid="notifications.order_event"
         )
+        post_save.connect(order_erased, sender=OrderErasure, dispatch_uid="notifications.erasure")

@@ -65,7 +65,7 @@ def message_send(*, message_id: int) -> OutboundMessage | None:
         message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != OutboundMessage.Status.QUEUED:
             return message
-        if is_opted_out(message.recipient):
+        if not message.recipient or is_opted_out(message.recipient):
             message.status = OutboundMessage.Status.SKIPPED
             message.save(update_fields=["status", "updated_at"])
             return message

@@ -268,3 +268,23 @@ def test_the_client_classifies_errors():
         client.send_template(to="+6281234567890", template="x", params=["a\nb"])
     assert refused.value.transient
     assert clean_param("a\n\tb      c") == "a b c"
+
+
+def test_erasing_an_order_erases_its_messages_number_and_name(
+    whatsapp, django_capture_on_commit_callbacks
+):
+    from orders.models_privacy import OrderErasure
+    from orders.privacy import order_anonymise
+
+    order = place_one(captured=django_capture_on_commit_callbacks)
+    order_services.order_cancel(order=order, reason="uji", by_shopper=True)
+    order.refresh_from_db()
+    order_anonymise(order=order, reason=OrderErasure.Reason.REQUEST)
+    message = OutboundMessage.objects.get(order=order)
+    assert (message.recipient, message.params) == ("", [])
+    # A queued one has no one to go to any more.
+    OutboundMessage.objects.filter(pk=message.pk).update(status="queued")
+    whatsapp_send.call(message.pk)
+    message.refresh_from_db()
+    assert message.status == "skipped"
+    assert SimWhatsAppMessage.objects.count() == 1
