@@ -288,3 +288,12 @@ def test_erasing_an_order_erases_its_messages_number_and_name(
     message.refresh_from_db()
     assert message.status == "skipped"
     assert SimWhatsAppMessage.objects.count() == 1
+
+
+def test_the_simulator_inbox_shows_what_the_phone_received(
+    whatsapp, django_capture_on_commit_callbacks
+):
+    order = place_one(captured=django_capture_on_commit_callbacks)
+    page = whatsapp.get("/_simulator/whatsapp/").content.decode()
+    assert f"Halo Siti Aminah, pesanan {order.code} di" in page
+    assert "{{" not in page
