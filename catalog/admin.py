@@ -21,13 +21,14 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from catalog import services
+from catalog import pricing, services
 from catalog import stock as stock_rules
 from catalog.admin_workflow import ListingWorkflowMixin, changes_since_last_decision
 from catalog.models import (
     Category,
     ListingReview,
     ListingStatus,
+    PriceTier,
     Product,
     ProductImage,
     ReviewQueueItem,
@@ -114,6 +115,36 @@ class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
         if not self.has_change_permission(request, obj):
             return [f for f in fields if f != "upload"]
         return fields
+
+
+class PriceTierFormSet(forms.BaseInlineFormSet):
+    """Tiers checked together: ascending quantities, none twice, each cheaper
+    than the band below it (catalog.pricing.tiers_problem)."""
+
+    def clean(self):
+        super().clean()
+        tiers = []
+        for tier_form in self.forms:
+            data = getattr(tier_form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            if data.get("min_quantity") and data.get("unit_price"):
+                tiers.append((data["min_quantity"], data["unit_price"]))
+        base = getattr(self.instance, "price", None)
+        problem = pricing.tiers_problem(base_price=base, tiers=tiers)
+        if problem:
+            raise forms.ValidationError(problem)
+
+
+class PriceTierInline(FacilityScopedAdminMixin, admin.TabularInline):
+    """Quantity prices; like price and stock they never send a listing back
+    to review (catalog.services.REVIEWED_FIELDS)."""
+
+    model = PriceTier
+    formset = PriceTierFormSet
+    facility_path = "product__facility"
+    extra = 1
+    fields = ["min_quantity", "unit_price"]
 
 
 class ListingReviewInline(ReadOnlyInline):
@@ -312,7 +343,7 @@ class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedMode
     search_fields = ["name", "slug", "facility__name"]
     list_select_related = ["facility", "category"]
     autocomplete_fields = ["facility"]
-    inlines = [ProductImageInline, ListingReviewInline]
+    inlines = [ProductImageInline, PriceTierInline, ListingReviewInline]
     actions = ["submit_for_review", "review_selected", "archive_selected"]
     list_per_page = 50
     date_hierarchy = None

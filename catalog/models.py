@@ -86,6 +86,8 @@ class Product(models.Model):
         SET = "set", _("set")
         M2 = "m2", _("m²")
         KG = "kg", _("kg")
+        M = "m", _("m")
+        DOZEN = "lusin", _("lusin")
 
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="products", verbose_name=_("UPT")
@@ -217,6 +219,42 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.made_to_order or self.stock >= self.min_order_quantity
+
+
+class PriceTier(models.Model):
+    """A lower unit price from `min_quantity` of the product's unit upward.
+
+    Below the lowest tier the product's own price applies, so "1-99 m² Rp 95.000
+    · 100+ m² Rp 85.000" is a product at 95.000 with one tier at 100. Prices are
+    read through catalog.pricing.unit_price_for, never here.
+    """
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="price_tiers", verbose_name=_("produk")
+    )
+    min_quantity = models.PositiveIntegerField(_("mulai jumlah"), validators=[MinValueValidator(2)])
+    unit_price = MoneyField(
+        _("harga satuan (Rp)"), limit=MAX_UNIT_AMOUNT, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["product", "min_quantity"]
+        verbose_name = _("harga grosir")
+        verbose_name_plural = _("harga grosir (per jumlah)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "min_quantity"], name="pricetier_one_per_quantity"
+            ),
+            models.CheckConstraint(
+                name="pricetier_min_quantity_above_one", condition=models.Q(min_quantity__gt=1)
+            ),
+            models.CheckConstraint(
+                name="pricetier_price_positive", condition=models.Q(unit_price__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.min_quantity}+ @ {self.unit_price}"
 
 
 class ProductImage(models.Model):

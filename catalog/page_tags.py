@@ -81,6 +81,7 @@ def register() -> None:
         ExhibitionProduct,
         ListingReview,
         OutletProduct,
+        PriceTier,
         Product,
         ProductImage,
     )
@@ -88,6 +89,7 @@ def register() -> None:
 
     register_public_model(Product, tags=product_tags, moved_by=("category", "facility", "slug"))
     register_public_model(ProductImage, tags=lambda image: product_tags(image.product))
+    register_public_model(PriceTier, tags=lambda tier: product_tags(tier.product))
     register_public_model(
         OutletProduct,
         tags=lambda link: {

@@ -195,7 +195,8 @@ def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
     product = (
         Product.objects.select_related("facility__region", "category__parent")
         .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+            "price_tiers",
         )
         .filter(slug=slug)
         .first()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.feeds import feed_item, render_csv, render_xml
 from catalog.page_tags import cleaned_listing_tags, listing_tags
+from catalog.pricing import price_bands
 from catalog.related_cache import related_for_page
 from catalog.selectors import (
     active_facility_by_slug,
@@ -99,6 +100,7 @@ def product(request, slug):
         "images": images,
         "cover": cover,
         "availability": availability_key(product),
+        "price_bands": price_bands(product),
         "related": related,
         "outlets": list(outlets_carrying(product)),
         "canonical_url": absolute_url(product.get_absolute_url()),

@@ -44,14 +44,21 @@ env = environ.Env(
     MIDTRANS_BASE_URL=(str, ""),
     MIDTRANS_IS_PRODUCTION=(bool, False),
     MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
+    BITESHIP_API_KEY=(str, ""),
+    BITESHIP_BASE_URL=(str, ""),
+    BITESHIP_WEBHOOK_SECRET=(str, ""),
+    BITESHIP_WEBHOOK_HEADER=(str, "X-Biteship-Secret"),
+    BITESHIP_TIMEOUT_SECONDS=(float, 4.0),
+    BITESHIP_RATES_CACHE_SECONDS=(int, 6 * 3600),
     GATEWAY_PAYMENT_MINUTES=(int, 60),
-    # WhatsApp Business Cloud API (notifications/). No token: the local simulator
-    # under DEBUG, and without DEBUG no WhatsApp message is queued at all.
+    # WhatsApp Business Cloud API (notifications/). No token: simulator under
+    # DEBUG, WhatsApp not used otherwise (mail only).
     WHATSAPP_TOKEN=(str, ""),
     WHATSAPP_PHONE_NUMBER_ID=(str, ""),
+    WHATSAPP_APP_SECRET=(str, ""),
+    WHATSAPP_VERIFY_TOKEN=(str, ""),
     WHATSAPP_API_BASE_URL=(str, ""),
     WHATSAPP_API_VERSION=(str, "v21.0"),
-    WHATSAPP_TIMEOUT_SECONDS=(float, 8.0),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -84,13 +91,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Bottom to top, as the import contract (pyproject, `lint-imports`) layers them.
     "core",
+    "regions",
     "facilities",
     "catalog",
     "orders",
     "reviews",
-    "notifications",
+    "complaints",
     "oversight",
     "gatewaysim",
+    "notifications",
     "config",
 ]
 
@@ -303,9 +312,21 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_REVIEW", default=30),
         "window": 3600,
     },
+    # Complaint posts from the tracking page (open, accept, dispute), per hour.
+    "complaint": {
+        "per_session": env.int("RATE_LIMIT_COMPLAINT_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_COMPLAINT", default=30),
+        "window": 3600,
+    },
 }
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
+# Complaints (complaints app; the terms page states both): days after
+# shipping/completion a shopper may complain or ask to return/exchange goods
+# not as described (PP 80/2019 art. 53 asks for at least 2 working days), and
+# working days (Mon-Fri) the facility has to answer before the Kanwil decides.
+COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is
@@ -419,27 +440,49 @@ MIDTRANS_BASE_URL = (
     )
 ).rstrip("/")
 MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
+# Courier rates, bookings and tracking: Biteship (shipping/biteship.py). With a
+# key the real API; DEBUG without one runs the local simulator (gatewaysim/
+# biteship*.py) under /_simulator/biteship; DEBUG off without a key offers no
+# aggregator at all: the facilities' own rate tables price courier delivery.
+BITESHIP_SIMULATOR_KEY = "biteship_test.LOCAL-SIMULATOR"
+BITESHIP_SIMULATOR = DEBUG and not env("BITESHIP_API_KEY")
+BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else "")
+BITESHIP_BASE_URL = (
+    env("BITESHIP_BASE_URL")
+    or (SITE_URL + "/_simulator/biteship" if BITESHIP_SIMULATOR else "https://api.biteship.com")
+).rstrip("/")
+BITESHIP_WEBHOOK_HEADER = env("BITESHIP_WEBHOOK_HEADER")
+BITESHIP_WEBHOOK_SECRET = env("BITESHIP_WEBHOOK_SECRET") or (
+    "LOCAL-SIMULATOR-WEBHOOK-SECRET" if BITESHIP_SIMULATOR else ""
+)
+BITESHIP_TIMEOUT_SECONDS = env("BITESHIP_TIMEOUT_SECONDS")
+BITESHIP_RATES_CACHE_SECONDS = env("BITESHIP_RATES_CACHE_SECONDS")
+# Days after the courier's "delivered" before the order completes by itself.
+DELIVERED_COMPLETES_AFTER_DAYS = 0
+
 # How long a QRIS / virtual account / e-wallet charge stays payable (capped by
 # the orders' own payment deadline).
 GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")
 
-# WhatsApp notifications: the Cloud API (notifications/whatsapp.py). Without a
-# token, DEBUG sends to the local simulator (gatewaysim/whatsapp.py) under
-# /_simulator/whatsapp; DEBUG off and no token: WhatsApp is not used.
-WHATSAPP_SIMULATOR_TOKEN = "EAAG-LOCAL-WHATSAPP-SIMULATOR"
+# WhatsApp Business Cloud API (notifications/whatsapp.py). Without a token,
+# DEBUG talks to the local simulator (gatewaysim/whatsapp*.py) under
+# /_simulator/whatsapp; without DEBUG WhatsApp is not used and mail is all.
 WHATSAPP_SIMULATOR = DEBUG and not env("WHATSAPP_TOKEN")
-WHATSAPP_TOKEN = env("WHATSAPP_TOKEN") or (
-    WHATSAPP_SIMULATOR_TOKEN if WHATSAPP_SIMULATOR else ""
-)
+WHATSAPP_SIMULATOR_TOKEN = "LOCAL-WHATSAPP-SIMULATOR-TOKEN"
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN") or (WHATSAPP_SIMULATOR_TOKEN if WHATSAPP_SIMULATOR else "")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID") or (
     "100000000000001" if WHATSAPP_SIMULATOR else ""
 )
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET") or (
+    "local-whatsapp-app-secret" if WHATSAPP_SIMULATOR else ""
+)
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION")
 WHATSAPP_API_BASE_URL = (
     env("WHATSAPP_API_BASE_URL")
-    or (SITE_URL + "/_simulator/whatsapp" if WHATSAPP_SIMULATOR else "https://graph.facebook.com")
+    or (SITE_URL + "/_simulator/whatsapp" if WHATSAPP_SIMULATOR else "")
+    or ("https://graph.facebook.com" if env("WHATSAPP_TOKEN") else "")
 ).rstrip("/")
-WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION")
-WHATSAPP_TIMEOUT_SECONDS = env("WHATSAPP_TIMEOUT_SECONDS")
 
 LOGGING = {
     "version": 1,

@@ -32,15 +32,20 @@ urlpatterns = [
         admin.site.admin_view(scoped_view_on_site),
     ),
     path("admin/", admin.site.urls),
+    path("", include("regions.urls")),
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("orders.urls_privacy")),
     path("", include("reviews.urls")),
+    path("", include("complaints.urls")),
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),
-    # WhatsApp Cloud API's stand-in; 404 unless settings.WHATSAPP_SIMULATOR.
+    # The courier aggregator's stand-in (settings.BITESHIP_SIMULATOR).
+    path("_simulator/biteship/", include("gatewaysim.biteship_urls")),
+    path("", include("notifications.urls")),
+    # WhatsApp Cloud API stand-in; 404 unless settings.WHATSAPP_SIMULATOR.
     path("_simulator/whatsapp/", include("gatewaysim.whatsapp_urls")),
 ]
 

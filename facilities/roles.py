@@ -33,6 +33,10 @@ ROLE_PERMISSIONS = {
         "catalog.add_productimage",
         "catalog.change_productimage",
         "catalog.delete_productimage",
+        "catalog.view_pricetier",
+        "catalog.add_pricetier",
+        "catalog.change_pricetier",
+        "catalog.delete_pricetier",
         "catalog.view_listingreview",
     ],
     Membership.Role.REGIONAL_REVIEWER: [
@@ -43,6 +47,7 @@ ROLE_PERMISSIONS = {
         "catalog.view_category",
         "catalog.view_product",
         "catalog.view_productimage",
+        "catalog.view_pricetier",
         "catalog.view_listingreview",
         "catalog.review_product",
     ],
@@ -71,6 +76,7 @@ ROLE_PERMISSIONS = {
         "catalog.view_product",
         "catalog.change_product",
         "catalog.view_productimage",
+        "catalog.view_pricetier",
         "catalog.view_listingreview",
         "catalog.review_product",
     ],
@@ -178,14 +184,15 @@ _REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _REVIEWS
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _REVIEWS
-# WhatsApp notifications (the notifications app): staff and head office see
-# their facility's (all) messages and send failed ones again; the Kanwil watches.
-_NOTIFICATIONS_VIEW = ["notifications.view_outboundmessage"]
-_NOTIFICATIONS_WORK = ["notifications.change_outboundmessage"]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _NOTIFICATIONS_VIEW + _NOTIFICATIONS_WORK
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _NOTIFICATIONS_VIEW
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _NOTIFICATIONS_VIEW + _NOTIFICATIONS_WORK + [
-    "notifications.view_whatsappoptout",
-    "notifications.add_whatsappoptout",
-    "notifications.delete_whatsappoptout",
+# Complaints (the complaints app): staff answer their facility's, the Kanwil
+# decides its region's escalations, head office all (scoped in complaints.admin
+# and complaints.services); everyone in scope sees the refunds ledger.
+_COMPLAINTS = [
+    "complaints.view_complaint",
+    "complaints.change_complaint",
+    "complaints.view_complaintevent",
+    "orders.view_orderrefund",
 ]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _COMPLAINTS
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _COMPLAINTS
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _COMPLAINTS

@@ -8,6 +8,6 @@ class GatewaySimConfig(AppConfig):
 
     def ready(self):
         from core.page_cache import register_private_models
-        from gatewaysim.models import SimTransaction, SimWhatsAppMessage
+        from gatewaysim.models import SimShipment, SimTransaction
 
-        register_private_models(SimTransaction, SimWhatsAppMessage)
+        register_private_models(SimTransaction, SimShipment)

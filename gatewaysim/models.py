@@ -24,22 +24,4 @@ class SimTransaction(models.Model):
         return f"{self.order_id} {self.transaction_status}"
 
 
-class SimWhatsAppMessage(models.Model):
-    """A template message the WhatsApp simulator accepted (or refused), as the
-    phone would have received it; in the database so every worker sees it."""
-
-    wamid = models.CharField(max_length=128, unique=True)
-    phone_number_id = models.CharField(max_length=40)
-    to = models.CharField(max_length=20, db_index=True)
-    template = models.CharField(max_length=512)
-    language = models.CharField(max_length=16)
-    params = models.JSONField(default=list)
-    payload = models.JSONField(default=dict)
-    error_code = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.to} {self.template}"
+from gatewaysim.biteship_models import SimShipment  # noqa: E402,F401

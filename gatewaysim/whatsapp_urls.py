@@ -6,5 +6,5 @@ app_name = "whatsappsim"
 
 urlpatterns = [
     path("<str:version>/<str:phone_number_id>/messages", whatsapp.messages, name="messages"),
-    path("", whatsapp.inbox, name="inbox"),
+    path("inbox/<str:phone>/", whatsapp.inbox, name="inbox"),
 ]

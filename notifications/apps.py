@@ -1,22 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
-    name = "notifications"
-    verbose_name = "Notifikasi WhatsApp"
     default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = _("Notifikasi")
 
     def ready(self):
         from django.db.models.signals import post_save
 
         from core.page_cache import register_private_models
-        from notifications.models import OutboundMessage, WhatsAppOptOut
-        from notifications.signals import order_erased, order_event_saved
+        from notifications import models, receivers
         from orders.models import OrderEvent
-        from orders.models_privacy import OrderErasure
 
-        register_private_models(OutboundMessage, WhatsAppOptOut)
+        # Messages and opt-outs never appear on a public page.
+        register_private_models(models.OutboundMessage, models.OptOut)
+
         post_save.connect(
-            order_event_saved, sender=OrderEvent, dispatch_uid="notifications.order_event"
+            receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"
         )
-        post_save.connect(order_erased, sender=OrderErasure, dispatch_uid="notifications.erasure")

@@ -1,75 +1,71 @@
-"""What was (or is to be) sent to a shopper, one row per order, step and channel,
-and the numbers that asked not to be messaged."""
+"""Messages sent to shoppers about their orders, and shoppers who said stop."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PhoneField
-from orders.models import Order
-
-
-class EventKind(models.TextChoices):
-    PLACED = "placed", _("Pesanan dibuat")
-    PAID = "paid", _("Pembayaran diterima")
-    SHIPPED = "shipped", _("Dikirim")
-    READY_FOR_PICKUP = "ready_for_pickup", _("Siap diambil")
-    COMPLETED = "completed", _("Selesai")
-
 
 class Channel(models.TextChoices):
-    WHATSAPP = "whatsapp", _("WhatsApp")
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Antre")
+    SENT = "sent", _("Terkirim")
+    DELIVERED = "delivered", _("Sampai")
+    READ = "read", _("Dibaca")
+    FAILED = "failed", _("Gagal")
 
 
 class OutboundMessage(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Dalam antrean")
-        SENT = "sent", _("Terkirim")
-        FAILED = "failed", _("Gagal")
-        SKIPPED = "skipped", _("Tidak dikirim (pembeli menolak)")
-
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="outbound_messages", verbose_name=_("pesanan")
+        "orders.Order",
+        on_delete=models.CASCADE,
+        related_name="outbound_messages",
+        verbose_name=_("pesanan"),
     )
-    event_kind = models.CharField(_("peristiwa"), max_length=20, choices=EventKind.choices)
-    channel = models.CharField(
-        _("saluran"), max_length=20, choices=Channel.choices, default=Channel.WHATSAPP
-    )
+    event_kind = models.CharField(_("peristiwa"), max_length=30)
+    channel = models.CharField(_("saluran"), max_length=20, choices=Channel.choices)
     recipient = models.CharField(_("penerima"), max_length=20)
-    template = models.CharField(_("template"), max_length=60)
-    params = models.JSONField(_("isi parameter"), default=list)
+    template = models.CharField(_("templat"), max_length=60)
+    params = models.JSONField(_("parameter"), default=list)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
-    provider_id = models.CharField(_("ID penyedia"), max_length=128, blank=True)
+    provider_message_id = models.CharField(
+        _("ID pesan penyedia"), max_length=120, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("pesan WhatsApp")
-        verbose_name_plural = _("pesan WhatsApp")
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
         constraints = [
-            # A replayed event or task finds the row and never sends twice.
             models.UniqueConstraint(
-                fields=["order", "event_kind", "channel"], name="outbound_message_once"
+                fields=["order", "event_kind", "channel"], name="outbound_once_per_event_channel"
             )
         ]
 
     def __str__(self):
-        return f"{self.order} · {self.get_event_kind_display()} · {self.get_status_display()}"
+        return f"{self.order_id} {self.event_kind} {self.channel}"
 
 
-class WhatsAppOptOut(models.Model):
-    phone = PhoneField(_("telepon"), unique=True)
-    note = models.CharField(_("catatan"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+class OptOut(models.Model):
+    """A phone that said stop: for every order (order empty) or for one order."""
+
+    phone = models.CharField(_("telepon"), max_length=20, db_index=True)
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(_("sumber"), max_length=20)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("penolakan WhatsApp")
-        verbose_name_plural = _("penolakan WhatsApp")
+        verbose_name = _("berhenti berlangganan")
+        verbose_name_plural = _("berhenti berlangganan")
 
     def __str__(self):
         return self.phone

@@ -1,107 +1,178 @@
-"""Writes of the notifications app: queue a message for an order step, send it,
-send a failed one again. Each in its own transaction; tasks queued on commit."""
+"""Which order events reach the shopper on WhatsApp, and sending them.
+
+Mail stays with orders/mail.py (it already mails the shopper at checkout and on
+every status change), so this dispatcher only adds the WhatsApp channel: no
+event is mailed twice. One OutboundMessage per (order, event, channel): a
+replayed event or task finds the row and does nothing.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 
-from notifications import templates, whatsapp
-from notifications.models import Channel, OutboundMessage, WhatsAppOptOut
-from orders.models import OrderEvent
+from notifications import whatsapp
+from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
 
 log = logging.getLogger(__name__)
 
-# The send task's attempts (tasks.py); after the last one a message that still
-# meets only transient errors is marked failed for staff to see and resend.
-MAX_ATTEMPTS = 6
+# Template names as approved in WhatsApp Manager (category "utility", language id).
+TEMPLATES = {
+    "placed": "kb_pesanan_dibuat",
+    "paid": "kb_pembayaran_diterima",
+    "shipped": "kb_pesanan_dikirim",
+    "ready_for_pickup": "kb_siap_diambil",
+    "completed": "kb_pesanan_selesai",
+}
+MAX_ATTEMPTS = 5
 
 
-def _enqueue(message_id: int) -> None:
-    from notifications.tasks import whatsapp_send
+def event_kind(event) -> str | None:
+    if not event.from_status:
+        return "placed"
+    if event.to_status in TEMPLATES:
+        return event.to_status
+    return None
 
-    whatsapp_send.enqueue(message_id)
+
+def _track_url(order) -> str:
+    return settings.SITE_URL + reverse("orders:track")
 
 
-def messages_queue_for_event(*, event_id: int) -> list[OutboundMessage]:
-    """One message per channel for the step this event announces; a replayed
-    event finds the rows already there and queues nothing new."""
-    if not whatsapp.is_configured():
-        return []
-    event = OrderEvent.objects.select_related("order__facility").filter(pk=event_id).first()
-    kind = templates.event_kind_for(event) if event else None
-    if kind is None or not event.order.contact_phone:
-        return []
+def _params(kind: str, order) -> list[str]:
+    link = _track_url(order)
+    base = [order.contact_name, order.code]
+    if kind == "shipped":
+        return [*base, order.courier or "-", order.tracking_number or "-", link]
+    if kind == "ready_for_pickup":
+        return [*base, order.facility.name, link]
+    return [*base, link]
+
+
+def opted_out(phone: str, order_id: int) -> bool:
+    return OptOut.objects.filter(Q(order__isnull=True) | Q(order_id=order_id), phone=phone).exists()
+
+
+def recipient_digits(order) -> str:
+    return (order.contact_phone or "").lstrip("+")
+
+
+def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
+    """Create the WhatsApp row for an order event and enqueue its send task."""
+    from orders.models import OrderEvent
+
+    if not whatsapp.enabled():
+        return None
+    event = OrderEvent.objects.select_related("order__facility").get(pk=event_id)
+    kind = event_kind(event)
+    if kind is None:
+        return None
     order = event.order
-    with transaction.atomic():
-        message, created = OutboundMessage.objects.get_or_create(
-            order=order,
-            event_kind=kind,
-            channel=Channel.WHATSAPP,
-            defaults={
-                "recipient": order.contact_phone,
-                "template": templates.TEMPLATES[kind],
-                "params": templates.params_for(kind, order),
-            },
-        )
-        if created:
-            transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
-    return [message]
-
-
-def is_opted_out(phone: str) -> bool:
-    return WhatsAppOptOut.objects.filter(phone=phone).exists()
-
-
-def message_send(*, message_id: int) -> OutboundMessage | None:
-    """Send one queued message. The row is locked for the call, so two runs of
-    the same task never both send; a sent, failed or skipped row is left alone.
-    A transient error is recorded and raised (the task retries); a permanent
-    one marks the row failed."""
-    transient = None
-    with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != OutboundMessage.Status.QUEUED:
-            return message
-        if not message.recipient or is_opted_out(message.recipient):
-            message.status = OutboundMessage.Status.SKIPPED
-            message.save(update_fields=["status", "updated_at"])
-            return message
-        if not whatsapp.is_configured():
-            message.status = OutboundMessage.Status.FAILED
-            message.last_error = "WhatsApp tidak dikonfigurasi (WHATSAPP_TOKEN kosong)."
-            message.save(update_fields=["status", "last_error", "updated_at"])
-            return message
-        message.attempts += 1
-        try:
-            message.provider_id = whatsapp.WhatsAppClient().send_template(
-                to=message.recipient, template=message.template, params=message.params
+    phone = recipient_digits(order)
+    if not phone or opted_out(phone, order.pk):
+        return None
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                order=order,
+                event_kind=kind,
+                channel=Channel.WHATSAPP,
+                recipient=phone,
+                template=TEMPLATES[kind],
+                params=_params(kind, order),
             )
-        except whatsapp.WhatsAppError as error:
-            message.last_error = str(error)
-            if error.transient and message.attempts < MAX_ATTEMPTS:
-                transient = error
-            else:
-                message.status = OutboundMessage.Status.FAILED
-        else:
-            message.status = OutboundMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-        message.save()
-    if transient is not None:
-        log.warning("WhatsApp message %s: %s (will retry)", message_id, transient)
-        raise transient
+    except IntegrityError:
+        return None  # replayed event: already queued once
+    _enqueue(message.pk)
     return message
 
 
-def message_resend(*, message: OutboundMessage) -> bool:
-    """Staff's "kirim ulang": a failed message goes back to the queue."""
+def _enqueue(message_id: int) -> None:
+    from notifications import tasks
+
+    transaction.on_commit(lambda: tasks.whatsapp_send.enqueue(message_id))
+
+
+class RetryLater(Exception):
+    pass
+
+
+def message_send(*, message_id: int) -> None:
+    """One attempt. Transient errors raise RetryLater (the task retries with backoff)."""
+    retry_error = None
     with transaction.atomic():
-        updated = OutboundMessage.objects.filter(
-            pk=message.pk, status=OutboundMessage.Status.FAILED
-        ).update(status=OutboundMessage.Status.QUEUED, attempts=0, updated_at=timezone.now())
+        message = OutboundMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != MessageStatus.QUEUED:
+            return
+        if opted_out(message.recipient, message.order_id):
+            message.status = MessageStatus.FAILED
+            message.last_error = "opted out"
+            message.save(update_fields=["status", "last_error", "updated_at"])
+            return
+        message.attempts += 1
+        try:
+            sent = whatsapp.send_template(
+                to=message.recipient, template=message.template, params=message.params
+            )
+        except whatsapp.SendError as exc:
+            message.last_error = str(exc)[:1000]
+            retry = exc.transient and message.attempts < MAX_ATTEMPTS
+            if not retry:
+                message.status = MessageStatus.FAILED
+            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+            if retry:
+                retry_error = str(exc)
+        else:
+            message.status = MessageStatus.SENT
+            message.provider_message_id = sent.message_id
+            message.last_error = ""
+            message.save()
+    if retry_error:
+        raise RetryLater(retry_error)
+
+
+def message_resend(*, message_id: int) -> bool:
+    """Staff: put a failed message back on the queue."""
+    with transaction.atomic():
+        updated = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.FAILED).update(
+            status=MessageStatus.QUEUED, attempts=0, last_error=""
+        )
         if updated:
-            transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
+            _enqueue(message_id)
     return bool(updated)
+
+
+_RANK = {s: i for i, s in enumerate(["queued", "sent", "delivered", "read"])}
+
+
+def status_apply(*, provider_message_id: str, status: str, error: str = "") -> bool:
+    with transaction.atomic():
+        message = (
+            OutboundMessage.objects.select_for_update()
+            .filter(provider_message_id=provider_message_id)
+            .first()
+        )
+        if message is None:
+            return False
+        if status == "failed":
+            message.status = MessageStatus.FAILED
+            message.last_error = error[:1000]
+        elif status in _RANK and _RANK.get(message.status, 99) < _RANK[status]:
+            message.status = status
+        else:
+            return False
+        message.save(update_fields=["status", "last_error", "updated_at"])
+    return True
+
+
+def optout_record(*, phone: str, order=None, source: str) -> OptOut:
+    phone = phone.lstrip("+")
+    return OptOut.objects.get_or_create(phone=phone, order=order, defaults={"source": source})[0]
+
+
+def optout_remove(*, phone: str, order=None) -> None:
+    OptOut.objects.filter(phone=phone.lstrip("+"), order=order).delete()

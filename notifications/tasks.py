@@ -1,12 +1,17 @@
-"""The send task: retried with backoff (core.task_retry) while WhatsApp is
-down or rate-limits us; the row (services.message_send) keeps the count."""
-
-from __future__ import annotations
+"""Queued work: never inside the request; a failure never touches the order."""
 
 from core.task_retry import retried_task
-from notifications import services
 
 
-@retried_task(max_attempts=services.MAX_ATTEMPTS)
+@retried_task()
+def whatsapp_queue_event(event_id: int) -> None:
+    from notifications.services import message_queue_for_event
+
+    message_queue_for_event(event_id=event_id)
+
+
+@retried_task(max_attempts=5)
 def whatsapp_send(message_id: int) -> None:
-    services.message_send(message_id=message_id)
+    from notifications.services import message_send
+
+    message_send(message_id=message_id)

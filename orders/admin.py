@@ -35,6 +35,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderLine,
+    OrderRefund,
     PaymentProof,
     SettlementEntry,
     ShippingRate,
@@ -143,7 +144,19 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
         "export_csv",
     ]
     fieldsets = [
-        (None, {"fields": ["code", "facility", "status", "print_links", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "facility",
+                    "status",
+                    "print_links",
+                    "created_at",
+                    "terms_version",
+                ]
+            },
+        ),
         (
             gettext_lazy("Pembeli"),
             {"fields": ["contact_name", "contact_phone", "contact_email", "note"]},
@@ -692,3 +705,26 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(FacilityScopedModelAdmin):
+    """The refunds ledger, read-only: rows come from orders.refunds only."""
+
+    facility_path = "order__facility"
+    list_display = ("order", "amount", "method", "source", "recorded_by", "created_at")
+    list_filter = ("method",)
+    search_fields = ("order__code", "refund_key")
+    readonly_fields = (
+        "order", "amount", "reason", "refund_key", "source", "method",
+        "gateway_refund", "transfer_reference", "recorded_by", "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from core.money import format_rupiah
 from core.phone import whatsapp_digits
 from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
-from orders import selectors, services
+from orders import selectors, services, shipments
 from orders.models import DeliveryMethod, Order, OrderStatus, PaymentMethod, PaymentProof
 from orders.states import FINAL, SHOPPER, STAFF, SYSTEM, next_statuses
 
@@ -131,6 +131,9 @@ def available_steps(order: Order, has_pending_proof: bool) -> list[Step]:
             steps.append(Step("start_processing", _("Tandai sedang dikemas"), "post", "quiet"))
     if OrderStatus.SHIPPED in allowed and not pickup:
         steps.append(Step("ship", _("Kirim (kurir dan resi)"), "form"))
+    if shipments.can_book(order):
+        # The shopper chose a courier service at checkout: book it, get the resi.
+        steps.insert(0, Step("book_courier", _("Pesan kurir (resi otomatis)"), "confirm"))
     if OrderStatus.READY_FOR_PICKUP in allowed and pickup:
         steps.append(Step("ready_for_pickup", _("Tandai siap diambil"), "post"))
     if OrderStatus.COMPLETED in allowed:
@@ -195,6 +198,7 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
                 else ""
             ),
             "steps": available_steps(order, pending) if may_change else [],
+            **shipments.admin_summary(order),
             "is_final": order.status in FINAL,
         }
 
@@ -300,6 +304,16 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
                 "code": order.code,
                 "name": order.contact_name,
             }
+        if step == "book_courier":
+            shipment = order.shipment
+            return _(
+                "Pesan %(courier)s %(service)s untuk pesanan %(code)s? Kurir menjemput paket di "
+                "UPT dan nomor resi tercatat otomatis."
+            ) % {
+                "courier": shipment.courier_name,
+                "service": shipment.service_name,
+                "code": order.code,
+            }
         if step == "complete":
             return _("Barang pesanan %(code)s sudah diterima pembeli?") % {"code": order.code}
         if step == "cancel":
@@ -315,12 +329,17 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
             services.order_reject_payment(order=order, actor=actor, reason=data["reason"])
         elif step == "start_processing":
             services.order_start_processing(order=order, actor=actor)
+        elif step == "book_courier":
+            try:
+                shipments.shipment_book(order=order, actor=actor)
+            except shipments.ShipmentError as error:
+                raise services.OrderError(str(error)) from None
         elif step == "ship":
-            services.order_process_and_ship(
+            shipments.shipment_record_manual(
                 order=order,
                 actor=actor,
                 courier=data["courier"],
-                tracking_number=data["tracking_number"],
+                waybill=data["tracking_number"],
             )
         elif step == "ready_for_pickup":
             services.order_ready_for_pickup(order=order, actor=actor)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
+from catalog.pricing import unit_price_for
 from core.money import MAX_ORDER_TOTAL, format_rupiah
 from orders import selectors
 from orders.limits import (
@@ -37,11 +38,11 @@ class CartLine:
 
     @property
     def unit_price(self) -> int:
-        return self.product.price
+        return unit_price_for(self.product, self.quantity)
 
     @property
     def line_total(self) -> int:
-        return self.product.price * self.quantity
+        return self.unit_price * self.quantity
 
     @property
     def weight_grams(self) -> int:
@@ -112,7 +113,11 @@ class Cart:
             raise CartError(_("Keranjang penuh: paling banyak %(n)s produk.") % {"n": MAX_LINES})
         check_quantity(product, new_quantity)
         self._check_order_amount(product, new_quantity)
-        self.data[str(product.pk)] = {"q": new_quantity, "p": product.price, "n": product.name}
+        self.data[str(product.pk)] = {
+            "q": new_quantity,
+            "p": unit_price_for(product, new_quantity),
+            "n": product.name,
+        }
         self._save()
         return new_quantity
 
@@ -125,19 +130,20 @@ class Cart:
             raise CartError(_("Produk ini tidak ada di keranjang Anda."))
         check_quantity(product, quantity)
         self._check_order_amount(product, quantity)
-        self.data[str(product.pk)].update(q=quantity, p=product.price)
+        self.data[str(product.pk)].update(q=quantity, p=unit_price_for(product, quantity))
         self._save()
 
     def _check_order_amount(self, product: Product, quantity: int) -> None:
         """Raise CartError when `quantity` of `product` would take its facility's
         order over the limit, counting the cart's other lines of that facility
         at today's prices."""
-        total = product.price * quantity
+        total = unit_price_for(product, quantity) * quantity
         others = [int(pid) for pid in self.data if int(pid) != product.pk]
         if others and total <= MAX_ORDER_TOTAL:
             for other in selectors.cart_products(others):
                 if other.facility_id == product.facility_id:
-                    total += other.price * self.quantity_of(other.pk)
+                    quantity_other = self.quantity_of(other.pk)
+                    total += unit_price_for(other, quantity_other) * quantity_other
         problem = order_amount_problem(facility_name=product.facility.name, total=total)
         if problem:
             raise CartError(problem)
@@ -229,17 +235,18 @@ class Cart:
                     }
                 )
                 quantity = most
-            if row["p"] != product.price:
+            price = unit_price_for(product, quantity)
+            if row["p"] != price:
                 notices.append(
                     _("Harga %(name)s berubah dari %(old)s menjadi %(new)s.")
                     % {
                         "name": product.name,
                         "old": format_rupiah(row["p"]),
-                        "new": format_rupiah(product.price),
+                        "new": format_rupiah(price),
                     }
                 )
-            if quantity != row["q"] or row["p"] != product.price or row.get("n") != product.name:
-                self.data[pid] = {"q": quantity, "p": product.price, "n": product.name}
+            if quantity != row["q"] or row["p"] != price or row.get("n") != product.name:
+                self.data[pid] = {"q": quantity, "p": price, "n": product.name}
                 changed = True
             group = groups.setdefault(product.facility_id, FacilityGroup(product.facility))
             group.lines.append(CartLine(product, quantity))
@@ -276,6 +283,8 @@ def check_quantity(product: Product, quantity: int) -> None:
             _("Stok %(name)s tinggal %(stock)s; kurangi jumlahnya.")
             % {"name": product.name, "stock": product.stock}
         )
-    problem = line_amount_problem(name=product.name, unit_price=product.price, quantity=quantity)
+    problem = line_amount_problem(
+        name=product.name, unit_price=unit_price_for(product, quantity), quantity=quantity
+    )
     if problem:
         raise CartError(problem)

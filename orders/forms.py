@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
 from core.phone import normalize_phone
-from orders import quotes, shipping
+from orders import quotes, shipments, shipping
 from orders.cart import CartSnapshot
 from orders.limits import MAX_QUANTITY
 from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, GatewayChannel, PaymentMethod
@@ -140,11 +140,16 @@ class ChoiceCards(forms.RadioSelect):
 
 
 class PrivacyConsentForm(forms.Form):
-    """The shopper agrees to the privacy notice (orders.privacy.NOTICE_VERSION)."""
+    """One box: the shopper agrees to the terms (orders.terms.TERMS_VERSION) and
+    the privacy notice (orders.privacy.NOTICE_VERSION)."""
 
     agree = forms.BooleanField(
-        label=_("Saya sudah membaca dan menyetujui Kebijakan Privasi."),
-        error_messages={"required": _("Setujui Kebijakan Privasi untuk membuat pesanan.")},
+        label=_("Saya menyetujui Syarat dan Ketentuan dan Kebijakan Privasi."),
+        error_messages={
+            "required": _(
+                "Setujui Syarat dan Ketentuan dan Kebijakan Privasi untuk membuat pesanan."
+            )
+        },
     )
 
 
@@ -157,13 +162,16 @@ class FacilityChoiceForm(forms.Form):
         label=_("Catatan untuk UPT (tidak wajib)"), max_length=300, required=False
     )
 
-    def __init__(self, *args, group, settings, rates, **kwargs):
+    def __init__(self, *args, group, settings, rates, courier_answer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
         self.settings = settings
         self.rates = rates
         self.methods = methods = quotes.offered_methods(group, settings)
         self.fields["delivery"].choices = [(m, self._method_label(m)) for m in methods]
+        self.courier_answer = courier_answer
+        if DeliveryMethod.COURIER in methods and courier_answer is not None:
+            self._add_courier_field(courier_answer)
         self.fields["delivery"].error_messages.update(
             required=_("Pilih cara pengiriman."),
             invalid_choice=_("Pilih cara pengiriman yang tersedia untuk UPT ini."),
@@ -200,6 +208,48 @@ class FacilityChoiceForm(forms.Form):
         if len(payment_choices) == 1:
             self.fields["payment"].initial = payment_choices[0][0]
 
+    def _add_courier_field(self, answer) -> None:
+        """The couriers and services for this facility's parcel, each with its
+        price and estimate (orders/shipments.py); the help text says whose rates."""
+        choices = [(o.key, shipments.option_label(o)) for o in answer.options]
+        if not choices:
+            return  # no province yet: the fee line says to pick one
+        if answer.from_aggregator:
+            help_text = _("Tarif dan estimasi langsung dari kurir, untuk berat %(kg)s.")
+        elif shipments.aggregator_offered():
+            help_text = _(
+                "Cek tarif kurir belum bisa dipakai (isi kode pos lalu tekan Hitung ongkos "
+                "kirim, atau layanan sedang gangguan): dipakai tarif UPT untuk berat %(kg)s."
+            )
+        else:
+            help_text = _("Tarif UPT menurut berat %(kg)s dan provinsi tujuan.")
+        weight = self.group.weight_grams
+        self.fields["courier"] = forms.ChoiceField(
+            label=_("Kurir dan layanan"),
+            choices=choices,
+            required=False,
+            widget=ChoiceCards,
+            help_text=help_text % {"kg": f"{weight / 1000:.1f} kg".replace(".", ",")},
+            error_messages={
+                "invalid_choice": _("Ongkir berubah atau layanan tidak tersedia; pilih lagi.")
+            },
+        )
+        if len(choices) == 1:
+            self.fields["courier"].initial = choices[0][0]
+
+    def chosen_courier_fee(self) -> int | None:
+        """The price of the courier service picked so far, for the totals."""
+        if self.courier_answer is None or "courier" not in self.fields:
+            return None
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("courier")) or ""
+        else:
+            raw = self.initial.get("courier") or self.fields["courier"].initial or ""
+        for option in self.courier_answer.options:
+            if option.key == raw:
+                return option.price
+        return None
+
     def chosen_delivery(self) -> str:
         """The delivery picked so far (posted, else the only one): "" if none or not offered."""
         if self.is_bound:
@@ -231,12 +281,22 @@ class FacilityChoiceForm(forms.Form):
                     "Cara pembayaran ini tidak bisa dipakai dengan pengiriman yang dipilih."
                 )
             self.add_error("payment", message)
+        if (
+            delivery == DeliveryMethod.COURIER
+            and "courier" in self.fields
+            and not data.get("courier")
+            and self.courier_answer.from_aggregator
+        ):
+            self.add_error("courier", _("Pilih kurir dan layanan pengiriman."))
         return data
 
     def to_choice(self) -> FacilityChoice:
         d = self.cleaned_data
         return FacilityChoice(
-            delivery_method=d["delivery"], payment_method=d["payment"], note=d.get("note", "")
+            delivery_method=d["delivery"],
+            payment_method=d["payment"],
+            note=d.get("note", ""),
+            courier_option=d.get("courier") or "",
         )
 
 
@@ -323,6 +383,12 @@ class CheckoutForm:
                 group=group,
                 settings=settings.get(group.facility.pk, shipping.DEFAULT_SETTINGS),
                 rates=rates.get(group.facility.pk, []),
+                courier_answer=shipments.answer_for_group(
+                    group,
+                    settings.get(group.facility.pk, shipping.DEFAULT_SETTINGS),
+                    rates.get(group.facility.pk, []),
+                    data,
+                ),
             )
             for group in snapshot.groups
         ]
@@ -438,6 +504,11 @@ class CheckoutForm:
                 province=self.province,
                 settings=self.settings,
                 rates=self.rates,
+                courier_fees={
+                    f.group.facility.pk: fee
+                    for f in self.facility_forms
+                    if (fee := f.chosen_courier_fee()) is not None
+                },
             )
         return self._quote
 

@@ -369,12 +369,14 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
 
 
 def _refund(payment: GatewayPayment, order: Order, reason: str) -> GatewayRefund:
+    # The full refund's key is fixed per order, so a cancelled order's money
+    # still goes back once however often this runs.
     refund, created = GatewayRefund.objects.get_or_create(
-        order=order,
+        refund_key=f"{payment.gateway_order_id}-R{order.pk}",
         defaults={
             "payment": payment,
+            "order": order,
             "amount": order.total,
-            "refund_key": f"{payment.gateway_order_id}-R{order.pk}",
             "reason": reason[:300],
         },
     )
@@ -399,6 +401,53 @@ def gateway_refund_for_cancelled(*, order: Order, reason: str) -> GatewayRefund 
     if entry is None:
         return None
     return _refund(entry.payment, order, _("Dibatalkan UPT: %(reason)s") % {"reason": reason})
+
+
+def gateway_payment_for(order: Order) -> GatewayPayment | None:
+    """The gateway payment that paid this order, None when it was paid otherwise."""
+    entry = SettlementEntry.objects.select_related("payment").filter(order=order).first()
+    return entry.payment if entry else None
+
+
+def gateway_refund_partial(
+    *, order: Order, amount: int, refund_key: str, reason: str
+) -> GatewayRefund:
+    """Record a refund of part (or all) of a paid order's money and send it
+    through the gateway after commit (Midtrans' refund API takes an amount and a
+    refund_key). The caller (orders.refunds) has checked the amount under a lock
+    on the order. Raises services.OrderError when the order was not paid online."""
+    payment = gateway_payment_for(order)
+    if payment is None:
+        raise services.OrderError(_("Pesanan ini tidak dibayar lewat gateway."))
+    refund = GatewayRefund.objects.create(
+        payment=payment,
+        order=order,
+        amount=amount,
+        refund_key=f"{payment.gateway_order_id}-{refund_key}"[:64],
+        reason=reason[:300],
+    )
+    # What the operator owes the facility shrinks by the refund while it is
+    # still owed; refunded in full, the row is marked so. (Paid out already:
+    # the facility owes it back, settled outside the site.)
+    entry = (
+        SettlementEntry.objects.select_for_update()
+        .filter(order=order, status=SettlementEntry.Status.OWED)
+        .first()
+    )
+    if entry is not None:
+        if amount >= entry.amount:
+            entry.status = SettlementEntry.Status.REFUNDED
+        else:
+            entry.amount -= amount
+        entry.save(update_fields=["amount", "status"])
+
+    def queue():
+        from orders import tasks
+
+        tasks.gateway_refund_send.enqueue(refund.pk)
+
+    transaction.on_commit(queue)
+    return refund
 
 
 def gateway_refund_send(*, refund_id: int) -> GatewayRefund:

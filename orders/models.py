@@ -147,6 +147,11 @@ class Order(models.Model):
     checkout = models.ForeignKey(
         Checkout, on_delete=models.PROTECT, related_name="orders", editable=False
     )
+    # The terms (orders.terms.TERMS_VERSION) the order was placed under; null
+    # for orders placed before the terms page existed.
+    terms_version = models.CharField(
+        _("versi syarat dan ketentuan"), max_length=20, null=True, blank=True, editable=False
+    )
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="orders", verbose_name=_("UPT")
     )
@@ -528,10 +533,9 @@ class GatewayRefund(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("pengembalian dana gateway")
         verbose_name_plural = _("pengembalian dana gateway")
-        constraints = [
-            # An order's money goes back at most once.
-            models.UniqueConstraint(fields=["order"], name="gateway_refund_once_per_order")
-        ]
+        # No longer one per order: partial refunds (complaints) add rows; the
+        # refund_key keeps each one single, and orders.refunds keeps the sum
+        # within what was paid.
 
     def __str__(self):
         return f"{self.order} {self.amount}"
@@ -582,3 +586,5 @@ class SettlementEntry(models.Model):
 
 # Registered with this app; kept in their own module (see its docstring).
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
+from orders.models_refunds import OrderRefund  # noqa: E402, F401
+from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401

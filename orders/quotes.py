@@ -82,6 +82,7 @@ def checkout_quote(
     province: str,
     settings: dict[int, DeliverySettings],
     rates: dict[int, list[ShippingRate]],
+    courier_fees: dict[int, int] | None = None,
 ) -> CheckoutQuote:
     """Quote every facility's part of `snapshot` for the chosen delivery
     `methods` (facility id -> method) to `province`.
@@ -100,7 +101,10 @@ def checkout_quote(
         if method not in offered_methods(group, facility_settings):
             method = ""
         fee = None
-        if method and not (method == DeliveryMethod.COURIER and not province):
+        if method == DeliveryMethod.COURIER and facility_id in (courier_fees or {}):
+            # The courier service the shopper picked (orders/shipments.py).
+            fee = courier_fees[facility_id]
+        elif method and not (method == DeliveryMethod.COURIER and not province):
             fee = shipping.delivery_fee(
                 method,
                 settings=facility_settings,

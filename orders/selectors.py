@@ -33,8 +33,14 @@ from orders.models import (
 
 
 def cart_products(product_ids: Iterable[int]) -> QuerySet[Product]:
-    """Public products among `product_ids`, with their facility, in one query."""
-    return Product.objects.public().filter(pk__in=list(product_ids)).select_related("facility")
+    """Public products among `product_ids`, with their facility, in one query
+    (and their price tiers in a second)."""
+    return (
+        Product.objects.public()
+        .filter(pk__in=list(product_ids))
+        .select_related("facility")
+        .prefetch_related("price_tiers")
+    )
 
 
 def public_product(product_id: int) -> Product | None:

@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import stock
+from catalog import pricing, stock
 from catalog.models import Product
 from core.money import format_rupiah
 from facilities.scoping import scope_for
-from orders import mail, receipts, selectors, shipping
+from orders import mail, receipts, selectors, shipments, shipping
 from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
     Checkout,
@@ -88,6 +88,9 @@ class FacilityChoice:
     delivery_method: str
     payment_method: str
     note: str = ""
+    # The courier service the shopper picked, "courier:service:price" as shown
+    # (orders/shipments.py); checked again against the rates here.
+    courier_option: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def order_place(
     choices: dict[int, FacilityChoice],
     address: Address | None = None,
     privacy_notice_version: str = "",
+    terms_version: str | None = None,
 ) -> PlaceResult:
     """Place one checkout: one Order per facility, all or none, in one transaction.
 
@@ -122,7 +126,8 @@ def order_place(
     returns the checkout it made (`created` False) and changes nothing.
 
     `privacy_notice_version` is the notice the shopper agreed to, kept on
-    the checkout ("" where no one agreed: seeds, tests).
+    the checkout ("" where no one agreed: seeds, tests); `terms_version` the
+    terms (orders.terms.TERMS_VERSION), kept on each order (None: no one agreed).
 
     Raises OrderError when anything in the cart or the choices is refused
     (stale_cart=True when the catalog changed under the cart).
@@ -142,6 +147,10 @@ def order_place(
                 idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
             )
             orders = _place_orders(checkout, contact, lines, choices, address or Address())
+            if terms_version:
+                Order.objects.filter(checkout=checkout).update(terms_version=terms_version)
+                for order in orders:
+                    order.terms_version = terms_version
     except IntegrityError:
         existing = Checkout.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
@@ -174,6 +183,9 @@ def _place_orders(
     # Locked in product-id order (catalog.stock), so concurrent placements
     # queue behind each other and can't deadlock.
     products = stock.lock_products(wanted, related=["facility"])
+    # Tiers read after the lock: the price a line gets is the one checked here.
+    pricing.with_tiers(products)
+    prices = {p.pk: pricing.unit_price_for(p, wanted[p.pk].quantity) for p in products}
 
     problems: list[str] = []
     stale = False
@@ -185,10 +197,10 @@ def _place_orders(
         if not product.is_public:
             problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
             stale = True
-        elif product.price != line.expected_price:
+        elif prices[product.pk] != line.expected_price:
             problems.append(
                 _("Harga %(name)s berubah menjadi %(price)s.")
-                % {"name": product.name, "price": format_rupiah(product.price)}
+                % {"name": product.name, "price": format_rupiah(prices[product.pk])}
             )
             stale = True
         elif line.quantity < product.min_order_quantity:
@@ -203,7 +215,7 @@ def _place_orders(
             )
             stale = True
         elif problem := line_amount_problem(
-            name=product.name, unit_price=product.price, quantity=line.quantity
+            name=product.name, unit_price=prices[product.pk], quantity=line.quantity
         ):
             # The cart refuses this line before checkout; only a cart that
             # dodged it gets here, and the cart is where it is fixed.
@@ -231,14 +243,29 @@ def _place_orders(
         weight = sum(p.weight_grams * wanted[p.pk].quantity for p in facility_products)
         _check_choice(facility, facility_products, choice, settings, address)
         provider = provider_for(choice.payment_method)
-        fee = shipping.delivery_fee(
-            choice.delivery_method,
-            settings=settings,
-            rates=rates_by_facility.get(facility_id, []),
-            province=address.province,
-            weight_grams=weight,
+        courier_option = None
+        if choice.delivery_method == DeliveryMethod.COURIER:
+            courier_option = _courier_option(
+                facility,
+                choice,
+                settings,
+                rates_by_facility.get(facility_id, []),
+                address,
+                weight=weight,
+                value=sum(p.price * wanted[p.pk].quantity for p in facility_products),
+            )
+        fee = (
+            courier_option.price
+            if courier_option
+            else shipping.delivery_fee(
+                choice.delivery_method,
+                settings=settings,
+                rates=rates_by_facility.get(facility_id, []),
+                province=address.province,
+                weight_grams=weight,
+            )
         )
-        subtotal = sum(p.price * wanted[p.pk].quantity for p in facility_products)
+        subtotal = sum(prices[p.pk] * wanted[p.pk].quantity for p in facility_products)
         # Checked before any row is written with it: the money columns hold
         # whatever passes (core.money), never a 500 for what does not.
         problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
@@ -267,15 +294,17 @@ def _place_orders(
                 order=order,
                 product=p,
                 product_name=p.name,
-                unit_price=p.price,
+                unit_price=prices[p.pk],
                 quantity=wanted[p.pk].quantity,
-                line_total=p.price * wanted[p.pk].quantity,
+                line_total=prices[p.pk] * wanted[p.pk].quantity,
                 weight_grams=p.weight_grams,
                 made_to_order=p.made_to_order,
                 lead_time_days=p.lead_time_days,
             )
             for p in facility_products
         )
+        if courier_option is not None:
+            shipments.shipment_create_for(order=order, option=courier_option)
         OrderEvent.objects.create(
             order=order,
             actor_label=SHOPPER,
@@ -296,6 +325,24 @@ def _place_orders(
     if order_ids:
         transaction.on_commit(lambda: mail.queue_new_orders(order_ids))
     return orders
+
+
+def _courier_option(facility, choice, settings, rates, address, *, weight: int, value: int):
+    """The courier service chosen, priced again now (cached aggregator rate or
+    the facility's table): the price the shopper saw stands only if it matches."""
+    answer = shipments.courier_answer(
+        facility,
+        settings,
+        rates,
+        province=address.province,
+        postal_code=address.postal_code,
+        weight_grams=weight,
+        value=value,
+    )
+    try:
+        return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
+    except ValueError as error:
+        raise OrderError(str(error)) from None
 
 
 def _address_fields(address: Address) -> dict:
@@ -595,6 +642,16 @@ def order_complete(*, order: Order, actor, note: str = "") -> Order:
         role=STAFF,
         actor=actor,
         note=note or _("Pesanan selesai."),
+    )
+
+
+def order_complete_delivered(*, order: Order) -> Order:
+    """shipped -> completed because the courier reports the parcel delivered."""
+    return _move(
+        order,
+        to=OrderStatus.COMPLETED,
+        role=SYSTEM,
+        note=_("Paket diterima pembeli (kabar dari kurir); pesanan selesai."),
     )
 
 

@@ -49,3 +49,27 @@ def gateway_charge_expire(payment_id: int) -> None:
     from orders.gateway_services import gateway_charge_expire as expire
 
     expire(payment_id=payment_id)
+
+
+@retried_task()
+def order_complete_delivered(order_id: int) -> None:
+    from orders.shipments import complete_delivered
+
+    complete_delivered(order_id)
+
+
+@retried_task()
+def tracking_poll(shipment_id: int) -> None:
+    from orders.shipments import tracking_poll as poll
+
+    poll(shipment_id)
+
+
+def tracking_poll_all() -> int:
+    """Queues one poll per parcel still on its way (`manage.py poll_tracking`)."""
+    from orders.shipments import shipments_to_poll
+
+    ids = shipments_to_poll()
+    for shipment_id in ids:
+        tracking_poll.enqueue(shipment_id)
+    return len(ids)

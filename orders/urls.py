@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views
+from orders import views, views_shipping
 
 app_name = "orders"
 
@@ -18,6 +18,13 @@ urlpatterns = [
         views.gateway_notification,
         name="gateway_notification",
     ),
+    path(
+        "pengiriman/webhook/biteship/",
+        views_shipping.biteship_webhook,
+        name="biteship_webhook",
+    ),
+    path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
+    path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import gateway_services, privacy, selectors, services, zones
+from orders import gateway_services, privacy, selectors, services, shipments, terms, zones
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -32,9 +32,9 @@ from orders.forms import (
 from orders.models import PaymentMethod
 from orders.payments import provider_for
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
+from orders.tracking import TRACKED_KEY
 
 CHECKOUTS_KEY = "kb_checkouts"
-TRACKED_KEY = "kb_tracked"
 
 
 def _remember(request, key: str, *codes: str) -> None:
@@ -175,6 +175,7 @@ def checkout(request):
                     ],
                     choices=form.choices(),
                     privacy_notice_version=privacy.NOTICE_VERSION,
+                    terms_version=terms.TERMS_VERSION,
                 )
             except services.OrderError as error:
                 limit.refund(request)
@@ -416,6 +417,7 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "payment_instructions": shows_payment_instructions(
                 order.status, order.payment_method
             ),
+            "shipment": shipments.shipment_for_tracking(order),
         },
         status=status,
     )

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from catalog.stock import LOW_STOCK_AT
 from facilities.scoping import Scope, scope_for
-from oversight import selectors
+from oversight import review_figures, selectors
 from oversight.charts import bar_chart
+from oversight.complaints import complaint_overview
 from oversight.periods import add_months, month_label, this_month
 
 
@@ -66,6 +67,9 @@ def _oversight_dashboard(scope: Scope, *, by: str) -> dict:
         "units": units,
         "unit_label": _("Kanwil") if by == "region" else _("UPT"),
         "stuck_after": selectors.STUCK_AFTER,
+        "complaints": complaint_overview(scope),
+        "review_ratings": review_figures.ratings_by_facility(scope),
+        "reviews_pending": review_figures.pending_by_age(scope),
     }
     if by == "region":
         context["top_products"] = selectors.top_products(scope)

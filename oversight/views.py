@@ -63,6 +63,8 @@ SALES_FIGURES = (
     "consigned_revenue",
     "shipping",
     "total",
+    "refunds",
+    "net",
 )
 
 
@@ -126,6 +128,8 @@ SALES_COLUMNS = [
     (gettext_lazy("Pendapatan titipan (Rp)"), exports.MONEY),
     (gettext_lazy("Ongkos kirim (Rp)"), exports.MONEY),
     (gettext_lazy("Total (Rp)"), exports.MONEY),
+    (gettext_lazy("Refund (Rp)"), exports.MONEY),
+    (gettext_lazy("Bersih (Rp)"), exports.MONEY),
 ]
 SHARE_COLUMNS = [
     (gettext_lazy("UPT"), exports.TEXT),
@@ -151,6 +155,8 @@ def _sales_sheet(rows) -> exports.Sheet:
                 r.consigned_revenue,
                 r.shipping,
                 r.total,
+                r.refunds,
+                r.net,
             ]
             for r in rows
         ],

@@ -4,17 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.rate_limits import rate_limit
-from orders import selectors as order_selectors
 from orders.forms import TrackForm
-from orders.views import TRACKED_KEY
+from orders.tracking import refused_response, tracked_order
 from reviews import services
 from reviews.forms import ReviewForm
 
 
 def _refused(request):
-    # Byte-for-byte what a wrong code and phone get on the tracking form.
-    messages.error(request, _("Kode pesanan atau nomor HP tidak cocok."))
-    return render(request, "orders/track.html", {"form": TrackForm()}, status=404)
+    return refused_response(request)
 
 
 @require_POST
@@ -22,9 +19,9 @@ def review_create(request, code, line_id):
     if not rate_limit("review").consume(request):
         messages.error(request, _("Terlalu banyak percobaan. Coba lagi nanti."))
         return render(request, "orders/track.html", {"form": TrackForm()}, status=429)
-    if code not in request.session.get(TRACKED_KEY, []):
+    order = tracked_order(request, code)
+    if order is None:
         return _refused(request)
-    order = order_selectors.order_for_tracking(code)
     if services.eligible_line(order=order, line_id=line_id) is None:
         return _refused(request)
     form = ReviewForm(request.POST)

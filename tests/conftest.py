@@ -92,10 +92,3 @@ def production_static_root(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return folder
-
-
-@pytest.fixture(autouse=True)
-def _no_whatsapp(settings):
-    """WhatsApp notifications stay off unless a test turns the simulator on
-    (tests/notifications): no suite's order steps call out by accident."""
-    settings.WHATSAPP_TOKEN = ""

@@ -81,7 +81,7 @@
       fitPayments(section);
       toggleAddress();
     }
-    if (/-delivery$/.test(name) || name === "a-province") refreshTotals();
+    if (/-(delivery|courier)$/.test(name) || name === "a-province") refreshTotals();
   });
 
   facilities.forEach(fitPayments);

@@ -157,7 +157,7 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
             "Pilih cara pengiriman",
             "Wajib diisi untuk pengiriman: Provinsi",
             "Wajib diisi untuk pengiriman: Alamat jalan",
-            "Setujui Kebijakan Privasi",
+            "Setujui Syarat dan Ketentuan dan Kebijakan Privasi",
         ):
             assert expected in text, expected
         # A summary line takes the shopper to its field.

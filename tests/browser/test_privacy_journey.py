@@ -75,7 +75,7 @@ def test_shopper_reads_the_notice_at_checkout_and_asks_about_their_data(small_ph
     journey.problems[:] = [p for p in journey.problems if "status of 400" not in p]
     journey.check("checkout without consent")
     journey.allowed_statuses.discard(400)
-    assert "Setujui Kebijakan Privasi" in page.content()
+    assert "Setujui Syarat dan Ketentuan dan Kebijakan Privasi" in page.content()
     assert not Checkout.objects.exists()
     consent_row = page.locator(".privacy-consent div").filter(has=page.locator("#id_p-agree"))
     assert tap_height(consent_row) >= 44

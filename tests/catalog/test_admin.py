@@ -269,6 +269,8 @@ def test_add_sets_the_facility_and_draft_whatever_is_posted(
         "images-0-upload": upload(image_bytes(size=(900, 700))),
         "images-0-alt_text": "Mukena putih terlipat",
         "images-0-position": "0",
+        "price_tiers-TOTAL_FORMS": "0",
+        "price_tiers-INITIAL_FORMS": "0",
         "reviews-TOTAL_FORMS": "0",
         "reviews-INITIAL_FORMS": "0",
         "reviews-MIN_NUM_FORMS": "0",

@@ -43,6 +43,8 @@ def _add_data(category):
         "images-MAX_NUM_FORMS": "1000",
         "images-0-alt_text": "Tas anyaman pandan cokelat",
         "images-0-position": "0",
+        "price_tiers-TOTAL_FORMS": "0",
+        "price_tiers-INITIAL_FORMS": "0",
         "reviews-TOTAL_FORMS": "0",
         "reviews-INITIAL_FORMS": "0",
     }

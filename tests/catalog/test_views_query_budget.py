@@ -123,4 +123,5 @@ def test_staff_preview_fits_the_budget(client, db):
         client.force_login(facility_staff(product.facility))
         counts[photos], text = count_queries(client, product.get_absolute_url(), {})
         assert "Pratinjau" in text
-    assert counts[2] == counts[12] <= BUDGET, counts
+    # One more than a public page: the price tiers, one query whatever their count.
+    assert counts[2] == counts[12] <= BUDGET + 1, counts

@@ -59,3 +59,6 @@ def _no_gateway_traffic(settings):
     """Nothing here reaches a gateway unless a test starts the simulator
     (tests/orders/test_gateway_flows.py): port 9 on this machine refuses."""
     settings.MIDTRANS_BASE_URL = "http://127.0.0.1:9"
+    # No courier aggregator unless a test starts its simulator
+    # (tests/orders/test_couriers.py): the facilities' rate tables price couriers.
+    settings.BITESHIP_API_KEY = ""

@@ -259,8 +259,9 @@ def test_failed_place_query_budget(client, django_assert_max_num_queries, size):
 def test_totals_fragment_query_budget(client, django_assert_max_num_queries, size):
     _cart_of_size(client, size)
     data = checkout_data(client, {})
-    # Session, products, delivery settings, rates.
-    with django_assert_max_num_queries(4):
+    # Session, products, their price tiers (one query whatever the size),
+    # delivery settings, rates.
+    with django_assert_max_num_queries(5):
         assert client.post("/checkout/ringkasan/", data).status_code == 200
 
 
@@ -422,6 +423,7 @@ def test_totals_fragment_leaves_the_cart_notices_for_the_page(client, mukena):
 def test_update_submit_query_budget(client, django_assert_max_num_queries, size):
     _cart_of_size(client, size)
     data = checkout_data(client, {}, action="update")
-    # Session, products, delivery settings, rates: no checkout lookup, no writes.
-    with django_assert_max_num_queries(4):
+    # Session, products, their price tiers, delivery settings, rates: no
+    # checkout lookup, no writes.
+    with django_assert_max_num_queries(5):
         assert client.post("/checkout/", data).status_code == 200

@@ -99,7 +99,7 @@ def test_checkout_needs_consent_and_records_the_notice_version(client, mukena):
     assert page.status_code == 200
     refused = _checkout_post(client, mukena, **{"p-agree": None})
     assert refused.status_code == 400
-    assert "Setujui Kebijakan Privasi" in refused.content.decode()
+    assert "Setujui Syarat dan Ketentuan dan Kebijakan Privasi" in refused.content.decode()
     assert 'href="/privasi/"' in refused.content.decode()
     assert not Checkout.objects.exists()
 

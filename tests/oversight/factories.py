@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
+from orders.states import SYSTEM
 from tests.catalog import factories as catalog_factories
 
 _keys = itertools.count()
@@ -85,7 +86,7 @@ def make_order(
         Order.objects.filter(pk=order.pk).update(created_at=created_at)
         order.created_at = created_at
     event = OrderEvent.objects.create(
-        order=order, actor_label="sistem", from_status="", to_status=status
+        order=order, actor_label=SYSTEM, from_status="", to_status=status
     )
     OrderEvent.objects.filter(pk=event.pk).update(
         created_at=status_since or created_at or timezone.now()

@@ -125,6 +125,27 @@ def test_impact_page_shows_aggregates_per_region_and_no_personal_data(
     assert "Kanwil Sulawesi Tenggara" in response.text
 
 
+def test_impact_counts_consignment_sales_as_the_sales_report_does(
+    client, world, fresh_cache, django_assert_max_num_queries
+):
+    """Goods a partner outlet reported sold are sold goods on the public page
+    too; the page and the sales report no longer disagree."""
+    from catalog.models import OutletProduct
+    from catalog.services import consignment_hand_over, consignment_report_sold
+    from tests.factories import PartnerOutletFactory
+
+    product = ProductFactory(facility=world["kendari"], stock=10)
+    outlet = PartnerOutletFactory(facility=world["kendari"])
+    link = OutletProduct.objects.create(outlet=outlet, product=product)
+    consignment_hand_over(link=link, quantity=4, actor=None)
+    consignment_report_sold(link=link, quantity=3, actor=None, unit_price=product.price)
+    with django_assert_max_num_queries(5):
+        response = client.get("/dampak/")
+    regions = {row.name: row for row in response.context["regions"]}
+    assert regions["Kanwil Sulawesi Tenggara"].items_sold == 7 + 3
+    assert response.context["national"].items_sold == 10 + 3
+
+
 @pytest.mark.parametrize("region_count", [2, 10])
 def test_impact_query_count_is_constant(
     client, db, fresh_cache, region_count, django_assert_max_num_queries

@@ -150,6 +150,8 @@ def test_csv_contents(client, world):
         "Pendapatan titipan (Rp)",
         "Ongkos kirim (Rp)",
         "Total (Rp)",
+        "Refund (Rp)",
+        "Bersih (Rp)",
     ]
     assert rows[1:] == [
         [
@@ -163,6 +165,8 @@ def test_csv_contents(client, world):
             "0",
             "35000",
             "1085000",
+            "0",
+            "1085000",
         ],
         [
             "Kanwil Sulawesi Tenggara",
@@ -174,6 +178,8 @@ def test_csv_contents(client, world):
             "0",
             "0",
             "20000",
+            "745000",
+            "0",
             "745000",
         ],
     ]
@@ -207,7 +213,10 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
         consigned_revenue,
         shipping,
         total,
+        refunds,
+        net,
     ) = values[1]
+    assert (refunds, net) == (0, total)
     assert (consigned, consigned_revenue) == (0, 0)
     assert (region, facility, orders, items) == (
         "Kanwil Sumatera Selatan",
@@ -276,15 +285,15 @@ def test_report_query_count_does_not_grow(
 ):
     region = many_sales(facilities, orders)
     client.force_login(regional_reviewer(region))
-    # One grouped query each for orders, lines, consignment sales, names; and
-    # the session row (database sessions, shared by every worker).
-    with django_assert_max_num_queries(12):
+    # One grouped query each for orders, lines, consignment sales, refunds,
+    # names; and the session row (database sessions, shared by every worker).
+    with django_assert_max_num_queries(13):
         response = client.get(SALES_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(XLSX_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(CSV_URL)
     assert len(_csv_rows(response)) > 1
 

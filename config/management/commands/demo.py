@@ -28,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError("The demo is for development only; run it with DEBUG=1.")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
+        # Official addresses (Kemendagri regions with kode pos): an idempotent upsert.
+        call_command("load_regions")
         # The seeded demo orders send their notifications like real ones; keep
         # them out of the terminal so the accounts below stay readable.
         # Their mail tasks run at once, into memory, rather than waiting for the worker.
@@ -52,6 +54,13 @@ class Command(BaseCommand):
                     "Payments: local Midtrans simulator (pay with the link on the "
                     "confirmation page, or `python3 manage.py simulate_payment CODE`)."
                 )
+            if settings.BITESHIP_SIMULATOR:
+                settings.BITESHIP_BASE_URL = site_url + "/_simulator/biteship"
+                self.stdout.write(
+                    "Couriers: local Biteship simulator (JNE, J&T, SiCepat, POS, AnterAja with "
+                    "estimates at checkout; move a parcel on with "
+                    "`python3 manage.py simulate_shipment RESI`)."
+                )
             worker = self._start_worker(site_url)
             # Stop cleanly on TERM too, so the embedded PostgreSQL is shut down
             # by its exit handler rather than left running.
@@ -71,6 +80,8 @@ class Command(BaseCommand):
         env = {**os.environ, "SITE_URL": site_url, "DEBUG": "1"}
         if settings.MIDTRANS_SIMULATOR:
             env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
+        if settings.BITESHIP_SIMULATOR:
+            env["BITESHIP_BASE_URL"] = site_url + "/_simulator/biteship"
         # Without DATABASE_URL the worker attaches to the same embedded
         # PostgreSQL (config/embedded_db.py counts the processes using it).
         # --no-reload: the autoreloader would run the worker in a grandchild

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "complaints"
+    verbose_name = _("Keluhan dan retur")
+
+    def ready(self):
+        from complaints import models
+        from core.page_cache import register_private_models
+
+        # Complaints never appear on a public page; their writes retire nothing.
+        register_private_models(
+            models.Complaint, models.ComplaintLine, models.ComplaintEvent, models.ComplaintPhoto
+        )

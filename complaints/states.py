@@ -1,0 +1,24 @@
+"""The complaint status machine: every allowed move and who may make it."""
+
+from complaints.models import ComplaintStatus as S
+
+SHOPPER = "shopper"
+FACILITY = "facility"  # staff of the complaint's facility
+KANWIL = "kanwil"  # a reviewer of the facility's region, or head office
+SYSTEM = "system"  # the deadline service
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.OPEN, S.ANSWERED): frozenset({FACILITY}),
+    # Unanswered past the deadline.
+    (S.OPEN, S.ESCALATED): frozenset({SYSTEM}),
+    (S.ANSWERED, S.RESOLVED): frozenset({SHOPPER}),
+    # Disputed by the shopper.
+    (S.ANSWERED, S.ESCALATED): frozenset({SHOPPER}),
+    (S.ESCALATED, S.DECIDED): frozenset({KANWIL}),
+}
+
+CLOSED = frozenset({S.RESOLVED, S.DECIDED})
+
+
+def can_transition(from_status: str, to_status: str, role: str) -> bool:
+    return role in TRANSITIONS.get((from_status, to_status), frozenset())

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from gatewaysim import biteship
+
+app_name = "biteshipsim"
+
+urlpatterns = [
+    path("v1/rates/couriers", biteship.rates, name="rates"),
+    path("v1/orders", biteship.orders, name="orders"),
+    path("v1/trackings/<str:tracking_id>", biteship.tracking, name="tracking"),
+    path(
+        "v1/trackings/<str:waybill_id>/couriers/<str:courier>",
+        biteship.public_tracking,
+        name="public_tracking",
+    ),
+    path("lacak/<str:waybill_id>/", biteship.page, name="page"),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regions"
+
+urlpatterns = [
+    path("wilayah/", views.children, name="provinces"),
+    path("wilayah/<str:code>.json", views.children, name="children"),
+]

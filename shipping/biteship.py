@@ -1,0 +1,222 @@
+"""Biteship's documented HTTP API (https://biteship.com/id/docs/api).
+
+- POST /v1/rates/couriers: prices per courier service for origin/destination
+  postal codes and a list of items (weight in grams, value in Rupiah); each
+  `pricing` row has courier_code, courier_service_code, price and
+  shipment_duration_range ("2 - 3") with shipment_duration_unit ("days").
+- POST /v1/orders: books the courier; the answer carries `id` and
+  courier.{tracking_id, waybill_id, link}. Biteship documents no idempotency
+  header: we send our order code as `reference_id`, and orders/shipments.py
+  keeps one booking per order by a unique row taken under a lock before calling.
+- GET /v1/trackings/<id> and the public GET /v1/trackings/<waybill>/couriers/<code>.
+- Webhooks (order.status, order.waybill_id, order.price): Biteship signs
+  nothing; it sends a header name/value the account configures when the
+  webhook is installed. We check that secret header (BITESHIP_WEBHOOK_HEADER /
+  BITESHIP_WEBHOOK_SECRET) in constant time.
+
+Authorization is the API key itself in the Authorization header. Only the
+standard library: one JSON call with a timeout, as orders/midtrans.py does.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+
+from shipping.providers import (
+    Booking,
+    Parcel,
+    RateOption,
+    ShippingError,
+    Tracking,
+    TrackingStep,
+)
+
+log = logging.getLogger(__name__)
+
+# The couriers offered to shoppers, as Biteship codes them.
+DEFAULT_COURIERS = "jne,jnt,sicepat,pos,anteraja"
+
+
+def is_configured() -> bool:
+    """True when rates may come from Biteship (a real key, or the simulator's)."""
+    return bool(settings.BITESHIP_API_KEY and settings.BITESHIP_BASE_URL)
+
+
+def verify_webhook(headers) -> bool:
+    secret = settings.BITESHIP_WEBHOOK_SECRET
+    if not secret:
+        return False
+    given = headers.get(settings.BITESHIP_WEBHOOK_HEADER, "")
+    return hmac.compare_digest(given.encode(), secret.encode())
+
+
+def _days(raw: str, unit: str) -> tuple[int, int]:
+    numbers = [int(n) for n in re.findall(r"\d+", raw or "")]
+    if not numbers:
+        return 0, 0
+    low, high = min(numbers), max(numbers)
+    if (unit or "days").startswith("hour"):
+        return (0 if low < 24 else 1), max(1, -(-high // 24))
+    return low, high
+
+
+class BiteshipClient:
+    def __init__(self, *, base_url: str | None = None, api_key: str | None = None, timeout=None):
+        self.base_url = (base_url or settings.BITESHIP_BASE_URL).rstrip("/")
+        self.api_key = api_key or settings.BITESHIP_API_KEY
+        self.timeout = timeout or settings.BITESHIP_TIMEOUT_SECONDS
+
+    def _request(self, method: str, path: str, body: dict | None = None) -> dict:
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+            headers={
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "Authorization": self.api_key,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            try:
+                data = json.loads(error.read() or b"{}")
+            except ValueError:
+                data = {}
+            raise ShippingError(
+                f"{method} {path}: HTTP {error.code} {data.get('error', '')}",
+                status=error.code,
+                body=data,
+            ) from None
+        except (OSError, ValueError) as error:  # refused, timeout, DNS, bad JSON
+            raise ShippingError(f"{method} {path}: {error}") from None
+        if not isinstance(data, dict) or data.get("success") is False:
+            raise ShippingError(
+                f"{method} {path}: refused", body=data if isinstance(data, dict) else {}
+            )
+        return data
+
+    def rates(self, parcel: Parcel, couriers: str = DEFAULT_COURIERS) -> list[RateOption]:
+        data = self._request(
+            "POST",
+            "/v1/rates/couriers",
+            {
+                "origin_postal_code": int(parcel.origin_postal_code),
+                "destination_postal_code": int(parcel.destination_postal_code),
+                "couriers": couriers,
+                "items": [
+                    {
+                        "name": parcel.name[:100],
+                        "value": parcel.value,
+                        "weight": parcel.weight_grams,
+                        "quantity": 1,
+                    }
+                ],
+            },
+        )
+        options = []
+        for row in data.get("pricing") or []:
+            try:
+                low, high = _days(
+                    str(row.get("shipment_duration_range") or row.get("duration") or ""),
+                    str(row.get("shipment_duration_unit") or "days"),
+                )
+                options.append(
+                    RateOption(
+                        courier_code=str(row["courier_code"]),
+                        courier_name=str(row.get("courier_name") or row["courier_code"]),
+                        service_code=str(row["courier_service_code"]),
+                        service_name=str(row.get("courier_service_name") or ""),
+                        price=int(row["price"]),
+                        etd_min_days=low,
+                        etd_max_days=high,
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                log.warning("biteship: skipped a pricing row %r", row)
+        return sorted(options, key=lambda o: (o.price, o.etd_max_days))
+
+    def create_order(
+        self,
+        *,
+        reference_id: str,
+        parcel: Parcel,
+        courier_code: str,
+        service_code: str,
+        shipper: dict,
+        destination: dict,
+    ) -> Booking:
+        body = {
+            "reference_id": reference_id,
+            "shipper_contact_name": shipper["name"],
+            "shipper_contact_phone": shipper["phone"],
+            "origin_contact_name": shipper["name"],
+            "origin_contact_phone": shipper["phone"],
+            "origin_address": shipper["address"],
+            "origin_postal_code": int(parcel.origin_postal_code),
+            "destination_contact_name": destination["name"],
+            "destination_contact_phone": destination["phone"],
+            "destination_address": destination["address"],
+            "destination_postal_code": int(parcel.destination_postal_code),
+            "courier_company": courier_code,
+            "courier_type": service_code,
+            "delivery_type": "now",
+            "items": [
+                {
+                    "name": parcel.name[:100],
+                    "value": parcel.value,
+                    "weight": parcel.weight_grams,
+                    "quantity": 1,
+                }
+            ],
+        }
+        data = self._request("POST", "/v1/orders", body)
+        courier = data.get("courier") or {}
+        if not data.get("id") or not courier.get("waybill_id"):
+            raise ShippingError("POST /v1/orders: no order id or waybill", body=data)
+        return Booking(
+            provider_order_id=str(data["id"]),
+            tracking_id=str(courier.get("tracking_id") or ""),
+            waybill_id=str(courier["waybill_id"]),
+            courier_code=str(courier.get("company") or courier_code),
+            service_code=str(courier.get("type") or service_code),
+            status=str(data.get("status") or ""),
+            tracking_link=str(courier.get("link") or ""),
+            price=int(data.get("price") or 0),
+            raw=data,
+        )
+
+    def _tracking(self, data: dict) -> Tracking:
+        courier = data.get("courier") or {}
+        return Tracking(
+            waybill_id=str(data.get("waybill_id") or ""),
+            courier_code=str(courier.get("company") or ""),
+            status=str(data.get("status") or ""),
+            link=str(data.get("link") or courier.get("link") or ""),
+            history=[
+                TrackingStep(
+                    status=str(h.get("status") or ""),
+                    note=str(h.get("note") or ""),
+                    updated_at=str(h.get("updated_at") or ""),
+                )
+                for h in data.get("history") or []
+                if isinstance(h, dict)
+            ],
+        )
+
+    def tracking(self, tracking_id: str) -> Tracking:
+        return self._tracking(self._request("GET", f"/v1/trackings/{tracking_id}"))
+
+    def public_tracking(self, waybill_id: str, courier_code: str) -> Tracking:
+        return self._tracking(
+            self._request("GET", f"/v1/trackings/{waybill_id}/couriers/{courier_code}")
+        )
