@@ -246,3 +246,24 @@ def test_staff_see_only_their_facility_messages(wa):
     qs = OutboundMessageAdmin(OutboundMessage, admin.site).get_queryset(request)
     assert set(qs.values_list("order_id", flat=True)) == {a.pk}
     assert b.pk not in set(qs.values_list("order_id", flat=True))
+
+
+def test_erasing_an_order_erases_its_messages_number_and_name(wa):
+    from notifications.tasks import whatsapp_send
+    from orders.models_privacy import OrderErasure
+    from orders.privacy import order_anonymise
+
+    order = _order()
+    order_services.order_cancel(order=order, reason="uji", by_shopper=True)
+    order.refresh_from_db()
+    message = OutboundMessage.objects.get(order=order)
+    assert message.recipient and "Siti" in message.params
+    order_anonymise(order=order, reason=OrderErasure.Reason.REQUEST)
+    message.refresh_from_db()
+    assert (message.recipient, message.params) == ("", [])
+    # Control: a queued message of an erased order goes to no one.
+    OutboundMessage.objects.filter(pk=message.pk).update(status="queued")
+    whatsapp_send.call(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == ("failed", "anonymised")
+    assert len(sim.INBOX) == 1
