@@ -3,8 +3,9 @@
 Same path shape (/{version}/{phone_number_id}/messages), bearer token check,
 template payload validation and reply shape (messages[0].id). Numbers ending
 in 0000 fail permanently (131026 undeliverable), numbers ending in 9999 are
-rate limited (130429). Sent messages are kept in memory for the inbox page and
-a signed "delivered" status webhook can be emitted to our endpoint.
+rate limited (130429). Sent messages are kept in the database (SimWhatsAppMessage:
+every worker sees them) for the inbox page, and a signed "delivered" status
+webhook can be emitted to our endpoint.
 """
 
 from __future__ import annotations
