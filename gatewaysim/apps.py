@@ -8,6 +8,6 @@ class GatewaySimConfig(AppConfig):
 
     def ready(self):
         from core.page_cache import register_private_models
-        from gatewaysim.models import SimShipment, SimTransaction
+        from gatewaysim.models import SimShipment, SimTransaction, SimWhatsAppMessage
 
-        register_private_models(SimTransaction, SimShipment)
+        register_private_models(SimTransaction, SimShipment, SimWhatsAppMessage)

@@ -25,3 +25,31 @@ class SimTransaction(models.Model):
 
 
 from gatewaysim.biteship_models import SimShipment  # noqa: E402,F401
+
+
+class SimWhatsAppMessage(models.Model):
+    """A template message the WhatsApp simulator accepted, as the phone would
+    hold it; in the database so the web workers, the task worker and the
+    inbox page all see the same messages (a list in one process would not)."""
+
+    wamid = models.CharField(max_length=128, unique=True)
+    to = models.CharField(max_length=20, db_index=True)
+    template = models.CharField(max_length=512)
+    language = models.CharField(max_length=16)
+    params = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.to} {self.template}"
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.wamid,
+            "to": self.to,
+            "template": self.template,
+            "language": self.language,
+            "params": self.params,
+        }

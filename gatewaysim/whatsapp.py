@@ -3,8 +3,9 @@
 Same path shape (/{version}/{phone_number_id}/messages), bearer token check,
 template payload validation and reply shape (messages[0].id). Numbers ending
 in 0000 fail permanently (131026 undeliverable), numbers ending in 9999 are
-rate limited (130429). Sent messages are kept in memory for the inbox page and
-a signed "delivered" status webhook can be emitted to our endpoint.
+rate limited (130429). Sent messages are kept in the database (SimWhatsAppMessage:
+every worker sees them) for the inbox page, and a signed "delivered" status
+webhook can be emitted to our endpoint.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-INBOX: list[dict] = []
+
+def received(to: str | None = None) -> list[dict]:
+    """What the simulator accepted (oldest first), for one number or all."""
+    from gatewaysim.models import SimWhatsAppMessage
+
+    rows = SimWhatsAppMessage.objects.all()
+    if to is not None:
+        rows = rows.filter(to=to.lstrip("+"))
+    return [row.as_dict() for row in rows]
 
 
 def _on():
@@ -63,7 +72,11 @@ def messages(request, version, phone_number_id):
     if to.endswith("0000"):
         return _error(400, 131026, "Message undeliverable")
     wamid = "wamid.SIM" + uuid.uuid4().hex
-    INBOX.append({"id": wamid, "to": to, "template": name, "language": lang, "params": params})
+    from gatewaysim.models import SimWhatsAppMessage
+
+    SimWhatsAppMessage.objects.create(
+        wamid=wamid, to=to, template=name, language=lang, params=params
+    )
     return JsonResponse(
         {
             "messaging_product": "whatsapp",
@@ -105,5 +118,5 @@ def sign(payload: bytes) -> str:
 def inbox(request, phone):
     """A phone-like page with the messages the simulator took for one number."""
     _on()
-    items = [m for m in INBOX if m["to"] == phone.lstrip("+")]
+    items = received(phone)
     return render(request, "gatewaysim/whatsapp_inbox.html", {"phone": phone, "items": items})

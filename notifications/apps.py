@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
         from core.page_cache import register_private_models
         from notifications import models, receivers
         from orders.models import OrderEvent
+        from orders.models_privacy import OrderErasure
 
         # Messages and opt-outs never appear on a public page.
         register_private_models(models.OutboundMessage, models.OptOut)
@@ -20,3 +21,4 @@ class NotificationsConfig(AppConfig):
         post_save.connect(
             receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"
         )
+        post_save.connect(receivers.order_erased, sender=OrderErasure, dispatch_uid="notif-erasure")

@@ -14,3 +14,14 @@ def order_event_saved(sender, instance, created, raw=False, **kwargs):
         tasks.whatsapp_queue_event.enqueue(event_id)
 
     transaction.on_commit(queue)
+
+
+def order_erased(sender, instance, created, raw=False, **kwargs):
+    """Privacy erasure (orders.privacy.order_anonymise) replaces the shopper's
+    data in an order; the number and name kept in its messages go too, in the
+    same transaction. A message still queued then has no one to go to."""
+    if not created or raw:
+        return
+    from notifications.models import OutboundMessage
+
+    OutboundMessage.objects.filter(order_id=instance.order_id).update(recipient="", params=[])

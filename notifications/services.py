@@ -108,6 +108,11 @@ def message_send(*, message_id: int) -> None:
         message = OutboundMessage.objects.select_for_update().get(pk=message_id)
         if message.status != MessageStatus.QUEUED:
             return
+        if not message.recipient:  # the order was anonymised (privacy erasure)
+            message.status = MessageStatus.FAILED
+            message.last_error = "anonymised"
+            message.save(update_fields=["status", "last_error", "updated_at"])
+            return
         if opted_out(message.recipient, message.order_id):
             message.status = MessageStatus.FAILED
             message.last_error = "opted out"

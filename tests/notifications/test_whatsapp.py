@@ -28,7 +28,6 @@ def wa(settings, live_server):
     settings.WHATSAPP_APP_SECRET = "secret"
     settings.WHATSAPP_VERIFY_TOKEN = "verify"
     settings.WHATSAPP_API_BASE_URL = live_server.url + "/_simulator/whatsapp"
-    sim.INBOX.clear()
     return settings
 
 
@@ -48,7 +47,7 @@ def test_placed_event_sends_one_template_through_the_simulator(wa):
     assert (message.event_kind, message.status) == ("placed", "sent")
     assert message.recipient == "6281234567890"
     assert message.provider_message_id.startswith("wamid.SIM")
-    [got] = sim.INBOX
+    [got] = sim.received()
     assert got["template"] == "kb_pesanan_dibuat" and order.code in got["params"]
 
 
@@ -58,7 +57,7 @@ def test_replayed_event_does_not_double(wa):
     services.message_queue_for_event(event_id=event.pk)
     services.message_queue_for_event(event_id=event.pk)
     assert OutboundMessage.objects.filter(order=order).count() == 1
-    assert len(sim.INBOX) == 1
+    assert len(sim.received()) == 1
 
 
 def test_shipped_carries_courier_and_resi(wa):
@@ -142,7 +141,7 @@ def test_inbound_stop_opts_out(wa, client):
     assert OptOut.objects.filter(phone="6281234567890").exists()
     order = _order()
     assert not OutboundMessage.objects.filter(order=order).exists()
-    assert sim.INBOX == []
+    assert sim.received() == []
 
 
 def test_per_order_optout_only_silences_that_order(wa):
@@ -246,3 +245,24 @@ def test_staff_see_only_their_facility_messages(wa):
     qs = OutboundMessageAdmin(OutboundMessage, admin.site).get_queryset(request)
     assert set(qs.values_list("order_id", flat=True)) == {a.pk}
     assert b.pk not in set(qs.values_list("order_id", flat=True))
+
+
+def test_erasing_an_order_erases_its_messages_number_and_name(wa):
+    from notifications.tasks import whatsapp_send
+    from orders.models_privacy import OrderErasure
+    from orders.privacy import order_anonymise
+
+    order = _order()
+    order_services.order_cancel(order=order, reason="uji", by_shopper=True)
+    order.refresh_from_db()
+    message = OutboundMessage.objects.get(order=order)
+    assert message.recipient and "Siti" in message.params
+    order_anonymise(order=order, reason=OrderErasure.Reason.REQUEST)
+    message.refresh_from_db()
+    assert (message.recipient, message.params) == ("", [])
+    # Control: a queued message of an erased order goes to no one.
+    OutboundMessage.objects.filter(pk=message.pk).update(status="queued")
+    whatsapp_send.call(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == ("failed", "anonymised")
+    assert len(sim.received()) == 1
