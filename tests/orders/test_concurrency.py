@@ -4,42 +4,18 @@ The control test shows the race with the locking switched off, so the
 locked tests prove the lock, not luck.
 """
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from catalog.models import Product
 from orders import services
 from orders.models import Checkout, Order, OrderLine
+from tests.orders.concurrency_helpers import run_together
 from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(workers):
-    """Start every worker at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = work()
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return results
 
 
 def sold(product) -> int:

@@ -10,11 +10,9 @@ unique event key prevents; and the deadline's expiry racing the payment.
 from __future__ import annotations
 
 import socket
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from catalog.models import Product
 from gatewaysim.models import SimTransaction
@@ -30,6 +28,7 @@ from orders.models import (
 )
 from tests.drills.checkout_steps import checkout_form, fill_cart
 from tests.factories import facility_staff
+from tests.orders.concurrency_helpers import run_together
 from tests.orders.factories import ProductFactory, shop
 from tests.orders.gateway_helpers import notification, online_checkout
 
@@ -209,28 +208,6 @@ def test_without_credentials_and_debug_off_the_gateway_is_not_offered(client, se
 
 
 # --- races ----------------------------------------------------------------------
-
-
-def run_together(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = work()
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return results
 
 
 @pytest.fixture
