@@ -183,6 +183,18 @@ class Order(models.Model):
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
     tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    # Institutional buyers (offices, contractors, shops): printed on the quote,
+    # invoice and delivery note. Blank for a retail order.
+    buyer_organisation = models.CharField(
+        _("instansi/perusahaan pembeli"), max_length=160, blank=True
+    )
+    buyer_npwp = models.CharField(_("NPWP pembeli"), max_length=16, blank=True)
+    # Payment on terms: None = pay before the goods leave (every retail order);
+    # N = the buyer pays within N days after delivery (a receivable until then).
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("tempo pembayaran (hari setelah diterima)"), null=True, blank=True
+    )
+    payment_due_date = models.DateField(_("jatuh tempo"), null=True, blank=True)
     # Flipped once, by a conditional UPDATE, when cancel/expiry puts stock back.
     stock_released = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
