@@ -1,12 +1,13 @@
-"""Orders: one per facility per checkout, their lines, history and payment proofs.
+"""Orders: one per facility per checkout, their lines and history.
 
-Also each facility's delivery settings and courier rate table, which checkout
-reads to price shipping. Status changes go through orders.services only; the
+Payments (models_payments, models_gateway), privacy, refunds and shipments
+live in the models_* modules beside this one, imported at the end. Also each
+facility's delivery settings and courier rate table, which checkout reads to
+price shipping. Status changes go through orders.services only; the
 allowed moves are declared once in orders.states.
 """
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Product
 from core.fields import MoneyField, PhoneField
 from core.money import MAX_UNIT_AMOUNT
-from core.private_media import PRIVATE_MEDIA_PREFIX
 from facilities.models import Facility
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over WhatsApp stays unambiguous.
@@ -301,302 +301,20 @@ class OrderEvent(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-def receipt_upload_to(instance, filename: str) -> str:
-    """An unguessable name in the private folder: receipts show shoppers' bank
-    details, so only staff open them, through OrderAdmin's receipt view."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{PRIVATE_MEDIA_PREFIX}receipts/{uuid.uuid4().hex}.{extension}"
-
-
-class PaymentProof(models.Model):
-    """A shopper's transfer receipt (re-encoded image or checked PDF) and its review."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Menunggu diperiksa")
-        ACCEPTED = "accepted", _("Diterima")
-        REJECTED = "rejected", _("Ditolak")
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payment_proofs")
-    file = models.FileField(_("bukti transfer"), upload_to=receipt_upload_to)
-    content_type = models.CharField(max_length=40)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diperiksa oleh"),
-    )
-    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
-    rejection_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
-    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-uploaded_at", "-id"]
-        verbose_name = _("bukti transfer")
-        verbose_name_plural = _("bukti transfer")
-
-    def __str__(self):
-        return f"{self.order} — {self.get_status_display()}"
-
-
-class StatementImport(models.Model):
-    """One upload of a bank statement export by staff, for one facility."""
-
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="statement_imports", verbose_name=_("UPT")
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("diunggah oleh"),
-    )
-    file_name = models.CharField(_("nama berkas"), max_length=200)
-    layout = models.CharField(_("format"), max_length=40)
-    credit_lines = models.PositiveIntegerField(_("baris kredit"), default=0)
-    new_lines = models.PositiveIntegerField(_("baris baru"), default=0)
-    confirmed = models.PositiveIntegerField(_("pembayaran dikonfirmasi"), default=0)
-    created_at = models.DateTimeField(_("waktu unggah"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("impor mutasi rekening")
-        verbose_name_plural = _("impor mutasi rekening")
-
-    def __str__(self):
-        return f"{self.file_name} ({self.created_at:%d-%m-%Y %H:%M})"
-
-
-class StatementLine(models.Model):
-    """A credit line of a bank statement and what matching did with it.
-
-    The hash identifies the line across imports, and the unique constraint
-    makes a second import of the same export skip it: nothing is confirmed twice.
-    """
-
-    class Outcome(models.TextChoices):
-        CONFIRMED = "confirmed", _("Pembayaran dikonfirmasi")
-        AMOUNT_MISMATCH = "amount_mismatch", _("Nominal tidak sama")
-        NOT_AWAITING = "not_awaiting", _("Pesanan tidak menunggu pembayaran")
-        AMBIGUOUS = "ambiguous", _("Lebih dari satu kode pesanan")
-        NO_MATCH = "no_match", _("Tidak ada kode pesanan")
-        # Found by the reader (orders.statements), never confirmed automatically.
-        BAD_DATE = "bad_date", _("Tanggal tidak ada di kalender")
-        PENDING = "pending", _("Belum dibukukan bank (PEND)")
-        NOT_CREDIT = "not_credit", _("Nominal negatif: bukan uang masuk")
-
-    statement = models.ForeignKey(
-        StatementImport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("impor")
-    )
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="statement_lines", verbose_name=_("UPT")
-    )
-    line_hash = models.CharField(max_length=64, editable=False)
-    booked_on = models.DateField(_("tanggal"), null=True)
-    # As the bank wrote it: what a person reads when `booked_on` could not be.
-    date_text = models.CharField(_("tanggal tertulis"), max_length=40, blank=True)
-    description = models.CharField(_("keterangan"), max_length=500)
-    amount = models.DecimalField(_("nominal (Rp)"), max_digits=15, decimal_places=2)
-    order = models.ForeignKey(
-        Order,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="statement_lines",
-        verbose_name=_("pesanan"),
-    )
-    outcome = models.CharField(_("hasil"), max_length=20, choices=Outcome.choices)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ditangani oleh"),
-    )
-    resolved_at = models.DateTimeField(_("ditangani pada"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["booked_on", "id"]
-        verbose_name = _("baris mutasi rekening")
-        verbose_name_plural = _("baris mutasi rekening")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["facility", "line_hash"], name="statement_line_once_per_facility"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.booked_on} {self.description[:40]}"
-
-    @property
-    def needs_person(self) -> bool:
-        return self.outcome != self.Outcome.CONFIRMED and self.resolved_at is None
-
-
-class GatewayChannel(models.TextChoices):
-    QRIS = "qris", _("QRIS (semua e-wallet dan m-banking)")
-    BCA_VA = "bca_va", _("Virtual account BCA")
-    BNI_VA = "bni_va", _("Virtual account BNI")
-    BRI_VA = "bri_va", _("Virtual account BRI")
-    PERMATA_VA = "permata_va", _("Virtual account Permata")
-    GOPAY = "gopay", _("GoPay")
-    SHOPEEPAY = "shopeepay", _("ShopeePay")
-
-
-class GatewayPayment(models.Model):
-    """One gateway charge for all online-paid orders of a checkout: one QRIS,
-    virtual account or e-wallet payment of their grand total."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Menunggu pembayaran")
-        PAID = "paid", _("Dibayar")
-        FAILED = "failed", _("Gagal / kedaluwarsa")
-
-    checkout = models.ForeignKey(
-        Checkout, on_delete=models.PROTECT, related_name="gateway_payments", editable=False
-    )
-    # Midtrans's order_id: unique per charge attempt, never reused.
-    gateway_order_id = models.CharField(_("ID transaksi gateway"), max_length=64, unique=True)
-    channel = models.CharField(_("cara bayar"), max_length=20, choices=GatewayChannel.choices)
-    amount = MoneyField(_("jumlah (Rp)"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    gateway_status = models.CharField(_("status di gateway"), max_length=30, blank=True)
-    transaction_id = models.CharField(max_length=64, blank=True)
-    qr_string = models.TextField(blank=True)
-    va_number = models.CharField(_("nomor virtual account"), max_length=40, blank=True)
-    deeplink_url = models.URLField(max_length=500, blank=True)
-    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
-    response = models.JSONField(default=dict, blank=True, editable=False)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("pembayaran gateway")
-        verbose_name_plural = _("pembayaran gateway")
-
-    def __str__(self):
-        return self.gateway_order_id
-
-
-class GatewayNotification(models.Model):
-    """A verified notification from the gateway, stored before any work is done.
-
-    `event_key` hashes what identifies the event (order, transaction, status,
-    amount): the unique constraint makes a replayed or concurrent duplicate one
-    row, so its work is queued once.
-    """
-
-    event_key = models.CharField(max_length=64, unique=True, editable=False)
-    gateway_order_id = models.CharField(_("ID transaksi gateway"), max_length=64, db_index=True)
-    transaction_status = models.CharField(_("status"), max_length=30)
-    status_code = models.CharField(max_length=5)
-    gross_amount = models.CharField(max_length=20)
-    payload = models.JSONField(default=dict)
-    received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("diproses"), null=True, blank=True)
-    outcome = models.CharField(_("hasil"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-received_at", "-id"]
-        verbose_name = _("notifikasi gateway")
-        verbose_name_plural = _("notifikasi gateway")
-
-    def __str__(self):
-        return f"{self.gateway_order_id} {self.transaction_status}"
-
-
-class GatewayRefund(models.Model):
-    """Money given back through the gateway for one order (cancelled after
-    payment, or paid after it expired). `refund_key` makes a retried request
-    one refund at the gateway."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Diproses")
-        DONE = "done", _("Berhasil")
-        FAILED = "failed", _("Gagal — perlu ditangani")
-
-    payment = models.ForeignKey(
-        GatewayPayment, on_delete=models.PROTECT, related_name="refunds", editable=False
-    )
-    order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="gateway_refunds", verbose_name=_("pesanan")
-    )
-    amount = MoneyField(_("jumlah (Rp)"))
-    refund_key = models.CharField(max_length=64, unique=True, editable=False)
-    reason = models.CharField(_("alasan"), max_length=300)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    response = models.JSONField(default=dict, blank=True, editable=False)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    done_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("pengembalian dana gateway")
-        verbose_name_plural = _("pengembalian dana gateway")
-        # No longer one per order: partial refunds (complaints) add rows; the
-        # refund_key keeps each one single, and orders.refunds keeps the sum
-        # within what was paid.
-
-    def __str__(self):
-        return f"{self.order} {self.amount}"
-
-
-class SettlementEntry(models.Model):
-    """What the operator owes one facility for one order paid through the
-    gateway: the settlement ledger the operator pays out from."""
-
-    class Status(models.TextChoices):
-        OWED = "owed", _("Belum disetor ke UPT")
-        PAID_OUT = "paid_out", _("Sudah disetor ke UPT")
-        REFUNDED = "refunded", _("Dikembalikan ke pembeli")
-
-    order = models.OneToOneField(
-        Order, on_delete=models.PROTECT, related_name="settlement", verbose_name=_("pesanan")
-    )
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="settlements", verbose_name=_("UPT")
-    )
-    payment = models.ForeignKey(
-        GatewayPayment, on_delete=models.PROTECT, related_name="settlements", editable=False
-    )
-    amount = MoneyField(_("jumlah (Rp)"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OWED, db_index=True
-    )
-    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
-    paid_out_at = models.DateTimeField(_("disetor pada"), null=True, blank=True)
-    paid_out_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("disetor oleh"),
-    )
-    payout_reference = models.CharField(_("referensi transfer setoran"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("setoran ke UPT")
-        verbose_name_plural = _("buku setoran ke UPT")
-
-    def __str__(self):
-        return f"{self.order} → {self.facility}"
-
-
-# Registered with this app; kept in their own module (see its docstring).
+# Split by concern; imported here so `orders.models.X` and the migrations keep working.
+from orders.models_gateway import (  # noqa: E402, F401
+    GatewayChannel,
+    GatewayNotification,
+    GatewayPayment,
+    GatewayRefund,
+    SettlementEntry,
+)
+from orders.models_payments import (  # noqa: E402, F401
+    PaymentProof,
+    StatementImport,
+    StatementLine,
+    receipt_upload_to,
+)
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
 from orders.models_refunds import OrderRefund  # noqa: E402, F401
 from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401
