@@ -597,6 +597,7 @@ class SettlementEntry(models.Model):
 
 
 # Registered with this app; kept in their own module (see its docstring).
+from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
 from orders.models_refunds import OrderRefund  # noqa: E402, F401
 from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401

@@ -1,0 +1,18 @@
+"""Links to the printable documents on the tracking page (orders.views_documents)."""
+
+from django import template
+
+from orders import invoices
+from orders.models_invoices import Invoice
+
+register = template.Library()
+
+
+@register.inclusion_tag("orders/partials/document_links.html")
+def order_document_links(order):
+    has_invoice = invoices.invoice_due(order) or Invoice.objects.filter(order_id=order.pk).exists()
+    return {
+        "order": order,
+        "has_invoice": has_invoice,
+        "has_delivery_note": invoices.delivery_note_available(order),
+    }
