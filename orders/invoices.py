@@ -127,6 +127,10 @@ def invoice_issue_if_due(*, order: Order, now: datetime | None = None) -> Invoic
     Idempotent and safe to call concurrently: the order row is locked first,
     so two calls for one order issue one invoice and take one number.
     """
+    if not invoice_due(order):
+        # Most status moves bill nothing: no lock for them. (A caller's stale
+        # copy that looks unbilled only delays the catch-up to the next call.)
+        return Invoice.objects.filter(order_id=order.pk).first()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         existing = Invoice.objects.filter(order_id=locked.pk).first()
