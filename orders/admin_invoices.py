@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from orders import documents, invoices, privacy
+from orders.models_invoices import Invoice
 
 TEMPLATE = "orders/documents/document.html"
 
@@ -40,10 +41,11 @@ def document_urls(model_admin) -> list:
 def document_links(order) -> str:
     if order.pk is None:
         return ""
+    number = Invoice.objects.filter(order_id=order.pk).values_list("number", flat=True).first()
     return format_html(
         '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
         reverse("admin:orders_order_invoice", args=[order.pk]),
-        _("Faktur / tagihan"),
+        _("Faktur %(number)s") % {"number": number} if number else _("Tagihan (belum faktur)"),
         reverse("admin:orders_order_delivery_note", args=[order.pk]),
         _("Surat jalan"),
     )

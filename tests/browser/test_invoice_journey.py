@@ -8,6 +8,8 @@ Chromium talks plain HTTP to 127.0.0.1 and every request carries the
 (HTTPS redirect, secure cookies) apply as they do behind the proxy.
 """
 
+import re
+
 import pytest
 
 from catalog.models import ListingStatus
@@ -101,6 +103,10 @@ def test_shopper_opens_the_invoice_from_tracking_on_a_360px_phone(chromium, guni
         shopper.page.emulate_media(media="print")
         assert shopper.page.locator(".doc-actions").is_hidden()
         shopper.page.emulate_media(media="screen")
+        # On paper: one A4 page, as chromium's own "save as PDF" lays it out.
+        pdf = shopper.page.pdf(format="A4", prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"the invoice prints on {pages} A4 pages"
 
         shopper.visit(f"/lacak/{office_order.code}/surat-jalan/", "delivery note")
         assert "Rp " not in shopper.page.locator("main").inner_text()

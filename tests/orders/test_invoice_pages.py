@@ -160,6 +160,7 @@ def test_staff_in_scope_print_both_documents(client, shipped_to_an_office):
     assert AccessEvent.objects.filter(action=AccessEvent.Action.PRINTED).count() >= 6
     change = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert _urls(order)[0] in change and _urls(order)[1] in change
+    assert f"Faktur {Invoice.objects.get(order=order).number}" in change
 
 
 def test_staff_of_another_facility_or_region_get_nothing(client, shipped_to_an_office):
