@@ -1,5 +1,6 @@
 """The staff's order desk: scoped lists, actions that call the services,
-printable packing slips and invoices, CSV export, delivery settings."""
+printable packing slips (invoices and delivery notes: orders.admin_invoices),
+CSV export, delivery settings."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from core.phone import normalize_phone
 from core.private_media import private_file_response
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-from orders import gateway_services, privacy, selectors, services
+from orders import admin_invoices, gateway_services, privacy, selectors, services
 from orders.admin_workflow import (
     OrderWorkflowMixin,
     actor_label_display,
@@ -262,11 +263,10 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
         if order.pk is None:
             return ""
         return format_html(
-            '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
+            '<a href="{}" target="_blank">{}</a> · {}',
             reverse("admin:orders_order_packing_slip", args=[order.pk]),
             _("Slip pengemasan"),
-            reverse("admin:orders_order_invoice", args=[order.pk]),
-            _("Faktur"),
+            admin_invoices.document_links(order),
         )
 
     # --- printable pages -------------------------------------------------------
@@ -278,11 +278,7 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
                 self.admin_site.admin_view(self.packing_slip_view),
                 name="orders_order_packing_slip",
             ),
-            path(
-                "<int:object_id>/faktur/",
-                self.admin_site.admin_view(self.invoice_view),
-                name="orders_order_invoice",
-            ),
+            *admin_invoices.document_urls(self),  # invoice and delivery note
             path(
                 "<int:object_id>/bukti/<int:proof_id>/",
                 self.admin_site.admin_view(self.receipt_view),
@@ -344,9 +340,6 @@ class OrderAdmin(OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin)
 
     def packing_slip_view(self, request, object_id):
         return self._printable(request, object_id, "admin/orders/order/packing_slip.html")
-
-    def invoice_view(self, request, object_id):
-        return self._printable(request, object_id, "admin/orders/order/invoice.html")
 
     # --- actions ---------------------------------------------------------------
 
@@ -716,8 +709,16 @@ class OrderRefundAdmin(FacilityScopedModelAdmin):
     list_filter = ("method",)
     search_fields = ("order__code", "refund_key")
     readonly_fields = (
-        "order", "amount", "reason", "refund_key", "source", "method",
-        "gateway_refund", "transfer_reference", "recorded_by", "created_at",
+        "order",
+        "amount",
+        "reason",
+        "refund_key",
+        "source",
+        "method",
+        "gateway_refund",
+        "transfer_reference",
+        "recorded_by",
+        "created_at",
     )
 
     def has_add_permission(self, request):

@@ -315,6 +315,7 @@ from orders.models_payments import (  # noqa: E402, F401
     StatementLine,
     receipt_upload_to,
 )
+from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
 from orders.models_refunds import OrderRefund  # noqa: E402, F401
 from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401

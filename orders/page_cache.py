@@ -27,6 +27,8 @@ def register() -> None:
         models.TrackingEvent,
         models.SettlementEntry,
         models.OrderRefund,
+        models.Invoice,
+        models.InvoiceNumberCounter,
         models_privacy.PrivacyRequest,
         models_privacy.OrderErasure,
         models_privacy.AccessEvent,

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from facilities.scoping import scope_for
+from orders.invoices import invoice_erase_buyer
 from orders.models import (
     Order,
     OrderEvent,
@@ -148,6 +149,8 @@ def order_anonymise(*, order: Order, reason: str) -> OrderErasure | None:
         if refusal:
             raise PrivacyError(refusal)
         Order.objects.filter(pk=locked.pk).update(**ERASED_FIELDS, updated_at=timezone.now())
+        # The invoice keeps a copy of the buyer: erase it there too.
+        invoice_erase_buyer(order=locked, anonymous_name=ANONYMOUS_NAME)
         # What the shopper typed into the history (a cancellation reason).
         OrderEvent.objects.filter(order=locked, actor_label=SHOPPER).update(note="")
         if locked.events.filter(actor_label=SHOPPER, to_status=OrderStatus.CANCELLED).exists():

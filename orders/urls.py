@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_shipping
+from orders import views, views_documents, views_shipping
 
 app_name = "orders"
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),
     path("lacak/<str:code>/batal/", views.shopper_cancel, name="shopper_cancel"),
+    path("lacak/<str:code>/faktur/", views_documents.invoice, name="invoice"),
+    path("lacak/<str:code>/surat-jalan/", views_documents.delivery_note, name="delivery_note"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from catalog import stock
 from facilities.scoping import scope_for
-from orders import mail, selectors
+from orders import invoices, mail, selectors
 from orders.models import (
     DeliveryMethod,
     Order,
@@ -82,6 +82,8 @@ def _move(
             to_status=to,
             note=note,
         )
+        # Billed by this move? The rule and the numbering: orders.invoices.
+        invoices.invoice_issue_if_due(order=locked)
         if to in RELEASING:
             _release_stock(locked)
             if locked.payment_method == PaymentMethod.GATEWAY:
