@@ -195,6 +195,9 @@ class Order(models.Model):
         _("tempo pembayaran (hari setelah diterima)"), null=True, blank=True
     )
     payment_due_date = models.DateField(_("jatuh tempo"), null=True, blank=True)
+    # When staff (or the gateway) confirmed the money. Pay-after-delivery orders
+    # go on to completed unpaid; until this is set they are receivables.
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True, editable=False)
     # Flipped once, by a conditional UPDATE, when cancel/expiry puts stock back.
     stock_released = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
