@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
@@ -20,7 +21,7 @@ from facilities.admin_scoping import FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from orders.models import DeliveryMethod
 from quotes import services
-from quotes.models import Quote, QuoteLine, QuoteRequest, QuoteRequestLine, RequestStatus
+from quotes.models import Quote, QuoteRequest, RequestStatus
 
 PAY_BEFORE = "before"
 PAY_AFTER = "after"
@@ -96,60 +97,9 @@ class QuoteStepForm(forms.ModelForm):
         return data
 
 
-class QuoteLineInline(admin.TabularInline):
-    model = QuoteRequestLine
-    extra = 0
-    can_delete = False
-    fields = ("product", "quantity", "unit")
-    readonly_fields = fields
-
-    @admin.display(description=_("satuan"))
-    def unit(self, line):
-        return line.product.get_unit_display()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class QuoteInline(admin.TabularInline):
-    model = Quote
-    extra = 0
-    can_delete = False
-    fields = (
-        "version",
-        "status",
-        "lines_text",
-        "total_rupiah",
-        "delivery_date",
-        "valid_until",
-        "payment_terms_days",
-        "buyer_note",
-        "created_by",
-    )
-    readonly_fields = fields
-
-    @admin.display(description=_("barang"))
-    def lines_text(self, quote):
-        return "; ".join(
-            f"{line.quantity} {line.unit} {line.product_name} @ {format_rupiah(line.unit_price)}"
-            for line in quote.lines.all()
-        )
-
-    @admin.display(description=_("total"))
-    def total_rupiah(self, quote):
-        return format_rupiah(quote.total)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("lines").select_related("created_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(FacilityScopedModelAdmin):
     form = QuoteStepForm
-    inlines = [QuoteLineInline, QuoteInline]
     list_display = ("code", "buyer_organisation", "facility", "status", "needed_by", "created_at")
     list_filter = ("status", "facility")
     search_fields = ("code", "buyer_organisation")
@@ -166,6 +116,8 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "address_line",
         "needed_by",
         "notes",
+        "requested_lines",
+        "quote_history",
         "order",
         "created_at",
     )
@@ -179,6 +131,53 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "payment_terms_days",
         "note",
     )
+
+    @admin.display(description=_("barang diminta"))
+    def requested_lines(self, obj):
+        return format_html_join(
+            "",
+            "<div>{} {} {}</div>",
+            (
+                (line.quantity, line.product.get_unit_display(), line.product.name)
+                for line in obj.lines.select_related("product")
+            ),
+        )
+
+    @admin.display(description=_("penawaran terkirim"))
+    def quote_history(self, obj):
+        rows = []
+        for quote in obj.quotes.prefetch_related("lines").order_by("-version"):
+            lines = "; ".join(
+                f"{ln.quantity} {ln.unit} {ln.product_name} @ {format_rupiah(ln.unit_price)}"
+                for ln in quote.lines.all()
+            )
+            terms = (
+                _("tempo %(n)s hari") % {"n": quote.payment_terms_days}
+                if quote.payment_terms_days
+                else _("bayar sebelum kirim")
+            )
+            rows.append(
+                (
+                    quote.version,
+                    quote.get_status_display(),
+                    lines,
+                    format_rupiah(quote.total),
+                    terms,
+                    quote.valid_until.strftime("%d-%m-%Y"),
+                    quote.buyer_note,
+                )
+            )
+        return (
+            format_html_join(
+                "",
+                "<div>v{} · {} · {} · {} {} · {} s.d. {} {}</div>",
+                (
+                    (v, status, lines, _("total"), total, terms, valid, f"· {note}" if note else "")
+                    for v, status, lines, total, terms, valid, note in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("NPWP"))
     def npwp_display(self, obj):
@@ -278,9 +277,6 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
             request._quote_refused = True
             messages.error(request, str(refused))
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only
-
     def response_change(self, request, obj):
         if getattr(request, "_quote_refused", False) or not request.POST.get("step"):
             return HttpResponseRedirect(request.path)
@@ -310,6 +306,3 @@ class QuoteAdmin(FacilityScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-__all__ = ["QuoteAdmin", "QuoteRequestAdmin", "QuoteLine"]

@@ -57,6 +57,12 @@ class Delivery:
     needed_by: date
 
 
+def _lock_request(pk: int) -> QuoteRequest:
+    """The request row, locked until the transaction ends: every step on a
+    request takes this first, so steps on one request run one after another."""
+    return QuoteRequest.objects.select_for_update().get(pk=pk)
+
+
 def _mail(kind: str, pk: int) -> None:
     from quotes import tasks
 
@@ -182,7 +188,7 @@ def quote_send(
     if problems:
         raise QuoteError(" ".join(problems.values()))
     with transaction.atomic():
-        locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _lock_request(request.pk)
         if not may_answer(actor, locked):
             raise QuoteError(_("Anda tidak berwenang menjawab permintaan ini."))
         if locked.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED):
@@ -234,7 +240,7 @@ def quote_send(
 def request_decline(*, request: QuoteRequest, actor, note: str) -> None:
     """Staff cannot supply: the request ends. Raises QuoteError out of scope or when accepted."""
     with transaction.atomic():
-        locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _lock_request(request.pk)
         if not may_answer(actor, locked):
             raise QuoteError(_("Anda tidak berwenang menjawab permintaan ini."))
         if locked.status == RequestStatus.ACCEPTED:
@@ -272,7 +278,7 @@ def quote_accept(*, request: QuoteRequest, quote_id: int):
     Raises QuoteError when the quote is superseded, answered or expired, and
     when the order is refused (stock, a product withdrawn)."""
     with transaction.atomic():
-        locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _lock_request(request.pk)
         if locked.order_id is not None:
             raise QuoteError(_("Penawaran ini sudah disetujui; pesanan sudah dibuat."))
         quote = _answerable(locked, quote_id)
@@ -330,7 +336,7 @@ def quote_request_change(*, request: QuoteRequest, quote_id: int, note: str) -> 
     if not note:
         raise QuoteError(_("Tuliskan perubahan yang Anda minta."))
     with transaction.atomic():
-        locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _lock_request(request.pk)
         quote = _answerable(locked, quote_id)
         quote.status = QuoteStatus.CHANGE_REQUESTED
         quote.buyer_note = note[:2000]
