@@ -11,8 +11,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
@@ -44,10 +45,14 @@ class QuoteStepForm(forms.ModelForm):
     )
     delivery_fee = forms.IntegerField(label=_("Ongkos kirim (Rp)"), min_value=0, required=False)
     delivery_date = forms.DateField(
-        label=_("Tanggal kirim"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Tanggal kirim"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     valid_until = forms.DateField(
-        label=_("Berlaku sampai"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Berlaku sampai"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     terms = forms.ChoiceField(
         label=_("Pembayaran"),
@@ -118,7 +123,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "notes",
         "requested_lines",
         "quote_history",
-        "order",
+        "order_link",
         "created_at",
     )
     STEP_FIELDS = (
@@ -178,6 +183,13 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
             )
             or "—"
         )
+
+    @admin.display(description=_("pesanan"))
+    def order_link(self, obj):
+        if obj.order_id is None:
+            return "—"
+        url = reverse("admin:orders_order_change", args=[obj.order_id])
+        return format_html('<a href="{}">{}</a>', url, obj.order.code)
 
     @admin.display(description=_("NPWP"))
     def npwp_display(self, obj):

@@ -34,7 +34,8 @@ class QuoteRequestForm(forms.Form):
     city = forms.CharField(label=_("Kota/kabupaten"), max_length=80)
     street = forms.CharField(label=_("Alamat pengiriman"), max_length=255)
     needed_by = forms.DateField(
-        label=_("Dibutuhkan paling lambat"), widget=forms.DateInput({"type": "date"})
+        label=_("Dibutuhkan paling lambat"),
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     notes = forms.CharField(
         label=_("Catatan (spesifikasi, ukuran, warna)"),

@@ -103,8 +103,10 @@ def quote_detail(request, token):
     context = selectors.quote_page(quote_request)
     context["change_form"] = ChangeRequestForm()
     response = render(request, "quotes/detail.html", context)
-    # The link is the key: never sent onwards, never indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the key: never sent to another site, never indexed.
+    # ("no-referrer" would also blank the Origin of the page's own forms,
+    # which Django's CSRF check then refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -66,7 +66,7 @@ def test_request_is_recorded_and_the_buyer_lands_on_the_private_page(
     assert [m.to for m in mailoutbox] == [[kendari.email]]
     page = client.get(response["Location"])
     assert request.code in page.text and page["Cache-Control"].startswith("max-age=0")
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_bad_npwp_is_refused_at_the_top_and_at_the_field(client, paving):
