@@ -38,8 +38,10 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 # which sets Order.paid_at; until then it is a receivable (is_receivable).
 TERMS_START = S.PROCESSING
 PAY_BEFORE_START = S.AWAITING_PAYMENT
-# Where a receivable's payment may be confirmed: once the goods are on their way.
-RECEIVABLE_PAYABLE = frozenset({S.PROCESSING, S.SHIPPED, S.COMPLETED})
+# A terms order is owed (a receivable) once the goods are on their way; its
+# payment may be confirmed from the start (a buyer may pay early).
+RECEIVABLE = frozenset({S.SHIPPED, S.COMPLETED})
+TERMS_PAYABLE = frozenset({S.PROCESSING, S.SHIPPED, S.COMPLETED})
 
 # Ends that put the stock back.
 RELEASING = frozenset({S.CANCELLED, S.EXPIRED})
@@ -82,9 +84,15 @@ def start_status_for_terms(payment_terms_days: int | None) -> str:
 
 
 def is_receivable(status: str, payment_terms_days: int | None, paid_at) -> bool:
-    """An order on pay-after-delivery terms, not cancelled, whose money has not
-    been confirmed: the facility is owed it."""
-    return payment_terms_days is not None and paid_at is None and status in RECEIVABLE_PAYABLE
+    """An order on pay-after-delivery terms, shipped or delivered, whose money
+    has not been confirmed: the facility is owed it."""
+    return payment_terms_days is not None and paid_at is None and status in RECEIVABLE
+
+
+def takes_terms_payment(status: str, payment_terms_days: int | None, paid_at) -> bool:
+    """Whether staff may confirm the payment of an order on terms now (the
+    status stays; Order.paid_at is set)."""
+    return payment_terms_days is not None and paid_at is None and status in TERMS_PAYABLE
 
 
 def due_on_completion(payment_terms_days: int | None, paid_at) -> bool:

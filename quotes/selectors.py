@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from orders.states import RELEASING
 from quotes.models import QuoteRequest, QuoteStatus
 
 TOKEN_MAX = 64
@@ -27,7 +28,13 @@ def quote_page(quote_request: QuoteRequest) -> dict:
     current = quotes[0] if quotes else None
     today = timezone.localdate()
     expired = bool(current and current.status == QuoteStatus.SENT and current.is_expired(today))
+    order = quote_request.order
+    owing = order is not None and order.paid_at is None and order.status not in RELEASING
     return {
+        # Where to transfer, while the order is not paid (before or after delivery).
+        "pay_to": list(quote_request.facility.bank_accounts.filter(is_active=True))
+        if owing
+        else [],
         "quote_request": quote_request,
         "facility": quote_request.facility,
         "quote": current,

@@ -253,6 +253,8 @@ def request_decline(*, request: QuoteRequest, actor, note: str) -> None:
 
 def _answerable(locked: QuoteRequest, quote_id: int) -> Quote:
     """The quote the buyer may answer now, or QuoteError saying why not."""
+    if locked.status == RequestStatus.DECLINED:
+        raise QuoteError(_("UPT tidak dapat memenuhi permintaan ini."))
     quote = locked.quotes.filter(pk=quote_id).first()
     if quote is None:
         raise QuoteError(_("Penawaran tidak ditemukan."))

@@ -29,8 +29,8 @@ from orders.states import (
     SYSTEM,
     can_transition,
     due_on_completion,
-    is_receivable,
     shopper_may_cancel,
+    takes_terms_payment,
 )
 
 # --- status steps ---------------------------------------------------------------
@@ -142,7 +142,9 @@ def order_confirm_payment(
 
     Raises OrderError when the move is not allowed or the actor is out of scope.
     """
-    if not by_gateway and is_receivable(order.status, order.payment_terms_days, order.paid_at):
+    if not by_gateway and takes_terms_payment(
+        order.status, order.payment_terms_days, order.paid_at
+    ):
         return order_confirm_receivable(order=order, actor=actor, note=note)
     with transaction.atomic():
         order = _move(
@@ -169,7 +171,7 @@ def order_confirm_receivable(*, order: Order, actor, note: str = "") -> Order:
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         _ensure_may_act(actor, locked)
-        if not is_receivable(locked.status, locked.payment_terms_days, locked.paid_at):
+        if not takes_terms_payment(locked.status, locked.payment_terms_days, locked.paid_at):
             raise OrderError(
                 _("Pesanan %(code)s tidak sedang menunggu pembayaran tempo.")
                 % {"code": locked.code}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from facilities.scoping import Scope
 from orders.models import Order
-from orders.states import RECEIVABLE_PAYABLE
+from orders.states import RECEIVABLE
 from oversight.selectors.common import _int
 from quotes.models import Quote, QuoteRequest, QuoteStatus, RequestStatus
 
@@ -26,12 +26,12 @@ OPEN_REQUEST_STATUSES = (
 
 
 def receivable_q(prefix: str = "") -> Q:
-    """Orders on pay-after-delivery terms, on their way or delivered, unpaid."""
+    """Orders on pay-after-delivery terms, shipped or delivered, unpaid."""
     return Q(
         **{
             f"{prefix}payment_terms_days__isnull": False,
             f"{prefix}paid_at__isnull": True,
-            f"{prefix}status__in": list(RECEIVABLE_PAYABLE),
+            f"{prefix}status__in": list(RECEIVABLE),
         }
     )
 

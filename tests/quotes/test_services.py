@@ -179,3 +179,34 @@ def test_declined_request_takes_no_quote(kendari, paving, staff):
     services.request_decline(request=request, actor=staff, note="Kapasitas produksi penuh")
     with pytest.raises(services.QuoteError):
         send_quote(request, staff)
+
+
+def test_the_buyer_is_mailed_the_quote_with_its_private_link(
+    kendari, paving, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    request = make_request(kendari, [(paving, 50)])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_quote(request, staff)
+    (mail,) = mailoutbox
+    assert mail.to == ["pupr@example.go.id"]
+    assert f"/penawaran/{request.token}/" in mail.body
+
+
+def test_declined_request_cannot_be_accepted(kendari, paving, staff):
+    request = make_request(kendari, [(paving, 10)])
+    quote = send_quote(request, staff)
+    services.request_decline(request=request, actor=staff, note="Kapasitas penuh")
+    with pytest.raises(services.QuoteError, match="tidak dapat memenuhi"):
+        services.quote_accept(request=request, quote_id=quote.pk)
+
+
+def test_a_buyer_on_terms_may_pay_before_delivery(kendari, paving, staff):
+    request = make_request(kendari, [(paving, 10)])
+    order = services.quote_accept(request=request, quote_id=send_quote(request, staff, terms=14).pk)
+    order_services.order_confirm_payment(order=order, actor=staff)
+    order.refresh_from_db()
+    assert order.paid_at is not None and order.status == OrderStatus.PROCESSING
+    order_services.order_ship(order=order, actor=staff, courier="", tracking_number="")
+    order_services.order_complete(order=order, actor=staff)
+    order.refresh_from_db()
+    assert order.payment_due_date is None  # paid already: no clock starts

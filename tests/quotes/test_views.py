@@ -127,6 +127,9 @@ def test_buyer_accepts_by_the_link_once(client, kendari, paving):
     assert Order.objects.count() == 1
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED and request.order.code in again.text
+    # Where to pay, until it is paid.
+    account = kendari.bank_accounts.get()
+    assert account.account_number in again.text
 
 
 def test_buyer_asks_for_a_change(client, kendari, paving):
