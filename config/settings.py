@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "complaints",
+    "quotes",
     "oversight",
     "gatewaysim",
     "notifications",
@@ -318,7 +319,22 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_COMPLAINT", default=30),
         "window": 3600,
     },
+    # Quote requests and the buyer's answers to quotes (quotes app), per hour.
+    "quote": {
+        "per_session": env.int("RATE_LIMIT_QUOTE_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_QUOTE", default=30),
+        "window": 3600,
+    },
 }
+# Institutional buyers (quotes app): days a pay-before order made from an
+# accepted quote waits for the transfer before it expires, and the validity a
+# new quote is prefilled with.
+QUOTE_PAYMENT_DAYS = env.int("QUOTE_PAYMENT_DAYS", default=7)
+QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", default=14)
+# Days a buyer may choose for "needed by" at the latest (a year ahead).
+QUOTE_MAX_LEAD_DAYS = env.int("QUOTE_MAX_LEAD_DAYS", default=365)
+# Days after delivery a facility may offer for payment on terms (at most).
+QUOTE_MAX_TERMS_DAYS = env.int("QUOTE_MAX_TERMS_DAYS", default=60)
 # Days after an order is completed during which its lines may be reviewed.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 # Complaints (complaints app; the terms page states both): days after

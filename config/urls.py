@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("orders.urls_privacy")),
     path("", include("reviews.urls")),
     path("", include("complaints.urls")),
+    path("", include("quotes.urls")),
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),

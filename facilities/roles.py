@@ -196,3 +196,10 @@ _COMPLAINTS = [
 ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _COMPLAINTS
 ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _COMPLAINTS
 ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _COMPLAINTS
+# Quotes for institutional buyers (the quotes app): staff answer their
+# facility's requests, the Kanwil reads its region's, head office all (scoped
+# in quotes.admin and quotes.services).
+_QUOTES_VIEW = ["quotes.view_quoterequest", "quotes.view_quote"]
+ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _QUOTES_VIEW + ["quotes.change_quoterequest"]
+ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _QUOTES_VIEW
+ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _QUOTES_VIEW + ["quotes.change_quoterequest"]

@@ -25,7 +25,7 @@ from core.phone import whatsapp_digits
 from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
 from orders import selectors, services, shipments
 from orders.models import DeliveryMethod, Order, OrderStatus, PaymentMethod, PaymentProof
-from orders.states import FINAL, SHOPPER, STAFF, SYSTEM, next_statuses
+from orders.states import FINAL, SHOPPER, STAFF, SYSTEM, next_statuses, takes_terms_payment
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,10 @@ def available_steps(order: Order, has_pending_proof: bool) -> list[Step]:
     allowed = set(next_statuses(order.status, STAFF))
     pickup = order.delivery_method == DeliveryMethod.PICKUP
     steps: list[Step] = []
-    if OrderStatus.PAID in allowed:
+    if OrderStatus.PAID in allowed or takes_terms_payment(
+        order.status, order.payment_terms_days, order.paid_at
+    ):
+        # An order on terms (pay after delivery) is paid where it stands.
         steps.append(Step("confirm_payment", _("Konfirmasi pembayaran"), "confirm"))
         if has_pending_proof:
             steps.append(Step("reject_payment", _("Tolak bukti transfer"), "form", "quiet"))
@@ -290,7 +293,8 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
             "question": self._question(order, chosen.name),
             # Confirming a parcel's payment may lead straight on to shipping it.
             "then_ship": chosen.name == "confirm_payment"
-            and order.delivery_method != DeliveryMethod.PICKUP,
+            and order.delivery_method != DeliveryMethod.PICKUP
+            and order.status == OrderStatus.AWAITING_PAYMENT,
         }
         return TemplateResponse(request, "admin/orders/order/step.html", context)
 

@@ -195,6 +195,9 @@ class Order(models.Model):
         _("tempo pembayaran (hari setelah diterima)"), null=True, blank=True
     )
     payment_due_date = models.DateField(_("jatuh tempo"), null=True, blank=True)
+    # When staff (or the gateway) confirmed the money. Pay-after-delivery orders
+    # go on to completed unpaid; until this is set they are receivables.
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True, editable=False)
     # Flipped once, by a conditional UPDATE, when cancel/expiry puts stock back.
     stock_released = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
@@ -309,13 +312,13 @@ from orders.models_gateway import (  # noqa: E402, F401
     GatewayRefund,
     SettlementEntry,
 )
+from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
 from orders.models_payments import (  # noqa: E402, F401
     PaymentProof,
     StatementImport,
     StatementLine,
     receipt_upload_to,
 )
-from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
 from orders.models_refunds import OrderRefund  # noqa: E402, F401
 from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401

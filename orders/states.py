@@ -30,6 +30,19 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({SHOPPER, STAFF}),
 }
 
+# Pay after delivery (institutional buyers on terms, the quotes app): such an
+# order is made and delivered before it is paid. It starts in PROCESSING
+# (TERMS_START), goes PROCESSING -> SHIPPED -> COMPLETED through the moves
+# above, and on completion gets its due date (delivery + N days). Its payment
+# is not a status move: staff confirm it on the completed (or shipped) order,
+# which sets Order.paid_at; until then it is a receivable (is_receivable).
+TERMS_START = S.PROCESSING
+PAY_BEFORE_START = S.AWAITING_PAYMENT
+# A terms order is owed (a receivable) once the goods are on their way; its
+# payment may be confirmed from the start (a buyer may pay early).
+RECEIVABLE = frozenset({S.SHIPPED, S.COMPLETED})
+TERMS_PAYABLE = frozenset({S.PROCESSING, S.SHIPPED, S.COMPLETED})
+
 # Ends that put the stock back.
 RELEASING = frozenset({S.CANCELLED, S.EXPIRED})
 FINAL = frozenset({S.COMPLETED, S.CANCELLED, S.EXPIRED})
@@ -62,3 +75,26 @@ def shows_payment_instructions(status: str, payment_method: str) -> bool:
     if status == S.AWAITING_PAYMENT:
         return True
     return payment_method == PaymentMethod.PAY_AT_PICKUP and status not in FINAL
+
+
+def start_status_for_terms(payment_terms_days: int | None) -> str:
+    """Where an agreed (quoted) order starts: pay-before ones wait for the
+    money as any transfer order does; pay-after-delivery ones are made first."""
+    return PAY_BEFORE_START if payment_terms_days is None else TERMS_START
+
+
+def is_receivable(status: str, payment_terms_days: int | None, paid_at) -> bool:
+    """An order on pay-after-delivery terms, shipped or delivered, whose money
+    has not been confirmed: the facility is owed it."""
+    return payment_terms_days is not None and paid_at is None and status in RECEIVABLE
+
+
+def takes_terms_payment(status: str, payment_terms_days: int | None, paid_at) -> bool:
+    """Whether staff may confirm the payment of an order on terms now (the
+    status stays; Order.paid_at is set)."""
+    return payment_terms_days is not None and paid_at is None and status in TERMS_PAYABLE
+
+
+def due_on_completion(payment_terms_days: int | None, paid_at) -> bool:
+    """Whether completing the order starts its payment clock (delivery + N days)."""
+    return payment_terms_days is not None and paid_at is None

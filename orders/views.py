@@ -414,9 +414,7 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "instructions": provider_for(order.payment_method).instructions(order),
             "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
-            "payment_instructions": shows_payment_instructions(
-                order.status, order.payment_method
-            ),
+            "payment_instructions": shows_payment_instructions(order.status, order.payment_method),
             "shipment": shipments.shipment_for_tracking(order),
         },
         status=status,

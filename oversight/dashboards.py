@@ -53,6 +53,7 @@ def _facility_dashboard(scope: Scope) -> dict:
         "sent_back": selectors.listings_sent_back(scope),
         "comparison": comparison,
         "chart": chart,
+        "receivables": selectors.receivable_summary(scope),
     }
 
 
@@ -70,6 +71,7 @@ def _oversight_dashboard(scope: Scope, *, by: str) -> dict:
         "complaints": complaint_overview(scope),
         "review_ratings": review_figures.ratings_by_facility(scope),
         "reviews_pending": review_figures.pending_by_age(scope),
+        "receivables": selectors.receivable_summary(scope),
     }
     if by == "region":
         context["top_products"] = selectors.top_products(scope)

@@ -65,6 +65,10 @@ SALES_FIGURES = (
     "total",
     "refunds",
     "net",
+    "retail_orders",
+    "retail_revenue",
+    "institutional_orders",
+    "institutional_revenue",
 )
 
 
@@ -107,6 +111,7 @@ def sales_report(request):
             detail_rows_on_page=DETAIL_ROWS_ON_PAGE,
             shares=shares,
             totals=_sales_totals(rows),
+            institutional=_institutional(form),
             chart=bar_chart(
                 [(month_label(month), per_month.get(month, 0)) for month in months],
                 width=max(320, 48 * len(months)),
@@ -130,6 +135,21 @@ SALES_COLUMNS = [
     (gettext_lazy("Total (Rp)"), exports.MONEY),
     (gettext_lazy("Refund (Rp)"), exports.MONEY),
     (gettext_lazy("Bersih (Rp)"), exports.MONEY),
+    (gettext_lazy("Pesanan eceran"), exports.COUNT),
+    (gettext_lazy("Pendapatan eceran (Rp)"), exports.MONEY),
+    (gettext_lazy("Pesanan instansi"), exports.COUNT),
+    (gettext_lazy("Pendapatan instansi (Rp)"), exports.MONEY),
+]
+INSTITUTIONAL_COLUMNS = [
+    (gettext_lazy("Kanwil"), exports.TEXT),
+    (gettext_lazy("UPT"), exports.TEXT),
+    (gettext_lazy("Permintaan penawaran terbuka"), exports.COUNT),
+    (gettext_lazy("Penawaran menunggu pembeli"), exports.COUNT),
+    (gettext_lazy("Nilai penawaran (Rp)"), exports.MONEY),
+    (gettext_lazy("Piutang"), exports.COUNT),
+    (gettext_lazy("Jumlah piutang (Rp)"), exports.MONEY),
+    (gettext_lazy("Piutang lewat jatuh tempo"), exports.COUNT),
+    (gettext_lazy("Jumlah lewat jatuh tempo (Rp)"), exports.MONEY),
 ]
 SHARE_COLUMNS = [
     (gettext_lazy("UPT"), exports.TEXT),
@@ -157,6 +177,46 @@ def _sales_sheet(rows) -> exports.Sheet:
                 r.total,
                 r.refunds,
                 r.net,
+                r.retail_orders,
+                r.retail_revenue,
+                r.institutional_orders,
+                r.institutional_revenue,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _institutional(form: ReportFilterForm) -> list[dict]:
+    """Open quotes and receivables per facility of the filter (facilities with none left out);
+    a snapshot of today, whatever the period."""
+    facilities = list(form.facilities().values_list("id", "name", "region__name"))
+    figures = selectors.institutional_by_facility(
+        form.scope, facility_ids=[pk for pk, _name, _region in facilities]
+    )
+    rows = []
+    for pk, name, region in sorted(facilities, key=lambda f: (f[2], f[1])):
+        row = figures[pk]
+        if row.open_requests or row.quotes_out or row.receivables:
+            rows.append({"region": region, "facility": name, "row": row})
+    return rows
+
+
+def _institutional_sheet(rows) -> exports.Sheet:
+    return exports.Sheet(
+        title=_("Penawaran dan piutang"),
+        columns=[(str(header), kind) for header, kind in INSTITUTIONAL_COLUMNS],
+        rows=[
+            [
+                r["region"],
+                r["facility"],
+                r["row"].open_requests,
+                r["row"].quotes_out,
+                r["row"].quotes_out_value,
+                r["row"].receivables,
+                r["row"].receivables_amount,
+                r["row"].overdue,
+                r["row"].overdue_amount,
             ]
             for r in rows
         ],
@@ -187,7 +247,8 @@ def sales_export(request, fmt: str):
     rows, shares = _sales(form)
     if fmt == "xlsx":
         return exports.xlsx_response(
-            [_sales_sheet(rows), _share_sheet(shares)], _period_name("penjualan", form)
+            [_sales_sheet(rows), _share_sheet(shares), _institutional_sheet(_institutional(form))],
+            _period_name("penjualan", form),
         )
     return exports.csv_response(_sales_sheet(rows), _period_name("penjualan", form))
 

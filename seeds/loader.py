@@ -4,6 +4,7 @@ from seeds.catalog import load_catalog
 from seeds.channels import load_channels
 from seeds.facilities import load_facilities
 from seeds.orders import load_delivery, load_demo_orders
+from seeds.quotes import load_demo_quotes
 
 
 def load_all() -> dict[str, int]:
@@ -14,5 +15,6 @@ def load_all() -> dict[str, int]:
     summary["products"] = catalog["products"]
     summary["shipping_rates"] = load_delivery(facilities)
     summary["demo_orders"] = load_demo_orders(facilities)
+    summary["demo_quotes"] = load_demo_quotes(facilities)
     summary.update(load_channels(facilities))
     return summary

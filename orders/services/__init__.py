@@ -6,6 +6,11 @@ mail with transaction.on_commit. Status moves are checked against the one
 table in orders.states.
 """
 
+from orders.services.agreed import (  # noqa: F401
+    AgreedLine,
+    Agreement,
+    order_place_agreed,
+)
 from orders.services.checkout import (  # noqa: F401
     Address,
     Contact,
@@ -42,6 +47,7 @@ from orders.services.steps import (  # noqa: F401
     order_complete,
     order_complete_delivered,
     order_confirm_payment,
+    order_confirm_receivable,
     order_expire,
     order_expire_due,
     order_process_and_ship,

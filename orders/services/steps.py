@@ -4,6 +4,7 @@ orders.states; every step writes an OrderEvent and queues mail on commit."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,9 @@ from orders.states import (
     STAFF,
     SYSTEM,
     can_transition,
+    due_on_completion,
     shopper_may_cancel,
+    takes_terms_payment,
 )
 
 # --- status steps ---------------------------------------------------------------
@@ -70,6 +73,16 @@ def _move(
         from_status = locked.status
         locked.status = to
         fields = ["status", "updated_at"]
+        if to == OrderStatus.COMPLETED and due_on_completion(
+            locked.payment_terms_days, locked.paid_at
+        ):
+            # Delivered on terms: the buyer's N days start now (one place for
+            # staff, courier and any later way of completing).
+            updates = {
+                **(updates or {}),
+                "payment_due_date": timezone.localdate()
+                + timedelta(days=locked.payment_terms_days),
+            }
         for name, value in (updates or {}).items():
             setattr(locked, name, value)
             fields.append(name)
@@ -126,8 +139,15 @@ def order_confirm_payment(
     `by_gateway`: the payment gateway's verified notification confirms it
     (role SYSTEM, no staff actor); the same move, event and mail.
 
+    An order on pay-after-delivery terms has no such move: its payment is
+    confirmed where it stands (order_confirm_receivable).
+
     Raises OrderError when the move is not allowed or the actor is out of scope.
     """
+    if not by_gateway and takes_terms_payment(
+        order.status, order.payment_terms_days, order.paid_at
+    ):
+        return order_confirm_receivable(order=order, actor=actor, note=note)
     with transaction.atomic():
         order = _move(
             order,
@@ -135,10 +155,44 @@ def order_confirm_payment(
             role=SYSTEM if by_gateway else STAFF,
             actor=None if by_gateway else actor,
             note=note or _("Pembayaran dikonfirmasi."),
+            updates={"paid_at": timezone.now()},
         )
         PaymentProof.objects.filter(order=order, status=PaymentProof.Status.PENDING).update(
             status=PaymentProof.Status.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now()
         )
+    return order
+
+
+def order_confirm_receivable(*, order: Order, actor, note: str = "") -> Order:
+    """Staff saw the transfer for an order delivered on terms: it is paid
+    (Order.paid_at) and leaves the receivables; the status stays. A pending
+    receipt is accepted; the event is recorded and the buyer mailed.
+
+    Raises OrderError when the order is not an unpaid receivable or out of scope.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _ensure_may_act(actor, locked)
+        if not takes_terms_payment(locked.status, locked.payment_terms_days, locked.paid_at):
+            raise OrderError(
+                _("Pesanan %(code)s tidak sedang menunggu pembayaran tempo.")
+                % {"code": locked.code}
+            )
+        locked.paid_at = timezone.now()
+        locked.save(update_fields=["paid_at", "updated_at"])
+        PaymentProof.objects.filter(order=locked, status=PaymentProof.Status.PENDING).update(
+            status=PaymentProof.Status.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+        event = OrderEvent.objects.create(
+            order=locked,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=STAFF,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note or _("Pembayaran tempo diterima; piutang lunas."),
+        )
+        transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
+    order.paid_at = locked.paid_at
     return order
 
 

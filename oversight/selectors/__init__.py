@@ -35,6 +35,14 @@ from oversight.selectors.impact import (  # noqa: F401
     ImpactRow,
     public_impact,
 )
+from oversight.selectors.institutional import (  # noqa: F401
+    InstitutionalRow,
+    ReceivableSummary,
+    institutional_by_facility,
+    overdue_q,
+    receivable_q,
+    receivable_summary,
+)
 from oversight.selectors.regional import (  # noqa: F401
     UnitRow,
     _listing_counts,

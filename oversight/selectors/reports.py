@@ -27,6 +27,10 @@ from oversight.selectors.common import LISTING_STATUSES, SALE_STATUSES, _int
 
 # --- reports ----------------------------------------------------------------
 
+# An institutional sale: the buyer named an organisation (orders from quotes
+# always do); everything else is retail.
+INSTITUTIONAL_Q = ~Q(buyer_organisation="")
+
 
 @dataclass
 class SalesRow:
@@ -43,6 +47,19 @@ class SalesRow:
     consigned_revenue: int = 0
     # Money given back to shoppers (orders.OrderRefund), by the month it was recorded.
     refunds: int = 0
+    # Of `orders` and `revenue`: those bought by an institution (office,
+    # contractor, shop: an order with a buyer organisation, e.g. from a quote).
+    institutional_orders: int = 0
+    institutional_revenue: int = 0
+
+    @property
+    def retail_orders(self) -> int:
+        return self.orders - self.institutional_orders
+
+    @property
+    def retail_revenue(self) -> int:
+        """Web-shop goods revenue from single shoppers (consignment apart)."""
+        return self.revenue - self.institutional_revenue
 
     @property
     def goods_revenue(self) -> int:
@@ -97,7 +114,13 @@ def sales_by_facility_month(
         .filter(facility_id__in=facility_ids)
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("facility_id", "month")
-        .annotate(orders=Count("id"), revenue=Sum("subtotal"), shipping=Sum("shipping_fee"))
+        .annotate(
+            orders=Count("id"),
+            revenue=Sum("subtotal"),
+            shipping=Sum("shipping_fee"),
+            institutional_orders=Count("id", filter=INSTITUTIONAL_Q),
+            institutional_revenue=Sum("subtotal", filter=INSTITUTIONAL_Q),
+        )
         .order_by()
     )
     item_rows = (
@@ -149,6 +172,8 @@ def sales_by_facility_month(
             "orders": row["orders"],
             "revenue": _int(row["revenue"]),
             "shipping": _int(row["shipping"]),
+            "institutional_orders": row["institutional_orders"],
+            "institutional_revenue": _int(row["institutional_revenue"]),
         }
     for row in item_rows:
         key = (row["order__facility_id"], row["month"])
@@ -180,6 +205,8 @@ def sales_by_facility_month(
             consigned_items=entry.get("consigned_items", 0),
             consigned_revenue=entry.get("consigned_revenue", 0),
             refunds=entry.get("refunds", 0),
+            institutional_orders=entry.get("institutional_orders", 0),
+            institutional_revenue=entry.get("institutional_revenue", 0),
         )
         for (facility_id, month), entry in found.items()
     ]

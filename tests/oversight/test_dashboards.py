@@ -234,18 +234,19 @@ def test_dashboard_query_counts_do_not_grow(
     # Each budget includes reading the session row: sessions live in the
     # database, where every gunicorn worker reads the same one. Kanwil and
     # head office: +3 for the complaints panel (counts, per facility, refunds)
-    # and +2 for the review figures (oversight.review_figures).
-    with django_assert_max_num_queries(18):
+    # and +2 for the review figures (oversight.review_figures). Everyone: +2
+    # for the receivables panel (figures, overdue list).
+    with django_assert_max_num_queries(20):
         response = client.get("/admin/")
     assert len(response.context["units"]) == facility_count
 
     client.force_login(head_office_user())
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):
         response = client.get("/admin/")
     assert response.context["kind"] == "national"
 
     client.force_login(facility_staff(region.facilities.first()))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get("/admin/")
     assert response.context["kind"] == "facility"
 

@@ -152,6 +152,10 @@ def test_csv_contents(client, world):
         "Total (Rp)",
         "Refund (Rp)",
         "Bersih (Rp)",
+        "Pesanan eceran",
+        "Pendapatan eceran (Rp)",
+        "Pesanan instansi",
+        "Pendapatan instansi (Rp)",
     ]
     assert rows[1:] == [
         [
@@ -167,6 +171,10 @@ def test_csv_contents(client, world):
             "1085000",
             "0",
             "1085000",
+            "1",
+            "1050000",
+            "0",
+            "0",
         ],
         [
             "Kanwil Sulawesi Tenggara",
@@ -181,6 +189,10 @@ def test_csv_contents(client, world):
             "745000",
             "0",
             "745000",
+            "2",
+            "725000",
+            "0",
+            "0",
         ],
     ]
     shares = _csv_rows(client.get(SHARES_URL, {"region": world["sultra"].pk}))
@@ -197,7 +209,7 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Penjualan", "Pembagian hasil"]
+    assert workbook.sheetnames == ["Penjualan", "Pembagian hasil", "Penawaran dan piutang"]
     sheet = workbook["Penjualan"]
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "Kanwil"
@@ -215,7 +227,8 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
         total,
         refunds,
         net,
-    ) = values[1]
+    ) = values[1][:12]
+    assert values[1][12:] == (1, 2_331_000, 0, 0)  # retail orders and revenue, institutional
     assert (refunds, net) == (0, total)
     assert (consigned, consigned_revenue) == (0, 0)
     assert (region, facility, orders, items) == (
@@ -287,10 +300,12 @@ def test_report_query_count_does_not_grow(
     client.force_login(regional_reviewer(region))
     # One grouped query each for orders, lines, consignment sales, refunds,
     # names; and the session row (database sessions, shared by every worker).
-    with django_assert_max_num_queries(13):
+    # +4 for open quotes and receivables: the facilities, then requests, quotes
+    # and receivables grouped per facility (oversight.selectors.institutional).
+    with django_assert_max_num_queries(17):
         response = client.get(SALES_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         response = client.get(XLSX_URL)
     assert response.status_code == 200
     with django_assert_max_num_queries(9):

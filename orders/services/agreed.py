@@ -1,0 +1,139 @@
+"""Placing an order on agreed terms (an accepted quote): the prices, delivery
+fee and payment terms come from the agreement, not from the catalog now.
+
+The stock rules are any order's: rows locked through catalog.stock in
+product-id order, stock taken unless made to order, given back on cancel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog import stock
+from orders import mail
+from orders.limits import line_amount_problem, order_amount_problem
+from orders.models import Checkout, Order, OrderEvent, OrderLine, PaymentMethod
+from orders.services.checkout import Address, Contact, _address_fields
+from orders.services.common import IDEMPOTENCY_KEY_RE, OrderError
+from orders.states import SHOPPER, start_status_for_terms
+
+
+@dataclass(frozen=True)
+class AgreedLine:
+    product_id: int
+    quantity: int
+    unit_price: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    facility_id: int
+    lines: list[AgreedLine]
+    delivery_method: str
+    shipping_fee: int
+    payment_terms_days: int | None  # None: pay before delivery
+    payment_deadline: datetime | None  # pay-before only
+    buyer_organisation: str
+    buyer_npwp: str
+    note: str = ""
+
+
+def order_place_agreed(
+    *, idempotency_key: str, contact: Contact, address: Address, agreement: Agreement
+) -> Order:
+    """Create the one order of an agreement (Checkout + Order + lines), taking stock.
+
+    The key is unique (Checkout.idempotency_key): a second call with the same
+    key returns the order the first made and changes nothing. Call it inside
+    the caller's transaction when the caller must hold its own lock too.
+
+    Raises OrderError when a product is gone, belongs to another facility,
+    lacks stock, or the amounts pass the limits.
+    """
+    if not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key or ""):
+        raise OrderError(_("Kunci pesanan tidak valid."))
+    existing = Order.objects.filter(checkout__idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if not agreement.lines:
+        raise OrderError(_("Penawaran tidak berisi barang."))
+    with transaction.atomic():
+        # First write: a concurrent twin waits on the unique index, then fails.
+        checkout = Checkout.objects.create(idempotency_key=idempotency_key)
+        wanted = {line.product_id: line for line in agreement.lines}
+        products = stock.lock_products(wanted, related=["facility"])
+        if {p.pk for p in products} != set(wanted):
+            raise OrderError(_("Ada produk dalam penawaran yang tidak lagi ada."))
+        problems = []
+        for product in products:
+            line = wanted[product.pk]
+            if product.facility_id != agreement.facility_id:
+                raise OrderError(_("Produk penawaran bukan milik UPT ini."))
+            if not product.is_public:
+                problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
+            elif not product.made_to_order and line.quantity > product.stock:
+                problems.append(
+                    _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
+                    % {"name": product.name, "stock": product.stock}
+                )
+            elif problem := line_amount_problem(
+                name=product.name, unit_price=line.unit_price, quantity=line.quantity
+            ):
+                problems.append(problem)
+        if problems:
+            raise OrderError(*problems)
+        facility = products[0].facility
+        subtotal = sum(line.unit_price * line.quantity for line in agreement.lines)
+        total = subtotal + agreement.shipping_fee
+        problem = order_amount_problem(facility_name=facility.name, total=total)
+        if problem:
+            raise OrderError(problem)
+        pay_before = agreement.payment_terms_days is None
+        order = Order.objects.create(
+            checkout=checkout,
+            facility=facility,
+            status=start_status_for_terms(agreement.payment_terms_days),
+            contact_name=contact.name,
+            contact_phone=contact.phone,
+            contact_email=contact.email,
+            delivery_method=agreement.delivery_method,
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            note=agreement.note[:300],
+            subtotal=subtotal,
+            shipping_fee=agreement.shipping_fee,
+            total=total,
+            total_weight_grams=sum(p.weight_grams * wanted[p.pk].quantity for p in products),
+            payment_deadline=agreement.payment_deadline if pay_before else None,
+            buyer_organisation=agreement.buyer_organisation,
+            buyer_npwp=agreement.buyer_npwp,
+            payment_terms_days=agreement.payment_terms_days,
+            **_address_fields(address),
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=p,
+                product_name=p.name,
+                unit_price=wanted[p.pk].unit_price,
+                quantity=wanted[p.pk].quantity,
+                line_total=wanted[p.pk].unit_price * wanted[p.pk].quantity,
+                weight_grams=p.weight_grams,
+                made_to_order=p.made_to_order,
+                lead_time_days=p.lead_time_days,
+            )
+            for p in products
+        )
+        OrderEvent.objects.create(
+            order=order,
+            actor_label=SHOPPER,
+            from_status="",
+            to_status=order.status,
+            note=_("Pesanan dibuat dari penawaran yang disetujui pembeli."),
+        )
+        stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
+        transaction.on_commit(lambda: mail.queue_new_orders([order.pk]))
+    return order

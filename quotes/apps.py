@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuotesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "quotes"
+    verbose_name = _("Penawaran untuk instansi")
+
+    def ready(self):
+        from core.page_cache import register_private_models
+        from quotes import models
+
+        # Requests and quotes are opened by their private link only; no public
+        # page lists them, so their writes retire no cached page.
+        register_private_models(
+            models.QuoteRequest, models.QuoteRequestLine, models.Quote, models.QuoteLine
+        )
