@@ -1,4 +1,6 @@
-"""The admin as the staff's workplace: products and photos, the review queue.
+"""The admin as the staff's workplace: products (here), photos
+(catalog.admin_photos), the review queue (catalog.admin_review), partner
+outlets and exhibitions (catalog.admin_channels).
 
 Facility staff see and change only their facility's rows (the facility is set
 from their membership); reviewers see their region read-only and decide in the
@@ -10,20 +12,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from catalog import pricing, services
 from catalog import stock as stock_rules
-from catalog.admin_workflow import ListingWorkflowMixin, changes_since_last_decision
+from catalog.admin_photos import ProductColumnsMixin, ProductImageAdmin, ProductImageInline
+from catalog.admin_review import ReviewingAdminMixin
+from catalog.admin_workflow import ListingWorkflowMixin
 from catalog.models import (
     Category,
     ListingReview,
@@ -31,25 +30,10 @@ from catalog.models import (
     PriceTier,
     Product,
     ProductImage,
-    ReviewQueueItem,
 )
 from core.admin_inlines import ReadOnlyInline
-from core.images import ImageRejected, process_image
-from core.money import format_rupiah
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-
-
-def _thumb(image: ProductImage | None, width: int = 64):
-    if image is None:
-        return "—"
-    return format_html(
-        # No style attribute (the CSP allows none): the height follows the width.
-        '<img class="admin-thumb" src="{}" alt="{}" width="{}">',
-        image.rendition_url(320, "jpeg"),
-        image.alt_text,
-        width,
-    )
 
 
 @admin.register(Category)
@@ -59,62 +43,6 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name_id", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     list_select_related = ["parent"]
-
-
-class ProductImageForm(forms.ModelForm):
-    """A photo row: a new file goes through the pipeline while validating, so a
-    refused file is a form error with the pipeline's message, never a 500."""
-
-    upload = forms.FileField(
-        label=gettext_lazy("berkas foto"),
-        required=False,
-        help_text=gettext_lazy("JPEG, PNG, atau WebP; paling besar 10 MB dan 40 megapiksel."),
-    )
-
-    class Meta:
-        model = ProductImage
-        fields = ["upload", "alt_text", "position"]
-
-    def clean(self):
-        cleaned = super().clean()
-        self.processed = None
-        upload = cleaned.get("upload")
-        if upload:
-            if self.instance.pk:
-                self.add_error(
-                    "upload", _("Foto yang sudah ada tidak diganti; hapus lalu tambah foto baru.")
-                )
-            else:
-                try:
-                    self.processed = process_image(upload)
-                except ImageRejected as exc:
-                    self.add_error("upload", str(exc))
-        elif not self.instance.pk:
-            self.add_error("upload", _("Pilih berkas foto."))
-        return cleaned
-
-
-class ProductImageInline(FacilityScopedAdminMixin, admin.TabularInline):
-    model = ProductImage
-    form = ProductImageForm
-    facility_path = "product__facility"
-    extra = 1
-    fields = ["preview", "upload", "alt_text", "position"]
-    readonly_fields = ["preview"]
-    verbose_name = gettext_lazy("foto")
-    verbose_name_plural = gettext_lazy("foto (yang pertama menjadi sampul)")
-
-    @admin.display(description=gettext_lazy("pratinjau"))
-    def preview(self, obj):
-        return _thumb(obj if obj and obj.pk else None, 96)
-
-    def get_fields(self, request, obj=None):
-        # Read-only viewers (reviewers, head office) get no file field, which
-        # Django would show as a bare "None".
-        fields = super().get_fields(request, obj)
-        if not self.has_change_permission(request, obj):
-            return [f for f in fields if f != "upload"]
-        return fields
 
 
 class PriceTierFormSet(forms.BaseInlineFormSet):
@@ -195,130 +123,10 @@ class StockFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReviewForm(forms.Form):
-    DECISIONS = [
-        ("approve", gettext_lazy("Setujui")),
-        ("request_changes", gettext_lazy("Kembalikan untuk diperbaiki")),
-        ("reject", gettext_lazy("Tolak")),
-    ]
-    decision = forms.ChoiceField(
-        label=gettext_lazy("keputusan"), choices=DECISIONS, widget=forms.RadioSelect
-    )
-    checklist = forms.MultipleChoiceField(
-        label=gettext_lazy("daftar periksa"),
-        choices=[(key, label) for key, label in services.CHECKLIST.items()],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("catatan untuk petugas UPT"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        required=False,
-        help_text=gettext_lazy("Wajib bila dikembalikan atau ditolak."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("decision") in ("request_changes", "reject")
-            and not (cleaned.get("note") or "").strip()
-        ):
-            self.add_error("note", _("Tulis catatan untuk petugas UPT."))
-        return cleaned
-
-    def apply(self, product: Product, actor) -> ListingReview:
-        """Call the service for the chosen decision; raises services.ListingError."""
-        data = self.cleaned_data
-        checklist = {key: key in data["checklist"] for key in services.CHECKLIST}
-        service = {
-            "approve": services.listing_approve,
-            "request_changes": services.listing_request_changes,
-            "reject": services.listing_reject,
-        }[data["decision"]]
-        return service(product=product, actor=actor, note=data["note"], checklist=checklist)
-
-
-class ReviewingAdminMixin:
-    """The review decision (single and bulk), shared by the product admin and the queue."""
-
-    def has_review_permission(self, request) -> bool:
-        return request.user.has_perm("catalog.review_product")
-
-    def _render_review(self, request, products, form, *, bulk: bool):
-        product = products[0] if len(products) == 1 else None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Tinjau listing"),
-            "opts": self.model._meta,
-            "products": products,
-            "product": product,
-            "form": form,
-            "bulk": bulk,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "history": (
-                product.reviews.select_related("actor").order_by("-created_at", "-id")
-                if product
-                else []
-            ),
-            "food_keys": [p.pk for p in products if p.is_food],
-            "changes": changes_since_last_decision(product) if product else None,
-            "decisions": ReviewForm.DECISIONS,
-        }
-        return TemplateResponse(request, "admin/catalog/product/review.html", context)
-
-    def _review_queryset(self, request):
-        # get_queryset already prefetches the photos in order.
-        return self.get_queryset(request).select_related("facility", "category", "category__parent")
-
-    def _apply_review(self, request, form, products) -> int:
-        done = 0
-        for product in products:
-            try:
-                form.apply(product, request.user)
-                done += 1
-            except services.ListingError as exc:
-                self.message_user(request, f"{product.name}: {exc}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(n)d listing ditinjau.", "%(n)d listing ditinjau.", done) % {"n": done},
-                messages.SUCCESS,
-            )
-        return done
-
-    @admin.action(description=gettext_lazy("Tinjau listing terpilih"), permissions=["review"])
-    def review_selected(self, request, queryset):
-        products = list(
-            self._review_queryset(request)
-            .filter(pk__in=queryset.values("pk"))
-            .order_by("submitted_at", "id")
-        )
-        if "apply" in request.POST:
-            form = ReviewForm(request.POST)
-            if form.is_valid():
-                self._apply_review(request, form, products)
-                return None
-        else:
-            form = ReviewForm()
-        return self._render_review(request, products, form, bulk=True)
-
-    def review_view(self, request, object_id):
-        if not self.has_review_permission(request):
-            raise PermissionDenied
-        product = self._review_queryset(request).filter(pk=object_id).first()
-        if product is None:
-            raise Http404
-        if request.method == "POST":
-            form = ReviewForm(request.POST)
-            if form.is_valid() and self._apply_review(request, form, [product]):
-                return HttpResponseRedirect(reverse("admin:catalog_reviewqueueitem_changelist"))
-        else:
-            form = ReviewForm()
-        return self._render_review(request, [product], form, bulk=False)
-
-
 @admin.register(Product)
-class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedModelAdmin):
+class ProductAdmin(
+    ListingWorkflowMixin, ProductColumnsMixin, ReviewingAdminMixin, FacilityScopedModelAdmin
+):
     class Media:
         css = {"all": ["css/admin_pages.css"]}  # thumbnails, low stock, re-review note
 
@@ -451,15 +259,6 @@ class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedMode
 
     # --- list columns -------------------------------------------------------
 
-    @admin.display(description=gettext_lazy("foto"))
-    def cover(self, obj):
-        images = list(obj.images.all())
-        return _thumb(images[0] if images else None)
-
-    @admin.display(description=gettext_lazy("harga"), ordering="price")
-    def price_display(self, obj):
-        return f"{format_rupiah(obj.price)} / {obj.get_unit_display()}"
-
     @admin.display(description=gettext_lazy("stok"), ordering="stock")
     def stock_display(self, obj):
         if obj.made_to_order:
@@ -572,115 +371,8 @@ class ProductAdmin(ListingWorkflowMixin, ReviewingAdminMixin, FacilityScopedMode
         self._run(request, queryset, services.listing_archive, _("%(n)d listing diarsipkan."))
 
 
-@admin.register(ReviewQueueItem)
-class ReviewQueueAdmin(ReviewingAdminMixin, FacilityScopedModelAdmin):
-    """Pending listings of the reviewer's region, the longest-waiting first."""
+# Photos, the review queue, partner outlets and exhibitions live in modules of
+# their own; importing them registers them.
+from catalog import admin_channels, admin_review  # noqa: E402, F401
 
-    class Media:
-        css = {"all": ["css/admin_pages.css"]}  # thumbnails
-
-    list_display = ["cover", "review_link", "facility", "category", "price_display", "age"]
-    list_display_links = None
-    list_filter = ["category", ("facility", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "facility__name"]
-    list_select_related = ["facility", "category"]
-    ordering = ["submitted_at", "id"]
-    actions = ["review_selected"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .review_queue()
-            .prefetch_related(
-                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
-            )
-        )
-
-    def has_module_permission(self, request):
-        return self.has_review_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_review_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The queue's row page is the review form.
-        return self.review_view(request, object_id)
-
-    @admin.display(description=gettext_lazy("foto"))
-    def cover(self, obj):
-        images = list(obj.images.all())
-        return _thumb(images[0] if images else None)
-
-    @admin.display(description=gettext_lazy("produk"), ordering="name")
-    def review_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:catalog_product_review", args=[obj.pk]), obj.name
-        )
-
-    @admin.display(description=gettext_lazy("harga"), ordering="price")
-    def price_display(self, obj):
-        return f"{format_rupiah(obj.price)} / {obj.get_unit_display()}"
-
-    @admin.display(description=gettext_lazy("menunggu"), ordering="submitted_at")
-    def age(self, obj):
-        if not obj.submitted_at:
-            return "—"
-        return _("%(age)s") % {"age": timesince(obj.submitted_at, timezone.now(), depth=1)}
-
-
-@admin.register(ProductImage)
-class ProductImageAdmin(FacilityScopedModelAdmin):
-    """Photos across products; new photos are added on the product's page."""
-
-    class Media:
-        css = {"all": ["css/admin_pages.css"]}  # thumbnails
-
-    facility_path = "product__facility"
-    list_display = ["preview", "alt_text", "product", "position"]
-    list_select_related = ["product", "product__facility"]
-    search_fields = ["alt_text", "product__name"]
-    fields = ["preview", "product", "alt_text", "position"]
-    readonly_fields = ["preview", "product"]
-    autocomplete_fields = ["product"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=gettext_lazy("pratinjau"))
-    def preview(self, obj):
-        return _thumb(obj, 160 if obj and obj.pk else 64)
-
-    def save_model(self, request, obj, form, change):
-        services.product_image_update(
-            image=ProductImage.objects.get(pk=obj.pk),
-            actor=request.user,
-            alt_text=form.cleaned_data.get("alt_text"),
-            position=form.cleaned_data.get("position"),
-        )
-
-    def delete_model(self, request, obj):
-        try:
-            services.product_image_delete(image=obj, actor=request.user)
-        except services.PhotoGoneError as error:
-            self.message_user(request, str(error), messages.WARNING)
-
-    def delete_queryset(self, request, queryset):
-        for image in queryset.select_related("product"):
-            try:
-                services.product_image_delete(image=image, actor=request.user)
-            except services.PhotoGoneError:
-                continue  # deleted meanwhile: what was asked for is done
-
-
-# Partner outlets and exhibitions live in their own module; importing registers them.
-from catalog import admin_channels  # noqa: E402, F401
+__all__ = ["CategoryAdmin", "ProductAdmin", "ProductImageAdmin"]  # ProductImageAdmin: old path

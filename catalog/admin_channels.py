@@ -9,8 +9,9 @@ it does bank accounts and shipping rates; scoping comes from the mixin.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Sum
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy
 
 from catalog import services
@@ -121,8 +122,9 @@ class ExhibitionAdmin(FacilityScopedModelAdmin):
 
 
 class ConsignmentMovementForm(forms.ModelForm):
-    """Validating the form runs the service (under its row locks), so a short
-    stock or holding shows as a form error, not a failed save."""
+    """Validates against the services' own rules (catalog.services.
+    consignment_problem), so a short stock or holding shows as a form error;
+    the admin's save_model writes through the service."""
 
     class Meta:
         model = ConsignmentMovement
@@ -131,25 +133,16 @@ class ConsignmentMovementForm(forms.ModelForm):
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.movement = None
 
     def clean(self):
         data = super().clean()
         if self.errors or self.instance.pk:
             return data
-        kwargs = {
-            "link": data["link"],
-            "quantity": data["quantity"],
-            "actor": self.actor,
-            "occurred_on": data.get("occurred_on"),
-            "note": data.get("note") or "",
-        }
-        if data["kind"] == ConsignmentMovement.Kind.SOLD:
-            kwargs["unit_price"] = data.get("unit_price")
-        try:
-            self.movement = services.CONSIGNMENT_SERVICES[data["kind"]](**kwargs)
-        except services.ConsignmentError as error:
-            raise forms.ValidationError(str(error)) from error
+        problem = services.consignment_problem(
+            kind=data["kind"], link=data["link"], quantity=data["quantity"], actor=self.actor
+        )
+        if problem:
+            raise forms.ValidationError(problem)
         return data
 
 
@@ -194,9 +187,29 @@ class ConsignmentMovementAdmin(FacilityScopedModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # The service wrote the row while the form was validated.
-        obj.pk = form.movement.pk
-        obj.created_at = form.movement.created_at
+        # The row is written by the service (under its locks), never by the form.
+        movement = services.consignment_record(
+            kind=obj.kind,
+            link=obj.link,
+            quantity=obj.quantity,
+            actor=request.user,
+            unit_price=obj.unit_price,
+            occurred_on=obj.occurred_on,
+            note=obj.note,
+        )
+        obj.pk = movement.pk
+        obj.actor = movement.actor
+        obj.unit_price = movement.unit_price
+        obj.created_at = movement.created_at
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ConsignmentError as error:
+            # The stock moved between validating and saving (another movement
+            # or a checkout took it): nothing was written; say why, start again.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     @admin.display(description=gettext_lazy("produk"))
     def product(self, movement):

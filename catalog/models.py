@@ -1,10 +1,11 @@
-"""Categories, products, their photos, and the review history of each listing.
+"""Categories, products and their quantity prices; photos (catalog.models_photos),
+the review history (catalog.models_review) and partner outlets, exhibitions and
+consignment (catalog.models_channels) are imported at the end.
 
 P-IRT: Pangan Industri Rumah Tangga, the home-industry food registration number
 issued by a regency; BPOM: the national food and drug agency's registration.
 """
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -14,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core import images
 from core.fields import MoneyField
 from core.money import MAX_UNIT_AMOUNT
 from facilities.models import Facility
@@ -257,226 +257,12 @@ class PriceTier(models.Model):
         return f"{self.min_quantity}+ @ {self.unit_price}"
 
 
-class ProductImage(models.Model):
-    """A photo, already re-encoded and stripped of metadata by core.images.
-
-    `renditions` maps width to file names, made once on upload, e.g.
-    {"320": {"webp": "...", "jpeg": "..."}, "640": {...}, "1280": {...}}.
-    """
-
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("produk")
-    )
-    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
-    image = models.ImageField(
-        _("foto"), upload_to="products/", width_field="width", height_field="height"
-    )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    alt_text = models.CharField(
-        _("teks alternatif"),
-        max_length=200,
-        help_text=_(
-            "Jelaskan isi foto untuk pembaca layar, misalnya 'Tas rajut biru tampak depan'."
-        ),
-    )
-    renditions = models.JSONField(default=dict, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("foto produk")
-        verbose_name_plural = _("foto produk")
-
-    def __str__(self):
-        return self.alt_text
-
-    RENDITION_WIDTHS = images.RENDITION_WIDTHS  # the widths the photo pipeline writes
-
-    def rendition_url(self, width: int, fmt: str = "webp") -> str:
-        """URL of the rendition `width` px wide in `fmt` ("webp" or "jpeg"),
-        falling back to the stored original when renditions are missing."""
-        from django.core.files.storage import default_storage
-
-        name = self.renditions.get(str(width), {}).get(fmt)
-        return default_storage.url(name) if name else self.image.url
-
-    def srcset(self, fmt: str = "webp") -> str:
-        """`srcset` value listing every rendition of `fmt` with its width."""
-        from django.core.files.storage import default_storage
-
-        parts = []
-        for width in self.RENDITION_WIDTHS:
-            entry = self.renditions.get(str(width), {})
-            if fmt in entry:
-                parts.append(f"{default_storage.url(entry[fmt])} {entry.get('width', width)}w")
-        return ", ".join(parts)
-
-
-class ListingReview(models.Model):
-    """One step in a listing's history: who did what, when, and why."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("Diajukan")
-        APPROVE = "approve", _("Disetujui")
-        REQUEST_CHANGES = "request_changes", _("Diminta perbaikan")
-        REJECT = "reject", _("Ditolak")
-        ARCHIVE = "archive", _("Diarsipkan")
-        CONTENT_CHANGED = "content_changed", _("Isi diubah, ditinjau ulang")
-
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("produk")
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("oleh"),
-    )
-    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("dari status"), max_length=20, choices=ListingStatus.choices)
-    to_status = models.CharField(_("menjadi"), max_length=20, choices=ListingStatus.choices)
-    note = models.TextField(_("catatan"), blank=True)
-    checklist = models.JSONField(_("daftar periksa"), default=dict, blank=True)
-    # The public fields as they were at this step, so a reviewer sees what
-    # changed since the last decision (catalog.services.listing_snapshot).
-    snapshot = models.JSONField(_("isi listing saat itu"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("riwayat tinjauan")
-        verbose_name_plural = _("riwayat tinjauan")
-
-    def __str__(self):
-        return f"{self.product} — {self.get_action_display()}"
-
-
-class ReviewQueueItem(Product):
-    """The reviewer's queue in the admin: pending listings, oldest first."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("antrean tinjauan")
-        verbose_name_plural = _("antrean tinjauan")
-
-
-class OutletProduct(models.Model):
-    """A product a partner outlet carries (shown as "also available at"), and
-    its consignment stock there.
-
-    `on_hand` is what the facility handed over and the outlet still holds; it
-    left the web shop's ready stock when handed over, so a piece is never sold
-    twice across channels. `sold` is what the outlet has reported sold. Both
-    change only through catalog.services (consignment_*), which write a
-    ConsignmentMovement for each change.
-    """
-
-    outlet = models.ForeignKey(
-        "facilities.PartnerOutlet",
-        on_delete=models.CASCADE,
-        related_name="products_carried",
-        verbose_name=_("mitra penjualan"),
-    )
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="outlet_links", verbose_name=_("produk")
-    )
-    on_hand = models.PositiveIntegerField(_("titipan di mitra"), default=0, editable=False)
-    sold = models.PositiveIntegerField(_("terjual di mitra"), default=0, editable=False)
-
-    class Meta:
-        verbose_name = _("produk di mitra")
-        verbose_name_plural = _("produk di mitra")
-        constraints = [
-            models.UniqueConstraint(fields=["outlet", "product"], name="outlet_product_once")
-        ]
-
-    def __str__(self):
-        return f"{self.product} @ {self.outlet}"
-
-    def clean(self):
-        super().clean()
-        # In the admin's inline the outlet may be new (no id yet) but is set.
-        outlet = self._meta.get_field("outlet").get_cached_value(self, default=None)
-        if outlet is None and self.outlet_id:
-            outlet = self.outlet
-        outlet_facility = outlet.facility_id if outlet is not None else None
-        product_facility = self.product.facility_id if self.product_id else None
-        if outlet_facility and product_facility and outlet_facility != product_facility:
-            raise ValidationError(
-                {"product": _("Produk harus milik UPT yang sama dengan mitra penjualan.")}
-            )
-
-
-class ExhibitionProduct(models.Model):
-    """A product on show at an exhibition."""
-
-    exhibition = models.ForeignKey(
-        "facilities.Exhibition",
-        on_delete=models.CASCADE,
-        related_name="products_on_show",
-        verbose_name=_("pameran"),
-    )
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="exhibition_links", verbose_name=_("produk")
-    )
-
-    class Meta:
-        verbose_name = _("produk dipamerkan")
-        verbose_name_plural = _("produk dipamerkan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["exhibition", "product"], name="exhibition_product_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.product} @ {self.exhibition}"
-
-
-class ConsignmentMovement(models.Model):
-    """One change of consignment stock: goods handed to an outlet, reported
-    sold by it, or returned to the facility. The consignment's history."""
-
-    class Kind(models.TextChoices):
-        HANDOVER = "handover", _("Diserahkan ke mitra")
-        SOLD = "sold", _("Dilaporkan terjual")
-        RETURNED = "returned", _("Dikembalikan ke UPT")
-
-    link = models.ForeignKey(
-        OutletProduct,
-        on_delete=models.PROTECT,
-        related_name="movements",
-        verbose_name=_("produk di mitra"),
-    )
-    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
-    # Price per piece when reported sold, for the sales figures (may differ
-    # from the web price at an outlet's counter).
-    unit_price = MoneyField(_("harga satuan (Rp)"), null=True, blank=True, limit=MAX_UNIT_AMOUNT)
-    occurred_on = models.DateField(_("tanggal"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("oleh"),
-    )
-    note = models.CharField(_("catatan"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-occurred_on", "-id"]
-        verbose_name = _("mutasi titipan")
-        verbose_name_plural = _("mutasi titipan")
-        constraints = [
-            models.CheckConstraint(
-                name="consignment_quantity_positive", condition=models.Q(quantity__gt=0)
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.quantity} × {self.link}"
+# The rest of the app's models live in modules by concern; importing them here
+# keeps `catalog.models.X` the one name for every model (migrations, admin, code).
+from catalog.models_channels import (  # noqa: E402, F401
+    ConsignmentMovement,
+    ExhibitionProduct,
+    OutletProduct,
+)
+from catalog.models_photos import ProductImage  # noqa: E402, F401
+from catalog.models_review import ListingReview, ReviewQueueItem  # noqa: E402, F401

@@ -1,77 +1,18 @@
-"""Settings for Karya Binaan. Every value the environment may change is read here, once."""
+"""Settings for Karya Binaan. Every value the environment may change is read once, in
+config/settings_env.py; this module gathers the groups (config/settings_*.py)."""
 
-from datetime import timedelta
-from pathlib import Path
-
-import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
-
-env = environ.Env(
-    DEBUG=(bool, False),
-    SECRET_KEY=(str, DEV_SECRET_KEY),
-    ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
-    CSRF_TRUSTED_ORIGINS=(list, []),
-    EMAIL_URL=(str, "consolemail://"),
-    MEDIA_ROOT=(str, str(BASE_DIR / "media")),
-    CACHE_URL=(str, "locmemcache://"),
-    CONN_MAX_AGE=(int, 60),
-    PUBLIC_PAGE_CACHE_SECONDS=(int, 60),
-    PRIVATE_MEDIA_X_ACCEL=(bool, False),
-    # Off only in the failure drill's control run (tests/drills), to show what it guards.
-    CONN_HEALTH_CHECKS=(bool, True),
-    DEFAULT_FROM_EMAIL=(str, "Karya Binaan <noreply@karyabinaan.id>"),
-    SITE_URL=(str, "http://127.0.0.1:8000"),
-    MAX_REQUEST_BODY_MB=(int, 15),
-    AXES_FAILURE_LIMIT=(int, 5),
-    AXES_COOLOFF_MINUTES=(int, 30),
-    DATABASE_REPLICA_URL=(str, ""),
-    REPLICA_PIN_SECONDS=(int, 10),
-    AWS_STORAGE_BUCKET_NAME=(str, ""),
-    PRIVACY_RETENTION_DAYS=(int, 730),
-    PRIVACY_OTP_BY_EMAIL=(bool, True),
-    PRIVACY_CONTACT_EMAIL=(str, "privasi@karyabinaan.id"),
-    # Background tasks: "database" (django-tasks-db, run by `manage.py db_worker`)
-    # or "immediate" (run inside the request; tests and one-off scripts).
-    TASKS_BACKEND=(str, "database"),
-    # Payment gateway (Midtrans Core API). No server key: the local simulator
-    # answers under DEBUG, and without DEBUG the gateway is not offered.
-    MIDTRANS_SERVER_KEY=(str, ""),
-    MIDTRANS_BASE_URL=(str, ""),
-    MIDTRANS_IS_PRODUCTION=(bool, False),
-    MIDTRANS_TIMEOUT_SECONDS=(float, 8.0),
-    BITESHIP_API_KEY=(str, ""),
-    BITESHIP_BASE_URL=(str, ""),
-    BITESHIP_WEBHOOK_SECRET=(str, ""),
-    BITESHIP_WEBHOOK_HEADER=(str, "X-Biteship-Secret"),
-    BITESHIP_TIMEOUT_SECONDS=(float, 4.0),
-    BITESHIP_RATES_CACHE_SECONDS=(int, 6 * 3600),
-    GATEWAY_PAYMENT_MINUTES=(int, 60),
-    # WhatsApp Business Cloud API (notifications/). No token: simulator under
-    # DEBUG, WhatsApp not used otherwise (mail only).
-    WHATSAPP_TOKEN=(str, ""),
-    WHATSAPP_PHONE_NUMBER_ID=(str, ""),
-    WHATSAPP_APP_SECRET=(str, ""),
-    WHATSAPP_VERIFY_TOKEN=(str, ""),
-    WHATSAPP_API_BASE_URL=(str, ""),
-    WHATSAPP_API_VERSION=(str, "v21.0"),
-)
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a private value when DEBUG is off "
-        "(for development, set DEBUG=1 or run through manage.py)."
-    )
-ALLOWED_HOSTS = env("ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL").rstrip("/")
+# The environment is read once, in config/settings_env.py (with the values
+# derived from it: DEBUG, SECRET_KEY, hosts, SITE_URL); groups of settings live
+# in config/settings_*.py, imported whole so `config.settings` stays the one
+# settings module.
+from config.settings_env import *  # noqa: F403
+from config.settings_env import BASE_DIR, DEBUG, env
+from config.settings_outside import *  # noqa: F403  tasks, gateway, couriers, WhatsApp
+from config.settings_security import *  # noqa: F403  passwords, lockout, rate limits
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -194,43 +135,6 @@ PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
-# Argon2 (memory-hard) for new and re-hashed passwords; the others still verify
-# older hashes, which Django upgrades to Argon2 at the next successful login.
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
-# django-axes counts failed logins (admin included) and locks the username from
-# that address out for a while; see core/security.py for why the first
-# backend is ours.
-AUTHENTICATION_BACKENDS = [
-    "core.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# Failed logins are counted in PostgreSQL, so every worker and machine sees
-# them (axes' cache handler would count per process on the default cache).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
-AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
-# Username and address together: a guesser is stopped, but nobody can lock a
-# facility's staff out of their account from elsewhere.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
-AXES_COOLOFF_MESSAGE = _(
-    "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."
-)
-AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -283,49 +187,6 @@ MAX_REQUEST_BODY_SIZE = env("MAX_REQUEST_BODY_MB") * 1024 * 1024
 # rest wait, so a worker's memory is one decode's worth, not one per thread.
 IMAGE_DECODE_SLOTS = env.int("IMAGE_DECODE_SLOTS", default=1)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
-# What is abusive, counted per shopper session and per client address in the
-# database, so every worker and machine sees the same count
-# (core/rate_limits.py). Addresses get more room than sessions: many
-# honest shoppers share one carrier-grade NAT address on mobile networks.
-RATE_LIMITS = {
-    # Placed checkouts (not previews, not refused forms), per 10 minutes.
-    "checkout": {
-        "per_session": env.int("RATE_LIMIT_CHECKOUT_SESSION", default=5),
-        "per_address": env.int("RATE_LIMIT_CHECKOUT", default=20),
-        "window": 600,
-    },
-    # Tracking lookups that matched no order, per 10 minutes.
-    "track": {
-        "per_session": env.int("RATE_LIMIT_TRACK_SESSION", default=10),
-        "per_address": env.int("RATE_LIMIT_TRACK", default=30),
-        "window": 600,
-    },
-    # Receipt uploads, per hour: every POST counts, since each one is read and
-    # checked before the view knows whether it was any good.
-    "receipt": {
-        "per_session": env.int("RATE_LIMIT_RECEIPT_SESSION", default=10),
-        "per_address": env.int("RATE_LIMIT_RECEIPT", default=30),
-        "window": 3600,
-    },
-    # Review submissions, per hour (every POST counts).
-    "review": {
-        "per_session": env.int("RATE_LIMIT_REVIEW_SESSION", default=10),
-        "per_address": env.int("RATE_LIMIT_REVIEW", default=30),
-        "window": 3600,
-    },
-    # Complaint posts from the tracking page (open, accept, dispute), per hour.
-    "complaint": {
-        "per_session": env.int("RATE_LIMIT_COMPLAINT_SESSION", default=10),
-        "per_address": env.int("RATE_LIMIT_COMPLAINT", default=30),
-        "window": 3600,
-    },
-    # Quote requests and the buyer's answers to quotes (quotes app), per hour.
-    "quote": {
-        "per_session": env.int("RATE_LIMIT_QUOTE_SESSION", default=10),
-        "per_address": env.int("RATE_LIMIT_QUOTE", default=30),
-        "window": 3600,
-    },
-}
 # Institutional buyers (quotes app): days a pay-before order made from an
 # accepted quote waits for the transfer before it expires, and the validity a
 # new quote is prefilled with.
@@ -424,81 +285,6 @@ CONTENT_SECURITY_POLICY = {
 }
 # Sent on every response (core/middleware.py): the site needs none of these.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-
-# Background work on Django's tasks API (django-tasks): mail, payment
-# notifications, refunds. The database backend keeps every task as a row the
-# admin shows (Django Tasks → results), failed ones with their traceback;
-# `manage.py db_worker` runs them (the demo starts one beside the server).
-TASKS = {
-    "default": (
-        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-        if env("TASKS_BACKEND") == "immediate"
-        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    )
-}
-
-# Payment gateway: Midtrans Core API (orders/midtrans.py). Keys come from the
-# environment only. Without a server key, DEBUG runs the local simulator
-# (gatewaysim/) under /_simulator/midtrans, which speaks the same API and signs
-# its notifications with the simulator key below.
-MIDTRANS_SIMULATOR_KEY = "SB-Mid-server-LOCAL-SIMULATOR"
-MIDTRANS_SIMULATOR = DEBUG and not env("MIDTRANS_SERVER_KEY")
-MIDTRANS_SERVER_KEY = env("MIDTRANS_SERVER_KEY") or (
-    MIDTRANS_SIMULATOR_KEY if MIDTRANS_SIMULATOR else ""
-)
-MIDTRANS_BASE_URL = (
-    env("MIDTRANS_BASE_URL")
-    or (SITE_URL + "/_simulator/midtrans" if MIDTRANS_SIMULATOR else "")
-    or (
-        "https://api.midtrans.com"
-        if env("MIDTRANS_IS_PRODUCTION")
-        else "https://api.sandbox.midtrans.com"
-    )
-).rstrip("/")
-MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
-# Courier rates, bookings and tracking: Biteship (shipping/biteship.py). With a
-# key the real API; DEBUG without one runs the local simulator (gatewaysim/
-# biteship*.py) under /_simulator/biteship; DEBUG off without a key offers no
-# aggregator at all: the facilities' own rate tables price courier delivery.
-BITESHIP_SIMULATOR_KEY = "biteship_test.LOCAL-SIMULATOR"
-BITESHIP_SIMULATOR = DEBUG and not env("BITESHIP_API_KEY")
-BITESHIP_API_KEY = env("BITESHIP_API_KEY") or (BITESHIP_SIMULATOR_KEY if BITESHIP_SIMULATOR else "")
-BITESHIP_BASE_URL = (
-    env("BITESHIP_BASE_URL")
-    or (SITE_URL + "/_simulator/biteship" if BITESHIP_SIMULATOR else "https://api.biteship.com")
-).rstrip("/")
-BITESHIP_WEBHOOK_HEADER = env("BITESHIP_WEBHOOK_HEADER")
-BITESHIP_WEBHOOK_SECRET = env("BITESHIP_WEBHOOK_SECRET") or (
-    "LOCAL-SIMULATOR-WEBHOOK-SECRET" if BITESHIP_SIMULATOR else ""
-)
-BITESHIP_TIMEOUT_SECONDS = env("BITESHIP_TIMEOUT_SECONDS")
-BITESHIP_RATES_CACHE_SECONDS = env("BITESHIP_RATES_CACHE_SECONDS")
-# Days after the courier's "delivered" before the order completes by itself.
-DELIVERED_COMPLETES_AFTER_DAYS = 0
-
-# How long a QRIS / virtual account / e-wallet charge stays payable (capped by
-# the orders' own payment deadline).
-GATEWAY_PAYMENT_MINUTES = env("GATEWAY_PAYMENT_MINUTES")
-
-# WhatsApp Business Cloud API (notifications/whatsapp.py). Without a token,
-# DEBUG talks to the local simulator (gatewaysim/whatsapp*.py) under
-# /_simulator/whatsapp; without DEBUG WhatsApp is not used and mail is all.
-WHATSAPP_SIMULATOR = DEBUG and not env("WHATSAPP_TOKEN")
-WHATSAPP_SIMULATOR_TOKEN = "LOCAL-WHATSAPP-SIMULATOR-TOKEN"
-WHATSAPP_TOKEN = env("WHATSAPP_TOKEN") or (WHATSAPP_SIMULATOR_TOKEN if WHATSAPP_SIMULATOR else "")
-WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID") or (
-    "100000000000001" if WHATSAPP_SIMULATOR else ""
-)
-WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET") or (
-    "local-whatsapp-app-secret" if WHATSAPP_SIMULATOR else ""
-)
-WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
-WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION")
-WHATSAPP_API_BASE_URL = (
-    env("WHATSAPP_API_BASE_URL")
-    or (SITE_URL + "/_simulator/whatsapp" if WHATSAPP_SIMULATOR else "")
-    or ("https://graph.facebook.com" if env("WHATSAPP_TOKEN") else "")
-).rstrip("/")
 
 LOGGING = {
     "version": 1,

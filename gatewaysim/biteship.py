@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gatewaysim.biteship_models import SimShipment
+from gatewaysim.switch import enabled_by
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,7 @@ NOTES = {
 }
 
 
-def _enabled(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.BITESHIP_SIMULATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+_enabled = enabled_by("BITESHIP_SIMULATOR")
 
 
 def _api(view):

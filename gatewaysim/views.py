@@ -30,20 +30,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gatewaysim.models import SimTransaction
+from gatewaysim.switch import enabled_by
 from orders.midtrans import amount_string, signature_for
 
 log = logging.getLogger(__name__)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # Midtrans's, in WIB
 
 
-def _enabled(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.MIDTRANS_SIMULATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+_enabled = enabled_by("MIDTRANS_SIMULATOR")
 
 
 def _api(view):

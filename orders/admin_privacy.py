@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin_inlines import ReadOnlyAdminMixin
 from facilities.admin_scoping import FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from orders import privacy
@@ -149,7 +150,7 @@ class PrivacyRequestAdmin(FacilityScopedModelAdmin):
         )
 
 
-class _HeadOfficeOnly:
+class _HeadOfficeOnly(ReadOnlyAdminMixin):
     """Read-only, and only for national scope: the trail is how head office
     checks on everyone else, so no one else reads (or edits) it."""
 
@@ -158,15 +159,6 @@ class _HeadOfficeOnly:
 
     def has_view_permission(self, request, obj=None):
         return scope_for(request.user).is_national and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessEvent)

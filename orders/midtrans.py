@@ -16,13 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from core.json_http import JsonHTTPError, json_request
 
 log = logging.getLogger(__name__)
 
@@ -95,32 +94,22 @@ class MidtransClient:
 
     def _request(self, method: str, path: str, body: dict | None = None, headers=None) -> dict:
         token = base64.b64encode(f"{self.server_key}:".encode()).decode()
-        request = urllib.request.Request(
-            self.base_url + path,
-            data=json.dumps(body).encode() if body is not None else None,
-            method=method,
-            headers={
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-                "Authorization": f"Basic {token}",
-                **(headers or {}),
-            },
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            try:
-                data = json.loads(error.read() or b"{}")
-            except ValueError:
-                data = {}
+            data = json_request(
+                self.base_url + path,
+                method=method,
+                body=body,
+                headers={"Authorization": f"Basic {token}", **(headers or {})},
+                timeout=self.timeout,
+            )
+        except JsonHTTPError as error:
+            if error.status is None:
+                raise GatewayError(f"{method} {path}: {error}") from None
             raise GatewayError(
-                f"{method} {path}: HTTP {error.code}",
-                status_code=str(data.get("status_code", error.code)),
-                body=data,
+                f"{method} {path}: HTTP {error.status}",
+                status_code=str(error.body.get("status_code", error.status)),
+                body=error.body,
             ) from None
-        except (OSError, ValueError) as error:  # refused, timeout, DNS, bad JSON
-            raise GatewayError(f"{method} {path}: {error}") from None
         # Midtrans answers some refusals with HTTP 200 and an error status_code.
         code = str(data.get("status_code", "200"))
         if not code.startswith("2"):

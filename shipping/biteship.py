@@ -21,14 +21,12 @@ standard library: one JSON call with a timeout, as orders/midtrans.py does.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 
+from core.json_http import JsonHTTPError, json_request
 from shipping.providers import (
     Booking,
     Parcel,
@@ -74,31 +72,22 @@ class BiteshipClient:
         self.timeout = timeout or settings.BITESHIP_TIMEOUT_SECONDS
 
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(
-            self.base_url + path,
-            data=json.dumps(body).encode() if body is not None else None,
-            method=method,
-            headers={
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-                "Authorization": self.api_key,
-            },
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            try:
-                data = json.loads(error.read() or b"{}")
-            except ValueError:
-                data = {}
+            data = json_request(
+                self.base_url + path,
+                method=method,
+                body=body,
+                headers={"Authorization": self.api_key},
+                timeout=self.timeout,
+            )
+        except JsonHTTPError as error:
+            if error.status is None:
+                raise ShippingError(f"{method} {path}: {error}") from None
             raise ShippingError(
-                f"{method} {path}: HTTP {error.code} {data.get('error', '')}",
-                status=error.code,
-                body=data,
+                f"{method} {path}: HTTP {error.status} {error.body.get('error', '')}",
+                status=error.status,
+                body=error.body,
             ) from None
-        except (OSError, ValueError) as error:  # refused, timeout, DNS, bad JSON
-            raise ShippingError(f"{method} {path}: {error}") from None
         if not isinstance(data, dict) or data.get("success") is False:
             raise ShippingError(
                 f"{method} {path}: refused", body=data if isinstance(data, dict) else {}

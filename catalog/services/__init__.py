@@ -13,6 +13,8 @@ from catalog.services.consignment import (  # noqa: F401
     _consignment_locked,
     _record,
     consignment_hand_over,
+    consignment_problem,
+    consignment_record,
     consignment_report_sold,
     consignment_return,
 )

@@ -32,9 +32,13 @@ def _consignment_locked(link: OutletProduct, actor) -> tuple[OutletProduct, Prod
         .select_related("outlet")
         .get(pk=link.pk)
     )
-    if actor is not None and not scope_for(actor).may_act_for(locked.outlet.facility_id):
-        raise ConsignmentError(_("Anda tidak berwenang atas titipan mitra ini."))
+    _refuse_out_of_scope(actor, locked)
     return locked, product
+
+
+def _refuse_out_of_scope(actor, link: OutletProduct) -> None:
+    if actor is not None and not scope_for(actor).may_act_for(link.outlet.facility_id):
+        raise ConsignmentError(_("Anda tidak berwenang atas titipan mitra ini."))
 
 
 def _record(link, kind, quantity, actor, occurred_on, note, unit_price=None):
@@ -54,6 +58,34 @@ def _check_quantity(quantity: int) -> None:
         raise ConsignmentError(_("Jumlah harus minimal 1."))
 
 
+def _shortage(kind: str, *, product: Product, link: OutletProduct, quantity: int) -> str | None:
+    """What must be there for each movement: ready stock to hand over, goods
+    at the outlet to report sold or take back. The message, or None."""
+    if kind == ConsignmentMovement.Kind.HANDOVER and product.stock < quantity:
+        return _("Stok siap %(name)s tinggal %(stock)s; tidak bisa menitipkan %(n)s.") % {
+            "name": product.name,
+            "stock": product.stock,
+            "n": quantity,
+        }
+    if kind == ConsignmentMovement.Kind.SOLD and link.on_hand < quantity:
+        return _("Mitra hanya memegang %(n)s titipan; laporan %(q)s terjual ditolak.") % {
+            "n": link.on_hand,
+            "q": quantity,
+        }
+    if kind == ConsignmentMovement.Kind.RETURNED and link.on_hand < quantity:
+        return _("Mitra hanya memegang %(n)s titipan; tidak bisa mengembalikan %(q)s.") % {
+            "n": link.on_hand,
+            "q": quantity,
+        }
+    return None
+
+
+def _refuse_short(kind: str, *, product: Product, link: OutletProduct, quantity: int) -> None:
+    problem = _shortage(kind, product=product, link=link, quantity=quantity)
+    if problem:
+        raise ConsignmentError(problem)
+
+
 def consignment_hand_over(
     *, link: OutletProduct, quantity: int, actor, occurred_on=None, note: str = ""
 ) -> ConsignmentMovement:
@@ -66,11 +98,9 @@ def consignment_hand_over(
     _check_quantity(quantity)
     with transaction.atomic():
         locked, product = _consignment_locked(link, actor)
-        if product.stock < quantity:
-            raise ConsignmentError(
-                _("Stok siap %(name)s tinggal %(stock)s; tidak bisa menitipkan %(n)s.")
-                % {"name": product.name, "stock": product.stock, "n": quantity}
-            )
+        _refuse_short(
+            ConsignmentMovement.Kind.HANDOVER, product=product, link=locked, quantity=quantity
+        )
         stock.take([product], {product.pk: quantity})
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") + quantity)
         return _record(
@@ -95,11 +125,9 @@ def consignment_report_sold(
     _check_quantity(quantity)
     with transaction.atomic():
         locked, product = _consignment_locked(link, actor)
-        if locked.on_hand < quantity:
-            raise ConsignmentError(
-                _("Mitra hanya memegang %(n)s titipan; laporan %(q)s terjual ditolak.")
-                % {"n": locked.on_hand, "q": quantity}
-            )
+        _refuse_short(
+            ConsignmentMovement.Kind.SOLD, product=product, link=locked, quantity=quantity
+        )
         OutletProduct.objects.filter(pk=locked.pk).update(
             on_hand=F("on_hand") - quantity, sold=F("sold") + quantity
         )
@@ -125,11 +153,9 @@ def consignment_return(
     _check_quantity(quantity)
     with transaction.atomic():
         locked, product = _consignment_locked(link, actor)
-        if locked.on_hand < quantity:
-            raise ConsignmentError(
-                _("Mitra hanya memegang %(n)s titipan; tidak bisa mengembalikan %(q)s.")
-                % {"n": locked.on_hand, "q": quantity}
-            )
+        _refuse_short(
+            ConsignmentMovement.Kind.RETURNED, product=product, link=locked, quantity=quantity
+        )
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") - quantity)
         stock.give_back({product.pk: quantity})
         return _record(
@@ -142,3 +168,27 @@ CONSIGNMENT_SERVICES = {
     ConsignmentMovement.Kind.SOLD: consignment_report_sold,
     ConsignmentMovement.Kind.RETURNED: consignment_return,
 }
+
+
+def consignment_problem(*, kind: str, link: OutletProduct, quantity: int, actor) -> str | None:
+    """Why the movement would be refused now, or None: the services' own rules,
+    read without locks so a form can show them as errors. The service checks
+    again under its locks when it writes (consignment_record)."""
+    try:
+        _check_quantity(quantity)
+        _refuse_out_of_scope(actor, link)
+    except ConsignmentError as error:
+        return str(error)
+    fresh = OutletProduct.objects.select_related("product").get(pk=link.pk)
+    return _shortage(kind, product=fresh.product, link=fresh, quantity=quantity)
+
+
+def consignment_record(
+    *, kind: str, unit_price: int | None = None, **movement
+) -> ConsignmentMovement:
+    """One movement of `kind` through its service, with the service's own
+    keywords (link, quantity, actor, occurred_on, note); a price only for a
+    sale. Raises ConsignmentError like the service it calls."""
+    if kind == ConsignmentMovement.Kind.SOLD:
+        movement["unit_price"] = unit_price
+    return CONSIGNMENT_SERVICES[kind](**movement)

@@ -1,26 +1,18 @@
-"""Rows and photo bytes for the listing/photo/admin tests (kept apart from
-tests/catalog/factories.py, which the storefront tests own)."""
+"""Photo bytes and a product with a processed photo for the listing/photo/admin
+tests; the factories themselves live in tests/factories.py."""
 
 import io
+from functools import partial
 
-import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from catalog.models import ListingStatus, Product
-from tests.catalog.factories import ProductFactory
+from tests.factories import ProductFactory
 
-
-class DraftProductFactory(ProductFactory):
-    """A draft product row; the services under test move it on."""
-
-    name = factory.Sequence(lambda n: f"Tas Rajut Uji {n}")
-    slug = factory.Sequence(lambda n: f"tas-rajut-uji-{n}")
-    description = "Tas rajut benang katun, dikerjakan tangan."
-    weight_grams = 400
-    status = ListingStatus.DRAFT
-    approved_at = None
+# A draft product row: tests/factories.py's ProductFactory with `draft` on.
+DraftProductFactory = partial(ProductFactory, draft=True)
 
 
 def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 80, 40), **save_kwargs) -> bytes:

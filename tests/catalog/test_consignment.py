@@ -160,3 +160,41 @@ def test_outlet_list_shows_consignment_totals(client, link):
     client.force_login(staff(link))
     body = client.get("/admin/facilities/partneroutlet/").content.decode()
     assert 'class="field-held">2<' in body and 'class="field-sold">3<' in body
+
+
+def test_validating_the_admin_form_writes_nothing(link):
+    # The form only validates (catalog.services.consignment_problem); the row
+    # and the stock move when the admin saves, through the service.
+    from catalog.admin_channels import ConsignmentMovementForm
+
+    form = ConsignmentMovementForm(_movement_post(link, "handover", 4), actor=staff(link))
+    assert form.is_valid(), form.errors
+    link.refresh_from_db()
+    link.product.refresh_from_db()
+    assert not ConsignmentMovement.objects.exists()
+    assert link.on_hand == 0 and link.product.stock == 10
+    short = ConsignmentMovementForm(_movement_post(link, "handover", 11), actor=staff(link))
+    assert not short.is_valid()
+    assert "tinggal 10" in " ".join(short.non_field_errors())
+
+
+def test_admin_form_refuses_another_facilitys_staff(link):
+    from catalog.admin_channels import ConsignmentMovementForm
+
+    outsider = facility_staff(shop())
+    form = ConsignmentMovementForm(_movement_post(link, "handover", 1), actor=outsider)
+    assert not form.is_valid()
+    assert "tidak berwenang" in " ".join(form.non_field_errors())
+
+
+def test_stock_gone_between_validating_and_saving_is_refused_cleanly(client, link, monkeypatch):
+    # Another movement took the stock after the form was validated: the
+    # service refuses under its locks, nothing is written, the admin says why.
+    monkeypatch.setattr(services, "consignment_problem", lambda **kwargs: None)
+    client.force_login(staff(link))
+    response = client.post(
+        "/admin/catalog/consignmentmovement/add/", _movement_post(link, "sold", 2), follow=True
+    )
+    assert response.status_code == 200
+    assert "hanya memegang 0" in response.content.decode()
+    assert not ConsignmentMovement.objects.exists()

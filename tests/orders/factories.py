@@ -1,101 +1,29 @@
-"""Rows for the orders tests: public products, delivery settings, placed orders."""
+"""The orders suite's names for the factories in tests/factories.py: the one
+ProductFactory and CategoryFactory with the `for_orders` trait on, and the
+checkout helper `place` (through the real service)."""
 
-import uuid
+from functools import partial
 
-import factory
-
-from orders import services
-from orders.models import DeliverySettings, ShippingRate
-from tests.catalog import factories as catalog_factories
-from tests.factories import BankAccountFactory, FacilityFactory
-
-
-class CategoryFactory(catalog_factories.CategoryFactory):
-    """One shared category for the orders suite."""
-
-    name_id = "Kerajinan"
-    name_en = "Crafts"
-    slug = "kerajinan-pesanan-uji"
-
-
-class ProductFactory(catalog_factories.ProductFactory):
-    """An approved (public) product with ready stock: the catalog suite's
-    factory with the orders suite's names and amounts."""
-
-    category = factory.SubFactory(CategoryFactory)
-    name = factory.Sequence(lambda n: f"Mukena Uji {n}")
-    slug = factory.Sequence(lambda n: f"mukena-uji-{n}")
-    description = "Mukena bordir, dijahit tangan."
-    price = 150_000
-    weight_grams = 700
-
-
-class DeliverySettingsFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DeliverySettings
-        django_get_or_create = ["facility"]
-
-    facility = factory.SubFactory(FacilityFactory)
-    pickup_enabled = True
-    local_delivery_enabled = True
-    local_delivery_fee = 15_000
-    courier_enabled = True
-    courier_fallback_first_kg = 60_000
-    courier_fallback_next_kg = 40_000
-
-
-class ShippingRateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ShippingRate
-
-    facility = factory.SubFactory(FacilityFactory)
-    province = "DKI Jakarta"
-    first_kg_fee = 30_000
-    next_kg_fee = 20_000
-
-
-def shop(**facility_kwargs):
-    """A facility ready to sell: delivery settings, a rate to Jakarta, a bank account."""
-    facility_kwargs.setdefault("email", f"upt{FacilityFactory._meta.next_sequence()}@contoh.id")
-    facility = FacilityFactory(**facility_kwargs)
-    DeliverySettingsFactory(facility=facility)
-    ShippingRateFactory(facility=facility)
-    BankAccountFactory(facility=facility, account_holder=f"BPG {facility.name}")
-    return facility
-
-
-CONTACT = services.Contact(name="Siti Aminah", phone="+6281234567890", email="siti@example.com")
-JAKARTA = services.Address(
-    province="DKI Jakarta",
-    city="Jakarta Selatan",
-    district="Tebet",
-    postal_code="12810",
-    street="Jl. Tebet Raya No. 5",
+from tests import factories
+from tests.factories import (
+    CONTACT,
+    JAKARTA,
+    DeliverySettingsFactory,
+    ShippingRateFactory,
+    place,
+    shop,
 )
 
+CategoryFactory = partial(factories.CategoryFactory, for_orders=True)
+ProductFactory = partial(factories.ProductFactory, for_orders=True)
 
-def place(
-    items,
-    *,
-    delivery="pickup",
-    payment="bank_transfer",
-    key=None,
-    address=None,
-    contact=CONTACT,
-):
-    """Place a checkout of [(product, quantity), ...] through the service."""
-    lines = [
-        services.PlaceLine(product_id=p.pk, quantity=q, expected_price=p.price) for p, q in items
-    ]
-    facility_ids = {p.facility_id for p, _ in items}
-    choices = {
-        fid: services.FacilityChoice(delivery_method=delivery, payment_method=payment)
-        for fid in facility_ids
-    }
-    return services.order_place(
-        idempotency_key=key or uuid.uuid4().hex,
-        contact=contact,
-        lines=lines,
-        choices=choices,
-        address=address,
-    )
+__all__ = [
+    "CONTACT",
+    "JAKARTA",
+    "CategoryFactory",
+    "DeliverySettingsFactory",
+    "ProductFactory",
+    "ShippingRateFactory",
+    "place",
+    "shop",
+]

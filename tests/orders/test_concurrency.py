@@ -76,30 +76,14 @@ def test_opposite_cart_orders_do_not_deadlock():
     for _ in range(rounds):
         results = run_together(
             [
-                lambda: services.order_place(
-                    idempotency_key=uuid.uuid4().hex,
+                # Deliberately b before a in one cart, a before b in the other.
+                lambda: place(
+                    [(b, 1), (a, 1)],
                     contact=services.Contact(name="A", phone="+6281234567890"),
-                    # Deliberately b before a in one cart, a before b in the other.
-                    lines=[
-                        services.PlaceLine(product_id=b.pk, quantity=1, expected_price=b.price),
-                        services.PlaceLine(product_id=a.pk, quantity=1, expected_price=a.price),
-                    ],
-                    choices={
-                        f: services.FacilityChoice("pickup", "bank_transfer")
-                        for f in (a.facility_id, b.facility_id)
-                    },
                 ),
-                lambda: services.order_place(
-                    idempotency_key=uuid.uuid4().hex,
+                lambda: place(
+                    [(a, 1), (b, 1)],
                     contact=services.Contact(name="B", phone="+6281234567891"),
-                    lines=[
-                        services.PlaceLine(product_id=a.pk, quantity=1, expected_price=a.price),
-                        services.PlaceLine(product_id=b.pk, quantity=1, expected_price=b.price),
-                    ],
-                    choices={
-                        f: services.FacilityChoice("pickup", "bank_transfer")
-                        for f in (a.facility_id, b.facility_id)
-                    },
                 ),
             ]
         )

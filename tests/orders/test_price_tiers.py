@@ -1,15 +1,13 @@
 """Quantity price tiers: one function prices a line in the cart, the checkout
 and at placement, and placement re-checks it under the product lock."""
 
-import uuid
-
 import pytest
 
 from catalog.models import PriceTier, Product
 from catalog.pricing import price_bands, tiers_problem, unit_price_for
 from orders import services
 from orders.models import Order
-from tests.orders.factories import CONTACT, ProductFactory, shop
+from tests.orders.factories import ProductFactory, place, shop
 from tests.orders.test_views import add, cart_of, checkout_data
 
 
@@ -99,19 +97,7 @@ def test_changing_the_quantity_in_the_cart_moves_the_line_between_tiers(paving, 
 
 
 def _place(product, quantity, expected):
-    return services.order_place(
-        idempotency_key=uuid.uuid4().hex,
-        contact=CONTACT,
-        lines=[
-            services.PlaceLine(product_id=product.pk, quantity=quantity, expected_price=expected)
-        ],
-        choices={
-            product.facility_id: services.FacilityChoice(
-                delivery_method="pickup", payment_method="bank_transfer"
-            )
-        },
-        address=None,
-    )
+    return place([(product, quantity)], expected_prices={product: expected})
 
 
 def test_placement_prices_at_the_tier(paving):

@@ -1,0 +1,56 @@
+"""Payments through the gateway (Midtrans): one charge per checkout, its
+notifications, refunds and the settlement ledger.
+
+Rules, each in one place here:
+- One GatewayPayment covers every order of a checkout paid online, for their
+  grand total; it is confirmed (or failed) as a whole.
+- A notification is verified (signature), stored once (unique event key) and
+  answered at once; its work runs as a task (orders.tasks).
+- The work moves orders only through orders.services (the staff's own
+  order_confirm_payment; order_close_unpaid for failures), under a lock on
+  the payment row, so duplicates and races end in one outcome.
+- Money that arrives for an order no longer awaiting payment (expired or
+  cancelled meanwhile, e.g. paid after the deadline) is refunded in full
+  through the gateway: the order is never reinstated.
+- A paid order cancelled by staff is refunded through the gateway.
+- Each paid order gets a SettlementEntry: what the operator owes the facility.
+
+The package, by concern: charges (starting and closing a payment),
+notifications, refunds, settlement. Import from `orders.gateway_services`.
+"""
+
+from orders.gateway_services.charges import (
+    GatewayUnavailable,
+    gateway_charge_close_if_unused,
+    gateway_charge_expire,
+    gateway_checkout_call_off,
+    gateway_payment_start,
+)
+from orders.gateway_services.notifications import (
+    NotificationRejected,
+    gateway_notification_process,
+    gateway_notification_receive,
+)
+from orders.gateway_services.refunds import (
+    gateway_payment_for,
+    gateway_refund_for_cancelled,
+    gateway_refund_partial,
+    gateway_refund_send,
+)
+from orders.gateway_services.settlement import settlement_pay_out
+
+__all__ = [
+    "GatewayUnavailable",
+    "NotificationRejected",
+    "gateway_charge_close_if_unused",
+    "gateway_charge_expire",
+    "gateway_checkout_call_off",
+    "gateway_notification_process",
+    "gateway_notification_receive",
+    "gateway_payment_for",
+    "gateway_payment_start",
+    "gateway_refund_for_cancelled",
+    "gateway_refund_partial",
+    "gateway_refund_send",
+    "settlement_pay_out",
+]
