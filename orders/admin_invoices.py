@@ -45,7 +45,9 @@ def document_links(order) -> str:
     return format_html(
         '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
         reverse("admin:orders_order_invoice", args=[order.pk]),
-        _("Faktur %(number)s") % {"number": number} if number else _("Tagihan (belum faktur)"),
+        _("Faktur %(number)s") % {"number": number}
+        if number
+        else _("Faktur belum terbit: cetak tagihan"),
         reverse("admin:orders_order_delivery_note", args=[order.pk]),
         _("Surat jalan"),
     )

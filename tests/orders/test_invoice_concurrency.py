@@ -25,7 +25,7 @@ def _paid_orders(facility, n):
     orders = [place([(product, 1)]).orders[0] for _ in range(n)]
     # Paid without the status service: no invoice yet, the threads issue them.
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=OrderStatus.PAID)
-    return orders
+    return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
 
 
 def test_n_threads_issuing_for_n_orders_get_1_to_n():
