@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.private_media import PRIVATE_MEDIA_PREFIX
+
 
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu moderasi")
@@ -58,3 +60,34 @@ class ProductReview(models.Model):
 
     def __str__(self):
         return f"{self.rating}★ {self.product_id}"
+
+
+# Stored privately: a pending or rejected review's photo may show what the
+# checklist keeps off the site (an inmate, a shopper's home), so only
+# reviews.views.review_photo serves it, and only while the review is published.
+REVIEW_PHOTO_FOLDER = f"{PRIVATE_MEDIA_PREFIX}reviews"
+
+
+class ReviewPhoto(models.Model):
+    """A shopper's photo with their review, re-encoded by core.images (no
+    metadata) with the same renditions as product photos."""
+
+    review = models.ForeignKey(ProductReview, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.FileField(_("foto"), max_length=200, editable=False)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    # {"320": {"webp": name, "jpeg": name, "width": .., "height": ..}, ...}
+    renditions = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("foto ulasan")
+        verbose_name_plural = _("foto ulasan")
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    def rendition(self, width: int) -> dict | None:
+        return self.renditions.get(str(width))

@@ -29,7 +29,7 @@ def facility_rating(facility):
 def order_review_forms(context, order):
     """On the tracking page: a form for each line that may be reviewed now,
     and the state of those already reviewed."""
-    from reviews.services import eligible_line
+    from reviews.services import MAX_PHOTOS, eligible_line, review_until
 
     existing = selectors.reviews_for_order(order)
     rows = []
@@ -38,4 +38,11 @@ def order_review_forms(context, order):
             rows.append({"line": line, "review": existing[line.pk]})
         elif eligible_line(order=order, line_id=line.pk) is not None:
             rows.append({"line": line})
-    return {"rows": rows, "order": order, "csrf_token": context.get("csrf_token")}
+    return {
+        "rows": rows,
+        "order": order,
+        # Stated on the form: the window is a rule the shopper should see.
+        "until": review_until(order) if rows else None,
+        "max_photos": MAX_PHOTOS,
+        "csrf_token": context.get("csrf_token"),
+    }
