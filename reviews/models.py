@@ -15,7 +15,10 @@ class ProductReview(models.Model):
     """A shopper's review of one order line: at most one per line (the one-to-one)."""
 
     order_line = models.OneToOneField(
-        "orders.OrderLine", on_delete=models.CASCADE, related_name="review"
+        "orders.OrderLine",
+        on_delete=models.CASCADE,
+        related_name="review",
+        verbose_name=_("barang pesanan"),
     )
     # Denormalised from the line so the product page and storefront filter one table.
     product = models.ForeignKey(
@@ -37,12 +40,22 @@ class ProductReview(models.Model):
     )
     reject_reason = models.TextField(_("alasan penolakan"), blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dimoderasi oleh"),
     )
     moderated_at = models.DateTimeField(_("dimoderasi pada"), null=True, blank=True)
     reply = models.TextField(_("balasan UPT"), blank=True)
     reply_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibalas oleh"),
     )
     reply_at = models.DateTimeField(_("dibalas pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dikirim"), auto_now_add=True, db_index=True)
