@@ -3,18 +3,10 @@ started as production starts it (config/gunicorn_conf.py, production
 settings, several workers): the order is delivered, the shopper reviews it
 with a photo from the tracking page, the facility's staff moderate it in the
 admin with the photo in front of them, and the review with its photo is on
-the product page with the count updated.
-
-gunicorn serves plain HTTP on 127.0.0.1 here (SECURE_SSL_REDIRECT off: no TLS
-proxy in front); chromium treats 127.0.0.1 as a secure origin, so the
-production session and CSRF cookies (Secure) are kept as on the real site.
-The workers share one cache (a file cache here, Redis in a deployment with
-several workers): with the default per-process cache a product page another
-worker cached before the review was published stays up to
-PUBLIC_PAGE_CACHE_SECONDS old (README, core/page_cache.py)."""
+the product page with the count updated (the `gunicorn_site` fixture says how
+gunicorn is started and why the workers share a cache here)."""
 
 import io
-from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -25,7 +17,6 @@ from reviews.models import ProductReview, ReviewStatus
 from tests.browser.test_checkout_journeys import _check, _phone
 from tests.browser.test_order_journeys import _admin_login
 from tests.factories import facility_staff, head_office_user
-from tests.journeys.conftest import Server
 from tests.orders.factories import JAKARTA, ProductFactory, place, shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,21 +29,6 @@ def role_groups(transactional_db):
     from facilities.roles import sync_role_groups
 
     sync_role_groups(apps)
-
-
-@pytest.fixture
-def gunicorn(django_db_setup, production_static_root, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("review-journey")
-    app = Server(
-        folder,
-        static_root=production_static_root,
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        WEB_CONCURRENCY="2",
-        CACHE_URL=f"filecache://{folder / 'cache'}",
-    )
-    yield SimpleNamespace(url=f"http://127.0.0.1:{app.port}", app=app)
-    app.stop()
 
 
 @pytest.fixture
@@ -79,9 +55,9 @@ def _photo() -> dict:
     return {"name": "mukena.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
-def test_review_with_photo_moderated_and_shown_on_a_360px_phone(chromium, gunicorn, delivered):
+def test_review_with_photo_moderated_and_shown_on_a_360px_phone(chromium, gunicorn_site, delivered):
     product = delivered.lines.get().product
-    shopper = _phone(chromium, gunicorn, "review-shopper")
+    shopper = _phone(chromium, gunicorn_site, "review-shopper")
     try:
         shopper.visit("/lacak/", "track form")
         shopper.page.fill("#id_code", delivered.code)
@@ -106,7 +82,7 @@ def test_review_with_photo_moderated_and_shown_on_a_360px_phone(chromium, gunico
         assert "Bordirnya rapi" not in shopper.page.content()
 
         staff = facility_staff(delivered.facility)
-        desk = _phone(chromium, gunicorn, "review-moderator")
+        desk = _phone(chromium, gunicorn_site, "review-moderator")
         try:
             _admin_login(desk, staff.username)
             desk.visit(f"/admin/reviews/productreview/{review.pk}/change/", "review to moderate")
