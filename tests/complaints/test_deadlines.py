@@ -122,3 +122,10 @@ def test_tracking_page_states_the_time_to_respond(client, shipped, mukena, setti
     _tracking(client, shipped)
     page = client.get(f"/lacak/{shipped.code}/").content.decode()
     assert "Tanggapi sebelum" in page and "jawaban UPT berlaku" in page
+
+
+def test_terms_state_working_days_and_the_time_to_respond(client, settings):
+    settings.COMPLAINT_ANSWER_DAYS, settings.COMPLAINT_CLOSE_DAYS = 3, 5
+    body = client.get("/syarat/").content.decode()
+    assert "UPT menjawab dalam 3 hari kerja" in body
+    assert "dalam 5 hari kerja; bila tidak ditanggapi, pengaduan ditutup" in body
