@@ -6,45 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0017_institutional_buyer_terms'),
-        ('reviews', '0002_role_groups'),
+        ("orders", "0017_institutional_buyer_terms"),
+        ("reviews", "0002_role_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='productreview',
-            name='moderated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dimoderasi oleh'),
+            model_name="productreview",
+            name="moderated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="dimoderasi oleh",
+            ),
         ),
         migrations.AlterField(
-            model_name='productreview',
-            name='order_line',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='orders.orderline', verbose_name='barang pesanan'),
+            model_name="productreview",
+            name="order_line",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="review",
+                to="orders.orderline",
+                verbose_name="barang pesanan",
+            ),
         ),
         migrations.AlterField(
-            model_name='productreview',
-            name='reply_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibalas oleh'),
+            model_name="productreview",
+            name="reply_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="dibalas oleh",
+            ),
         ),
         migrations.CreateModel(
-            name='ReviewPhoto',
+            name="ReviewPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('image', models.FileField(editable=False, max_length=200, upload_to='', verbose_name='foto')),
-                ('width', models.PositiveIntegerField(default=0, editable=False)),
-                ('height', models.PositiveIntegerField(default=0, editable=False)),
-                ('renditions', models.JSONField(default=dict, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='reviews.productreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "image",
+                    models.FileField(
+                        editable=False, max_length=200, upload_to="", verbose_name="foto"
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(default=0, editable=False)),
+                ("height", models.PositiveIntegerField(default=0, editable=False)),
+                ("renditions", models.JSONField(default=dict, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="reviews.productreview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'foto ulasan',
-                'verbose_name_plural': 'foto ulasan',
-                'ordering': ['position', 'id'],
+                "verbose_name": "foto ulasan",
+                "verbose_name_plural": "foto ulasan",
+                "ordering": ["position", "id"],
             },
         ),
     ]

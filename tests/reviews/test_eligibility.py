@@ -80,4 +80,3 @@ def test_every_refusal_is_the_wrong_code_page(client, mukena, done, media):
     for case, response in refusals.items():
         assert _page(response) == expected, case
     assert ProductReview.objects.count() == 1 and ReviewPhoto.objects.count() == 1
-
