@@ -19,3 +19,20 @@ class ReviewsConfig(AppConfig):
 
         if add_ratings not in PRODUCT_JSON_LD_EXTENSIONS:
             PRODUCT_JSON_LD_EXTENSIONS.append(add_ratings)
+
+        from django.db.models.signals import post_delete
+
+        post_delete.connect(
+            _forget_photo_files, sender=ReviewPhoto, dispatch_uid="reviews-photo-files"
+        )
+
+
+def _forget_photo_files(sender, instance, **kwargs):
+    """A review photo's files go with its row, however the row goes (the
+    review deleted by head office, an order line's cascade), once committed."""
+    from django.db import transaction
+
+    from core.images import delete_stored
+
+    name, renditions = instance.image.name, dict(instance.renditions)
+    transaction.on_commit(lambda: delete_stored(name, renditions))

@@ -1,11 +1,29 @@
 """Reviews on catalog pages without catalog knowing about reviews: the catalog
 templates load this library; catalog's Python never imports the app."""
 
+from decimal import ROUND_FLOOR, Decimal
+
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from reviews import selectors
 
 register = template.Library()
+
+
+@register.filter
+def compact_count(value) -> str:
+    """How Indonesian shops write how many sold: 950, 1,2 rb, 12 rb, 1,5 jt.
+    Rounded down, so a figure never claims more than was sold."""
+    n = int(value or 0)
+    for size, unit in ((1_000_000, _("jt")), (1_000, _("rb"))):
+        if n >= size:
+            short = (Decimal(n) / size).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+            places = 0 if short >= 10 or short == short.to_integral() else 1
+            number = formats.number_format(short, decimal_pos=places, use_l10n=True)
+            return f"{number} {unit}"
+    return str(n)
 
 
 @register.inclusion_tag("reviews/product_reviews.html")

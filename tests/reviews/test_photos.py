@@ -160,3 +160,40 @@ def test_moderators_in_scope_see_the_photos_with_the_checklist(
     client.force_login(facility_staff(raha))
     assert client.get(photo_url).status_code == 404
     assert client.get(change).status_code in (302, 404)
+
+
+def test_files_go_with_the_review(client, done, media, django_capture_on_commit_callbacks):
+    _tracking(client, done)
+    _post(client, done, done.lines.get(), photos=[_png()])
+    photo = ReviewPhoto.objects.get()
+    files = [photo.image.name] + [e[f] for e in photo.renditions.values() for f in ("webp", "jpeg")]
+    assert all((media / name).exists() for name in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductReview.objects.get().delete()
+    assert not any((media / name).exists() for name in files)
+
+
+def test_product_page_queries_do_not_grow_with_photos(client, mukena, palembang, media):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish_one(photos):
+        order = _order_in(OrderStatus.COMPLETED, mukena)[0]
+        _tracking(client, order)
+        _post(client, order, order.lines.get(), photos=[_png() for _ in range(photos)])
+        review = ProductReview.objects.get(order_line__order=order)
+        services.review_publish(review=review, actor=None, checklist_ok=True)
+
+    def count():
+        cache.clear()
+        client.logout()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(mukena.get_absolute_url()).status_code == 200
+        return len(ctx)
+
+    publish_one(1)
+    one = count()
+    publish_one(3)
+    publish_one(2)
+    assert count() == one
