@@ -33,8 +33,18 @@ from orders.models import OrderEvent, OrderLine, OrderStatus
 from orders.tracking import NOT_MATCHED
 
 
+# PP 80/2019 art. 53: at least 2 working days to return goods not as described.
+LEGAL_MINIMUM_WORKING_DAYS = 2
+
+
 def _window() -> timedelta:
     return timedelta(days=getattr(settings, "COMPLAINT_WINDOW_DAYS", 7))
+
+
+def window_ends_at(started):
+    """The window's end: COMPLAINT_WINDOW_DAYS calendar days, but never fewer
+    than the law's 2 working days (a short setting over Lebaran's holidays)."""
+    return max(started + _window(), add_working_days(started, LEGAL_MINIMUM_WORKING_DAYS))
 
 
 def _answer_days() -> int:
@@ -60,7 +70,7 @@ def eligible_lines(*, order, now=None) -> list[OrderLine]:
         return []
     started = window_started_at(order)
     now = now or timezone.now()
-    if started is None or now > started + _window():
+    if started is None or now > window_ends_at(started):
         return []
     busy = ComplaintLine.objects.filter(order_line__order=order, open=True).values("order_line_id")
     return list(OrderLine.objects.filter(order=order).exclude(pk__in=busy))

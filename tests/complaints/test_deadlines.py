@@ -129,3 +129,14 @@ def test_terms_state_working_days_and_the_time_to_respond(client, settings):
     body = client.get("/syarat/").content.decode()
     assert "UPT menjawab dalam 3 hari kerja" in body
     assert "dalam 5 hari kerja; bila tidak ditanggapi, pengaduan ditutup" in body
+
+
+def test_a_short_window_still_gives_the_law_s_two_working_days(shipped, settings):
+    """COMPLAINT_WINDOW_DAYS=2 from Thursday 24 Dec 2026: Christmas and the
+    weekend follow, so the window lasts until Tuesday 29, not Saturday."""
+    settings.COMPLAINT_WINDOW_DAYS = 2
+    thursday = _wib(2026, 12, 24, 10, 0)
+    OrderEvent.objects.filter(order=shipped).update(created_at=thursday)
+    assert services.eligible_lines(order=shipped, now=_wib(2026, 12, 28, 10, 0))
+    assert services.eligible_lines(order=shipped, now=_wib(2026, 12, 29, 9, 0))
+    assert not services.eligible_lines(order=shipped, now=_wib(2026, 12, 29, 11, 0))
