@@ -32,7 +32,6 @@ from core.images import ImageRejected, process_image
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from orders.tracking import NOT_MATCHED
 
-
 # PP 80/2019 art. 53: at least 2 working days to return goods not as described.
 LEGAL_MINIMUM_WORKING_DAYS = 2
 
