@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Product
 from core.private_media import private_file_response
@@ -58,6 +58,7 @@ def review_create(request, code, line_id):
 PHOTO_FORMATS = {"webp": "image/webp", "jpg": "image/jpeg"}
 
 
+@require_safe
 def review_photo(request, photo_id, width, fmt):
     """A review photo, only while its review is published and its product is
     public: a pending or rejected review's photos are never served to the

@@ -4,6 +4,7 @@ templates load this library; catalog's Python never imports the app."""
 from decimal import ROUND_FLOOR, Decimal
 
 from django import template
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -62,5 +63,7 @@ def order_review_forms(context, order):
         # Stated on the form: the window is a rule the shopper should see.
         "until": review_until(order) if rows else None,
         "max_photos": MAX_PHOTOS,
+        # The whole post's ceiling (core.middleware.RequestSizeLimitMiddleware).
+        "max_upload_mb": settings.MAX_REQUEST_BODY_SIZE // (1024 * 1024),
         "csrf_token": context.get("csrf_token"),
     }

@@ -133,6 +133,13 @@ def test_photos_public_only_while_published(client, done, mukena, palembang, med
     assert client.get(f"/ulasan/foto/{photo.pk}/1280.jpg")["Content-Type"] == "image/jpeg"
     assert client.get(f"/ulasan/foto/{photo.pk}/999.jpg").status_code == 404
     assert client.get(f"/ulasan/foto/{photo.pk}/320.svg").status_code == 404
+    # A product taken off the site takes its reviews' photos with it.
+    from catalog.models import Product
+
+    Product.objects.filter(pk=mukena.pk).update(status="archived")
+    assert client.get(url).status_code == 404
+    Product.objects.filter(pk=mukena.pk).update(status="approved")
+    assert client.get(url).status_code == 200
     # Withdrawn: gone from the page and from the photo address.
     services.review_reject(review=review, actor=facility_staff(palembang), reason="Memuat wajah")
     assert url not in client.get(mukena.get_absolute_url()).content.decode()
