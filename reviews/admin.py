@@ -4,6 +4,7 @@ facility's reviews; Kanwil: its region's; head office: all)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.urls import path, reverse
@@ -62,7 +63,7 @@ class ModerationForm(forms.ModelForm):
 @admin.register(ProductReview)
 class ProductReviewAdmin(FacilityScopedModelAdmin):
     form = ModerationForm
-    list_display = ("product", "facility", "rating", "status", "created_at")
+    list_display = ("product", "facility", "rating", "photo_count", "status", "created_at")
     list_filter = ("status", "rating")
     search_fields = ("product__name", "text")
     readonly_fields = (
@@ -92,6 +93,19 @@ class ProductReviewAdmin(FacilityScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False  # reviews come from shoppers only
+
+    def get_queryset(self, request):
+        # One query for the list, whatever the number of photos.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("product", "facility")
+            .annotate(photos_n=Count("photos"))
+        )
+
+    @admin.display(description=_("foto"), ordering="photos_n")
+    def photo_count(self, obj):
+        return obj.photos_n
 
     @admin.display(description=_("foto pembeli"))
     def photo_previews(self, obj):

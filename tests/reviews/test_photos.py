@@ -204,3 +204,31 @@ def test_product_page_queries_do_not_grow_with_photos(client, mukena, palembang,
     publish_one(3)
     publish_one(2)
     assert count() == one
+
+
+def test_moderation_list_shows_photo_counts_in_a_flat_number_of_queries(
+    client, mukena, palembang, media
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def review_with(photos):
+        order = _order_in(OrderStatus.COMPLETED, mukena)[0]
+        _tracking(client, order)
+        _post(client, order, order.lines.get(), photos=[_png() for _ in range(photos)])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/admin/reviews/productreview/")
+        assert page.status_code == 200
+        return len(ctx), page.content.decode()
+
+    review_with(2)
+    client.force_login(facility_staff(palembang))
+    one, page = count()
+    assert 'class="field-photo_count">2<' in page
+    client.logout()
+    review_with(3)
+    review_with(0)
+    client.force_login(facility_staff(palembang))
+    assert count()[0] == one
