@@ -11,7 +11,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.OPEN, S.ANSWERED): frozenset({FACILITY}),
     # Unanswered past the deadline.
     (S.OPEN, S.ESCALATED): frozenset({SYSTEM}),
-    (S.ANSWERED, S.RESOLVED): frozenset({SHOPPER}),
+    # SYSTEM: the shopper neither accepted nor disputed in time (deemed accepted).
+    (S.ANSWERED, S.RESOLVED): frozenset({SHOPPER, SYSTEM}),
     # Disputed by the shopper.
     (S.ANSWERED, S.ESCALATED): frozenset({SHOPPER}),
     (S.ESCALATED, S.DECIDED): frozenset({KANWIL}),

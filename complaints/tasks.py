@@ -14,6 +14,7 @@ def complaint_mail(kind: str, event_id: int) -> None:
 
 @retried_task()
 def complaints_escalate_overdue() -> None:
-    from complaints.services import complaint_escalate_overdue
+    # The whole deadline sweep: escalation and closing answers left alone.
+    from complaints.services import complaints_sweep_deadlines
 
-    complaint_escalate_overdue()
+    complaints_sweep_deadlines()

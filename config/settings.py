@@ -201,9 +201,12 @@ REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 # Complaints (complaints app; the terms page states both): days after
 # shipping/completion a shopper may complain or ask to return/exchange goods
 # not as described (PP 80/2019 art. 53 asks for at least 2 working days), and
-# working days (Mon-Fri) the facility has to answer before the Kanwil decides.
+# working days (Mon-Fri except public holidays, complaints/workdays.py) the
+# facility has to answer before the Kanwil decides, and working days the shopper
+# has to accept or dispute an answer before it stands and the complaint closes.
 COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)
 COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=3)
+COMPLAINT_CLOSE_DAYS = env.int("COMPLAINT_CLOSE_DAYS", default=5)
 # POSTs counted by core.middleware.PostRateLimitMiddleware before the view runs.
 POST_RATE_LIMITS = [(r"^/lacak/[^/]+/bukti/$", "receipt")]
 # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is

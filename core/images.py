@@ -242,13 +242,15 @@ def _process(data: bytes, max_pixels: int, renditions: bool) -> ProcessedImage:
     return processed
 
 
-def store_processed(processed: ProcessedImage) -> tuple[str, dict]:
-    """Write the original and renditions under a fresh uuid folder.
+def store_processed(processed: ProcessedImage, *, folder: str = UPLOAD_DIR) -> tuple[str, dict]:
+    """Write the original and renditions under a fresh uuid folder inside
+    `folder` (products by default; a private folder for files only a view
+    that checks may serve).
 
     Returns the original's storage name and the `renditions` mapping in the
     format ProductImage documents.
     """
-    stem = f"{UPLOAD_DIR}/{uuid.uuid4().hex}"
+    stem = f"{folder}/{uuid.uuid4().hex}"
     original_name = default_storage.save(f"{stem}/original.jpg", ContentFile(processed.original))
     renditions: dict[str, dict] = {}
     for width, entry in processed.renditions.items():

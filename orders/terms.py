@@ -13,7 +13,9 @@ from django.shortcuts import render
 from facilities.models import Facility
 from orders.models import DeliveryMethod, PaymentMethod
 
-TERMS_VERSION = "2026-11-28"
+# .2: answers within working days (public holidays counted out), and an answer
+# the shopper leaves alone for COMPLAINT_CLOSE_DAYS working days stands.
+TERMS_VERSION = "2026-11-28.2"
 
 
 def terms_view(request):
@@ -28,6 +30,7 @@ def terms_view(request):
             "payment_methods": PaymentMethod.choices,
             "complaint_window_days": settings.COMPLAINT_WINDOW_DAYS,
             "complaint_answer_days": settings.COMPLAINT_ANSWER_DAYS,
+            "complaint_close_days": settings.COMPLAINT_CLOSE_DAYS,
             "gateway_minutes": settings.GATEWAY_PAYMENT_MINUTES,
         },
     )

@@ -4,8 +4,14 @@ facility's reviews; Kanwil: its region's; head office: all)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.private_media import private_file_response
 from facilities.admin_scoping import FacilityScopedModelAdmin
 from reviews import services
 from reviews.models import ProductReview, ReviewStatus
@@ -57,7 +63,7 @@ class ModerationForm(forms.ModelForm):
 @admin.register(ProductReview)
 class ProductReviewAdmin(FacilityScopedModelAdmin):
     form = ModerationForm
-    list_display = ("product", "facility", "rating", "status", "created_at")
+    list_display = ("product", "facility", "rating", "photo_count", "status", "created_at")
     list_filter = ("status", "rating")
     search_fields = ("product__name", "text")
     readonly_fields = (
@@ -66,6 +72,7 @@ class ProductReviewAdmin(FacilityScopedModelAdmin):
         "order_line",
         "rating",
         "text",
+        "photo_previews",
         "status",
         "reject_reason",
         "moderated_by",
@@ -86,6 +93,67 @@ class ProductReviewAdmin(FacilityScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False  # reviews come from shoppers only
+
+    def get_queryset(self, request):
+        # One query for the list, whatever the number of photos.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("product", "facility")
+            .annotate(photos_n=Count("photos"))
+        )
+
+    @admin.display(description=_("foto"), ordering="photos_n")
+    def photo_count(self, obj):
+        return obj.photos_n
+
+    @admin.display(description=_("foto pembeli"))
+    def photo_previews(self, obj):
+        # Shown whatever the status: the moderator must see them to tick
+        # "names or shows no inmate" and "no personal data".
+        photos = list(obj.photos.all())
+        if not photos:
+            return "—"
+        return format_html(
+            '<div class="review-photos">{}</div>',
+            format_html_join(
+                "",
+                '<a href="{0}" target="_blank" rel="noopener" class="review-photo">'
+                '<img src="{1}" alt="{2}" width="160" loading="lazy"></a>',
+                (
+                    (
+                        reverse("admin:reviews_productreview_photo", args=[obj.pk, p.pk, 1280]),
+                        reverse("admin:reviews_productreview_photo", args=[obj.pk, p.pk, 320]),
+                        _("Foto %(n)s") % {"n": i},
+                    )
+                    for i, p in enumerate(photos, 1)
+                ),
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/foto/<int:photo_id>/<int:width>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="reviews_productreview_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, object_id, photo_id, width):
+        """A review's photo for a moderator in scope (the admin's queryset),
+        whatever the review's status."""
+        review = self.get_queryset(request).filter(pk=object_id).first()
+        photo = review and review.photos.filter(pk=photo_id).first()
+        entry = photo and photo.rendition(width)
+        if not entry:
+            raise Http404
+        return private_file_response(
+            FieldFile(photo, photo.image.field, entry["jpeg"]),
+            content_type="image/jpeg",
+            download_name=f"ulasan-{object_id}-{photo_id}.jpg",
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

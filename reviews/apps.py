@@ -7,13 +7,32 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from core.page_cache import register_public_model
-        from reviews.models import ProductReview
+        from reviews.models import ProductReview, ReviewPhoto
 
         # Published reviews are on the product page (the services also retire
         # every page when one is published or withdrawn).
         register_public_model(ProductReview, tags=lambda r: {f"product:{r.product.slug}"})
+        # Their photos too, as thumbnails under the review.
+        register_public_model(ReviewPhoto, tags=lambda p: {f"product:{p.review.product.slug}"})
         from catalog.structured_data import PRODUCT_JSON_LD_EXTENSIONS
         from reviews.structured_data import add_ratings
 
         if add_ratings not in PRODUCT_JSON_LD_EXTENSIONS:
             PRODUCT_JSON_LD_EXTENSIONS.append(add_ratings)
+
+        from django.db.models.signals import post_delete
+
+        post_delete.connect(
+            _forget_photo_files, sender=ReviewPhoto, dispatch_uid="reviews-photo-files"
+        )
+
+
+def _forget_photo_files(sender, instance, **kwargs):
+    """A review photo's files go with its row, however the row goes (the
+    review deleted by head office, an order line's cascade), once committed."""
+    from django.db import transaction
+
+    from core.images import delete_stored
+
+    name, renditions = instance.image.name, dict(instance.renditions)
+    transaction.on_commit(lambda: delete_stored(name, renditions))

@@ -6,9 +6,9 @@ from reviews.models import ProductReview, ReviewStatus
 
 def published_for_product(product_id, *, limit=20):
     return list(
-        ProductReview.objects.filter(product_id=product_id, status=ReviewStatus.PUBLISHED).order_by(
-            "-created_at"
-        )[:limit]
+        ProductReview.objects.filter(product_id=product_id, status=ReviewStatus.PUBLISHED)
+        .prefetch_related("photos")
+        .order_by("-created_at")[:limit]
     )
 
 
@@ -31,4 +31,7 @@ def sold_count(product_id) -> int:
 
 
 def reviews_for_order(order):
-    return {r.order_line_id: r for r in ProductReview.objects.filter(order_line__order=order)}
+    return {
+        r.order_line_id: r
+        for r in ProductReview.objects.filter(order_line__order=order).prefetch_related("photos")
+    }

@@ -1,4 +1,5 @@
-"""Writes for reviews: submit (shopper, from the tracking page), publish, reject, reply."""
+"""Writes for reviews: submit (shopper, from the tracking page, with up to
+MAX_PHOTOS photos), publish, reject, reply."""
 
 from datetime import timedelta
 
@@ -10,14 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
+from core.images import ImageRejected, delete_stored, process_image, store_processed
 from core.page_cache import public_pages_changed
 from facilities.scoping import scope_for
 from orders.models import OrderEvent, OrderLine, OrderStatus
-from reviews.models import ProductReview, ReviewStatus
+from reviews.models import REVIEW_PHOTO_FOLDER, ProductReview, ReviewPhoto, ReviewStatus
 
 # The one answer for every refused submission: the same as a wrong code, so a
 # guesser learns nothing about which rule stopped them.
 NOT_ELIGIBLE = "Kode pesanan atau nomor HP tidak cocok."
+MAX_PHOTOS = 3
 
 
 class ReviewRefused(Exception):
@@ -57,6 +60,12 @@ def completed_at(order):
     return event.created_at if event else None
 
 
+def review_until(order):
+    """Until when the order's lines may be reviewed (None before completion)."""
+    done = completed_at(order)
+    return done + _window() if done else None
+
+
 def eligible_line(*, order, line_id):
     """The order's line that may be reviewed now, else None."""
     if order is None or order.status != OrderStatus.COMPLETED:
@@ -70,24 +79,64 @@ def eligible_line(*, order, line_id):
     return line
 
 
-@transaction.atomic
-def review_submit(*, order, line_id, rating, text=""):
+def review_submit(*, order, line_id, rating, text="", photos=()):
+    """A shopper who proved they own `order` reviews one of its lines.
+
+    Raises ReviewRefused (the wrong-code answer) when the line may not be
+    reviewed now (not this order's, not completed, past the window, reviewed
+    already), and ValidationError for a bad rating, more than MAX_PHOTOS
+    photos, or a photo core.images refuses (its message)."""
+    # Eligibility first: a refused shopper's files are never read.
     line = eligible_line(order=order, line_id=line_id)
     if line is None:
         raise ReviewRefused(_(NOT_ELIGIBLE))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError(_("Nilai harus 1 sampai 5."))
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_("Paling banyak %(n)s foto.") % {"n": MAX_PHOTOS})
+    # Decoded before the transaction (bounded by the pipeline's decode slots):
+    # a slow photo holds no lock.
+    processed = []
+    for upload in photos:
+        try:
+            processed.append(process_image(upload))
+        except ImageRejected as error:
+            raise ValidationError(str(error)) from None
+    stored: list[tuple[str, dict]] = []
     try:
         with transaction.atomic():
-            return ProductReview.objects.create(
+            review = ProductReview.objects.create(
                 order_line=line,
                 product=line.product,
                 facility_id=order.facility_id,
                 rating=rating,
                 text=text.strip()[:2000],
             )
+            for position, image in enumerate(processed):
+                name, renditions = store_processed(image, folder=REVIEW_PHOTO_FOLDER)
+                stored.append((name, renditions))
+                ReviewPhoto.objects.create(
+                    review=review,
+                    position=position,
+                    image=name,
+                    width=image.width,
+                    height=image.height,
+                    renditions=renditions,
+                )
     except IntegrityError:  # a parallel second review of the same line
+        _forget(stored)
         raise ReviewRefused(_(NOT_ELIGIBLE)) from None
+    except Exception:
+        _forget(stored)
+        raise
+    return review
+
+
+def _forget(stored) -> None:
+    """Files written for a review that was never saved."""
+    for name, renditions in stored:
+        delete_stored(name, renditions)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import template
 
 from complaints.forms import ComplaintForm
 from complaints.models import Complaint
-from complaints.services import COMPLAINABLE, eligible_lines
+from complaints.services import COMPLAINABLE, accept_due_at, eligible_lines
 
 register = template.Library()
 
@@ -20,6 +20,9 @@ def order_complaints(context, order):
         .prefetch_related("lines__order_line", "events")
         .order_by("-created_at")
     )
+    for complaint in complaints:
+        # Stated next to the buttons: after it the answer stands (deadline sweep).
+        complaint.accept_due = accept_due_at(complaint)
     lines = eligible_lines(order=order)
     return {
         "order": order,

@@ -1,11 +1,30 @@
 """Reviews on catalog pages without catalog knowing about reviews: the catalog
 templates load this library; catalog's Python never imports the app."""
 
+from decimal import ROUND_FLOOR, Decimal
+
 from django import template
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from reviews import selectors
 
 register = template.Library()
+
+
+@register.filter
+def compact_count(value) -> str:
+    """How Indonesian shops write how many sold: 950, 1,2 rb, 12 rb, 1,5 jt.
+    Rounded down, so a figure never claims more than was sold."""
+    n = int(value or 0)
+    for size, unit in ((1_000_000, _("jt")), (1_000, _("rb"))):
+        if n >= size:
+            short = (Decimal(n) / size).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+            places = 0 if short >= 10 or short == short.to_integral() else 1
+            number = formats.number_format(short, decimal_pos=places, use_l10n=True)
+            return f"{number} {unit}"
+    return str(n)
 
 
 @register.inclusion_tag("reviews/product_reviews.html")
@@ -29,7 +48,7 @@ def facility_rating(facility):
 def order_review_forms(context, order):
     """On the tracking page: a form for each line that may be reviewed now,
     and the state of those already reviewed."""
-    from reviews.services import eligible_line
+    from reviews.services import MAX_PHOTOS, eligible_line, review_until
 
     existing = selectors.reviews_for_order(order)
     rows = []
@@ -38,4 +57,13 @@ def order_review_forms(context, order):
             rows.append({"line": line, "review": existing[line.pk]})
         elif eligible_line(order=order, line_id=line.pk) is not None:
             rows.append({"line": line})
-    return {"rows": rows, "order": order, "csrf_token": context.get("csrf_token")}
+    return {
+        "rows": rows,
+        "order": order,
+        # Stated on the form: the window is a rule the shopper should see.
+        "until": review_until(order) if rows else None,
+        "max_photos": MAX_PHOTOS,
+        # The whole post's ceiling (core.middleware.RequestSizeLimitMiddleware).
+        "max_upload_mb": settings.MAX_REQUEST_BODY_SIZE // (1024 * 1024),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -171,3 +171,34 @@ def journey(chromium, live_server, size, request):
     name = request.node.originalname.removeprefix("test_")[:40]
     yield Journey(context, live_server.url, name, size)
     context.close()
+
+
+@pytest.fixture
+def gunicorn_site(django_db_setup, production_static_root, tmp_path_factory):
+    """The site as production starts it (tests/journeys' Server: gunicorn -c
+    config/gunicorn_conf.py, the production settings, several workers) for a
+    browser: `.url` is what to give Journey / _phone instead of live_server.
+
+    Plain HTTP on 127.0.0.1 (SECURE_SSL_REDIRECT off: no TLS proxy in front);
+    chromium counts 127.0.0.1 as a secure origin, so the production cookies
+    (Secure) are kept as on the real site. The workers share one cache (a
+    file cache here, Redis in a deployment): with the default per-process
+    cache a public page another worker cached before a write stays up to
+    PUBLIC_PAGE_CACHE_SECONDS old (core/page_cache.py). gunicorn serves no
+    /media/ (nginx does), so journeys on it use products without photos;
+    files the app serves itself (review photos) work."""
+    from types import SimpleNamespace
+
+    from tests.journeys.conftest import Server
+
+    folder = tmp_path_factory.mktemp("gunicorn-site")
+    app = Server(
+        folder,
+        static_root=production_static_root,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        WEB_CONCURRENCY="2",
+        CACHE_URL=f"filecache://{folder / 'cache'}",
+    )
+    yield SimpleNamespace(url=f"http://127.0.0.1:{app.port}", app=app)
+    app.stop()

@@ -1,7 +1,8 @@
-"""A complaint on a 360 px phone, in Debian's chromium: the shopper complains
-from the tracking page, the facility does not answer, the deadline service
-escalates it, the Kanwil decides a partial refund in the admin, and the
-shopper sees the decision."""
+"""A complaint on a 360 px phone, in Debian's chromium, against gunicorn as
+production starts it (`gunicorn_site`): the shopper complains from the
+tracking page with a photo, the facility does not answer, the deadline
+service escalates it, the Kanwil decides a partial refund in the admin with
+the photo at hand, and the shopper sees the decision."""
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +14,19 @@ from orders import services as order_services
 from orders.models import Order
 from tests.browser.test_checkout_journeys import _check, _phone
 from tests.browser.test_order_journeys import _admin_login
-from tests.catalog.listing_factories import product_with_photo
 from tests.factories import head_office_user, regional_reviewer
-from tests.orders.factories import JAKARTA, place, shop
+from tests.orders.factories import JAKARTA, ProductFactory, place, shop
+
+
+def _photo() -> dict:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (180, 40, 40)).save(buffer, "JPEG")
+    return {"name": "robek.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +41,10 @@ def role_groups(transactional_db):
 
 
 @pytest.fixture
-def shipped(media, role_groups):
+def shipped(role_groups):
     facility = shop(name="Lapas Perempuan Palembang", city="Palembang", province="Sumatera Selatan")
-    product = product_with_photo(
+    # No product photo: gunicorn serves no /media/ (nginx does).
+    product = ProductFactory(
         status=ListingStatus.APPROVED,
         facility=facility,
         name="Mukena Bordir",
@@ -49,8 +61,8 @@ def shipped(media, role_groups):
     return Order.objects.get(pk=order.pk)
 
 
-def test_complaint_escalated_and_decided_on_a_360px_phone(chromium, live_server, shipped):
-    shopper = _phone(chromium, live_server, "complaint-shopper")
+def test_complaint_escalated_and_decided_on_a_360px_phone(chromium, gunicorn_site, shipped):
+    shopper = _phone(chromium, gunicorn_site, "complaint-shopper")
     try:
         shopper.visit("/lacak/", "track form")
         shopper.page.fill("#id_code", shipped.code)
@@ -64,12 +76,13 @@ def test_complaint_escalated_and_decided_on_a_360px_phone(chromium, live_server,
         form.locator("textarea[name=description]").fill("Jahitan bagian bawah robek.")
         form.locator("select[name=remedy]").select_option("partial_refund")
         form.locator("input[name=amount]").fill("50000")
+        form.locator("input[name=photos]").set_input_files([_photo()])
         form.get_by_role("button", name="Kirim keluhan").click()
         shopper.page.wait_for_load_state("load")
         _check(shopper, "complaint sent")
         assert "Keluhan terkirim" in shopper.page.content()
         complaint = Complaint.objects.get()
-        assert complaint.status == ComplaintStatus.OPEN
+        assert complaint.status == ComplaintStatus.OPEN and complaint.photos.count() == 1
 
         # The facility does not answer; the hourly command runs after the deadline.
         Complaint.objects.filter(pk=complaint.pk).update(
@@ -81,10 +94,14 @@ def test_complaint_escalated_and_decided_on_a_360px_phone(chromium, live_server,
 
         # The Kanwil decides in the admin, on the same phone size.
         kanwil = regional_reviewer(shipped.facility.region)
-        desk = _phone(chromium, live_server, "complaint-kanwil")
+        desk = _phone(chromium, gunicorn_site, "complaint-kanwil")
         try:
             _admin_login(desk, kanwil.username)
             desk.visit(f"/admin/complaints/complaint/{complaint.pk}/change/", "escalated complaint")
+            # The shopper's photo opens for the Kanwil (served privately by the app).
+            link = desk.page.locator("a[href*='/foto/']").first.get_attribute("href")
+            photo = desk.page.request.get(desk.url(link))
+            assert photo.status == 200 and photo.headers["content-type"] == "image/jpeg"
             desk.page.select_option("#id_step", "decide")
             desk.page.select_option("#id_remedy", "partial_refund")
             desk.page.fill("#id_amount", "40000")

@@ -216,3 +216,24 @@ def test_product_page_queries_do_not_grow_with_reviews(client, mukena):
     publish_one()
     publish_one()
     assert count() == one
+
+
+@pytest.mark.parametrize(
+    "sold, shown",
+    [
+        (0, "0"),
+        (950, "950"),
+        (1_000, "1 rb"),
+        (1_250, "1,2 rb"),
+        (1_299, "1,2 rb"),
+        (12_345, "12 rb"),
+        (1_590_000, "1,5 jt"),
+    ],
+)
+def test_sold_is_written_as_shops_write_it(sold, shown):
+    from django.utils import translation
+
+    from reviews.templatetags.reviews import compact_count
+
+    with translation.override("id"):
+        assert compact_count(sold) == shown
