@@ -138,12 +138,20 @@ def _count(key: str, window: int) -> int:
 
 
 def _uncount(keys: list[str]) -> None:
+    # One row per statement, in key order: one UPDATE over both rows (key =
+    # ANY(...)) locks them in whatever order its scan meets their latest
+    # versions, so two refusals of the same phone could each hold one row and
+    # wait for the other (a deadlock, answered as a 500 in the tracking
+    # journey). Key order is also the order `consume` counts them in
+    # ("…:address:…" before "…:session:…").
+    now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {RateCounter._meta.db_table} SET count = count - 1 "
-            "WHERE key = ANY(%s) AND count > 0 AND expires_at > %s",
-            [keys, timezone.now()],
-        )
+        for key in sorted(keys):
+            cursor.execute(
+                f"UPDATE {RateCounter._meta.db_table} SET count = count - 1 "
+                "WHERE key = %s AND count > 0 AND expires_at > %s",
+                [key, now],
+            )
 
 
 def rate_counters_purge() -> int:
