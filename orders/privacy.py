@@ -56,6 +56,10 @@ ERASED_FIELDS = {
     "contact_email": "",
     "city": "",
     "district": "",
+    "village": "",
+    "region_regency_code": "",
+    "region_district_code": "",
+    "region_village_code": "",
     "postal_code": "",
     "street": "",
     "note": "",
@@ -257,7 +261,14 @@ def order_data_export(*, order: Order) -> dict:
 
 
 CORRECTION_FIELDS = ("contact_name", "contact_phone", "contact_email")
-ADDRESS_FIELDS = ("province", "city", "district", "postal_code", "street")
+ADDRESS_FIELDS = ("province", "city", "district", "village", "postal_code", "street")
+# Order field -> Address attribute for the official codes picked.
+ADDRESS_CODES = {
+    "region_province_code": "province_code",
+    "region_regency_code": "regency_code",
+    "region_district_code": "district_code",
+    "region_village_code": "village_code",
+}
 
 
 def order_contact_correct(*, order: Order, contact: Contact, address: Address | None) -> list[str]:
@@ -284,6 +295,7 @@ def order_contact_correct(*, order: Order, contact: Contact, address: Address | 
         }
         if locked.is_delivery and address is not None:
             wanted.update({name: getattr(address, name) for name in ADDRESS_FIELDS})
+            wanted.update({name: getattr(address, attr) for name, attr in ADDRESS_CODES.items()})
         changed = [name for name, value in wanted.items() if getattr(locked, name) != value]
         if not changed:
             return []

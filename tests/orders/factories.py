@@ -4,10 +4,12 @@ import uuid
 
 import factory
 
+from facilities.services import facility_origin_set
 from orders import services
 from orders.models import DeliverySettings, ShippingRate
 from tests.catalog import factories as catalog_factories
 from tests.factories import BankAccountFactory, FacilityFactory
+from tests.regions_data import load_test_regions
 
 
 class CategoryFactory(catalog_factories.CategoryFactory):
@@ -54,10 +56,15 @@ class ShippingRateFactory(factory.django.DjangoModelFactory):
     next_kg_fee = 20_000
 
 
-def shop(**facility_kwargs):
-    """A facility ready to sell: delivery settings, a rate to Jakarta, a bank account."""
+def shop(*, origin: str | None = None, **facility_kwargs):
+    """A facility ready to sell: delivery settings, a rate to Jakarta, a bank
+    account, and the test regions (tests/regions_data.py) loaded; `origin` a
+    village code there to ship from (none: only the rate table prices)."""
+    load_test_regions()
     facility_kwargs.setdefault("email", f"upt{FacilityFactory._meta.next_sequence()}@contoh.id")
     facility = FacilityFactory(**facility_kwargs)
+    if origin:
+        facility_origin_set(facility=facility, village_code=origin)
     DeliverySettingsFactory(facility=facility)
     ShippingRateFactory(facility=facility)
     BankAccountFactory(facility=facility, account_holder=f"BPG {facility.name}")
@@ -67,10 +74,15 @@ def shop(**facility_kwargs):
 CONTACT = services.Contact(name="Siti Aminah", phone="+6281234567890", email="siti@example.com")
 JAKARTA = services.Address(
     province="DKI Jakarta",
-    city="Jakarta Selatan",
+    city="Kota Administrasi Jakarta Selatan",
     district="Tebet",
+    village="Tebet Barat",
     postal_code="12810",
     street="Jl. Tebet Raya No. 5",
+    province_code="31",
+    regency_code="31.74",
+    district_code="31.74.01",
+    village_code="31.74.01.1002",
 )
 
 
