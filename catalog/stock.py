@@ -51,7 +51,9 @@ def take(locked: list[Product], quantities: dict[int, int]) -> None:
     Made-to-order products hold no stock and are skipped."""
     for product in sorted(locked, key=lambda p: p.pk):
         if not product.made_to_order and product.pk in quantities:
-            Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantities[product.pk])
+            Product.objects.filter(pk=product.pk).update(
+                stock=F("stock") - quantities[product.pk]
+            )
 
 
 def give_back(quantities: dict[int, int]) -> None:

@@ -716,16 +716,8 @@ class OrderRefundAdmin(FacilityScopedModelAdmin):
     list_filter = ("method",)
     search_fields = ("order__code", "refund_key")
     readonly_fields = (
-        "order",
-        "amount",
-        "reason",
-        "refund_key",
-        "source",
-        "method",
-        "gateway_refund",
-        "transfer_reference",
-        "recorded_by",
-        "created_at",
+        "order", "amount", "reason", "refund_key", "source", "method",
+        "gateway_refund", "transfer_reference", "recorded_by", "created_at",
     )
 
     def has_add_permission(self, request):

@@ -14,7 +14,6 @@ WIB = Facility.TimeZone.WIB.value
 WITA = Facility.TimeZone.WITA.value
 WIT = Facility.TimeZone.WIT.value
 
-
 def zone_for_province(province: str) -> str:
     """The IANA zone of `province`; WIB for an unknown or empty one."""
     known = provinces.get(province)

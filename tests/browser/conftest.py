@@ -70,6 +70,7 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+
 class Journey:
     """One browser tab at one screen size, with the faults a person would see.
 

@@ -33,6 +33,7 @@ def upload(data: bytes, name="foto.jpg", content_type="image/jpeg") -> SimpleUpl
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+
 def product_with_photo(status=ListingStatus.DRAFT, **kwargs) -> Product:
     """A product with one processed photo, at `status` (use with `media`)."""
     from catalog.services import product_image_add

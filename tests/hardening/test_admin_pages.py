@@ -20,6 +20,7 @@ from tests.orders.factories import ProductFactory, place, shop
 pytestmark = pytest.mark.django_db
 
 
+
 @pytest.fixture
 def staff_client(client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -31,6 +31,7 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+
 @pytest.fixture
 def palembang(db):
     return shop(name="Lapas Perempuan Palembang Uji", city="Palembang", province="Sumatera Selatan")

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         code = code.strip().upper()
         payment = (
             GatewayPayment.objects.filter(
-                Q(gateway_order_id=code) | Q(checkout__code=code) | Q(checkout__orders__code=code)
+                Q(gateway_order_id=code)
+                | Q(checkout__code=code)
+                | Q(checkout__orders__code=code)
             )
             .order_by("-created_at", "-id")
             .first()
