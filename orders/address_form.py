@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities import provinces
 from orders.services import Address
-from regions.chain import LEVELS, POSTAL_MISMATCH, UNKNOWN, address_chain
+from regions.chain import (
+    LEVELS,
+    PARENT,
+    PARENT_FIRST,
+    POSTAL_MISMATCH,
+    UNKNOWN,
+    address_chain,
+)
 
 # The submit each level carries for the no-JavaScript round trip.
 CHOOSE_ACTION = "region"
@@ -108,7 +115,12 @@ class AddressForm(forms.Form):
             and isinstance(error, ValidationError)
             and getattr(error, "code", "") == "invalid_choice"
         ):
-            error = self.chain.errors.get(field) or error
+            parent = PARENT.get(field)
+            if field not in self.chain.errors and parent and not self.chain.names.get(parent):
+                # Refused below a refused parent: the parent is what to fix.
+                error = PARENT_FIRST[field]
+            else:
+                error = self.chain.errors.get(field) or error
         super().add_error(field, error)
 
     def require_all(self) -> None:

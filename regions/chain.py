@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import F, Value
 from django.utils.translation import gettext_lazy as _
 
 from .models import District, Regency, Village
@@ -66,14 +68,54 @@ class Chain:
         return not self.errors and all(self.names.get(level) for level in LEVELS)
 
 
-def _rows(level: str, parent: str) -> list:
-    if level == "regency":
-        return list(Regency.objects.filter(province_id=parent).values_list("code", "name"))
-    if level == "district":
-        return list(District.objects.filter(regency_id=parent).values_list("code", "name"))
-    return list(
-        Village.objects.filter(district_id=parent).values_list("code", "name", "postal_code")
-    )
+CACHE_SECONDS = 24 * 3600
+VERSION_KEY = "regions:chain:version"
+
+
+def _cache_key(level: str, parent: str) -> str:
+    # load_regions bumps the version (regions/loader.py), so a reload is seen at once.
+    return f"regions:chain:{cache.get_or_set(VERSION_KEY, 1)}:{level}:{parent}"
+
+
+def _children(wanted: dict[str, str]) -> dict[str, list]:
+    """Rows (code, name, postal code) under each parent in `wanted` (level ->
+    parent code): from the cache, else all missing levels in ONE query (a
+    UNION), so a checkout round costs at most one query for its address."""
+    found = {level: cache.get(_cache_key(level, parent)) for level, parent in wanted.items()}
+    missing = [level for level, rows in found.items() if rows is None]
+    if missing:
+        models = {"regency": (Regency, "province_id"), "district": (District, "regency_id")}
+        models["village"] = (Village, "district_id")
+        parts = []
+        for level in missing:
+            model, fk = models[level]
+            postal = F("postal_code") if model is Village else Value("")
+            parts.append(
+                model.objects.filter(**{fk: wanted[level]})
+                .annotate(level=Value(level), postal=postal)
+                .values_list("level", "code", "name", "postal")
+                .order_by()
+            )
+        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for level in missing:
+            found[level] = []
+        for level, code, name, postal in query:
+            found[level].append((code, name, postal))
+        for level in missing:
+            found[level].sort(key=lambda row: row[1])
+            cache.set(_cache_key(level, wanted[level]), found[level], CACHE_SECONDS)
+    return found
+
+
+def _wanted(codes: dict[str, str]) -> dict[str, str]:
+    """The levels whose options to list: each below a parent of the right shape."""
+    wanted = {}
+    for level in ("regency", "district", "village"):
+        parent = codes[PARENT[level]]
+        if not parent or len(parent) != CODE_LENGTHS[PARENT[level]]:
+            break
+        wanted[level] = parent
+    return wanted
 
 
 def address_chain(codes: dict[str, str]) -> Chain:
@@ -86,6 +128,12 @@ def address_chain(codes: dict[str, str]) -> Chain:
     provinces = sorted(PROVINCES, key=lambda row: row[1])
     chain.options["province"] = provinces
     known = dict(provinces)
+    # Fetched together up front (one query at most); a parent that turns out
+    # refused below simply has its rows ignored.
+    if codes["province"] not in known:
+        rows_by_level = {}
+    else:
+        rows_by_level = _children(_wanted(codes))
     if codes["province"]:
         if codes["province"] in known:
             chain.names["province"] = known[codes["province"]]
@@ -94,8 +142,7 @@ def address_chain(codes: dict[str, str]) -> Chain:
     for level in ("regency", "district", "village"):
         parent = PARENT[level]
         parent_code = codes[parent] if chain.names.get(parent) else ""
-        rows = _rows(level, parent_code) if parent_code else []
-        rows.sort(key=lambda row: row[1])
+        rows = (rows_by_level.get(level) or []) if parent_code else []
         chain.options[level] = [(row[0], row[1]) for row in rows]
         code = codes[level]
         if not code:

@@ -20,6 +20,9 @@ WILAYAH = {
     "32": "Jawa Barat",
     "32.73": "Kota Bandung",
     "32.73.01": "Sukasari",
+    "73": "Sulawesi Selatan",
+    "73.71": "Kota Makassar",
+    "73.71.01": "Mariso",
 }
 VILLAGES = {
     "31.74.01.1001": "Tebet Timur",
@@ -28,6 +31,7 @@ VILLAGES = {
     "16.71.04.1001": "Bukit Lama",
     "34.71.08.1001": "Gedongkiwo",
     "32.73.01.1001": "Sarijadi",
+    "73.71.01.1001": "Bontorannu",
 }
 POSTAL = {
     "31.74.01.1001": "12820",
@@ -36,6 +40,7 @@ POSTAL = {
     "16.71.04.1001": "30139",
     "34.71.08.1001": "55142",
     "32.73.01.1001": "40151",
+    "73.71.01.1001": "90126",
 }
 
 # The shopper's address as the checkout form posts it.
@@ -46,6 +51,15 @@ TEBET_POST = {
     "a-village": "31.74.01.1002",
     "a-postal_code": "12810",
     "a-street": "Jl. Tebet Raya No. 5",
+}
+
+
+MAKASSAR_POST = {
+    "a-province": "73",
+    "a-regency": "73.71",
+    "a-district": "73.71.01",
+    "a-village": "73.71.01.1001",
+    "a-postal_code": "90126",
 }
 
 
