@@ -130,10 +130,7 @@ def address_chain(codes: dict[str, str]) -> Chain:
     known = dict(provinces)
     # Fetched together up front (one query at most); a parent that turns out
     # refused below simply has its rows ignored.
-    if codes["province"] not in known:
-        rows_by_level = {}
-    else:
-        rows_by_level = _children(_wanted(codes))
+    rows_by_level = _children(_wanted(codes)) if codes["province"] in known else {}
     if codes["province"]:
         if codes["province"] in known:
             chain.names["province"] = known[codes["province"]]
