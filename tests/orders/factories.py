@@ -85,6 +85,31 @@ JAKARTA = services.Address(
     village_code="31.74.01.1002",
 )
 
+BANDUNG = services.Address(
+    province="Jawa Barat",
+    city="Kota Bandung",
+    district="Sukasari",
+    village="Sarijadi",
+    postal_code="40151",
+    street="Jl. Sarijadi No. 2",
+    province_code="32",
+    regency_code="32.73",
+    district_code="32.73.01",
+    village_code="32.73.01.1001",
+)
+PALEMBANG = services.Address(
+    province="Sumatera Selatan",
+    city="Kota Palembang",
+    district="Ilir Barat Satu",
+    village="Bukit Lama",
+    postal_code="30139",
+    street="Jl. Merdeka 1",
+    province_code="16",
+    regency_code="16.71",
+    district_code="16.71.04",
+    village_code="16.71.04.1001",
+)
+
 
 def place(
     items,
