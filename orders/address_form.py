@@ -40,6 +40,7 @@ WAITING = {
     "regency": _("— pilih provinsi dulu —"),
     "district": _("— pilih kabupaten/kota dulu —"),
     "village": _("— pilih kecamatan dulu —"),
+    "postal_code": _("— pilih kelurahan/desa dulu —"),
 }
 
 
@@ -84,6 +85,7 @@ class AddressForm(forms.Form):
             prompt = PROMPTS[level] if options or level == "province" else WAITING[level]
             field.choices = [("", prompt), *options]
             field.widget = RegionSelect(level, children[level])
+            field.widget.attrs["data-prompt"] = str(PROMPTS[level])
             field.widget.choices = field.choices
             field.error_messages["invalid_choice"] = UNKNOWN[level]
         postal = self.chain.postal_codes
@@ -92,7 +94,9 @@ class AddressForm(forms.Form):
             if postal
             else [("", _("— pilih kelurahan/desa dulu —"))]
         )
-        self.fields["postal_code"].widget.attrs.update({"data-level": "postal_code"})
+        self.fields["postal_code"].widget.attrs.update(
+            {"data-level": "postal_code", "data-prompt": str(WAITING["postal_code"])}
+        )
         self.fields["postal_code"].error_messages["invalid_choice"] = POSTAL_MISMATCH
         if len(postal) == 1:
             # Filled from the village: one code leaves nothing to choose.

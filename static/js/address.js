@@ -17,11 +17,9 @@
   if (!selects.province || !selects.postal_code) return;
   chain.classList.add("js-regions");
   var villages = {}; // village code -> postal code, from the last fetch
-  var prompts = {};
-  order.forEach(function (level) {
-    var first = selects[level] && selects[level].options[0];
-    prompts[level] = first && first.value === "" ? first.textContent : "";
-  });
+  function prompt(level) {
+    return selects[level].dataset.prompt || "—";
+  }
 
   function reset(level, text) {
     var select = selects[level];
@@ -34,13 +32,13 @@
 
   function clearBelow(level) {
     for (var i = order.indexOf(level) + 1; i < order.length; i++) {
-      reset(order[i], order[i] === "postal_code" ? prompts.postal_code : "—");
+      reset(order[i], prompt(order[i]));
     }
   }
 
   function fill(level, rows) {
     var select = selects[level];
-    reset(level, prompts[level] && prompts[level].indexOf("dulu") === -1 ? prompts[level] : "—");
+    reset(level, prompt(level));
     rows.forEach(function (row) {
       var option = document.createElement("option");
       option.value = row.code;
@@ -77,7 +75,7 @@
   function fillPostal() {
     var village = selects.village.value;
     var postal = villages[village];
-    reset("postal_code", prompts.postal_code);
+    reset("postal_code", prompt("postal_code"));
     if (!village || !postal) return;
     selects.postal_code.textContent = "";
     var option = document.createElement("option");
