@@ -207,6 +207,8 @@ def order_data_export(*, order: Order) -> dict:
             "provinsi": order.province,
             "kota": order.city,
             "kecamatan": order.district,
+            "kelurahan_desa": order.village,
+            "kode_wilayah": order.region_village_code or order.region_province_code,
             "kode_pos": order.postal_code,
             "alamat_jalan": order.street,
             "kurir": order.courier,

@@ -194,6 +194,13 @@ def shipment_book(*, order: Order, actor) -> Shipment:
         if locked.status not in (OrderStatus.PAID, OrderStatus.PROCESSING):
             raise ShipmentError(_("Kurir hanya bisa dipesan untuk pesanan yang sudah dibayar."))
         facility = locked.facility
+        if not origin_postal_code(facility):
+            raise ShipmentError(
+                _(
+                    "UPT ini belum punya kelurahan/desa asal kiriman; isi di data UPT "
+                    "atau isi resi manual."
+                )
+            )
         try:
             booking = biteship.BiteshipClient().create_order(
                 reference_id=locked.code,
