@@ -69,7 +69,7 @@ class AddressForm(forms.Form):
         help_text=_("Nama jalan, nomor rumah, RT/RW, patokan."),
     )
 
-    # Fields that carry a "Pilih" button (templates/orders/partials/checkout_field.html).
+    # Fields that carry a "Pilih" button (templates/orders/partials/address_fields.html).
     CHAINED = LEVELS
 
     def __init__(self, *args, **kwargs):
@@ -90,9 +90,7 @@ class AddressForm(forms.Form):
             field.error_messages["invalid_choice"] = UNKNOWN[level]
         postal = self.chain.postal_codes
         self.fields["postal_code"].choices = (
-            [(code, code) for code in postal]
-            if postal
-            else [("", _("— pilih kelurahan/desa dulu —"))]
+            [(code, code) for code in postal] if postal else [("", WAITING["postal_code"])]
         )
         self.fields["postal_code"].widget.attrs.update(
             {"data-level": "postal_code", "data-prompt": str(WAITING["postal_code"])}
@@ -125,6 +123,13 @@ class AddressForm(forms.Form):
                 error = PARENT_FIRST[field]
             else:
                 error = self.chain.errors.get(field) or error
+        if (
+            field == "postal_code"
+            and isinstance(error, ValidationError)
+            and getattr(error, "code", "") == "invalid_choice"
+            and not self.chain.names.get("village")
+        ):
+            error = _("Pilih kelurahan/desa dulu.")
         super().add_error(field, error)
 
     def require_all(self) -> None:

@@ -69,7 +69,7 @@ def test_every_error_comes_in_the_first_round(client, mukena, miniature):
         "Nomor telepon tidak valid",
         "Pilih cara pengiriman.",
         "Pilih cara pembayaran.",
-        "bukan kode pos kelurahan/desa yang dipilih",
+        "Pilih kelurahan/desa dulu",
         "Wajib diisi untuk pengiriman: Provinsi",
         "Wajib diisi untuk pengiriman: Alamat jalan",
     ):
