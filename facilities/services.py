@@ -227,7 +227,7 @@ def staff_account_set_password(*, actor, account, password: str) -> None:
 
 def facility_origin_set(*, facility: Facility, village_code: str = "", district_code: str = ""):
     """Sets where couriers pick up: a village (its district, province and
-    postal code follow), or only a district. Raises ValidationError for a
+    postal code follow), or only a district (its lowest postal code). Raises ValidationError for a
     code the region data does not hold, or a village outside the district."""
     from regions.models import District, Village
 
@@ -250,7 +250,21 @@ def facility_origin_set(*, facility: Facility, village_code: str = "", district_
         facility.origin_district = district
         if district is not None:
             facility.origin_province_id = district.regency.province_id
-        facility.origin_postal_code = village.postal_code if village else ""
+        if village is not None:
+            facility.origin_postal_code = village.postal_code
+        elif district is not None:
+            # Only a district: its lowest postal code stands for it (a district's
+            # villages mostly share one or two), so couriers can still price.
+            facility.origin_postal_code = (
+                Village.objects.filter(district=district)
+                .exclude(postal_code="")
+                .order_by("postal_code")
+                .values_list("postal_code", flat=True)
+                .first()
+                or ""
+            )
+        else:
+            facility.origin_postal_code = ""
         facility.save(
             update_fields=[
                 "origin_village",

@@ -41,3 +41,14 @@ def test_a_village_outside_the_district_or_unknown_is_refused(client, facility, 
     response = _post(client, facility, **origin)
     assert response.status_code == 200 and message in response.content.decode()
     assert Facility.objects.get(pk=facility.pk).origin_village_id is None
+
+
+def test_a_district_alone_still_gives_couriers_a_postal_code(facility):
+    from facilities.services import facility_origin_set
+
+    load_test_regions()
+    facility_origin_set(facility=facility, district_code="31.74.01")
+    facility.refresh_from_db()
+    # Tebet's villages are 12810 and 12820 in the test data: the lowest stands.
+    assert (facility.origin_province_id, facility.origin_postal_code) == ("31", "12810")
+    assert facility.origin_village_id is None
