@@ -186,7 +186,7 @@ class FacilityChoiceForm(forms.Form):
             help_text = _("Tarif dan estimasi langsung dari kurir, untuk berat %(kg)s.")
         elif shipments.aggregator_offered():
             help_text = _(
-                "Cek tarif kurir belum bisa dipakai (isi kode pos lalu tekan Hitung ongkos "
+                "Cek tarif kurir belum bisa dipakai (pilih kelurahan/desa lalu tekan Hitung ongkos "
                 "kirim, atau layanan sedang gangguan): dipakai tarif UPT untuk berat %(kg)s."
             )
         else:
