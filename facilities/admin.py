@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from facilities.forms import FacilityAdminForm
 from facilities.models import BankAccount, Facility, ProceedsShare, Region
 from facilities.scoping import scope_for
+from facilities.services import facility_origin_set
 
 
 class BankAccountInline(admin.TabularInline):
@@ -58,11 +59,26 @@ class FacilityAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(scope_for(request.user).facility_q())
 
+    # Follow from the origin village (facility_origin_set), never typed.
+    DERIVED = ["origin_province", "origin_postal_code"]
+
     def get_readonly_fields(self, request, obj=None):
         # Only head office changes where a facility sits and whether it sells.
         if scope_for(request.user).is_national:
-            return []
-        return ["region", "kind", "facility_class", "is_womens", "slug", "is_active", "name"]
+            return list(self.DERIVED)
+        return ["region", "kind", "facility_class", "is_womens", "slug", "is_active", "name"] + (
+            self.DERIVED
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"origin_district", "origin_village"} & set(form.changed_data):
+            # Province code and postal code follow the village chosen.
+            facility_origin_set(
+                facility=obj,
+                village_code=obj.origin_village_id or "",
+                district_code=obj.origin_district_id or "",
+            )
 
     def get_prepopulated_fields(self, request, obj=None):
         # The slug is read-only for staff and reviewers; prepopulating a field

@@ -5,9 +5,25 @@ import uuid
 from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from core.images import ImageRejected, process_image
 from facilities.models import Facility
+from regions.chain import belongs
+from regions.models import District, Village
+
+
+def _region_code_field(model, label, example):
+    # A code typed (or pasted from the regions list), not a select of 7,000
+    # districts or 83,000 villages; checked against the region data.
+    return forms.ModelChoiceField(
+        queryset=model.objects.all(),
+        required=False,
+        label=label,
+        widget=forms.TextInput(attrs={"placeholder": example, "inputmode": "decimal"}),
+        help_text=_("Kode Kemendagri, contoh %(c)s.") % {"c": example},
+        error_messages={"invalid_choice": _("Kode wilayah ini tidak dikenal.")},
+    )
 
 
 class FacilityAdminForm(forms.ModelForm):
@@ -21,6 +37,18 @@ class FacilityAdminForm(forms.ModelForm):
         # made the admin's form those two fields alone, and its add page crash
         # on the prepopulated slug. This form cleans the two pictures.
         fields = "__all__"  # noqa: DJ007 - the admin, not this form, picks the fields
+
+    origin_district = _region_code_field(District, _("kecamatan asal kiriman"), "16.71.04")
+    origin_village = _region_code_field(Village, _("kelurahan/desa asal kiriman"), "16.71.04.1001")
+
+    def clean(self):
+        data = super().clean()
+        district, village = data.get("origin_district"), data.get("origin_village")
+        if district and village and not belongs(village.code, district.code):
+            self.add_error(
+                "origin_village", _("Kelurahan/desa ini tidak berada di kecamatan asal kiriman.")
+            )
+        return data
 
     def _clean_picture(self, field_name: str):
         picture = self.cleaned_data.get(field_name)

@@ -64,6 +64,36 @@ class Facility(models.Model):
     address = models.CharField(_("alamat"), max_length=255)
     city = models.CharField(_("kota/kabupaten"), max_length=80)
     province = models.CharField(_("provinsi"), max_length=80)
+    # Where couriers pick up: the official region (Kemendagri codes). The
+    # free-text city/province above stay as the facility writes its name; the
+    # rules (local delivery, courier origin, rate rows) compare these codes.
+    origin_province = models.ForeignKey(
+        "regions.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("provinsi (kode Kemendagri)"),
+    )
+    origin_district = models.ForeignKey(
+        "regions.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan asal kiriman"),
+    )
+    origin_village = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kelurahan/desa asal kiriman"),
+    )
+    # Copied from the village by facility_origin_set, so pricing a parcel
+    # never costs a query (the checkout's query budget).
+    origin_postal_code = models.CharField(_("kode pos asal kiriman"), max_length=5, blank=True)
     timezone = models.CharField(
         _("zona waktu"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from regions.names import province_code_for_name
+
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 
 
@@ -63,10 +65,23 @@ ALL = [
 
 NAMES = [province.name for province in ALL]
 _BY_NAME = {province.name: province for province in ALL}
+# Kemendagri code -> the name as this list spells it (tests check all 38 map).
+_BY_CODE = {province_code_for_name(province.name): province for province in ALL}
 
 
 def get(name: str) -> Province | None:
     return _BY_NAME.get(name)
+
+
+def code_for_name(name: str) -> str:
+    """The Kemendagri code of a province as spelt here or in free text, or ""."""
+    return province_code_for_name(name) or ""
+
+
+def name_for_code(code: str) -> str:
+    """This list's name for a Kemendagri province code ("31" -> "DKI Jakarta"), or ""."""
+    province = _BY_CODE.get(code or "")
+    return province.name if province else ""
 
 
 def island_groups() -> dict[str, list[str]]:

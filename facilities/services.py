@@ -223,3 +223,55 @@ def staff_account_set_password(*, actor, account, password: str) -> None:
         check_password(password, account)
         account.set_password(password)
         account.save(update_fields=["password"])
+
+
+def facility_origin_set(*, facility: Facility, village_code: str = "", district_code: str = ""):
+    """Sets where couriers pick up: a village (its district, province and
+    postal code follow), or only a district (its lowest postal code). Raises ValidationError for a
+    code the region data does not hold, or a village outside the district."""
+    from regions.models import District, Village
+
+    village = district = None
+    if village_code:
+        village = (
+            Village.objects.select_related("district__regency").filter(code=village_code).first()
+        )
+        if village is None:
+            raise ValidationError(_("Kelurahan/desa %(c)s tidak dikenal.") % {"c": village_code})
+        if district_code and village.district_id != district_code:
+            raise ValidationError(_("Kelurahan/desa tidak berada di kecamatan yang dipilih."))
+        district = village.district
+    elif district_code:
+        district = District.objects.select_related("regency").filter(code=district_code).first()
+        if district is None:
+            raise ValidationError(_("Kecamatan %(c)s tidak dikenal.") % {"c": district_code})
+    with transaction.atomic():
+        facility.origin_village = village
+        facility.origin_district = district
+        if district is not None:
+            facility.origin_province_id = district.regency.province_id
+        if village is not None:
+            facility.origin_postal_code = village.postal_code
+        elif district is not None:
+            # Only a district: its lowest postal code stands for it (a district's
+            # villages mostly share one or two), so couriers can still price.
+            facility.origin_postal_code = (
+                Village.objects.filter(district=district)
+                .exclude(postal_code="")
+                .order_by("postal_code")
+                .values_list("postal_code", flat=True)
+                .first()
+                or ""
+            )
+        else:
+            facility.origin_postal_code = ""
+        facility.save(
+            update_fields=[
+                "origin_village",
+                "origin_district",
+                "origin_province",
+                "origin_postal_code",
+                "updated_at",
+            ]
+        )
+    return facility

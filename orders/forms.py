@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_rupiah
 from core.phone import normalize_phone
 from orders import quotes, shipments, shipping
+from orders.address_form import AddressForm
 from orders.cart import CartSnapshot
 from orders.limits import MAX_QUANTITY
 from orders.models import CODE_ALPHABET, CODE_LENGTH, DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
-from orders.services import IDEMPOTENCY_KEY_RE, Address, Contact, FacilityChoice
+from orders.services import IDEMPOTENCY_KEY_RE, Contact, FacilityChoice
+
+__all__ = ["AddressForm"]  # the address lives in orders/address_form.py
 
 QUANTITY_ERRORS = {
     "required": _("Isi jumlahnya."),
@@ -74,41 +77,6 @@ class ContactForm(forms.Form):
     def to_contact(self) -> Contact:
         d = self.cleaned_data
         return Contact(name=d["name"].strip(), phone=d["phone"], email=d.get("email", ""))
-
-
-class AddressForm(forms.Form):
-    province = forms.ChoiceField(
-        label=_("Provinsi"),
-        required=False,
-        choices=[("", _("— pilih provinsi —"))] + [(p, p) for p in shipping.PROVINCES],
-        error_messages={"invalid_choice": _("Pilih provinsi dari daftar.")},
-    )
-    city = forms.CharField(label=_("Kota/kabupaten"), max_length=80, required=False)
-    district = forms.CharField(label=_("Kecamatan"), max_length=80, required=False)
-    postal_code = forms.CharField(label=_("Kode pos"), max_length=5, required=False)
-    street = forms.CharField(
-        label=_("Alamat jalan"),
-        max_length=255,
-        required=False,
-        help_text=_("Nama jalan, nomor rumah, RT/RW, patokan."),
-    )
-
-    def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"].strip()
-        if value and not re.fullmatch(r"\d{5}", value):
-            raise ValidationError(_("Kode pos terdiri dari 5 angka."))
-        return value
-
-    def require_all(self) -> None:
-        """Delivery needs every field; called when some facility delivers."""
-        for name, field in self.fields.items():
-            # A field already refused (a bad postal code) keeps its one message.
-            if name not in self.errors and not self.cleaned_data.get(name):
-                self.add_error(name, _("Wajib diisi untuk pengiriman: %(f)s.") % {"f": field.label})
-
-    def to_address(self) -> Address:
-        d = self.cleaned_data
-        return Address(**{name: (d.get(name) or "").strip() for name in self.fields})
 
 
 def _lower_first(label) -> str:
@@ -218,7 +186,7 @@ class FacilityChoiceForm(forms.Form):
             help_text = _("Tarif dan estimasi langsung dari kurir, untuk berat %(kg)s.")
         elif shipments.aggregator_offered():
             help_text = _(
-                "Cek tarif kurir belum bisa dipakai (isi kode pos lalu tekan Hitung ongkos "
+                "Cek tarif kurir belum bisa dipakai (pilih kelurahan/desa lalu tekan Hitung ongkos "
                 "kirim, atau layanan sedang gangguan): dipakai tarif UPT untuk berat %(kg)s."
             )
         else:
@@ -373,6 +341,7 @@ class CheckoutForm:
 
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
         self.address = AddressForm(bound, prefix="a", initial=initial("a"))
+        destination = self.address.destination()
         self.consent = PrivacyConsentForm(bound, prefix="p", initial=initial("p"))
         self.gateway = GatewayChannelForm(bound, prefix="g", initial=initial("g"))
         self.facility_forms = [
@@ -387,7 +356,7 @@ class CheckoutForm:
                     group,
                     settings.get(group.facility.pk, shipping.DEFAULT_SETTINGS),
                     rates.get(group.facility.pk, []),
-                    data,
+                    destination,
                 ),
             )
             for group in snapshot.groups
@@ -438,14 +407,17 @@ class CheckoutForm:
         if delivering:
             self.address.require_all()
             ok = ok and not self.address.errors
-            address = self.address.cleaned_data
-            if address.get("province") and address.get("city"):
+            address = self.address.to_address()
+            if address.regency_code:
                 for f in delivering:
                     facility = f.group.facility
                     if f.cleaned_data[
                         "delivery"
                     ] == DeliveryMethod.LOCAL and not shipping.local_delivery_reaches(
-                        facility, province=address["province"], city=address["city"]
+                        facility,
+                        province_code=address.province_code,
+                        regency_code=address.regency_code,
+                        city=address.city,
                     ):
                         f.add_error(
                             "delivery",
@@ -491,9 +463,8 @@ class CheckoutForm:
 
     @property
     def province(self) -> str:
-        """The destination province as posted, when it is one the site knows."""
-        raw = (self.data or {}).get("a-province") or ""
-        return raw if raw in shipping.PROVINCES else ""
+        """The destination province's code as posted, when it is a known one."""
+        return self.address.province_code
 
     def quote(self) -> quotes.CheckoutQuote:
         """The totals for the choices made so far (cached: the page asks twice)."""

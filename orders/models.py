@@ -173,6 +173,13 @@ class Order(models.Model):
     district = models.CharField(_("kecamatan"), max_length=80, blank=True)
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
     street = models.CharField(_("alamat jalan"), max_length=255, blank=True)
+    village = models.CharField(_("kelurahan/desa"), max_length=100, blank=True)
+    # The official region the address was picked from (Kemendagri codes); the
+    # names above are kept as placed. Blank on orders placed before the codes.
+    region_province_code = models.CharField(_("kode provinsi"), max_length=2, blank=True)
+    region_regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5, blank=True)
+    region_district_code = models.CharField(_("kode kecamatan"), max_length=8, blank=True)
+    region_village_code = models.CharField(_("kode kelurahan/desa"), max_length=13, blank=True)
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     subtotal = MoneyField(_("subtotal (Rp)"))
     shipping_fee = MoneyField(_("ongkos kirim (Rp)"))
@@ -236,7 +243,8 @@ class Order(models.Model):
 
     @property
     def address_line(self) -> str:
-        parts = [self.street, self.district, self.city, self.province, self.postal_code]
+        parts = [self.street, self.village, self.district, self.city, self.province]
+        parts.append(self.postal_code)
         return ", ".join(p for p in parts if p)
 
 

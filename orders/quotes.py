@@ -85,13 +85,13 @@ def checkout_quote(
     courier_fees: dict[int, int] | None = None,
 ) -> CheckoutQuote:
     """Quote every facility's part of `snapshot` for the chosen delivery
-    `methods` (facility id -> method) to `province`.
+    `methods` (facility id -> method) to the province with Kemendagri code `province`.
 
     A method the facility does not offer for this cart counts as not chosen,
     so a tampered choice never prices anything; an unknown province counts
     as none. Reads nothing from the database.
     """
-    if province not in shipping.PROVINCES:
+    if not shipping.is_province_code(province):
         province = ""
     rows = []
     for group in snapshot.groups:

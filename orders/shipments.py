@@ -24,22 +24,19 @@ from shipping.rates import RateAnswer, courier_options
 
 log = logging.getLogger(__name__)
 
-# Until each facility's origin is an official village (the regions work), a
-# facility ships from its province capital's main postal code.
-PROVINCE_POSTAL_CODES = {
-    "Aceh": "23111", "Sumatera Utara": "20111", "Sumatera Barat": "25111",
-    "Riau": "28111", "Kepulauan Riau": "29111", "Jambi": "36111", "Bengkulu": "38211",
-    "Sumatera Selatan": "30111", "Kepulauan Bangka Belitung": "33111", "Lampung": "35111",
-    "Banten": "42111", "DKI Jakarta": "10110", "Jawa Barat": "40111", "Jawa Tengah": "50111",
-    "DI Yogyakarta": "55111", "Jawa Timur": "60111", "Bali": "80111",
-    "Nusa Tenggara Barat": "83111", "Nusa Tenggara Timur": "85111",
-    "Kalimantan Barat": "78111", "Kalimantan Tengah": "73111", "Kalimantan Selatan": "70111",
-    "Kalimantan Timur": "75111", "Kalimantan Utara": "77211", "Sulawesi Utara": "95111",
-    "Gorontalo": "96111", "Sulawesi Tengah": "94111", "Sulawesi Barat": "91511",
-    "Sulawesi Selatan": "90111", "Sulawesi Tenggara": "93111", "Maluku": "97111",
-    "Maluku Utara": "97711", "Papua": "99111", "Papua Barat": "98311",
-    "Papua Barat Daya": "98411", "Papua Tengah": "98811", "Papua Pegunungan": "99511",
-    "Papua Selatan": "99611",
+# The product page prices "Ongkir ke <province>" before any address is known:
+# to the province capital's main postal code, keyed by Kemendagri code. The
+# checkout and the booking never use it: they price from the facility's
+# origin village to the village the shopper picked.
+CAPITAL_POSTAL_CODES = {
+    "11": "23111", "12": "20111", "13": "25111", "14": "28111", "21": "29111",
+    "15": "36111", "17": "38211", "16": "30111", "19": "33111", "18": "35111",
+    "36": "42111", "31": "10110", "32": "40111", "33": "50111", "34": "55111",
+    "35": "60111", "51": "80111", "52": "83111", "53": "85111", "61": "78111",
+    "62": "73111", "63": "70111", "64": "75111", "65": "77211", "71": "95111",
+    "75": "96111", "72": "94111", "76": "91511", "73": "90111", "74": "93111",
+    "81": "97111", "82": "97711", "91": "99111", "92": "98311", "96": "98411",
+    "94": "98811", "95": "99511", "93": "99611",
 }  # fmt: skip
 
 TABLE_COURIER = "upt"
@@ -52,8 +49,11 @@ PRICE_CHANGED = _(
 
 
 def origin_postal_code(facility) -> str:
-    own = getattr(facility, "postal_code", "") or ""
-    return own if len(own) == 5 else PROVINCE_POSTAL_CODES.get(facility.province, "")
+    """The postal code of the facility's origin village (facility_origin_set
+    copies it onto the row, so no query); "" when no origin is set, and then
+    only the facility's rate table prices its parcels."""
+    own = facility.origin_postal_code or ""
+    return own if _postal_ok(own) else ""
 
 
 def _postal_ok(code: str) -> bool:
@@ -61,8 +61,9 @@ def _postal_ok(code: str) -> bool:
 
 
 def table_options(delivery_settings, rates, *, province: str, weight_grams: int) -> list:
-    """The facility's own rate table as one option (no estimate it can promise)."""
-    if province not in table.PROVINCES:
+    """The facility's own rate table as one option (no estimate it can promise);
+    `province` is the destination's Kemendagri code."""
+    if not table.is_province_code(province):
         return []
     fee = table.courier_fee(delivery_settings, rates, province, weight_grams).fee
     return [
@@ -193,6 +194,13 @@ def shipment_book(*, order: Order, actor) -> Shipment:
         if locked.status not in (OrderStatus.PAID, OrderStatus.PROCESSING):
             raise ShipmentError(_("Kurir hanya bisa dipesan untuk pesanan yang sudah dibayar."))
         facility = locked.facility
+        if not origin_postal_code(facility):
+            raise ShipmentError(
+                _(
+                    "UPT ini belum punya kelurahan/desa asal kiriman; isi di data UPT "
+                    "atau isi resi manual."
+                )
+            )
         try:
             booking = biteship.BiteshipClient().create_order(
                 reference_id=locked.code,
@@ -414,16 +422,15 @@ def aggregator_offered() -> bool:
     return biteship.is_configured()
 
 
-def answer_for_group(group, delivery_settings, rates, data) -> RateAnswer | None:
-    """The courier options for one cart group at checkout, for the address
-    posted so far; None when the group cannot go by courier."""
+def answer_for_group(group, delivery_settings, rates, destination) -> RateAnswer | None:
+    """The courier options for one cart group at checkout, to `destination`
+    (province code, postal code) as picked so far; None when the group
+    cannot go by courier."""
     if DeliveryMethod.COURIER not in table.enabled_methods(delivery_settings):
         return None
     if group.local_only_names:
         return None
-    data = data or {}
-    province = data.get("a-province") or ""
-    postal_code = (data.get("a-postal_code") or "").strip()
+    province, postal_code = destination
     return courier_answer(
         group.facility,
         delivery_settings,
@@ -475,9 +482,11 @@ def admin_summary(order: Order) -> dict:
     }
 
 
-def product_estimate(product, *, province: str, delivery_settings, rates):
-    """The cheapest courier option for one piece of `product` to `province`'s
-    capital (the product page's "mulai Rp ..."), with whose rates it is."""
+def product_estimate(product, *, province: str, delivery_settings, rates, postal_code: str = ""):
+    """The cheapest courier option for one piece of `product` to the province
+    with code `province` (the product page's "mulai Rp ..."): to
+    `postal_code` when the shopper's village is remembered, else to the
+    province capital. Says whose rates it is."""
     if DeliveryMethod.COURIER not in table.enabled_methods(delivery_settings):
         return None
     answer = courier_answer(
@@ -485,7 +494,7 @@ def product_estimate(product, *, province: str, delivery_settings, rates):
         delivery_settings,
         rates,
         province=province,
-        postal_code=PROVINCE_POSTAL_CODES.get(province, ""),
+        postal_code=postal_code or CAPITAL_POSTAL_CODES.get(province, ""),
         weight_grams=product.weight_grams,
         value=product.price,
     )

@@ -18,7 +18,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import gateway_services, privacy, selectors, services, shipments, terms, zones
+from orders import (
+    gateway_services,
+    privacy,
+    selectors,
+    services,
+    shipments,
+    terms,
+    views_shipping,
+    zones,
+)
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -133,7 +142,9 @@ def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
 
 # The submit that re-renders the page with its totals and places nothing: the
 # page's way to show shipping fees without JavaScript ("preview" is its old name).
-UPDATE_ACTIONS = {"update", "preview"}
+# "region" is the address's "Pilih" (orders/address_form.py): the same round
+# trip, with the next level of the address to choose from.
+UPDATE_ACTIONS = {"update", "preview", "region"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +228,12 @@ def checkout(request):
                 cart.remove_many(line.product.pk for line in snapshot.lines)
                 _remember(request, CHECKOUTS_KEY, result.checkout.code)
                 _remember(request, TRACKED_KEY, *(o.code for o in result.orders))
-                return redirect("orders:confirmation", code=result.checkout.code)
+                response = redirect("orders:confirmation", code=result.checkout.code)
+                address = form.address.to_address()
+                if address.village_code and any(o.is_delivery for o in result.orders):
+                    # The product pages price "Ongkir ke ..." to this village next time.
+                    views_shipping.remember_destination(response, address.village_code)
+                return response
         status = 400
     return render(
         request,

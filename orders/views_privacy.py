@@ -67,7 +67,14 @@ def _forms(order, data=None):
     address = AddressForm(
         data,
         prefix="a",
-        initial={name: getattr(order, name) for name in privacy.ADDRESS_FIELDS},
+        initial={
+            "province": order.region_province_code,
+            "regency": order.region_regency_code,
+            "district": order.region_district_code,
+            "village": order.region_village_code,
+            "postal_code": order.postal_code,
+            "street": order.street,
+        },
     )
     return contact, address
 

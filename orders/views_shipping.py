@@ -50,30 +50,64 @@ def shipping_label(request, pk: int):
     return render(request, "orders/shipping_label.html", {"order": order, "shipment": shipment})
 
 
-ESTIMATE_COOKIE = "kb_ongkir_provinsi"
+# The remembered destination: a province code ("31") chosen on a product page,
+# or the village code ("31.74.01.1002") of the shopper's last courier order.
+# Codes, never names: a name cookie from before the regions is ignored.
+ESTIMATE_COOKIE = "kb_ongkir_wilayah"
+ESTIMATE_COOKIE_AGE = 180 * 24 * 3600
+
+
+def remembered_destination(request) -> tuple[str, str]:
+    """(province code, village code or "") from the cookie, when valid."""
+    from orders import shipping as table
+    from regions.chain import belongs
+
+    raw = request.COOKIES.get(ESTIMATE_COOKIE, "")
+    province = raw[:2]
+    if not table.is_province_code(province):
+        return "", ""
+    village = raw if len(raw) == 13 and belongs(raw[:13], raw[:8]) else ""
+    return province, village
+
+
+def remember_destination(response, code: str) -> None:
+    response.set_cookie(
+        ESTIMATE_COOKIE, code, max_age=ESTIMATE_COOKIE_AGE, samesite="Lax", httponly=True
+    )
 
 
 def shipping_estimate(request, pk: int):
     """ "Ongkir ke <provinsi> mulai Rp ..." for one product (one piece) from its
-    facility. The province comes from the form, else the remembered cookie;
-    the product page itself stays a cacheable public page (the form posts here,
-    and static/js/shipping_estimate.js fills the answer in place)."""
+    facility. The province (a Kemendagri code) comes from the form, else the
+    remembered cookie (to the remembered village's postal code when it is
+    one); the product page itself stays a cacheable public page (the form
+    posts here, and static/js/shipping_estimate.js fills the answer in place)."""
     from catalog.models import Product
+    from facilities import provinces
     from orders import selectors
     from orders import shipping as table
+    from regions.models import Village
 
     product = get_object_or_404(
         Product.objects.select_related("facility"), pk=pk, status="approved"
     )
     asked = request.GET.get("provinsi", "")
-    province = asked if asked in table.PROVINCES else request.COOKIES.get(ESTIMATE_COOKIE, "")
-    if province not in table.PROVINCES:
-        province = ""
+    if table.is_province_code(asked):
+        province, village = asked, ""
+    else:
+        asked = ""
+        province, village = remembered_destination(request)
+    postal_code = ""
+    if village and village.startswith(province + "."):
+        postal_code = (
+            Village.objects.filter(code=village).values_list("postal_code", flat=True).first() or ""
+        )
     estimate = None
     if province and not product.local_only:
         estimate = shipments.product_estimate(
             product,
             province=province,
+            postal_code=postal_code,
             delivery_settings=selectors.delivery_settings_for([product.facility_id]).get(
                 product.facility_id, table.DEFAULT_SETTINGS
             ),
@@ -89,14 +123,13 @@ def shipping_estimate(request, pk: int):
         template,
         {
             "product": product,
-            "province": province,
+            "province": provinces.name_for_code(province),
+            "province_code": province,
             "estimate": estimate,
-            "provinces": table.PROVINCES,
+            "provinces": table.PROVINCE_CHOICES,
         },
     )
     response["Cache-Control"] = "private, no-store"
-    if asked and asked == province:
-        response.set_cookie(
-            ESTIMATE_COOKIE, province, max_age=180 * 24 * 3600, samesite="Lax", httponly=True
-        )
+    if asked:
+        remember_destination(response, asked)
     return response

@@ -10,6 +10,7 @@ import gzip
 import json
 from importlib import resources
 
+from django.core.cache import cache
 from django.db import transaction
 
 from .models import District, Province, Regency, Village
@@ -65,6 +66,10 @@ def regions_load(*, wilayah, villages, postal, prefixes=None):
                 unique_fields=["code"],
                 update_fields=fields,
             )
+    from .chain import VERSION_KEY
+
+    # The chained choices' cached lists (regions/chain.py) are stale now.
+    cache.set(VERSION_KEY, (cache.get(VERSION_KEY) or 1) + 1, None)
     return {
         "provinces": len(provinces),
         "regencies": len(regencies),

@@ -7,6 +7,39 @@ a facility's staff replace them in the admin.
 from django.db import transaction
 
 from facilities.models import BankAccount, Facility, Region
+from facilities.services import facility_origin_set
+from regions.loader import read_package_data, regions_load
+from regions.models import Village
+
+# Where couriers pick up each demo facility's parcels: a district of its city
+# (Kemendagri code); the origin is that district's first village with a
+# postal code. Demo values: staff set the real one in the admin.
+ORIGIN_DISTRICTS = {
+    "lapas-banjarmasin": "63.71.01",  # Banjarmasin Selatan, Kota Banjarmasin
+    "lapas-perempuan-palangka-raya": "62.71.03",  # Jekan Raya, Kota Palangkaraya
+    "lapas-pangkalpinang": "19.71.01",  # Bukit Intan, Kota Pangkal Pinang
+    "lapas-kendari": "74.71.01",  # Mandonga, Kota Kendari
+    "lapas-perempuan-kendari": "74.71.01",
+    "rutan-raha": "74.03.16",  # Katobu, Kabupaten Muna (Raha)
+    "bapas-baubau": "74.72.02",  # Wolio, Kota Bau Bau
+    "lapas-palembang": "16.71.04",  # Ilir Barat Satu, Kota Palembang
+    "lapas-perempuan-palembang": "16.71.04",
+}
+# The demo shopper's address (seeds/orders.py) lies in Tebet, Jakarta Selatan.
+DEMO_DISTRICTS = ["31.74.01"]
+
+
+def load_demo_regions() -> None:
+    """The demo's districts from the region data (an idempotent upsert), so
+    the seeds work before or without a full `load_regions`."""
+    wanted = sorted(set(ORIGIN_DISTRICTS.values()) | set(DEMO_DISTRICTS))
+    if Village.objects.filter(district_id__in=wanted).values(
+        "district_id"
+    ).distinct().count() == len(wanted):
+        return
+    wilayah, villages, postal = read_package_data()
+    regions_load(wilayah=wilayah, villages=villages, postal=postal, prefixes=wanted)
+
 
 REGIONS = [
     {
@@ -194,4 +227,17 @@ def load_facilities() -> dict[str, Facility]:
             },
         )
         facilities[slug] = facility
+    load_demo_regions()
+    for slug, district in ORIGIN_DISTRICTS.items():
+        village = (
+            Village.objects.filter(district_id=district)
+            .exclude(postal_code="")
+            .order_by("code")
+            .first()
+        )
+        facility_origin_set(
+            facility=facilities[slug],
+            village_code=village.code if village else "",
+            district_code=district,
+        )
     return facilities

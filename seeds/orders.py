@@ -83,10 +83,15 @@ def load_delivery(facilities: dict[str, Facility]) -> int:
 
 DEMO_ADDRESS = services.Address(
     province="DKI Jakarta",
-    city="Jakarta Selatan",
+    city="Kota Administrasi Jakarta Selatan",
     district="Tebet",
+    village="Tebet Barat",
     postal_code="12810",
     street="Jl. Contoh Demo No. 1 (alamat demo)",
+    province_code="31",
+    regency_code="31.74",
+    district_code="31.74.01",
+    village_code="31.74.01.1002",
 )
 # (key suffix, steps after placing, payment, delivery)
 SCENARIOS = [

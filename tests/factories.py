@@ -22,6 +22,7 @@ from django.utils import timezone
 from catalog.models import Category, ListingStatus, Product, ProductImage
 from facilities.models import BankAccount, Facility, Membership, PartnerOutlet, Region
 from facilities.roles import GROUP_NAMES
+from facilities.services import facility_origin_set
 from orders import services
 from orders.models import (
     Checkout,
@@ -33,6 +34,7 @@ from orders.models import (
     ShippingRate,
 )
 from orders.states import SYSTEM
+from tests.regions_data import load_test_regions
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -245,10 +247,15 @@ class ShippingRateFactory(factory.django.DjangoModelFactory):
     next_kg_fee = 20_000
 
 
-def shop(**facility_kwargs):
-    """A facility ready to sell: delivery settings, a rate to Jakarta, a bank account."""
+def shop(*, origin: str | None = None, **facility_kwargs):
+    """A facility ready to sell: delivery settings, a rate to Jakarta, a bank
+    account, and the test regions (tests/regions_data.py) loaded; `origin` a
+    village code there to ship from (none: only the rate table prices)."""
+    load_test_regions()
     facility_kwargs.setdefault("email", f"upt{FacilityFactory._meta.next_sequence()}@contoh.id")
     facility = FacilityFactory(**facility_kwargs)
+    if origin:
+        facility_origin_set(facility=facility, village_code=origin)
     DeliverySettingsFactory(facility=facility)
     ShippingRateFactory(facility=facility)
     BankAccountFactory(facility=facility, account_holder=f"BPG {facility.name}")
@@ -258,10 +265,39 @@ def shop(**facility_kwargs):
 CONTACT = services.Contact(name="Siti Aminah", phone="+6281234567890", email="siti@example.com")
 JAKARTA = services.Address(
     province="DKI Jakarta",
-    city="Jakarta Selatan",
+    city="Kota Administrasi Jakarta Selatan",
     district="Tebet",
+    village="Tebet Barat",
     postal_code="12810",
     street="Jl. Tebet Raya No. 5",
+    province_code="31",
+    regency_code="31.74",
+    district_code="31.74.01",
+    village_code="31.74.01.1002",
+)
+BANDUNG = services.Address(
+    province="Jawa Barat",
+    city="Kota Bandung",
+    district="Sukasari",
+    village="Sarijadi",
+    postal_code="40151",
+    street="Jl. Sarijadi No. 2",
+    province_code="32",
+    regency_code="32.73",
+    district_code="32.73.01",
+    village_code="32.73.01.1001",
+)
+PALEMBANG = services.Address(
+    province="Sumatera Selatan",
+    city="Kota Palembang",
+    district="Ilir Barat Satu",
+    village="Bukit Lama",
+    postal_code="30139",
+    street="Jl. Merdeka 1",
+    province_code="16",
+    regency_code="16.71",
+    district_code="16.71.04",
+    village_code="16.71.04.1001",
 )
 
 

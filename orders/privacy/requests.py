@@ -49,6 +49,8 @@ def order_data_export(*, order: Order) -> dict:
             "provinsi": order.province,
             "kota": order.city,
             "kecamatan": order.district,
+            "kelurahan_desa": order.village,
+            "kode_wilayah": order.region_village_code or order.region_province_code,
             "kode_pos": order.postal_code,
             "alamat_jalan": order.street,
             "kurir": order.courier,
@@ -103,7 +105,14 @@ def order_data_export(*, order: Order) -> dict:
 
 
 CORRECTION_FIELDS = ("contact_name", "contact_phone", "contact_email")
-ADDRESS_FIELDS = ("province", "city", "district", "postal_code", "street")
+ADDRESS_FIELDS = ("province", "city", "district", "village", "postal_code", "street")
+# Order field -> Address attribute for the official codes picked.
+ADDRESS_CODES = {
+    "region_province_code": "province_code",
+    "region_regency_code": "regency_code",
+    "region_district_code": "district_code",
+    "region_village_code": "village_code",
+}
 
 
 def order_contact_correct(*, order: Order, contact: Contact, address: Address | None) -> list[str]:
@@ -130,6 +139,7 @@ def order_contact_correct(*, order: Order, contact: Contact, address: Address | 
         }
         if locked.is_delivery and address is not None:
             wanted.update({name: getattr(address, name) for name in ADDRESS_FIELDS})
+            wanted.update({name: getattr(address, attr) for name, attr in ADDRESS_CODES.items()})
         changed = [name for name, value in wanted.items() if getattr(locked, name) != value]
         if not changed:
             return []

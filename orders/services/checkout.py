@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from catalog import pricing, stock
 from catalog.models import Product
 from core.money import format_rupiah
+from facilities import provinces
 from orders import mail, selectors, shipments, shipping
 from orders.limits import line_amount_problem, order_amount_problem, quantity_problem
 from orders.models import (
@@ -26,6 +27,7 @@ from orders.services.common import IDEMPOTENCY_KEY_RE, OrderError
 from orders.states import (
     SHOPPER,
 )
+from regions import chain
 
 # --- checkout -----------------------------------------------------------------
 
@@ -39,11 +41,18 @@ class Contact:
 
 @dataclass(frozen=True)
 class Address:
+    # Names as the shopper picked them (the order keeps them as placed) ...
     province: str = ""
     city: str = ""
     district: str = ""
     postal_code: str = ""
     street: str = ""
+    village: str = ""
+    # ... and the official codes they were picked by (regions/chain.py).
+    province_code: str = ""
+    regency_code: str = ""
+    district_code: str = ""
+    village_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,8 @@ def _place_orders(
             _("Pilihan pengiriman tidak cocok dengan isi keranjang. Muat ulang halaman checkout.")
         )
 
+    if any(c.delivery_method != DeliveryMethod.PICKUP for c in choices.values()):
+        address = _checked_address(address)
     settings_by_facility = selectors.delivery_settings_for(by_facility)
     rates_by_facility = selectors.shipping_rates_for(by_facility)
     now = timezone.now()
@@ -224,7 +235,7 @@ def _place_orders(
                 choice.delivery_method,
                 settings=settings,
                 rates=rates_by_facility.get(facility_id, []),
-                province=address.province,
+                province=address.province_code,
                 weight_grams=weight,
             )
         )
@@ -297,7 +308,7 @@ def _courier_option(facility, choice, settings, rates, address, *, weight: int, 
         facility,
         settings,
         rates,
-        province=address.province,
+        province=address.province_code,
         postal_code=address.postal_code,
         weight_grams=weight,
         value=value,
@@ -313,9 +324,52 @@ def _address_fields(address: Address) -> dict:
         "province": address.province,
         "city": address.city,
         "district": address.district,
+        "village": address.village,
         "postal_code": address.postal_code,
         "street": address.street,
+        "region_province_code": address.province_code,
+        "region_regency_code": address.regency_code,
+        "region_district_code": address.district_code,
+        "region_village_code": address.village_code,
     }
+
+
+def _checked_address(address: Address) -> Address:
+    """The delivery address again from the region data (regions/chain.py):
+    codes that exist and chain, the village's postal code, and the names as
+    the data spells them (never as a form posted them). Raises OrderError."""
+    missing = [
+        name
+        for name, value in (
+            (_("provinsi"), address.province_code),
+            (_("kota/kabupaten"), address.regency_code),
+            (_("kecamatan"), address.district_code),
+            (_("kelurahan/desa"), address.village_code),
+            (_("kode pos"), address.postal_code),
+            (_("alamat jalan"), address.street),
+        )
+        if not value
+    ]
+    if missing:
+        raise OrderError(_("Alamat pengiriman belum lengkap: %(f)s.") % {"f": ", ".join(missing)})
+    try:
+        village = chain.village_check(
+            province=address.province_code,
+            regency=address.regency_code,
+            district=address.district_code,
+            village=address.village_code,
+            postal_code=address.postal_code,
+        )
+    except ValueError as error:
+        raise OrderError(str(error)) from None
+    district = village.district
+    return replace(
+        address,
+        province=provinces.name_for_code(address.province_code) or district.regency.province.name,
+        city=district.regency.name,
+        district=district.name,
+        village=village.name,
+    )
 
 
 def _check_choice(facility, products, choice: FacilityChoice, settings, address: Address) -> None:
@@ -333,26 +387,11 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
             )
             % {"names": ", ".join(shipping.local_only_names(products))}
         )
-    if method != DeliveryMethod.PICKUP:
-        missing = [
-            name
-            for name, value in (
-                (_("provinsi"), address.province),
-                (_("kota/kabupaten"), address.city),
-                (_("kecamatan"), address.district),
-                (_("kode pos"), address.postal_code),
-                (_("alamat jalan"), address.street),
-            )
-            if not value
-        ]
-        if missing:
-            raise OrderError(
-                _("Alamat pengiriman belum lengkap: %(f)s.") % {"f": ", ".join(missing)}
-            )
-        if address.province not in shipping.PROVINCES:
-            raise OrderError(_("Provinsi tujuan tidak dikenal."))
     if method == DeliveryMethod.LOCAL and not shipping.local_delivery_reaches(
-        facility, province=address.province, city=address.city
+        facility,
+        province_code=address.province_code,
+        regency_code=address.regency_code,
+        city=address.city,
     ):
         raise OrderError(
             shipping.LOCAL_AREA_MESSAGE % {"city": facility.city, "province": facility.province}

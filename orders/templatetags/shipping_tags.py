@@ -1,10 +1,11 @@
 from django import template
 
-from orders.shipping import PROVINCES
+from orders.shipping import PROVINCE_CHOICES
 
 register = template.Library()
 
 
 @register.simple_tag
-def shipping_provinces() -> list[str]:
-    return PROVINCES
+def shipping_provinces() -> list[tuple[str, str]]:
+    """(Kemendagri code, name) of every province."""
+    return PROVINCE_CHOICES

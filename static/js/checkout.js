@@ -81,7 +81,9 @@
       fitPayments(section);
       toggleAddress();
     }
-    if (/-(delivery|courier)$/.test(name) || name === "a-province") refreshTotals();
+    if (/-(delivery|courier)$/.test(name) || name === "a-province" || name === "a-postal_code") {
+      refreshTotals();
+    }
   });
 
   facilities.forEach(fitPayments);

@@ -14,6 +14,7 @@ import pytest
 from catalog.models import ListingStatus
 from facilities.models import Facility
 from orders.models import Order
+from tests.browser.address_steps import pick_address
 from tests.browser.conftest import Journey
 from tests.catalog.listing_factories import product_with_photo
 from tests.orders.factories import shop
@@ -177,16 +178,14 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
         page.check(f"input[name='f{palembang}-payment'][value='pay_at_pickup']")
         fee = page.locator(f"#fee-{raha}")
         assert "pilih provinsi" in fee.inner_text()
-        page.select_option("#id_a-province", "DKI Jakarta")
+        page.select_option("#id_a-province", "31")
         page.wait_for_function(
             f"() => document.getElementById('fee-{raha}').textContent.includes('Rp 50.000')"
         )
         grand = page.locator(".grand-total-amount")
         assert grand.inner_text() == "Rp 750.000"  # 2 x 175.000 + 350.000 + 50.000
-        assert page.evaluate("() => window.sameDocument === true")
-        page.fill("#id_a-city", "Jakarta Selatan")
-        page.fill("#id_a-district", "Tebet")
-        page.fill("#id_a-postal_code", "12810")
+        pick_address(page, start=1)
+        assert page.evaluate("() => window.sameDocument === true")  # no reload
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
         _check(journey, "fixed with totals")
 
@@ -233,7 +232,7 @@ def test_checkout_without_javascript_updates_totals_by_submitting(chromium, live
         _fill_cart(journey, mukena, miniature)
         page.fill("#id_c-name", "Siti Aminah")
         page.check(f"input[name='f{raha}-delivery'][value='courier']")
-        page.select_option("#id_a-province", "DKI Jakarta")
+        page.select_option("#id_a-province", "31")
         assert "pilih cara pengiriman" in page.locator(f"#fee-{raha}").inner_text()
         page.get_by_role("button", name="Hitung ongkos kirim").click()
         page.wait_for_load_state("load")
@@ -250,10 +249,11 @@ def test_checkout_without_javascript_updates_totals_by_submitting(chromium, live
         page.check(f"input[name='f{palembang}-delivery'][value='pickup']")
         page.check(f"input[name='f{palembang}-payment'][value='bank_transfer']")
         page.check(f"input[name='f{raha}-payment'][value='bank_transfer']")
-        page.fill("#id_a-city", "Jakarta Selatan")
-        page.fill("#id_a-district", "Tebet")
-        page.fill("#id_a-postal_code", "12810")
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
+        pick_address(page, start=1)  # each "Pilih" keeps everything typed
+        assert page.locator("#id_a-street").input_value() == "Jl. Tebet Raya No. 5"
+        assert page.locator("#id_c-phone").input_value() == "0812-3456-7890"
+        assert page.locator("#id_a-postal_code").input_value() == "12810"
         page.check("#id_p-agree")
         with page.expect_navigation(url="**/selesai/"):
             page.get_by_role("button", name="Buat pesanan").click()

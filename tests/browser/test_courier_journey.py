@@ -28,7 +28,7 @@ def courier_shop(media, transactional_db, live_server, settings):
     settings.BITESHIP_API_KEY = settings.BITESHIP_SIMULATOR_KEY
     settings.BITESHIP_BASE_URL = live_server.url + "/_simulator/biteship"
     settings.SITE_URL = live_server.url
-    facility = shop(city="Palembang", province="Sumatera Selatan")
+    facility = shop(city="Palembang", province="Sumatera Selatan", origin="16.71.04.1001")
     return product_with_photo(
         status=ListingStatus.APPROVED, facility=facility, price=175_000, stock=5
     )
@@ -37,9 +37,11 @@ def courier_shop(media, transactional_db, live_server, settings):
 def test_courier_choice_to_dikirim_with_resi_link(chromium, live_server, courier_shop):
     product = courier_shop
     fid = product.facility_id
-    context = chromium.new_context(locale="id-ID", java_script_enabled=False, **PHONE_360)
+    # With JavaScript: the address is chosen by the chained selects, each level
+    # filled from /wilayah/<code>.json (static/js/address.js), no "Pilih" round trip.
+    context = chromium.new_context(locale="id-ID", **PHONE_360)
     context.set_default_timeout(30_000)
-    journey = Journey(context, live_server.url, "courier-nojs", "phone360")
+    journey = Journey(context, live_server.url, "courier-js", "phone360")
     page = journey.page
     try:
         journey.visit(product.get_absolute_url(), "product")
@@ -50,10 +52,15 @@ def test_courier_choice_to_dikirim_with_resi_link(chromium, live_server, courier
         page.fill("#id_c-phone", "0812-3456-7890")
         page.check(f"input[name='f{fid}-delivery'][value='courier']")
         page.check(f"input[name='f{fid}-payment'][value='bank_transfer']")
-        page.select_option("#id_a-province", "DKI Jakarta")
-        page.fill("#id_a-city", "Jakarta Selatan")
-        page.fill("#id_a-district", "Tebet")
-        page.fill("#id_a-postal_code", "12810")
+        assert not page.locator("button.region-choose").first.is_visible()
+        page.select_option("#id_a-province", "31")
+        page.wait_for_selector("#id_a-regency option[value='31.74']", state="attached")
+        page.select_option("#id_a-regency", "31.74")
+        page.wait_for_selector("#id_a-district option[value='31.74.01']", state="attached")
+        page.select_option("#id_a-district", "31.74.01")
+        page.wait_for_selector("#id_a-village option[value='31.74.01.1002']", state="attached")
+        page.select_option("#id_a-village", "31.74.01.1002")
+        assert page.locator("#id_a-postal_code").input_value() == "12810"
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
         page.get_by_role("button", name="Hitung ongkos kirim").click()
         page.wait_for_load_state("load")
@@ -69,6 +76,11 @@ def test_courier_choice_to_dikirim_with_resi_link(chromium, live_server, courier
             page.get_by_role("button", name="Buat pesanan").click()
         order = Order.objects.get()
         assert order.shipping_fee == price
+        assert (order.region_village_code, order.village, order.postal_code) == (
+            "31.74.01.1002",
+            "Tebet Barat",
+            "12810",
+        )
 
         staff = facility_staff(order.facility)
         services.order_confirm_payment(order=order, actor=staff)

@@ -14,6 +14,7 @@ from PIL import Image
 
 from catalog.models import ListingStatus
 from orders.models import Checkout, Order, OrderStatus, PaymentProof
+from tests.browser.address_steps import pick_address
 from tests.catalog.listing_factories import product_with_photo
 from tests.factories import facility_staff
 from tests.orders.factories import shop
@@ -107,10 +108,7 @@ def test_shopper_buys_from_two_facilities_tracks_and_uploads_a_receipt(
     page.check(f"input[name='f{mukena.facility_id}-payment'][value='bank_transfer']")
     page.check(f"input[name='f{miniature.facility_id}-delivery'][value='courier']")
     page.check(f"input[name='f{miniature.facility_id}-payment'][value='bank_transfer']")
-    page.select_option("#id_a-province", "DKI Jakarta")
-    page.fill("#id_a-city", "Jakarta Selatan")
-    page.fill("#id_a-district", "Tebet")
-    page.fill("#id_a-postal_code", "12810")
+    pick_address(page)
     page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
     page.check("#id_p-agree")
     page.get_by_role("button", name="Hitung ongkos kirim").click()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-ADDRESS = {
-    "a-province": "DKI Jakarta",
-    "a-city": "Jakarta Selatan",
-    "a-district": "Tebet",
-    "a-postal_code": "12810",
-    "a-street": "Jl. Tebet Raya No. 5",
-}
+from tests.regions_data import TEBET_POST
+
+ADDRESS = dict(TEBET_POST)
 
 
 def fill_cart(client, *products) -> None:

@@ -18,14 +18,11 @@ from core.models import RateCounter
 from core.rate_limits import RateLimit, rate_counters_purge, rate_limit
 from orders.models import Checkout
 from tests.orders.factories import ProductFactory, place, shop
+from tests.regions_data import TEBET_POST
 
 NAT = "203.0.113.5"  # one carrier-grade NAT address, many phones behind it
 ADDRESS = {
-    "a-province": "DKI Jakarta",
-    "a-city": "Jakarta Selatan",
-    "a-district": "Tebet",
-    "a-postal_code": "12810",
-    "a-street": "Jl. Tebet Raya No. 5",
+    **TEBET_POST,
 }
 
 

@@ -34,6 +34,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from tests.regions_data import TEBET_POST
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 GUNICORN_CONF = ROOT / "config" / "gunicorn_conf.py"
@@ -279,11 +281,7 @@ class Browser:
             "c-phone": phone,
             "p-agree": "on",
             "action": "place",
-            "a-province": "DKI Jakarta",
-            "a-city": "Jakarta Selatan",
-            "a-district": "Tebet",
-            "a-postal_code": "12810",
-            "a-street": "Jl. Tebet Raya No. 5",
+            **TEBET_POST,
         }
         for facility_id in facility_ids:
             fields[f"f{facility_id}-delivery"] = "courier"

@@ -6,8 +6,10 @@ from functools import partial
 
 from tests import factories
 from tests.factories import (
+    BANDUNG,
     CONTACT,
     JAKARTA,
+    PALEMBANG,
     DeliverySettingsFactory,
     ShippingRateFactory,
     place,
@@ -18,8 +20,10 @@ CategoryFactory = partial(factories.CategoryFactory, for_orders=True)
 ProductFactory = partial(factories.ProductFactory, for_orders=True)
 
 __all__ = [
+    "BANDUNG",
     "CONTACT",
     "JAKARTA",
+    "PALEMBANG",
     "CategoryFactory",
     "DeliverySettingsFactory",
     "ProductFactory",

@@ -44,7 +44,8 @@ def simulator(live_server, settings):
 
 @pytest.fixture
 def palembang_product(db):
-    facility = shop(city="Palembang", province="Sumatera Selatan")
+    # Ships from Bukit Lama, Ilir Barat Satu, Palembang (kode pos 30139).
+    facility = shop(city="Palembang", province="Sumatera Selatan", origin="16.71.04.1001")
     return ProductFactory(facility=facility, price=175_000, stock=5, weight_grams=1_200)
 
 
@@ -325,7 +326,10 @@ def test_manual_resi_still_ships(simulator, client, palembang_product):
 def _update_queries(client, count: int) -> int:
     products = [
         ProductFactory(
-            facility=shop(province="Jawa Barat"), price=100_000, stock=5, weight_grams=900
+            facility=shop(province="Jawa Barat", origin="32.73.01.1001"),
+            price=100_000,
+            stock=5,
+            weight_grams=900,
         )
         for _ in range(count)
     ]
@@ -379,14 +383,40 @@ def test_product_page_estimate_remembers_the_province(simulator, client, palemba
     product.save(update_fields=["status"])
     page = client.get(product.get_absolute_url())
     assert f'action="/ongkir/{product.pk}/"' in page.content.decode()
-    answer = client.get(f"/ongkir/{product.pk}/", {"provinsi": "Jawa Barat", "fragment": "1"})
+    answer = client.get(f"/ongkir/{product.pk}/", {"provinsi": "32", "fragment": "1"})
     text = answer.content.decode()
     # 1,200 g bills 2 kg; the cheapest is POS: 8,000 + 7,000 + 2 distance
-    # steps x 2,000 (30111 to 40111).
+    # steps x 2,000 (30139, the facility's origin village, to 40111).
     assert "Ongkir ke Jawa Barat mulai Rp 19.000" in text
     assert "estimasi 3-5 hari" in text
     remembered = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"})
     assert "Ongkir ke Jawa Barat mulai" in remembered.content.decode()
+    # A name (the cookie of old, or a forged one) is no province code: ignored.
+    client.cookies["kb_ongkir_wilayah"] = "Jawa Barat"
+    assert (
+        "Ongkir ke" not in client.get(f"/ongkir/{product.pk}/", {"fragment": "1"}).content.decode()
+    )
+    assert (
+        "Ongkir ke"
+        not in client.get(
+            f"/ongkir/{product.pk}/", {"provinsi": "Jawa Barat", "fragment": "1"}
+        ).content.decode()
+    )
+
+
+def test_a_courier_order_remembers_its_village_for_the_product_page(
+    simulator, client, palembang_product
+):
+    from catalog.models import ListingStatus
+
+    _paid_courier_order(client, palembang_product)
+    assert client.cookies["kb_ongkir_wilayah"].value == "31.74.01.1002"
+    product = ProductFactory(facility=palembang_product.facility, weight_grams=1_200)
+    product.status = ListingStatus.APPROVED
+    product.save(update_fields=["status"])
+    text = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"}).content.decode()
+    # To Tebet Barat's 12810 (not the capital's 10110): 3 distance steps from 30139.
+    assert "Ongkir ke DKI Jakarta mulai" in text
 
 
 def test_staff_book_the_courier_from_the_admin_order_page(simulator, client, palembang_product):

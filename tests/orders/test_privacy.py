@@ -481,7 +481,7 @@ def test_tracking_page_masks_phone_and_address(client, mukena):
     body = client.get(f"/lacak/{order.code}/").content.decode()
     assert "+6281234567890" not in body and "Tebet Raya" not in body and "12810" not in body
     assert "+62812•••••890" in body
-    assert "Jl. T•••, Jakarta Selatan, DKI Jakarta" in body
+    assert "Jl. T•••, Kota Administrasi Jakarta Selatan, DKI Jakarta" in body
     assert f'href="/lacak/{order.code}/data-pribadi/"' in body and 'href="/privasi/"' in body
 
 

@@ -12,7 +12,14 @@ from orders import services
 from orders.models import Checkout, Order, OrderEvent, OrderStatus
 from orders.states import SHOPPER, STAFF, SYSTEM, TRANSITIONS, can_transition
 from tests.factories import facility_staff, head_office_user, regional_reviewer
-from tests.orders.factories import JAKARTA, ProductFactory, ShippingRateFactory, place
+from tests.orders.factories import (
+    BANDUNG,
+    JAKARTA,
+    PALEMBANG,
+    ProductFactory,
+    ShippingRateFactory,
+    place,
+)
 
 S = OrderStatus
 
@@ -94,24 +101,42 @@ def test_courier_fee_by_weight_and_province_with_fallback(miniature):
     # 1.8 kg x 2 = 3.6 kg -> 4 billable kg. Jakarta row: 30.000 + 3 x 20.000.
     order = place([(miniature, 2)], delivery="courier", address=JAKARTA).orders[0]
     assert order.shipping_fee == 90_000 and order.total == 700_000 + 90_000
-    papua = services.Address(**{**JAKARTA.__dict__, "province": "Papua"})
-    order = place([(miniature, 1)], delivery="courier", address=papua).orders[0]
-    # No row for Papua: fallback 60.000 + 1 x 40.000 for 2 kg.
+    order = place([(miniature, 1)], delivery="courier", address=BANDUNG).orders[0]
+    # No row for Jawa Barat: fallback 60.000 + 1 x 40.000 for 2 kg.
     assert order.shipping_fee == 100_000
-    assert order.province == "Papua" and order.street == JAKARTA.street
+    assert order.province == "Jawa Barat" and order.street == BANDUNG.street
+    assert order.region_village_code == "32.73.01.1001" and order.village == "Sarijadi"
+    # A name posted over the codes is not believed: the codes say Jawa Barat.
+    forged = services.Address(**{**BANDUNG.__dict__, "province": "Papua", "city": "Atlantis"})
+    other = ProductFactory(facility=miniature.facility, weight_grams=1_800)
+    order = place([(other, 1)], delivery="courier", address=forged).orders[0]
+    assert (order.province, order.city, order.shipping_fee) == (
+        "Jawa Barat",
+        "Kota Bandung",
+        100_000,
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"district_code": "16.71.04"}, "tidak cocok"),
+        ({"village_code": "31.74.01.9999"}, "Kelurahan/desa tidak dikenal"),
+        ({"postal_code": "12820"}, "bukan kode pos"),
+        ({"village_code": ""}, "belum lengkap: kelurahan/desa"),
+    ],
+)
+def test_placement_refuses_mismatched_or_forged_region_codes(miniature, change, message):
+    address = services.Address(**{**JAKARTA.__dict__, **change})
+    with pytest.raises(services.OrderError, match=message):
+        place([(miniature, 1)], delivery="courier", address=address)
+    assert not Order.objects.exists()
 
 
 def test_local_delivery_is_flat_and_only_in_the_facility_city(mukena):
     with pytest.raises(services.OrderError, match="Antar dalam kota hanya"):
         place([(mukena, 1)], delivery="local", address=JAKARTA)
-    here = services.Address(
-        province=mukena.facility.province,
-        city="Kota Palembang",
-        district="Ilir Barat",
-        postal_code="30137",
-        street="Jl. Merdeka 1",
-    )
-    order = place([(mukena, 1)], delivery="local", address=here).orders[0]
+    order = place([(mukena, 1)], delivery="local", address=PALEMBANG).orders[0]
     assert order.shipping_fee == 15_000
 
 
@@ -388,8 +413,8 @@ def test_no_mail_to_shopper_without_email(mukena, django_capture_on_commit_callb
 
 
 def test_shipping_rate_row_wins_over_fallback(raha):
-    ShippingRateFactory(facility=raha, province="Papua", first_kg_fee=90_000, next_kg_fee=70_000)
+    # The row's free-text spelling is matched by code ("Jabar" is Jawa Barat, 32).
+    ShippingRateFactory(facility=raha, province="Jabar", first_kg_fee=90_000, next_kg_fee=70_000)
     product = ProductFactory(facility=raha, weight_grams=500)
-    papua = services.Address(**{**JAKARTA.__dict__, "province": "Papua"})
-    order = place([(product, 1)], delivery="courier", address=papua).orders[0]
+    order = place([(product, 1)], delivery="courier", address=BANDUNG).orders[0]
     assert order.shipping_fee == 90_000

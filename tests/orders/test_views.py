@@ -12,6 +12,7 @@ from catalog.models import ListingStatus, Product
 from orders.cart import SESSION_KEY
 from orders.models import Checkout, Order, OrderStatus, PaymentProof
 from tests.orders.factories import ProductFactory, place, shop
+from tests.regions_data import TEBET_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,7 @@ def cart_of(client) -> dict:
     return client.session.get(SESSION_KEY) or {}
 
 
-ADDRESS = {
-    "a-province": "DKI Jakarta",
-    "a-city": "Jakarta Selatan",
-    "a-district": "Tebet",
-    "a-postal_code": "12810",
-    "a-street": "Jl. Tebet Raya No. 5",
-}
+ADDRESS = dict(TEBET_POST)
 
 
 def checkout_data(client, choices, *, address=True, **overrides):
@@ -373,8 +368,14 @@ def test_address_only_required_for_delivery(client, mukena, miniature):
         ("c-phone", "", "Isi nomor HP Anda"),
         ("DELIVERY", "teleport", "Pilih cara pengiriman yang tersedia"),
         ("PAYMENT", "crypto", "Pilih cara pembayaran yang tersedia"),
-        ("a-postal_code", "12AB", "5 angka"),
-        ("a-province", "Atlantis", "Pilih provinsi dari daftar"),
+        ("a-postal_code", "12AB", "bukan kode pos kelurahan/desa yang dipilih"),
+        ("a-postal_code", "12820", "bukan kode pos kelurahan/desa yang dipilih"),
+        ("a-province", "Atlantis", "Provinsi tidak dikenal"),
+        ("a-regency", "16.71", "tidak berada di provinsi yang dipilih"),
+        ("a-district", "16.71.04", "tidak berada di kabupaten/kota yang dipilih"),
+        ("a-district", "31.74.99", "Kecamatan tidak dikenal"),
+        ("a-village", "16.71.04.1001", "tidak berada di kecamatan yang dipilih"),
+        ("a-village", "31.74.01.9999", "Kelurahan/desa tidak dikenal"),
     ],
 )
 def test_checkout_bad_input_is_refused_clearly(client, miniature, field, value, message):
