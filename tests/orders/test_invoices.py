@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from orders import documents, invoices, privacy, services
 from orders.models import Invoice, InvoiceNumberCounter, Order, OrderStatus
 from tests.factories import head_office_user
-from tests.orders.factories import JAKARTA, ProductFactory, place, shop
+from tests.orders.factories import JAKARTA, PALEMBANG, ProductFactory, place, shop
 from tests.orders.test_services import _order_in as _walked
 
 pytestmark = pytest.mark.django_db
@@ -179,14 +179,7 @@ def test_a_printed_invoice_does_not_change_when_the_facility_does(mukena):
 
 def test_amounts_and_terbilang(mukena):
     product = ProductFactory(facility=mukena.facility, price=110_000, stock=5, unit="m2")
-    palembang = services.Address(
-        province="Sumatera Selatan",
-        city="Palembang",
-        district="Ilir Timur I",
-        postal_code="30111",
-        street="Jl. Merdeka No. 1",
-    )
-    order = place([(product, 1)], delivery="local", address=palembang).orders[0]
+    order = place([(product, 1)], delivery="local", address=PALEMBANG).orders[0]
     services.order_confirm_payment(order=order, actor=head_office_user())
     doc = documents.invoice_document(Invoice.objects.get(order=order), order)
     assert (doc.subtotal, doc.shipping_fee, doc.total) == (110_000, 15_000, 125_000)
