@@ -3,6 +3,7 @@ read once per build, and the filter form's shared lists are kept per process
 under their generation. Neither may let a changed row go unseen."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -77,3 +78,16 @@ def test_a_built_catalog_page_reads_the_filter_lists_without_the_shared_cache(db
     monkeypatch.setattr(page_cache.cache, "get", get, raising=False)
     assert Client().get("/produk/?q=jati")["X-Page-Cache"] == "miss"
     assert not [key for key in keys if str(key).startswith("kb:data:")]
+
+
+def test_the_category_choices_kept_per_process_follow_the_language(db):
+    ProductFactory(name="Kursi Jati")
+    CategoryFactory(name_id="Gerabah", name_en="Pottery", slug="gerabah")
+    indonesian = Client().get("/produk/?sort=newest").content.decode()
+    english_client = Client()
+    english_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = english_client.get("/produk/?sort=newest").content.decode()
+    again = Client().get("/produk/?sort=price_asc").content.decode()
+    assert '<option value="gerabah">Gerabah</option>' in indonesian
+    assert '<option value="gerabah">Pottery</option>' in english
+    assert '<option value="gerabah">Gerabah</option>' in again
