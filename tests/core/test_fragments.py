@@ -44,3 +44,14 @@ def test_the_footer_follows_the_visitor_language_and_the_cart_count_stays_theirs
     assert "Kebijakan Privasi" not in body and "Lacak pesanan" not in body
     assert 'class="cart-count">(1)' in body
     assert 'class="cart-count"' not in Client().get("/produk/?sort=newest").content.decode()
+
+
+def test_the_shipping_estimate_lists_every_province_on_every_product_page(db):
+    from orders.shipping import PROVINCES
+
+    first, second = ProductFactory(stock=5), ProductFactory(stock=5)
+    for product in (first, second, first):
+        body = Client().get(product.get_absolute_url()).content.decode()
+        assert f'id="ongkir-{product.pk}"' in body
+        for province in PROVINCES:
+            assert f'<option value="{province}">{province}</option>' in body
