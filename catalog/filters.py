@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import F, QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product
@@ -148,14 +149,18 @@ class ProductFilter(django_filters.FilterSet):
         # built, and at most once per request (memoised below).
         if "category" in self.filters:
             self.filters["category"].extra["choices"] = lambda: self.category_choices
+        # The choice lists are derived once per generation in each process
+        # (cached_public_data), not on every page: form validation walks
+        # them several times per request (500 facilities).
         if "facility" in self.filters:
-            self.filters["facility"].extra["choices"] = lambda: [
-                (f.slug, f.name) for f in self.facilities
-            ]
+            self.filters["facility"].extra["choices"] = lambda: cached_public_data(
+                "filter-facility-choices", lambda: [(f.slug, f.name) for f in self.facilities]
+            )
         if "province" in self.filters:
-            self.filters["province"].extra["choices"] = lambda: [
-                (p, p) for p in sorted({f.province for f in self.facilities})
-            ]
+            self.filters["province"].extra["choices"] = lambda: cached_public_data(
+                "filter-province-choices",
+                lambda: [(p, p) for p in sorted({f.province for f in self.facilities})],
+            )
 
     @property
     def form(self):
@@ -211,7 +216,13 @@ class ProductFilter(django_filters.FilterSet):
 
     @property
     def category_choices(self) -> list[tuple[str, str]]:
-        """Top-level categories, each followed by its children (indented)."""
+        """Top-level categories, each followed by its children (indented);
+        in the current language (a category's name is)."""
+        return cached_public_data(
+            f"filter-category-choices:{get_language()}", self._build_category_choices
+        )
+
+    def _build_category_choices(self) -> list[tuple[str, str]]:
         children: dict[int, list[Category]] = {}
         for category in self.categories:
             if category.parent_id:
