@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import PriceTier, Product
-from orders.models import Order, OrderStatus
+from orders.models import Invoice, Order, OrderStatus
 from quotes.models import Quote, QuoteRequest, RequestStatus
 from tests.browser.conftest import Journey
 from tests.browser.test_checkout_journeys import PHONE_360, _check
@@ -65,7 +65,7 @@ def _bulk(desk, order, action):
     desk.check(f"after {action}")
 
 
-def test_quote_to_paid_receivable_on_a_360px_phone(chromium, gunicorn, world):
+def test_quote_to_invoiced_and_paid_receivable_on_a_360px_phone(chromium, gunicorn, world):
     base = f"http://127.0.0.1:{gunicorn.port}"
     phone = chromium.new_context(locale="id-ID", **PHONE_360)
     phone.set_default_timeout(30_000)
@@ -137,6 +137,24 @@ def test_quote_to_paid_receivable_on_a_360px_phone(chromium, gunicorn, world):
         order.refresh_from_db()
         assert order.status == OrderStatus.COMPLETED
         assert order.payment_due_date == timezone.localdate() + timedelta(days=30)
+
+        # The buyer tracks the order (code on the quote page, the contact phone)
+        # and opens the invoice: numbered, with the organisation, its NPWP, the
+        # terms and the total in words.
+        buyer.visit("/lacak/", "track form")
+        page.fill("#id_code", order.code)
+        page.fill("#id_phone", "0812 3456 7890")
+        page.get_by_role("button", name="Lacak").click()
+        page.wait_for_load_state("load")
+        page.locator("a.invoice-link").click()
+        page.wait_for_load_state("load")
+        _check(buyer, "invoice at 360")
+        invoice = Invoice.objects.get(order=order)
+        text = page.locator("body").inner_text()
+        assert invoice.number.startswith(f"INV/{order.facility_id}/") and invoice.number in text
+        assert "Dinas PUPR Kota Kendari" in text and "01.312.166.0-091.000" in text
+        assert "Tempo 30 hari setelah barang diterima" in text and "Terbilang" in text
+        assert invoice.total == order.total == 120 * 85_000 + 750_000
 
         # A month on, unpaid: the receivable is overdue on the dashboard.
         Order.objects.filter(pk=order.pk).update(
