@@ -91,7 +91,16 @@ class OrderAdmin(OrderPrintMixin, OrderWorkflowMixin, FacilityScopedAdminMixin, 
         ),
         (
             gettext_lazy("Pembeli"),
-            {"fields": ["contact_name", "contact_phone", "contact_email", "note"]},
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_phone",
+                    "contact_email",
+                    "buyer_organisation",
+                    "buyer_npwp",
+                    "note",
+                ]
+            },
         ),
         (
             gettext_lazy("Pengiriman"),
@@ -114,6 +123,11 @@ class OrderAdmin(OrderPrintMixin, OrderWorkflowMixin, FacilityScopedAdminMixin, 
                     "shipping_fee_rupiah",
                     "total_rupiah",
                     "payment_deadline",
+                    # Institutional orders on terms (quotes app): a receivable
+                    # until paid_at is set.
+                    "payment_terms_days",
+                    "payment_due_date",
+                    "paid_at",
                     "cancel_reason",
                 ]
             },
