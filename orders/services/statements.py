@@ -17,6 +17,7 @@ from orders.models import (
 from orders.services.common import OrderError
 from orders.services.steps import order_confirm_payment
 from orders.statements import READER_OUTCOMES, CreditLine, order_code_candidates
+from orders.states import takes_terms_payment
 
 
 def statement_import(
@@ -93,7 +94,12 @@ def statement_import(
                     line.outcome = StatementLine.Outcome.NOT_CREDIT
                 elif line.amount != order.total:
                     line.outcome = StatementLine.Outcome.AMOUNT_MISMATCH
-                elif order.status != OrderStatus.AWAITING_PAYMENT:
+                elif not (
+                    order.status == OrderStatus.AWAITING_PAYMENT
+                    # A receivable: delivered on terms, not paid yet (the
+                    # service below confirms it where it stands).
+                    or takes_terms_payment(order.status, order.payment_terms_days, order.paid_at)
+                ):
                     line.outcome = StatementLine.Outcome.NOT_AWAITING
                 else:
                     try:

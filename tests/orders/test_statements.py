@@ -408,3 +408,18 @@ def test_the_desk_shows_why_each_held_line_waits(client, own):
     assert "Nominal negatif: bukan uang masuk" in body
     listing = client.get("/admin/orders/statementline/?perlu=ya").content.decode()
     assert listing.count(own.code) >= 2
+
+
+def test_a_transfer_for_a_receivable_on_terms_marks_it_paid(own):
+    # An institutional order delivered on 30-day terms: the transfer arrives
+    # after delivery and the statement confirms it where it stands.
+    own.__class__.objects.filter(pk=own.pk).update(
+        status=OrderStatus.COMPLETED, payment_terms_days=30, buyer_organisation="Dinas PUPR"
+    )
+    import_file(bca_csv(("22/11/2026", f"TRSF {own.code} PUPR", "175,000.00", "CR")), order=own)
+    own.refresh_from_db()
+    assert own.status == OrderStatus.COMPLETED and own.paid_at is not None
+    assert StatementLine.objects.get().outcome == StatementLine.Outcome.CONFIRMED
+    # Paid once: the same transfer again confirms nothing.
+    import_file(bca_csv(("23/11/2026", f"TRSF {own.code} PUPR", "175,000.00", "CR")), order=own)
+    assert StatementLine.objects.filter(outcome=StatementLine.Outcome.NOT_AWAITING).count() == 1
