@@ -47,11 +47,13 @@ def test_the_footer_follows_the_visitor_language_and_the_cart_count_stays_theirs
 
 
 def test_the_shipping_estimate_lists_every_province_on_every_product_page(db):
-    from orders.shipping import PROVINCES
+    from orders.shipping import PROVINCE_CHOICES
+
+    assert len(PROVINCE_CHOICES) == 38
 
     first, second = ProductFactory(stock=5), ProductFactory(stock=5)
     for product in (first, second, first):
         body = Client().get(product.get_absolute_url()).content.decode()
         assert f'id="ongkir-{product.pk}"' in body
-        for province in PROVINCES:
-            assert f'<option value="{province}">{province}</option>' in body
+        for code, name in PROVINCE_CHOICES:  # 38 provinces, by Kemendagri code
+            assert f'<option value="{code}">{name}</option>' in body
