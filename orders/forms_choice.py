@@ -98,7 +98,7 @@ class FacilityChoiceForm(forms.Form):
 
     def _add_courier_field(self, answer) -> None:
         """The couriers and services for this facility's parcel, each with its
-        price and estimate (orders/shipments.py); the help text says whose rates."""
+        price and estimate (orders/shipment_rates.py); the help text says whose rates."""
         choices = [(o.key, shipments.option_label(o)) for o in answer.options]
         if not choices:
             return  # no province yet: the fee line says to pick one
