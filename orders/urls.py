@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_documents, views_shipping
+from orders import views, views_documents, views_payment, views_shipping, views_tracking
 
 app_name = "orders"
 
@@ -10,12 +10,12 @@ urlpatterns = [
     path("keranjang/ubah/", views.cart_update, name="cart_update"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/ringkasan/", views.checkout_totals, name="checkout_totals"),
-    path("pesanan/<str:code>/selesai/", views.confirmation, name="confirmation"),
-    path("pesanan/<str:code>/status-bayar/", views.payment_status, name="payment_status"),
-    path("pesanan/<str:code>/qris.svg", views.payment_qr, name="payment_qr"),
+    path("pesanan/<str:code>/selesai/", views_payment.confirmation, name="confirmation"),
+    path("pesanan/<str:code>/status-bayar/", views_payment.payment_status, name="payment_status"),
+    path("pesanan/<str:code>/qris.svg", views_payment.payment_qr, name="payment_qr"),
     path(
         "pembayaran/notifikasi/midtrans/",
-        views.gateway_notification,
+        views_payment.gateway_notification,
         name="gateway_notification",
     ),
     path(
@@ -25,10 +25,10 @@ urlpatterns = [
     ),
     path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
     path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
-    path("lacak/", views.track, name="track"),
-    path("lacak/<str:code>/", views.track_detail, name="track_detail"),
-    path("lacak/<str:code>/bukti/", views.receipt_upload, name="receipt_upload"),
-    path("lacak/<str:code>/batal/", views.shopper_cancel, name="shopper_cancel"),
+    path("lacak/", views_tracking.track, name="track"),
+    path("lacak/<str:code>/", views_tracking.track_detail, name="track_detail"),
+    path("lacak/<str:code>/bukti/", views_tracking.receipt_upload, name="receipt_upload"),
+    path("lacak/<str:code>/batal/", views_tracking.shopper_cancel, name="shopper_cancel"),
     path("lacak/<str:code>/faktur/", views_documents.invoice, name="invoice"),
     path("lacak/<str:code>/surat-jalan/", views_documents.delivery_note, name="delivery_note"),
 ]

@@ -1,5 +1,6 @@
 """Each status step of an order, checked against the one table in
-orders.states; every step writes an OrderEvent and queues mail on commit."""
+orders.states; every step writes an OrderEvent and queues mail on commit.
+The steps that end an order early (cancel, expire, ...) are in steps_ending.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from catalog import stock
 from facilities.scoping import scope_for
-from orders import invoices, mail, selectors
+from orders import invoices, mail
 from orders.models import (
     DeliveryMethod,
     Order,
@@ -24,12 +25,10 @@ from orders.models import (
 from orders.services.common import OrderError
 from orders.states import (
     RELEASING,
-    SHOPPER,
     STAFF,
     SYSTEM,
     can_transition,
     due_on_completion,
-    shopper_may_cancel,
     takes_terms_payment,
 )
 
@@ -334,116 +333,3 @@ def order_complete_delivered(*, order: Order) -> Order:
         role=SYSTEM,
         note=_("Paket diterima pembeli (kabar dari kurir); pesanan selesai."),
     )
-
-
-def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
-    """Cancel and give the stock back (once).
-
-    The shopper may cancel before paying: a transfer order still awaiting
-    payment, or a pay-at-pickup order not yet handed over. Staff may cancel
-    any open order but must say why. Raises OrderError otherwise.
-    """
-    reason = (reason or "").strip()[:300]
-    if by_shopper:
-
-        def guard(locked: Order) -> None:
-            if not shopper_may_cancel(locked.status, locked.payment_method):
-                raise OrderError(
-                    _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
-                )
-
-        return _move(
-            order,
-            to=OrderStatus.CANCELLED,
-            role=SHOPPER,
-            note=reason or _("Dibatalkan oleh pembeli."),
-            guard=guard,
-            updates={"cancel_reason": reason or _("Dibatalkan oleh pembeli.")},
-        )
-    if not reason:
-        raise OrderError(_("Tuliskan alasan pembatalan."))
-    with transaction.atomic():
-        order = _move(
-            order,
-            to=OrderStatus.CANCELLED,
-            role=STAFF,
-            actor=actor,
-            note=reason,
-            updates={"cancel_reason": reason},
-        )
-        if order.payment_method == PaymentMethod.GATEWAY:
-            # Paid online: the money goes back through the gateway (recorded,
-            # sent by a task after commit). Unpaid: nothing to give back.
-            from orders.gateway_services import gateway_refund_for_cancelled
-
-            gateway_refund_for_cancelled(order=order, reason=reason)
-    return order
-
-
-def order_close_unpaid(*, order: Order, gateway_status: str) -> Order:
-    """The gateway reports the order's payment over without money (expired,
-    cancelled, denied): awaiting_payment -> expired, or cancelled with the
-    gateway's word as the reason; the stock goes back once.
-
-    Raises OrderError when the order is no longer awaiting payment."""
-    if gateway_status == "expire":
-        return _move(
-            order, to=OrderStatus.EXPIRED, role=SYSTEM, note=_("Pembayaran online kedaluwarsa.")
-        )
-    reason = _("Pembayaran online gagal (%(status)s).") % {"status": gateway_status}
-    return _move(
-        order,
-        to=OrderStatus.CANCELLED,
-        role=SYSTEM,
-        note=reason,
-        updates={"cancel_reason": reason},
-    )
-
-
-def order_call_off(*, order: Order, reason: str) -> Order:
-    """Undo a just-placed order that never reached the shopper (the gateway was
-    down at checkout): cancelled, stock back, no mail. Raises OrderError when
-    it already moved on."""
-    return _move(
-        order,
-        to=OrderStatus.CANCELLED,
-        role=SYSTEM,
-        note=reason,
-        updates={"cancel_reason": reason},
-        notify=False,
-    )
-
-
-def order_expire(*, order: Order, now=None) -> Order:
-    """awaiting_payment -> expired once the deadline has passed; gives stock back.
-
-    Raises OrderError when not yet due or no longer awaiting payment."""
-    now = now or timezone.now()
-
-    def guard(locked: Order) -> None:
-        if locked.payment_deadline is None or locked.payment_deadline > now:
-            raise OrderError(
-                _("Batas waktu bayar pesanan %(code)s belum lewat.") % {"code": locked.code}
-            )
-
-    return _move(
-        order,
-        to=OrderStatus.EXPIRED,
-        role=SYSTEM,
-        note=_("Tidak dibayar sampai batas waktu."),
-        guard=guard,
-    )
-
-
-def order_expire_due(*, now=None) -> int:
-    """Expire every unpaid order past its deadline; returns how many. Safe to run
-    concurrently and repeatedly: each order is locked and re-checked on its own."""
-    now = now or timezone.now()
-    expired = 0
-    for order in selectors.orders_due_to_expire(now):
-        try:
-            order_expire(order=order, now=now)
-        except OrderError:
-            continue  # paid or cancelled meanwhile
-        expired += 1
-    return expired

@@ -1,0 +1,128 @@
+"""Tracking pages: find an order by code and phone, see it, upload a transfer
+receipt, cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.rate_limits import rate_limit
+from orders import (
+    selectors,
+    services,
+    shipments,
+)
+from orders.forms import (
+    ReceiptForm,
+    ShopperCancelForm,
+    TrackForm,
+)
+from orders.payments import provider_for
+from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
+from orders.tracking import TRACKED_KEY
+from orders.views_session import CHECKOUTS_KEY, form_errors, remember
+
+
+def track(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        # Every lookup is counted before it runs (parallel guesses cannot all
+        # pass) and given back when it finds the order: only misses count.
+        limit = rate_limit("track")
+        if not limit.consume(request):
+            messages.error(request, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
+            return render(request, "orders/track.html", {"form": TrackForm()}, status=429)
+        order = None
+        if form.is_valid() and form.cleaned_data["code"] and form.cleaned_data["phone"]:
+            order = selectors.order_matching(
+                code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
+            )
+        if order is not None:
+            limit.refund(request)
+            remember(request, TRACKED_KEY, order.code)
+            return redirect("orders:track_detail", code=order.code)
+        messages.error(request, _("Kode pesanan atau nomor HP tidak cocok."))
+        # A fresh form, not the typed one: every miss gets byte-for-byte the same page.
+        return render(request, "orders/track.html", {"form": TrackForm()}, status=404)
+    return render(request, "orders/track.html", {"form": form})
+
+
+def _tracked_order(request, code):
+    if code not in request.session.get(TRACKED_KEY, []):
+        return None
+    return selectors.order_for_tracking(code)
+
+
+def track_detail(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    return _render_detail(request, order)
+
+
+def _render_detail(request, order, *, receipt_form=None, status=200):
+    may_cancel = shopper_may_cancel(order.status, order.payment_method)
+    receipt_now = takes_receipt(order.status, order.payment_method)
+    return render(
+        request,
+        "orders/track_detail.html",
+        {
+            "order": order,
+            "instructions": provider_for(order.payment_method).instructions(order),
+            "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
+            "cancel_form": ShopperCancelForm() if may_cancel else None,
+            "payment_instructions": shows_payment_instructions(order.status, order.payment_method),
+            "shipment": shipments.shipment_for_tracking(order),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def receipt_upload(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    # Sent from the confirmation page: go back there, whatever the outcome.
+    checkout_code = request.POST.get("checkout", "")
+    if checkout_code not in request.session.get(CHECKOUTS_KEY, []):
+        checkout_code = ""
+    form = ReceiptForm(request.POST, request.FILES, prefix=code if checkout_code else None)
+    error = ""
+    if not form.is_valid():
+        error = form_errors(form)
+    else:
+        try:
+            services.payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
+        except services.OrderError as refused:
+            error = " ".join(refused.messages)
+    if error:
+        messages.error(request, error)
+        if checkout_code:
+            return redirect(
+                reverse("orders:confirmation", args=[checkout_code]) + f"#pesanan-{code}"
+            )
+        return _render_detail(request, order, receipt_form=form, status=400)
+    messages.success(request, _("Bukti transfer terkirim. UPT akan memeriksanya."))
+    if checkout_code:
+        return redirect(reverse("orders:confirmation", args=[checkout_code]) + f"#pesanan-{code}")
+    return redirect("orders:track_detail", code=code)
+
+
+@require_POST
+def shopper_cancel(request, code):
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    form = ShopperCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.order_cancel(order=order, reason=reason, by_shopper=True)
+    except services.OrderError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pesanan dibatalkan."))
+    return redirect("orders:track_detail", code=code)
