@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core.models import RateCounter
-        from core.page_cache import connect_signals, register_private_models
+        from core.page_registry import connect_signals, register_private_models
 
         connect_signals()
         register_private_models(RateCounter)

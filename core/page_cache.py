@@ -43,38 +43,46 @@ about one. What makes a page safe to share:
 `PUBLIC_PAGE_CACHE_SECONDS=0` turns it off.
 """
 
-import contextvars
-import copy
 import hashlib
-import itertools
-import os
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterable
 from functools import wraps
-from pathlib import Path
-from urllib.parse import quote
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core import checks
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-# Every page depends on GLOBAL; a page that declares nothing also depends on
-# ANY_WRITE, which every write to a registered model retires. LISTS is what
-# the shared lists of listing pages (filter choices) depend on.
-GLOBAL = "global"
-ANY_WRITE = "any"
-LISTS = "lists"
-TAG_KEY = "kb:tag:"
+# The registry and the tag versions live in their own modules; their public
+# names are re-exported here, the one import apps need.
+from core.page_registry import (  # noqa: F401
+    _FRAGMENTS,
+    public_models,
+    register_fragment,
+    register_private_models,
+    register_public_m2m,
+    register_public_model,
+)
+from core.page_versions import (  # noqa: F401
+    ANY_WRITE,
+    GLOBAL,
+    LISTS,
+    TAG_KEY,
+    _build_reads,
+    _read_tag_versions,
+    _retire_now,
+    _tag_key,
+    cached_public_data,
+    public_generation,
+    public_pages_changed,
+    retire,
+    tag_versions,
+)
+
 # Read with the stored page's key: what every build needs (LISTS for the
 # listing pages' shared lists; reading it is not depending on it).
 _BUILD_PREFETCH = (GLOBAL, ANY_WRITE, LISTS)
@@ -88,45 +96,6 @@ _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}
 _PLACEHOLDER = b"\x00csrf\x00"
 
 
-# --- what apps tell the page cache ------------------------------------------------------
-
-# label_lower -> (tags(instance) or None for GLOBAL, fields whose old value matters)
-_PUBLIC: dict[str, tuple[Callable[..., Iterable[str]] | None, tuple[str, ...]]] = {}
-# m2m through-model label -> tags(instance, pk_set)
-_PUBLIC_M2M: dict[str, Callable[..., Iterable[str]] | None] = {}
-_PRIVATE: set[str] = set()
-# name -> (placeholder, fill(request) -> str)
-_FRAGMENTS: dict[str, tuple[str, Callable]] = {}
-
-
-def register_public_model(
-    model, *, tags: Callable[..., Iterable[str]] | None = None, moved_by: Iterable[str] = ()
-) -> None:
-    """Rows of `model` appear on public pages. A write retires `tags(row)`
-    (None: GLOBAL, for rare writes) and ANY_WRITE. `moved_by`: names of
-    fields that can move a row between tags (a product's "category"): a save
-    that may change one also retires the tags of the row as it was."""
-    _PUBLIC[model._meta.label_lower] = (tags, tuple(moved_by))
-
-
-def register_public_m2m(through, *, tags: Callable[..., Iterable[str]] | None = None) -> None:
-    """An m2m relation shown on public pages; `tags(instance, pk_set)`."""
-    _PUBLIC_M2M[through._meta.label_lower] = tags
-
-
-def register_private_models(*models) -> None:
-    """Models never shown on public pages: their writes leave the cache alone."""
-    _PRIVATE.update(model._meta.label_lower for model in models)
-
-
-def register_fragment(name: str, fill: Callable) -> None:
-    """A per-visitor piece of shared pages (the cart count): while a shared
-    page is built, `request.shared_page_placeholders[name]` holds a
-    placeholder for the template to output instead; each visitor's page gets
-    `fill(request)` there."""
-    _FRAGMENTS[name] = (f"\x00frag:{name}\x00", fill)
-
-
 def page_depends_on(request, *tags: str) -> None:
     """This page shows what `tags` name. Called by the view while it builds
     the page, best before it reads the rows: the tags' versions are read
@@ -138,116 +107,6 @@ def page_depends_on(request, *tags: str) -> None:
     new = set(tags) - set(versions)
     if new:
         versions.update(tag_versions(new))
-
-
-def public_models() -> set[str]:
-    return set(_PUBLIC) | set(_PUBLIC_M2M)
-
-
-# --- tag versions -------------------------------------------------------------------------
-
-_counter = itertools.count()
-
-
-def _new_version() -> str:
-    # Unique, not ordered: a tag's version is only ever compared for equality.
-    return f"{time.time_ns():x}.{os.getpid():x}.{next(_counter):x}"
-
-
-def _tag_key(tag: str) -> str:
-    return TAG_KEY + quote(tag, safe=":-_.")  # names hold spaces ("Jawa Timur")
-
-
-# The tag versions already read while one page is built (tag -> version):
-# each is read from the cache once per build, not once per caller (the page
-# cache, page_depends_on, the filter lists' generation, related products).
-# Every read of a tag during one build sees the same version, as the page's
-# own dependencies always did (page_depends_on reads a tag once); a write
-# meanwhile still retires the page, whose stored versions are these. Each
-# cache call costs ~0.3 ms of Python on a built page (the bench's phases).
-_build_reads: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "kb_page_cache_build_reads", default=None
-)
-
-
-def _read_tag_versions(tags: Iterable[str], prefetched: dict | None = None) -> dict[str, str]:
-    keys = {_tag_key(tag): tag for tag in tags}
-    found = (
-        {k: prefetched[k] for k in keys if k in prefetched}
-        if prefetched is not None
-        else cache.get_many(list(keys))
-    )
-    missing = {key: _new_version() for key in keys if key not in found}
-    for key, version in missing.items():
-        cache.add(key, version, timeout=None)
-    if missing:
-        found.update(cache.get_many(list(missing)))
-    return {tag: found.get(key, missing.get(key)) for key, tag in keys.items()}
-
-
-def tag_versions(tags: Iterable[str]) -> dict[str, str]:
-    """The current version of each tag. A tag never retired (or evicted)
-    gets a fresh one, never a value whose pages may still be stored."""
-    tags = set(tags)
-    reads = _build_reads.get()
-    if reads is None:
-        return _read_tag_versions(tags)
-    unread = tags - set(reads)
-    if unread:
-        reads.update(_read_tag_versions(unread))
-    return {tag: reads[tag] for tag in tags}
-
-
-def _retire_now(tags: frozenset[str]) -> None:
-    cache.set_many({_tag_key(tag): _new_version() for tag in tags}, timeout=None)
-
-
-def retire(*tags: str) -> None:
-    """Retire the pages depending on `tags`: now, so this transaction's own
-    later reads see fresh pages, and again after commit, so a page another
-    request rebuilt from the old rows in between is retired too."""
-    chosen = frozenset(tags) | {ANY_WRITE}
-    _retire_now(chosen)
-    transaction.on_commit(lambda: _retire_now(chosen))
-
-
-def public_pages_changed() -> None:
-    """Retire every cached public page."""
-    retire(GLOBAL)
-
-
-def public_generation() -> str:
-    """What the shared lists of listing pages depend on (GLOBAL and LISTS):
-    part of the key of anything cached from them (filter choices, fragments)."""
-    versions = tag_versions((GLOBAL, LISTS))
-    return f"{versions[GLOBAL]}.{versions[LISTS]}"
-
-
-# cached_public_data's lists as this process last read them: key -> (expiry, value).
-_process_data: dict[str, tuple[float, object]] = {}
-_PROCESS_DATA_ENTRIES = 32
-
-
-def cached_public_data(name: str, build, *, timeout: int = 600):
-    """`build()`'s result, kept until a category, facility or rare row changes
-    (GLOBAL, LISTS) or `timeout` seconds pass: for lists every page needs,
-    such as the facilities and categories of the filter form.
-
-    Each process also keeps the lists it read, under the same key: the key
-    holds the generation, read from the shared cache on every page, so a
-    change is seen as soon as through the shared cache, without fetching and
-    unpickling 500 facilities on every catalog page (~1 ms). Treat the
-    result as read-only: it is shared by the process's threads."""
-    key = f"kb:data:{public_generation()}:{name}"
-    now = time.monotonic()
-    held = _process_data.get(key)
-    if held is not None and held[0] > now:
-        return held[1]
-    value = cache.get_or_set(key, build, timeout)
-    if len(_process_data) >= _PROCESS_DATA_ENTRIES:
-        _process_data.clear()  # old generations: no longer asked for
-    _process_data[key] = (now + timeout, value)
-    return value
 
 
 # --- serving --------------------------------------------------------------------------------
@@ -390,86 +249,3 @@ def public_page(view):
         return response
 
     return wrapped
-
-
-# --- writes ----------------------------------------------------------------------------------
-
-
-def _tags_of(label: str, instance) -> set[str]:
-    tags_fn, _moved_by = _PUBLIC[label]
-    return {GLOBAL} if tags_fn is None else set(tags_fn(instance))
-
-
-def _before_save(sender, instance, update_fields=None, raw=False, **kwargs):
-    label = sender._meta.concrete_model._meta.label_lower
-    entry = _PUBLIC.get(label)
-    if entry is None or raw or instance.pk is None:
-        return
-    _tags_fn, moved_by = entry
-    if not moved_by or (update_fields is not None and not set(moved_by) & set(update_fields)):
-        return
-    attnames = [sender._meta.get_field(name).attname for name in moved_by]
-    old = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
-    if old and any(getattr(instance, f) != v for f, v in old.items()):
-        was = copy.copy(instance)
-        for field, value in old.items():
-            setattr(was, field, value)
-        instance._page_cache_old_tags = _tags_of(label, was)
-
-
-def _on_public_write(sender, instance, raw=False, **kwargs):
-    label = sender._meta.concrete_model._meta.label_lower
-    if label not in _PUBLIC or raw:
-        return
-    tags = _tags_of(label, instance) | getattr(instance, "_page_cache_old_tags", set())
-    instance.__dict__.pop("_page_cache_old_tags", None)
-    retire(*tags)
-
-
-def _on_m2m(sender, instance, action, pk_set=None, **kwargs):
-    label = sender._meta.label_lower
-    if label not in _PUBLIC_M2M or not action.startswith("post_"):
-        return
-    tags_fn = _PUBLIC_M2M[label]
-    retire(*({GLOBAL} if tags_fn is None else set(tags_fn(instance, pk_set))))
-
-
-def connect_signals() -> None:
-    """Called once from core's AppConfig.ready()."""
-    pre_save.connect(_before_save, dispatch_uid="kb-page-cache-pre-save")
-    post_save.connect(_on_public_write, dispatch_uid="kb-page-cache-post-save")
-    post_delete.connect(_on_public_write, dispatch_uid="kb-page-cache-post-delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="kb-page-cache-m2m")
-
-
-@checks.register()
-def check_models_registered(app_configs=None, **kwargs):
-    """Every model of the project's own apps is registered as public or
-    private, so a new model shown on public pages cannot slip past the cache."""
-    base = Path(settings.BASE_DIR).resolve()
-    errors = []
-    for model in apps.get_models(include_auto_created=True):
-        config = model._meta.app_config
-        if app_configs is not None and config not in app_configs:
-            continue
-        path = Path(config.path).resolve()
-        if base not in path.parents or ".venv" in path.parts:
-            continue  # Django's and third-party apps
-        if model._meta.proxy:
-            continue  # a proxy's writes count as its concrete model's
-        label = model._meta.label_lower
-        if label in _PUBLIC or label in _PUBLIC_M2M or label in _PRIVATE:
-            continue
-        if model._meta.auto_created and model._meta.auto_created._meta.label_lower in _PRIVATE:
-            continue  # the m2m table of a private model
-        errors.append(
-            checks.Error(
-                f"{label} is neither a public nor a private model of the page cache.",
-                hint="In its AppConfig.ready(), register_public_model(...) if its rows "
-                "appear on public pages (with the tags a write retires), else "
-                "register_private_models(...).",
-                obj=model,
-                id="page_cache.E001",
-            )
-        )
-    return errors

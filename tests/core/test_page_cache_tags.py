@@ -138,17 +138,17 @@ def test_a_product_image_save_retires_the_product_and_its_listings(db):
 
 
 def test_every_model_of_the_project_is_registered_with_the_page_cache():
-    from core.page_cache import check_models_registered
+    from core.page_registry import check_models_registered
 
     assert check_models_registered() == []
 
 
 def test_an_unregistered_model_is_caught_by_the_system_check(monkeypatch):
-    from core import page_cache
+    from core import page_registry
 
-    monkeypatch.setattr(page_cache, "_PUBLIC", {})
-    monkeypatch.setattr(page_cache, "_PUBLIC_M2M", {})
-    errors = page_cache.check_models_registered()
+    monkeypatch.setattr(page_registry, "_PUBLIC", {})
+    monkeypatch.setattr(page_registry, "_PUBLIC_M2M", {})
+    errors = page_registry.check_models_registered()
     labels = {e.obj._meta.label_lower for e in errors}
     assert {"catalog.product", "facilities.facility"} <= labels
     assert all(e.id == "page_cache.E001" for e in errors)
