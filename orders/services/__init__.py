@@ -1,5 +1,6 @@
-"""Every way an order changes: placing a checkout, each status step, receipts,
-bank statements — one module each, re-exported here for `services.<name>`.
+"""Every way an order changes: placing a checkout (checkout, with its input,
+lines and choices checks), an agreed order, each status step, receipts, bank
+statements — one module each, re-exported here for `services.<name>`.
 
 Each service runs in its own transaction, writes an OrderEvent, and queues
 mail with transaction.on_commit. Status moves are checked against the one
@@ -12,17 +13,25 @@ from orders.services.agreed import (  # noqa: F401
     order_place_agreed,
 )
 from orders.services.checkout import (  # noqa: F401
+    _place_orders,
+    order_place,
+)
+from orders.services.checkout_choices import (  # noqa: F401
+    _check_choice,
+    _checked_address,
+    _courier_option,
+)
+from orders.services.checkout_input import (  # noqa: F401
     Address,
     Contact,
     FacilityChoice,
     PlaceLine,
     PlaceResult,
     _address_fields,
-    _check_choice,
+)
+from orders.services.checkout_lines import (  # noqa: F401
     _check_lines_shape,
-    _courier_option,
-    _place_orders,
-    order_place,
+    _locked_priced_products,
 )
 from orders.services.common import (  # noqa: F401
     IDEMPOTENCY_KEY_RE,

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from catalog import stock
 from orders import mail
 from orders.limits import line_amount_problem, order_amount_problem
-from orders.models import Checkout, Order, OrderEvent, OrderLine, PaymentMethod
-from orders.services.checkout import Address, Contact, _address_fields
+from orders.models import Checkout, Order, PaymentMethod
+from orders.services.checkout import _write_lines, _write_placed_event
+from orders.services.checkout_input import Address, Contact, _address_fields
 from orders.services.common import IDEMPOTENCY_KEY_RE, OrderError
-from orders.states import SHOPPER, start_status_for_terms
+from orders.states import start_status_for_terms
 
 
 @dataclass(frozen=True)
@@ -113,27 +114,9 @@ def order_place_agreed(
             payment_terms_days=agreement.payment_terms_days,
             **_address_fields(address),
         )
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                product=p,
-                product_name=p.name,
-                unit_price=wanted[p.pk].unit_price,
-                quantity=wanted[p.pk].quantity,
-                line_total=wanted[p.pk].unit_price * wanted[p.pk].quantity,
-                weight_grams=p.weight_grams,
-                made_to_order=p.made_to_order,
-                lead_time_days=p.lead_time_days,
-            )
-            for p in products
-        )
-        OrderEvent.objects.create(
-            order=order,
-            actor_label=SHOPPER,
-            from_status="",
-            to_status=order.status,
-            note=_("Pesanan dibuat dari penawaran yang disetujui pembeli."),
-        )
+        unit_prices = {p.pk: wanted[p.pk].unit_price for p in products}
+        _write_lines(order, products, unit_prices, wanted)
+        _write_placed_event(order, _("Pesanan dibuat dari penawaran yang disetujui pembeli."))
         stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
         transaction.on_commit(lambda: mail.queue_new_orders([order.pk]))
     return order

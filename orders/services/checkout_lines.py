@@ -1,0 +1,79 @@
+"""A checkout's cart lines: their shape, then, under the stock locks, the
+products they name priced and checked (still sold, same price, enough stock,
+within the money limits)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from catalog import pricing, stock
+from catalog.models import Product
+from core.money import format_rupiah
+from orders.limits import line_amount_problem, quantity_problem
+from orders.services.checkout_input import PlaceLine
+from orders.services.common import OrderError
+
+
+def _check_lines_shape(lines: list[PlaceLine]) -> None:
+    if not lines:
+        raise OrderError(_("Keranjang Anda kosong."))
+    seen = set()
+    for line in lines:
+        problem = quantity_problem(line.quantity)
+        if problem:
+            raise OrderError(problem)
+        if line.product_id in seen:
+            raise OrderError(_("Formulir checkout tidak valid. Muat ulang halaman checkout."))
+        seen.add(line.product_id)
+
+
+def _locked_priced_products(wanted: dict[int, PlaceLine]) -> tuple[list[Product], dict[int, int]]:
+    """The products of the lines, locked, and each one's unit price now.
+
+    Raises OrderError (stale_cart=True when the catalog changed under the
+    cart) when a line is refused.
+    """
+    # Locked in product-id order (catalog.stock), so concurrent placements
+    # queue behind each other and can't deadlock.
+    products = stock.lock_products(wanted, related=["facility"])
+    # Tiers read after the lock: the price a line gets is the one checked here.
+    pricing.with_tiers(products)
+    prices = {p.pk: pricing.unit_price_for(p, wanted[p.pk].quantity) for p in products}
+
+    problems: list[str] = []
+    stale = False
+    found = {p.pk for p in products}
+    if found != set(wanted):
+        raise OrderError(_("Ada produk yang tidak dikenal di keranjang."), stale_cart=True)
+    for product in products:
+        line = wanted[product.pk]
+        if not product.is_public:
+            problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
+            stale = True
+        elif prices[product.pk] != line.expected_price:
+            problems.append(
+                _("Harga %(name)s berubah menjadi %(price)s.")
+                % {"name": product.name, "price": format_rupiah(prices[product.pk])}
+            )
+            stale = True
+        elif line.quantity < product.min_order_quantity:
+            problems.append(
+                _("Minimal pembelian %(name)s adalah %(min)s.")
+                % {"name": product.name, "min": product.min_order_quantity}
+            )
+        elif not product.made_to_order and line.quantity > product.stock:
+            problems.append(
+                _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
+                % {"name": product.name, "stock": product.stock}
+            )
+            stale = True
+        elif problem := line_amount_problem(
+            name=product.name, unit_price=prices[product.pk], quantity=line.quantity
+        ):
+            # The cart refuses this line before checkout; only a cart that
+            # dodged it gets here, and the cart is where it is fixed.
+            problems.append(problem)
+            stale = True
+    if problems:
+        raise OrderError(*problems, stale_cart=stale)
+    return products, prices
