@@ -34,7 +34,7 @@ from orders.models import (
 )
 from orders.states import SHOPPER, STAFF, SYSTEM
 from seeds import scale_words as words
-from seeds.scale import HISTORY_DAYS, _Copier, _reserve_ids
+from seeds.scale_bulk import HISTORY_DAYS, _Copier, _reserve_ids
 
 S = OrderStatus
 FIRST_NAMES = [
