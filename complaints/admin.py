@@ -164,24 +164,22 @@ class ComplaintAdmin(FacilityScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         step = data.get("step")
+        # An answer and a decision both name a remedy, an amount and a note.
+        remedy = {
+            "remedy": data.get("remedy") or "",
+            "amount": data.get("amount"),
+            "note": data.get("note") or "",
+        }
         try:
             if step == "answer":
                 services.complaint_answer(
                     complaint=obj,
                     actor=request.user,
                     kind=data.get("answer_kind_new") or "",
-                    remedy=data.get("remedy") or "",
-                    amount=data.get("amount"),
-                    note=data.get("note") or "",
+                    **remedy,
                 )
             elif step == "decide":
-                services.complaint_decide(
-                    complaint=obj,
-                    actor=request.user,
-                    remedy=data.get("remedy") or "",
-                    amount=data.get("amount"),
-                    note=data.get("note") or "",
-                )
+                services.complaint_decide(complaint=obj, actor=request.user, **remedy)
             elif step == "transfer":
                 services.complaint_refund_transfer_record(
                     complaint=obj,

@@ -13,18 +13,19 @@ GROUP_NAMES = {
     Membership.Role.HEAD_OFFICE: "Kantor Pusat",
 }
 
+# A facility's bank accounts and proceeds shares: its staff keep them, head
+# office may correct them.
+_FACILITY_MONEY = [
+    f"facilities.{verb}_{model}"
+    for model in ("bankaccount", "proceedsshare")
+    for verb in ("view", "add", "change", "delete")
+]
+
 ROLE_PERMISSIONS = {
     Membership.Role.FACILITY_STAFF: [
         "facilities.view_facility",
         "facilities.change_facility",
-        "facilities.view_bankaccount",
-        "facilities.add_bankaccount",
-        "facilities.change_bankaccount",
-        "facilities.delete_bankaccount",
-        "facilities.view_proceedsshare",
-        "facilities.add_proceedsshare",
-        "facilities.change_proceedsshare",
-        "facilities.delete_proceedsshare",
+        *_FACILITY_MONEY,
         "catalog.view_category",
         "catalog.view_product",
         "catalog.add_product",
@@ -62,14 +63,7 @@ ROLE_PERMISSIONS = {
         "facilities.view_facility",
         "facilities.add_facility",
         "facilities.change_facility",
-        "facilities.view_bankaccount",
-        "facilities.add_bankaccount",
-        "facilities.change_bankaccount",
-        "facilities.delete_bankaccount",
-        "facilities.view_proceedsshare",
-        "facilities.add_proceedsshare",
-        "facilities.change_proceedsshare",
-        "facilities.delete_proceedsshare",
+        *_FACILITY_MONEY,
         "catalog.view_category",
         "catalog.add_category",
         "catalog.change_category",
@@ -109,6 +103,13 @@ def sync_role_groups(apps, schema_editor=None) -> None:
         group.permissions.set(permissions)
 
 
+def _grant(*, staff=(), reviewer=(), head_office=()) -> None:
+    """Add one area's permissions to each role (the lists below, app by app)."""
+    ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += list(staff)
+    ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += list(reviewer)
+    ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += list(head_office)
+
+
 # Orders (the orders app): staff work their facility's orders and delivery
 # settings; reviewers watch their region's; head office works all of them.
 _ORDERS_VIEW = [
@@ -127,9 +128,11 @@ _ORDERS_WORK = [
     "orders.change_shippingrate",
     "orders.delete_shippingrate",
 ]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _ORDERS_VIEW + _ORDERS_WORK
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _ORDERS_VIEW
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _ORDERS_VIEW + _ORDERS_WORK
+_grant(
+    staff=_ORDERS_VIEW + _ORDERS_WORK,
+    reviewer=_ORDERS_VIEW,
+    head_office=_ORDERS_VIEW + _ORDERS_WORK,
+)
 
 # Channels beyond the web shop (partner outlets, exhibitions): staff keep their
 # facility's; reviewers watch their region's; head office works all of them.
@@ -144,46 +147,48 @@ _CHANNELS_VIEW = [m.replace(".", ".view_") for m in _CHANNEL_MODELS]
 _CHANNELS_WORK = [
     m.replace(".", f".{verb}_") for m in _CHANNEL_MODELS for verb in ("add", "change", "delete")
 ]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _CHANNELS_VIEW + _CHANNELS_WORK
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _CHANNELS_VIEW
-# A Kanwil publishes its region's exhibitions too (for its facilities only).
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += [
-    m.replace(".", f".{verb}_")
-    for m in ("facilities.exhibition", "catalog.exhibitionproduct")
-    for verb in ("add", "change", "delete")
-]
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _CHANNELS_VIEW + _CHANNELS_WORK
+_grant(
+    staff=_CHANNELS_VIEW + _CHANNELS_WORK,
+    # A Kanwil publishes its region's exhibitions too (for its facilities only).
+    reviewer=_CHANNELS_VIEW
+    + [
+        m.replace(".", f".{verb}_")
+        for m in ("facilities.exhibition", "catalog.exhibitionproduct")
+        for verb in ("add", "change", "delete")
+    ],
+    head_office=_CHANNELS_VIEW + _CHANNELS_WORK,
+)
 
 # Privacy (orders.models_privacy): staff answer their facility's shoppers'
 # requests, reviewers watch their region's; only head office reads the access
 # trail and the erasures (the admin also checks national scope).
 _PRIVACY_VIEW = ["orders.view_privacyrequest"]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _PRIVACY_VIEW + ["orders.change_privacyrequest"]
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _PRIVACY_VIEW
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PRIVACY_VIEW + [
-    "orders.change_privacyrequest",
-    "orders.view_accessevent",
-    "orders.view_ordererasure",
-]
+_grant(
+    staff=_PRIVACY_VIEW + ["orders.change_privacyrequest"],
+    reviewer=_PRIVACY_VIEW,
+    head_office=_PRIVACY_VIEW
+    + ["orders.change_privacyrequest", "orders.view_accessevent", "orders.view_ordererasure"],
+)
 # Online payments (orders.gateway_services): the settlement ledger and refunds of
 # a facility's orders are its staff's to see (and their Kanwil's); charges and
 # raw notifications span facilities, so head office only, with the task queue's
 # results (django-tasks-db), where a failed background task shows its traceback.
 _PAYMENTS_VIEW = ["orders.view_settlemententry", "orders.view_gatewayrefund"]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _PAYMENTS_VIEW
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _PAYMENTS_VIEW
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _PAYMENTS_VIEW + [
-    "orders.change_settlemententry",
-    "orders.view_gatewaypayment",
-    "orders.view_gatewaynotification",
-    "django_tasks_database.view_dbtaskresult",
-]
+_grant(
+    staff=_PAYMENTS_VIEW,
+    reviewer=_PAYMENTS_VIEW,
+    head_office=_PAYMENTS_VIEW
+    + [
+        "orders.change_settlemententry",
+        "orders.view_gatewaypayment",
+        "orders.view_gatewaynotification",
+        "django_tasks_database.view_dbtaskresult",
+    ],
+)
 # Reviews (the reviews app): staff moderate and answer their facility's reviews,
 # the Kanwil its region's, head office all (scoped in reviews.admin).
 _REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _REVIEWS
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _REVIEWS
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _REVIEWS
+_grant(staff=_REVIEWS, reviewer=_REVIEWS, head_office=_REVIEWS)
 # Complaints (the complaints app): staff answer their facility's, the Kanwil
 # decides its region's escalations, head office all (scoped in complaints.admin
 # and complaints.services); everyone in scope sees the refunds ledger.
@@ -193,13 +198,13 @@ _COMPLAINTS = [
     "complaints.view_complaintevent",
     "orders.view_orderrefund",
 ]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _COMPLAINTS
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _COMPLAINTS
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _COMPLAINTS
+_grant(staff=_COMPLAINTS, reviewer=_COMPLAINTS, head_office=_COMPLAINTS)
 # Quotes for institutional buyers (the quotes app): staff answer their
 # facility's requests, the Kanwil reads its region's, head office all (scoped
 # in quotes.admin and quotes.services).
 _QUOTES_VIEW = ["quotes.view_quoterequest", "quotes.view_quote"]
-ROLE_PERMISSIONS[Membership.Role.FACILITY_STAFF] += _QUOTES_VIEW + ["quotes.change_quoterequest"]
-ROLE_PERMISSIONS[Membership.Role.REGIONAL_REVIEWER] += _QUOTES_VIEW
-ROLE_PERMISSIONS[Membership.Role.HEAD_OFFICE] += _QUOTES_VIEW + ["quotes.change_quoterequest"]
+_grant(
+    staff=_QUOTES_VIEW + ["quotes.change_quoterequest"],
+    reviewer=_QUOTES_VIEW,
+    head_office=_QUOTES_VIEW + ["quotes.change_quoterequest"],
+)

@@ -24,8 +24,10 @@ class ComplaintError(Exception):
     """A step refused, with an Indonesian message for the person who tried it."""
 
 
-def _event(complaint, *, actor, label, from_status, note=""):
-    return ComplaintEvent.objects.create(
+def _event(complaint, *, actor, label, from_status, note="", mail: str = ""):
+    """The step's event row; with `mail`, that kind of mail about it is queued
+    on commit (complaints.tasks)."""
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=label,
@@ -33,6 +35,9 @@ def _event(complaint, *, actor, label, from_status, note=""):
         to_status=complaint.status,
         note=note,
     )
+    if mail:
+        _queue_mail(mail, event.pk)
+    return event
 
 
 def _move(complaint, to_status, role):

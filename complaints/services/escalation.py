@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from complaints import states
 from complaints.models import Complaint, ComplaintStatus, Remedy
-from complaints.services.common import ComplaintError, _check_amount, _event, _move, _queue_mail
+from complaints.services.common import ComplaintError, _check_amount, _event, _move
 from complaints.services.settling import _settle
 from complaints.workdays import add_working_days
 from facilities.scoping import scope_for
@@ -53,15 +53,9 @@ def complaint_escalate_overdue(*, now=None) -> int:
                 continue
             from_status = _move(complaint, ComplaintStatus.ESCALATED, states.SYSTEM)
             complaint.escalated_at = now
-            complaint.save()
-            event = _event(
-                complaint,
-                actor=None,
-                label="Sistem",
-                from_status=from_status,
-                note=_("UPT tidak menjawab sampai batas waktu."),
+            _by_system(
+                complaint, from_status, _("UPT tidak menjawab sampai batas waktu."), "escalated"
             )
-            _queue_mail("escalated", event.pk)
             done += 1
     return done
 
@@ -103,8 +97,14 @@ def complaint_decide(
         complaint.decided_at = timezone.now()
         _settle(complaint, remedy=remedy, amount=amount, actor=actor)
         complaint.save()
-        event = _event(complaint, actor=actor, label="Kanwil", from_status=from_status, note=note)
-        _queue_mail("decided", event.pk)
+        _event(
+            complaint,
+            actor=actor,
+            label="Kanwil",
+            from_status=from_status,
+            note=note,
+            mail="decided",
+        )
     return complaint
 
 
@@ -138,19 +138,22 @@ def complaint_close_unanswered(*, now=None) -> int:
                     amount=complaint.answer_amount,
                     actor=None,
                 )
-                complaint.save()
-                event = _event(
+                _by_system(
                     complaint,
-                    actor=None,
-                    label="Sistem",
-                    from_status=from_status,
-                    note=_("Pembeli tidak menanggapi jawaban sampai batas waktu; jawaban berlaku."),
+                    from_status,
+                    _("Pembeli tidak menanggapi jawaban sampai batas waktu; jawaban berlaku."),
+                    "resolved",
                 )
-                _queue_mail("resolved", event.pk)
                 done += 1
         except ComplaintError:
             logger.warning("complaint %s: refund refused, left answered", pk, exc_info=True)
     return done
+
+
+def _by_system(complaint, from_status: str, note: str, mail: str) -> None:
+    """A deadline's step, saved: the system's event, and its mail on commit."""
+    complaint.save()
+    _event(complaint, actor=None, label="Sistem", from_status=from_status, note=note, mail=mail)
 
 
 def complaints_sweep_deadlines(*, now=None) -> tuple[int, int]:

@@ -25,7 +25,6 @@ from complaints.services.common import (
     ComplaintRefused,
     _check_amount,
     _event,
-    _queue_mail,
 )
 from complaints.workdays import add_working_days
 from core.images import ImageRejected, process_image
@@ -135,6 +134,5 @@ def complaint_open(
             photo = ComplaintPhoto(complaint=complaint)
             photo.file.save("photo.jpg", ContentFile(data), save=False)
             photo.save()
-        event = _event(complaint, actor=None, label="Pembeli", from_status="")
-        _queue_mail("opened", event.pk)
+        _event(complaint, actor=None, label="Pembeli", from_status="", mail="opened")
     return complaint

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from complaints import states
 from complaints.models import AnswerKind, Complaint, ComplaintStatus, Remedy
-from complaints.services.common import ComplaintError, _check_amount, _event, _move, _queue_mail
+from complaints.services.common import ComplaintError, _check_amount, _event, _move
 from facilities.scoping import scope_for
 from orders.refunds import order_refund_record, order_refundable_amount
 from orders.services import OrderError
@@ -62,8 +62,9 @@ def complaint_answer(
         complaint.answer_note = note
         complaint.answered_at = timezone.now()
         complaint.save()
-        event = _event(complaint, actor=actor, label="UPT", from_status=from_status, note=note)
-        _queue_mail("answered", event.pk)
+        _event(
+            complaint, actor=actor, label="UPT", from_status=from_status, note=note, mail="answered"
+        )
     return complaint
 
 
@@ -113,8 +114,7 @@ def complaint_accept_answer(*, complaint) -> Complaint:
             complaint, remedy=complaint.answer_remedy, amount=complaint.answer_amount, actor=None
         )
         complaint.save()
-        event = _event(complaint, actor=None, label="Pembeli", from_status=from_status)
-        _queue_mail("resolved", event.pk)
+        _event(complaint, actor=None, label="Pembeli", from_status=from_status, mail="resolved")
     return complaint
 
 
@@ -125,14 +125,14 @@ def complaint_dispute(*, complaint, note: str = "") -> Complaint:
         from_status = _move(complaint, ComplaintStatus.ESCALATED, states.SHOPPER)
         complaint.escalated_at = timezone.now()
         complaint.save()
-        event = _event(
+        _event(
             complaint,
             actor=None,
             label="Pembeli",
             from_status=from_status,
             note=(note or "")[:1000],
+            mail="escalated",
         )
-        _queue_mail("escalated", event.pk)
     return complaint
 
 
