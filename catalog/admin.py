@@ -83,9 +83,7 @@ class ListingReviewInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
     verbose_name_plural = gettext_lazy("riwayat tinjauan")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    related = ("actor",)
 
     @admin.display(description=gettext_lazy("daftar periksa"))
     def checklist_done(self, obj):

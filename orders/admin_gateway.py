@@ -169,7 +169,6 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
                 "entries": queryset,
                 "total": sum(e.amount for e in queryset),
                 "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
             },
         )

@@ -34,9 +34,7 @@ class PaymentProofInline(ReadOnlyInline):
     model = PaymentProof
     fields = ["receipt_link", "status", "uploaded_at", "reviewed_by", "rejection_reason"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewed_by")
+    related = ("reviewed_by",)
 
     @admin.display(description=gettext_lazy("Berkas"))
     def receipt_link(self, proof):
@@ -50,9 +48,7 @@ class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ["created_at", "from_status", "to_status", "actor_display", "note"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    related = ("actor",)
 
     @admin.display(description=gettext_lazy("oleh"))
     def actor_display(self, event):

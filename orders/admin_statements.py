@@ -113,14 +113,12 @@ class StatementLineInline(ReadOnlyInline):
     model = StatementLine
     fields = ["booked_on", "date_text", "description", "amount", "order", "outcome", "resolved_at"]
     readonly_fields = fields
+    related = ("order",)
 
     def has_view_permission(self, request, obj=None):
         # The desk's own rule, as on its list of lines: whoever may confirm
         # payments sees each imported line and why it waits.
         return _may_confirm(request)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("order")
 
 
 @admin.register(StatementImport)

@@ -23,9 +23,12 @@ class ConsignmentError(Exception):
     """A refused consignment change; the message is ready to show (Indonesian)."""
 
 
-def _consignment_locked(link: OutletProduct, actor) -> tuple[OutletProduct, Product]:
+def _consignment_locked(
+    link: OutletProduct, actor, kind: str, quantity: int
+) -> tuple[OutletProduct, Product]:
     """Lock the product, then the link (the product first, as checkout locks
-    products, so the two cannot deadlock), and check the actor's scope."""
+    products, so the two cannot deadlock), check the actor's scope, and refuse
+    a `kind` movement of `quantity` that finds too little there (_shortage)."""
     (product,) = stock.lock_products([link.product_id])
     locked = (
         OutletProduct.objects.select_for_update(of=("self",))
@@ -33,6 +36,7 @@ def _consignment_locked(link: OutletProduct, actor) -> tuple[OutletProduct, Prod
         .get(pk=link.pk)
     )
     _refuse_out_of_scope(actor, locked)
+    _refuse_short(kind, product=product, link=locked, quantity=quantity)
     return locked, product
 
 
@@ -97,9 +101,8 @@ def consignment_hand_over(
     """
     _check_quantity(quantity)
     with transaction.atomic():
-        locked, product = _consignment_locked(link, actor)
-        _refuse_short(
-            ConsignmentMovement.Kind.HANDOVER, product=product, link=locked, quantity=quantity
+        locked, product = _consignment_locked(
+            link, actor, ConsignmentMovement.Kind.HANDOVER, quantity
         )
         stock.take([product], {product.pk: quantity})
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") + quantity)
@@ -124,10 +127,7 @@ def consignment_report_sold(
     """
     _check_quantity(quantity)
     with transaction.atomic():
-        locked, product = _consignment_locked(link, actor)
-        _refuse_short(
-            ConsignmentMovement.Kind.SOLD, product=product, link=locked, quantity=quantity
-        )
+        locked, product = _consignment_locked(link, actor, ConsignmentMovement.Kind.SOLD, quantity)
         OutletProduct.objects.filter(pk=locked.pk).update(
             on_hand=F("on_hand") - quantity, sold=F("sold") + quantity
         )
@@ -152,9 +152,8 @@ def consignment_return(
     """
     _check_quantity(quantity)
     with transaction.atomic():
-        locked, product = _consignment_locked(link, actor)
-        _refuse_short(
-            ConsignmentMovement.Kind.RETURNED, product=product, link=locked, quantity=quantity
+        locked, product = _consignment_locked(
+            link, actor, ConsignmentMovement.Kind.RETURNED, quantity
         )
         OutletProduct.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") - quantity)
         stock.give_back({product.pk: quantity})

@@ -26,7 +26,7 @@ from orders.models import (
 )
 from orders.payments import provider_for
 from orders.services.checkout_choices import _check_choice, _checked_address, _courier_option
-from orders.services.checkout_input import (  # noqa: F401  (re-exported)
+from orders.services.checkout_input import (
     Address,
     Contact,
     FacilityChoice,

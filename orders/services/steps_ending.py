@@ -25,6 +25,20 @@ from orders.states import (
 )
 
 
+def _cancel(order: Order, *, role: str, reason: str, actor=None, guard=None, notify=True):
+    """-> cancelled, the reason both the event's note and the order's cancel_reason."""
+    return _move(
+        order,
+        to=OrderStatus.CANCELLED,
+        role=role,
+        actor=actor,
+        note=reason,
+        guard=guard,
+        updates={"cancel_reason": reason},
+        notify=notify,
+    )
+
+
 def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
     """Cancel and give the stock back (once).
 
@@ -41,25 +55,13 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool
                     _("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh UPT; hubungi UPT.")
                 )
 
-        return _move(
-            order,
-            to=OrderStatus.CANCELLED,
-            role=SHOPPER,
-            note=reason or _("Dibatalkan oleh pembeli."),
-            guard=guard,
-            updates={"cancel_reason": reason or _("Dibatalkan oleh pembeli.")},
+        return _cancel(
+            order, role=SHOPPER, reason=reason or _("Dibatalkan oleh pembeli."), guard=guard
         )
     if not reason:
         raise OrderError(_("Tuliskan alasan pembatalan."))
     with transaction.atomic():
-        order = _move(
-            order,
-            to=OrderStatus.CANCELLED,
-            role=STAFF,
-            actor=actor,
-            note=reason,
-            updates={"cancel_reason": reason},
-        )
+        order = _cancel(order, role=STAFF, actor=actor, reason=reason)
         if order.payment_method == PaymentMethod.GATEWAY:
             # Paid online: the money goes back through the gateway (recorded,
             # sent by a task after commit). Unpaid: nothing to give back.
@@ -80,27 +82,14 @@ def order_close_unpaid(*, order: Order, gateway_status: str) -> Order:
             order, to=OrderStatus.EXPIRED, role=SYSTEM, note=_("Pembayaran online kedaluwarsa.")
         )
     reason = _("Pembayaran online gagal (%(status)s).") % {"status": gateway_status}
-    return _move(
-        order,
-        to=OrderStatus.CANCELLED,
-        role=SYSTEM,
-        note=reason,
-        updates={"cancel_reason": reason},
-    )
+    return _cancel(order, role=SYSTEM, reason=reason)
 
 
 def order_call_off(*, order: Order, reason: str) -> Order:
     """Undo a just-placed order that never reached the shopper (the gateway was
     down at checkout): cancelled, stock back, no mail. Raises OrderError when
     it already moved on."""
-    return _move(
-        order,
-        to=OrderStatus.CANCELLED,
-        role=SYSTEM,
-        note=reason,
-        updates={"cancel_reason": reason},
-        notify=False,
-    )
+    return _cancel(order, role=SYSTEM, reason=reason, notify=False)
 
 
 def order_expire(*, order: Order, now=None) -> Order:
