@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_inlines import ReadOnlyAdminMixin
 from core.money import format_rupiah
 from core.npwp import format_npwp
 from facilities.admin_scoping import FacilityScopedModelAdmin
@@ -301,7 +302,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(FacilityScopedModelAdmin):
+class QuoteAdmin(ReadOnlyAdminMixin, FacilityScopedModelAdmin):
     """Every quote sent, for the list and the search (read-only)."""
 
     facility_path = "request__facility"
@@ -309,12 +310,3 @@ class QuoteAdmin(FacilityScopedModelAdmin):
     list_filter = ("status",)
     search_fields = ("request__code", "request__buyer_organisation")
     list_select_related = ("request",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
