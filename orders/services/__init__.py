@@ -22,6 +22,7 @@ from orders.services.checkout import (  # noqa: F401
     _check_lines_shape,
     _courier_option,
     _place_orders,
+    address_checked,
     order_place,
 )
 from orders.services.common import (  # noqa: F401

@@ -205,7 +205,7 @@ def _place_orders(
         )
 
     if any(c.delivery_method != DeliveryMethod.PICKUP for c in choices.values()):
-        address = _checked_address(address)
+        address = address_checked(address)
     settings_by_facility = selectors.delivery_settings_for(by_facility)
     rates_by_facility = selectors.shipping_rates_for(by_facility)
     now = timezone.now()
@@ -334,10 +334,11 @@ def _address_fields(address: Address) -> dict:
     }
 
 
-def _checked_address(address: Address) -> Address:
+def address_checked(address: Address) -> Address:
     """The delivery address again from the region data (regions/chain.py):
     codes that exist and chain, the village's postal code, and the names as
-    the data spells them (never as a form posted them). Raises OrderError."""
+    the data spells them (never as a form posted them). Raises OrderError.
+    Placement and the shopper's privacy correction both store what this returns."""
     missing = [
         name
         for name, value in (
