@@ -312,6 +312,7 @@ def _courier_option(facility, choice, settings, rates, address, *, weight: int, 
         postal_code=address.postal_code,
         weight_grams=weight,
         value=value,
+        village_code=address.village_code,
     )
     try:
         return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
