@@ -92,10 +92,17 @@ def _postal(value) -> str:
 @_api
 @require_http_methods(["POST"])
 def rates(request):
+    from gatewaysim.biteship_maps import postal_for_area
+
     try:
         data = json.loads(request.body)
-        origin = _postal(data["origin_postal_code"])
-        destination = _postal(data["destination_postal_code"])
+        if data.get("origin_area_id") or data.get("destination_area_id"):
+            # By Maps API area ids, as Biteship documents (same prices here).
+            origin = postal_for_area(data.get("origin_area_id"))
+            destination = postal_for_area(data.get("destination_area_id"))
+        else:
+            origin = _postal(data["origin_postal_code"])
+            destination = _postal(data["destination_postal_code"])
         couriers = {c.strip() for c in str(data["couriers"]).split(",") if c.strip()}
         weight = sum(int(i["weight"]) * int(i.get("quantity") or 1) for i in data["items"])
     except (ValueError, KeyError, TypeError):
@@ -128,8 +135,11 @@ def rates(request):
             "object": "courier_pricing",
             "message": "Success to retrieve courier pricing",
             "code": 20001003,
-            "origin": {"postal_code": int(origin)},
-            "destination": {"postal_code": int(destination)},
+            "origin": {"postal_code": int(origin), "area_id": data.get("origin_area_id") or ""},
+            "destination": {
+                "postal_code": int(destination),
+                "area_id": data.get("destination_area_id") or "",
+            },
             "pricing": pricing,
         }
     )

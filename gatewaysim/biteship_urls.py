@@ -1,10 +1,11 @@
 from django.urls import path
 
-from gatewaysim import biteship
+from gatewaysim import biteship, biteship_maps
 
 app_name = "biteshipsim"
 
 urlpatterns = [
+    path("v1/maps/areas", biteship_maps.areas, name="areas"),
     path("v1/rates/couriers", biteship.rates, name="rates"),
     path("v1/orders", biteship.orders, name="orders"),
     path("v1/trackings/<str:tracking_id>", biteship.tracking, name="tracking"),

@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
 
         from core.page_cache import register_private_models
         from notifications import models, receivers
-        from orders.models import OrderEvent
+        from orders.models import OrderEvent, TrackingEvent
         from orders.models_privacy import OrderErasure
 
         # Messages and opt-outs never appear on a public page.
@@ -20,5 +20,8 @@ class NotificationsConfig(AppConfig):
 
         post_save.connect(
             receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"
+        )
+        post_save.connect(
+            receivers.tracking_event_saved, sender=TrackingEvent, dispatch_uid="notif-delivered"
         )
         post_save.connect(receivers.order_erased, sender=OrderErasure, dispatch_uid="notif-erasure")

@@ -27,6 +27,9 @@ TEMPLATES = {
     "shipped": "kb_pesanan_dikirim",
     "ready_for_pickup": "kb_siap_diambil",
     "completed": "kb_pesanan_selesai",
+    # Sent only when completion waits DELIVERED_COMPLETES_AFTER_DAYS; otherwise
+    # the parcel's delivery completes the order at once and "completed" says it.
+    "delivered": "kb_paket_diterima",
 }
 MAX_ATTEMPTS = 5
 
@@ -43,11 +46,23 @@ def _track_url(order) -> str:
     return settings.SITE_URL + reverse("orders:track")
 
 
+def _courier_link(order) -> str:
+    """The courier's own tracking page for the parcel when the aggregator gave
+    one (it needs no code or phone), else the site's tracking form."""
+    from orders.models import Shipment
+
+    link = Shipment.objects.filter(order_id=order.pk).values_list("tracking_link", flat=True)
+    return next(iter(link), "") or _track_url(order)
+
+
 def _params(kind: str, order) -> list[str]:
     link = _track_url(order)
     base = [order.contact_name, order.code]
     if kind == "shipped":
+        link = _courier_link(order)
         return [*base, order.courier or "-", order.tracking_number or "-", link]
+    if kind == "delivered":
+        return [*base, order.courier or "-", _courier_link(order)]
     if kind == "ready_for_pickup":
         return [*base, order.facility.name, link]
     return [*base, link]
@@ -71,7 +86,21 @@ def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
     kind = event_kind(event)
     if kind is None:
         return None
-    order = event.order
+    return _queue(event.order, kind)
+
+
+def message_queue_delivered(*, shipment_id: int) -> OutboundMessage | None:
+    """The courier delivered the parcel but the order completes later
+    (DELIVERED_COMPLETES_AFTER_DAYS): tell the shopper now."""
+    from orders.models import Shipment
+
+    if not whatsapp.enabled() or not settings.DELIVERED_COMPLETES_AFTER_DAYS:
+        return None
+    shipment = Shipment.objects.select_related("order__facility").get(pk=shipment_id)
+    return _queue(shipment.order, "delivered")
+
+
+def _queue(order, kind: str) -> OutboundMessage | None:
     phone = recipient_digits(order)
     if not phone or opted_out(phone, order.pk):
         return None
@@ -94,7 +123,9 @@ def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
 def _enqueue(message_id: int) -> None:
     from notifications import tasks
 
-    transaction.on_commit(lambda: tasks.whatsapp_send.enqueue(message_id))
+    # robust: a queue that cannot take the task is logged (the row stays
+    # queued, visible to staff, who resend it); the committed order stands.
+    transaction.on_commit(lambda: tasks.whatsapp_send.enqueue(message_id), robust=True)
 
 
 class RetryLater(Exception):

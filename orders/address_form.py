@@ -139,16 +139,17 @@ class AddressForm(forms.Form):
             if name not in self.errors and not self.cleaned_data.get(name):
                 self.add_error(name, _("Wajib diisi untuk pengiriman: %(f)s.") % {"f": field.label})
 
-    def destination(self) -> tuple[str, str]:
-        """(province code, postal code) picked so far, for pricing couriers
-        before the form is valid: the postal code only when it is the
-        village's (posted, or the village's only one)."""
+    def destination(self) -> tuple[str, str, str]:
+        """(province code, postal code, village code) picked so far, for
+        pricing couriers before the form is valid: the postal code only when
+        it is the village's (posted, or the village's only one)."""
         postal = self.chain.postal_codes
         key = self.add_prefix("postal_code") if self.is_bound else "postal_code"
         posted = str((self.data if self.is_bound else self.initial).get(key) or "")
         if posted not in postal:
             posted = postal[0] if len(postal) == 1 else ""
-        return self.province_code, posted
+        village = self.chain.codes["village"] if self.chain.names.get("village") else ""
+        return self.province_code, posted, village
 
     @property
     def province_code(self) -> str:

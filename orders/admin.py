@@ -2,7 +2,8 @@
 CSV export. Beside it: the inlines (orders.admin_inlines), printable pages
 (orders.admin_printing), step pages (orders.admin_workflow), delivery settings
 (orders.admin_delivery), online payments (orders.admin_gateway), statements
-(orders.admin_statements) and privacy (orders.admin_privacy)."""
+(orders.admin_statements), privacy (orders.admin_privacy) and the official
+address's codes (orders.admin_regions)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from orders.admin_inlines import (
     SettlementInline,
 )
 from orders.admin_printing import OrderPrintMixin
+from orders.admin_regions import OrderRegionsMixin
 from orders.admin_workflow import (
     OrderWorkflowMixin,
     confirm_payment_question,
@@ -41,7 +43,13 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderPrintMixin, OrderWorkflowMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(
+    OrderRegionsMixin,
+    OrderPrintMixin,
+    OrderWorkflowMixin,
+    FacilityScopedAdminMixin,
+    admin.ModelAdmin,
+):
     # What an officer scans first comes first: on a phone the row is a card.
     list_display = [
         "code",
@@ -108,6 +116,7 @@ class OrderAdmin(OrderPrintMixin, OrderWorkflowMixin, FacilityScopedAdminMixin, 
                 "fields": [
                     "delivery_method",
                     "address_line",
+                    "region_codes",
                     "total_weight_grams",
                     "courier",
                     "tracking_number",

@@ -79,7 +79,10 @@ def courier_answer(
     postal_code: str,
     weight_grams: int,
     value: int,
+    village_code: str = "",
 ) -> RateAnswer:
+    """`village_code` (the destination's, when picked) lets the aggregator be
+    asked by area id (shipping/areas.py); the postal codes stay the key."""
     origin = origin_postal_code(facility)
     parcel = (
         Parcel(
@@ -88,6 +91,8 @@ def courier_answer(
             weight_grams=weight_grams,
             value=value,
             name=facility.name,
+            origin_village_code=facility.origin_village_id or "",
+            destination_village_code=village_code,
         )
         if _postal_ok(origin) and _postal_ok(postal_code)
         else None
@@ -138,19 +143,22 @@ def answer_for_group(group, delivery_settings, rates, destination) -> RateAnswer
         return None
     if group.local_only_names:
         return None
-    province, postal_code = destination
+    province, postal_code, *village = destination
     return courier_answer(
         group.facility,
         delivery_settings,
         rates,
         province=province,
         postal_code=postal_code,
+        village_code=village[0] if village else "",
         weight_grams=group.weight_grams,
         value=group.subtotal,
     )
 
 
-def product_estimate(product, *, province: str, delivery_settings, rates, postal_code: str = ""):
+def product_estimate(
+    product, *, province: str, delivery_settings, rates, postal_code: str = "", village_code=""
+):
     """The cheapest courier option for one piece of `product` to the province
     with code `province` (the product page's "mulai Rp ..."): to
     `postal_code` when the shopper's village is remembered, else to the
@@ -163,6 +171,7 @@ def product_estimate(product, *, province: str, delivery_settings, rates, postal
         rates,
         province=province,
         postal_code=postal_code or CAPITAL_POSTAL_CODES.get(province, ""),
+        village_code=village_code if postal_code else "",
         weight_grams=product.weight_grams,
         value=product.price,
     )

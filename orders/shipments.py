@@ -196,13 +196,14 @@ def shipment_book(*, order: Order, actor) -> Shipment:
         shipment.save()
         courier = f"{shipment.courier_name} {shipment.service_name}".strip()
         try:
-            services.order_process_and_ship(
+            # The order as shipped (its own locked copy): `locked` is not updated.
+            shipped = services.order_process_and_ship(
                 order=locked, actor=actor, courier=courier, tracking_number=booking.waybill_id
             )
         except services.OrderError as error:
             raise ShipmentError(" ".join(error.messages)) from None
-    order.status = locked.status
-    order.courier, order.tracking_number = locked.courier, locked.tracking_number
+    order.status = shipped.status
+    order.courier, order.tracking_number = shipped.courier, shipped.tracking_number
     return shipment
 
 

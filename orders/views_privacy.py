@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from core.rate_limits import count_key
 from orders import privacy, selectors
-from orders.forms import AddressForm, ContactForm
+from orders.forms import AddressForm, ContactForm, SummaryError, field_anchor
 from orders.models_privacy import PrivacyRequest
 from orders.views import TRACKED_KEY
 
@@ -54,29 +54,63 @@ def _order(request, code):
     return selectors.order_for_tracking(code)
 
 
-def _forms(order, data=None):
+def _forms(order, data=None, *, check: bool = True):
+    """The contact and address forms, bound to `data`; with `check=False` (an
+    address "Pilih") the posted values come back as initial values, so the
+    next level is listed and nothing is flagged yet, as at checkout."""
+
+    def initial(prefix: str, default: dict) -> dict:
+        if data is None or check:
+            return default
+        start = f"{prefix}-"
+        return {k.removeprefix(start): data.get(k) for k in data if k.startswith(start)}
+
+    bound = data if check else None
     contact = ContactForm(
-        data,
+        bound,
         prefix="c",
-        initial={
-            "name": order.contact_name,
-            "phone": order.contact_phone,
-            "email": order.contact_email,
-        },
+        initial=initial(
+            "c",
+            {
+                "name": order.contact_name,
+                "phone": order.contact_phone,
+                "email": order.contact_email,
+            },
+        ),
     )
+    # The same chained official address as checkout (orders/address_form.py).
     address = AddressForm(
-        data,
+        bound,
         prefix="a",
-        initial={
-            "province": order.region_province_code,
-            "regency": order.region_regency_code,
-            "district": order.region_district_code,
-            "village": order.region_village_code,
-            "postal_code": order.postal_code,
-            "street": order.street,
-        },
+        initial=initial(
+            "a",
+            {
+                "province": order.region_province_code,
+                "regency": order.region_regency_code,
+                "district": order.region_district_code,
+                "village": order.region_village_code,
+                "postal_code": order.postal_code,
+                "street": order.street,
+            },
+        ),
     )
     return contact, address
+
+
+def _summary(contact, address) -> list[SummaryError]:
+    """Every error at the top of the page, each linked to its field."""
+    summary = []
+    forms = [(contact, ""), (address, _("Alamat"))]
+    for form, section in forms:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            summary.append(SummaryError(f"{section}: {error}" if section else str(error)))
+        for name, field in form.fields.items():
+            for error in form.errors.get(name, []):
+                label = f"{section} — {field.label}" if section else str(field.label)
+                summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
+    return summary
 
 
 def _page(request, order, *, contact=None, address=None, status=200):
@@ -84,6 +118,7 @@ def _page(request, order, *, contact=None, address=None, status=200):
     correctable = order.status in privacy.CORRECTABLE
     if verified and correctable and contact is None:
         contact, address = _forms(order)
+    address = address if order.is_delivery else None
     return render(
         request,
         "privacy/request.html",
@@ -96,7 +131,9 @@ def _page(request, order, *, contact=None, address=None, status=200):
             "verified": verified,
             "correctable": correctable,
             "contact_form": contact,
-            "address_form": address if order.is_delivery else None,
+            "address_form": address,
+            "legacy_address": order.is_delivery and not order.region_village_code,
+            "summary": _summary(contact, address) if contact is not None else [],
             "deletion_refusal": privacy.erasure_refusal(order),
             "requests": order.privacy_requests.all(),
             "erased": hasattr(order, "erasure"),
@@ -191,12 +228,28 @@ def download(request, order):
     return response
 
 
+# The address's "Pilih" (no JavaScript): the page again with the next level.
+CHOOSE_ACTION = "region"
+REGION_FIELDS = ("a-province", "a-regency", "a-district", "a-village")
+
+
 @require_POST
 @_guarded
 def correct(request, order):
+    if request.POST.get("action") == CHOOSE_ACTION and order.status in privacy.CORRECTABLE:
+        contact, address = _forms(order, request.POST, check=False)
+        return _page(request, order, contact=contact, address=address)
     contact, address = _forms(order, request.POST)
-    valid = contact.is_valid() & address.is_valid()
-    if valid and order.is_delivery:
+    # An order placed before official addresses keeps its free-text address
+    # unless the shopper picks regions for it.
+    keep_legacy = not order.region_village_code and not any(
+        request.POST.get(name) for name in REGION_FIELDS
+    )
+    changes_address = order.is_delivery and not keep_legacy
+    if not changes_address:
+        address = _forms(order)[1]  # shown again as it was, never checked
+    valid = contact.is_valid() & (address.is_valid() if changes_address else True)
+    if valid and changes_address:
         address.require_all()
         valid = not address.errors
     if not valid:
@@ -206,11 +259,16 @@ def correct(request, order):
         changed = privacy.order_contact_correct(
             order=order,
             contact=contact.to_contact(),
-            address=address.to_address() if order.is_delivery else None,
+            address=address.to_address() if changes_address else None,
         )
     except privacy.PrivacyError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("privacy:home", code=order.code)
+        if not hasattr(error, "field"):  # past correcting: the reason, on the page
+            messages.error(request, " ".join(error.messages))
+            return redirect("privacy:home", code=order.code)
+        # An address refused by the placement check: at its field and at the top.
+        address.add_error(getattr(error, "field", None), " ".join(error.messages))
+        messages.error(request, _("Periksa lagi isian yang ditandai."))
+        return _page(request, order, contact=contact, address=address, status=400)
     if changed:
         messages.success(request, _("Data kontak diperbarui."))
     else:

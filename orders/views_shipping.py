@@ -108,6 +108,7 @@ def shipping_estimate(request, pk: int):
             product,
             province=province,
             postal_code=postal_code,
+            village_code=village if postal_code else "",
             delivery_settings=selectors.delivery_settings_for([product.facility_id]).get(
                 product.facility_id, table.DEFAULT_SETTINGS
             ),

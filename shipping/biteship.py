@@ -9,6 +9,10 @@
   header: we send our order code as `reference_id`, and orders/shipments.py
   keeps one booking per order by a unique row taken under a lock before calling.
 - GET /v1/trackings/<id> and the public GET /v1/trackings/<waybill>/couriers/<code>.
+- GET /v1/maps/areas?countries=ID&input=<text>&type=single (Maps API): areas
+  with `id`, names and `postal_code`; the rates API takes `origin_area_id` /
+  `destination_area_id` from it instead of postal codes (shipping/areas.py
+  finds and caches them per village; postal codes remain the fallback).
 - Webhooks (order.status, order.waybill_id, order.price): Biteship signs
   nothing; it sends a header name/value the account configures when the
   webhook is installed. We check that secret header (BITESHIP_WEBHOOK_HEADER /
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import urllib.parse
 
 from django.conf import settings
 
@@ -94,13 +99,28 @@ class BiteshipClient:
             )
         return data
 
+    def areas(self, text: str) -> list[dict]:
+        """The Maps API's areas for a search text (single search, Indonesia)."""
+        query = urllib.parse.urlencode({"countries": "ID", "input": text, "type": "single"})
+        data = self._request("GET", f"/v1/maps/areas?{query}")
+        return [a for a in data.get("areas") or [] if isinstance(a, dict) and a.get("id")]
+
     def rates(self, parcel: Parcel, couriers: str = DEFAULT_COURIERS) -> list[RateOption]:
+        if parcel.origin_area_id and parcel.destination_area_id:
+            where = {
+                "origin_area_id": parcel.origin_area_id,
+                "destination_area_id": parcel.destination_area_id,
+            }
+        else:
+            where = {
+                "origin_postal_code": int(parcel.origin_postal_code),
+                "destination_postal_code": int(parcel.destination_postal_code),
+            }
         data = self._request(
             "POST",
             "/v1/rates/couriers",
             {
-                "origin_postal_code": int(parcel.origin_postal_code),
-                "destination_postal_code": int(parcel.destination_postal_code),
+                **where,
                 "couriers": couriers,
                 "items": [
                     {

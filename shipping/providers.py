@@ -68,6 +68,12 @@ class Parcel:
     weight_grams: int
     value: int  # Rupiah, for insurance and the aggregator's item list
     name: str = "Paket"
+    # Kemendagri village codes of both ends, when known: shipping/areas.py
+    # turns them into the aggregator's area ids (postal codes stay the fallback).
+    origin_village_code: str = ""
+    destination_village_code: str = ""
+    origin_area_id: str = ""
+    destination_area_id: str = ""
 
 
 @dataclass(frozen=True)

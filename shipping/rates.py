@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 
-from shipping import biteship
+from shipping import areas, biteship
 from shipping.providers import AGGREGATOR, TABLE, Parcel, RateOption, ShippingError
 
 log = logging.getLogger(__name__)
@@ -57,13 +57,9 @@ def aggregator_options(parcel: Parcel, couriers: str = biteship.DEFAULT_COURIERS
     cached = cache.get(key)
     if cached is not None:
         return [RateOption(**row) for row in cached]
-    priced = Parcel(
-        origin_postal_code=parcel.origin_postal_code,
-        destination_postal_code=parcel.destination_postal_code,
-        weight_grams=bucket_weight(parcel.weight_grams),
-        value=parcel.value,
-        name=parcel.name,
-    )
+    # Asked by area ids when both villages have one (looked up and cached per
+    # village only here, on a rates cache miss), else by postal code.
+    priced = areas.with_area_ids(replace(parcel, weight_grams=bucket_weight(parcel.weight_grams)))
     options = biteship.BiteshipClient().rates(priced, couriers)
     cache.set(key, [o.as_dict() for o in options], settings.BITESHIP_RATES_CACHE_SECONDS)
     return options

@@ -11,13 +11,15 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilities.scoping import scope_for
-from orders.models import Order
+from orders import shipping
+from orders.models import DeliveryMethod, Order
 from orders.models_privacy import OrderErasure, PrivacyRequest
 from orders.privacy.erasure import erasure_refusal, order_anonymise
 from orders.privacy.rules import CORRECTABLE, RESPONSE_HOURS, PrivacyError
-from orders.services import Address, Contact
+from orders.services import Address, Contact, OrderError, _address_fields, address_checked
 
 log = logging.getLogger("orders.privacy")  # one name for the package
 
@@ -105,25 +107,65 @@ def order_data_export(*, order: Order) -> dict:
 
 
 CORRECTION_FIELDS = ("contact_name", "contact_phone", "contact_email")
-ADDRESS_FIELDS = ("province", "city", "district", "village", "postal_code", "street")
-# Order field -> Address attribute for the official codes picked.
-ADDRESS_CODES = {
-    "region_province_code": "province_code",
-    "region_regency_code": "regency_code",
-    "region_district_code": "district_code",
-    "region_village_code": "village_code",
-}
+# What a delivery address correction writes: the same fields, names and codes
+# as placement (orders.services._address_fields).
+ADDRESS_FIELDS = tuple(_address_fields(Address()))
+
+FEE_KEPT = gettext_lazy(
+    "Ongkos kirim pesanan ini dihitung ke kode pos %(postal)s: alamat baru harus tetap di "
+    "kode pos itu. Untuk tujuan lain hubungi UPT, atau batalkan dan pesan lagi."
+)
+
+
+def address_change_problem(order: Order, address: Address) -> tuple[str, str] | None:
+    """Why a corrected (already checked) address cannot replace the order's,
+    as (address field, message), or None. The delivery was priced for the old
+    address, so a correction keeps what priced it: local delivery stays inside
+    the facility's regency/city, a courier parcel keeps its postal code (the
+    aggregator and the rate table price by it and its province)."""
+    if order.delivery_method == DeliveryMethod.LOCAL and not shipping.local_delivery_reaches(
+        order.facility,
+        province_code=address.province_code,
+        regency_code=address.regency_code,
+        city=address.city,
+    ):
+        where = {"city": order.facility.city, "province": order.facility.province}
+        return "regency", str(shipping.LOCAL_AREA_MESSAGE % where)
+    if (
+        order.delivery_method == DeliveryMethod.COURIER
+        and order.postal_code
+        and address.postal_code != order.postal_code
+    ):
+        return "postal_code", str(FEE_KEPT % {"postal": order.postal_code})
+    return None
+
+
+def _address_refused(message: str, *, field: str | None = None) -> PrivacyError:
+    """A refused address: `field` says where the form shows it (None: above
+    the address fields); the view shows it at the top too."""
+    error = PrivacyError(message)
+    error.field = field
+    return error
 
 
 def order_contact_correct(*, order: Order, contact: Contact, address: Address | None) -> list[str]:
     """Correct the shopper's contact (and, for delivery, address) on an order
     that has not left the facility; returns the names of the fields changed.
 
-    A correction request row records which fields changed, not their values.
-    Raises PrivacyError when the order is past the point of changing.
+    The address is checked again against the region data and stored with its
+    codes and official names exactly as placement stores them
+    (orders.services.address_checked); it must keep what priced the delivery
+    (address_change_problem). A correction request row records which fields
+    changed, not their values. Raises PrivacyError when the order is past the
+    point of changing or the address is refused.
     """
+    if address is not None:
+        try:
+            address = address_checked(address)
+        except OrderError as error:
+            raise _address_refused(" ".join(error.messages)) from None
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update().select_related("facility").get(pk=order.pk)
         if locked.status not in CORRECTABLE:
             raise PrivacyError(
                 _(
@@ -138,8 +180,10 @@ def order_contact_correct(*, order: Order, contact: Contact, address: Address | 
             "contact_email": contact.email,
         }
         if locked.is_delivery and address is not None:
-            wanted.update({name: getattr(address, name) for name in ADDRESS_FIELDS})
-            wanted.update({name: getattr(address, attr) for name, attr in ADDRESS_CODES.items()})
+            problem = address_change_problem(locked, address)
+            if problem:
+                raise _address_refused(problem[1], field=problem[0])
+            wanted.update(_address_fields(address))
         changed = [name for name, value in wanted.items() if getattr(locked, name) != value]
         if not changed:
             return []

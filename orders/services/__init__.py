@@ -18,8 +18,8 @@ from orders.services.checkout import (  # noqa: F401
 )
 from orders.services.checkout_choices import (  # noqa: F401
     _check_choice,
-    _checked_address,
     _courier_option,
+    address_checked,
 )
 from orders.services.checkout_input import (  # noqa: F401
     Address,

@@ -25,7 +25,7 @@ from orders.models import (
     PaymentMethod,
 )
 from orders.payments import provider_for
-from orders.services.checkout_choices import _check_choice, _checked_address, _courier_option
+from orders.services.checkout_choices import _check_choice, _courier_option, address_checked
 from orders.services.checkout_input import (
     Address,
     Contact,
@@ -110,7 +110,7 @@ def _place_orders(
         )
 
     if any(c.delivery_method != DeliveryMethod.PICKUP for c in choices.values()):
-        address = _checked_address(address)
+        address = address_checked(address)
     settings_by_facility = selectors.delivery_settings_for(by_facility)
     rates_by_facility = selectors.shipping_rates_for(by_facility)
     now = timezone.now()

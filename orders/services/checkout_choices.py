@@ -16,10 +16,11 @@ from orders.services.common import OrderError
 from regions import chain
 
 
-def _checked_address(address: Address) -> Address:
+def address_checked(address: Address) -> Address:
     """The delivery address again from the region data (regions/chain.py):
     codes that exist and chain, the village's postal code, and the names as
-    the data spells them (never as a form posted them). Raises OrderError."""
+    the data spells them (never as a form posted them). Raises OrderError.
+    Placement and the shopper's privacy correction both store what this returns."""
     missing = [
         name
         for name, value in (
@@ -100,6 +101,7 @@ def _courier_option(facility, choice, settings, rates, address, *, weight: int, 
         postal_code=address.postal_code,
         weight_grams=weight,
         value=value,
+        village_code=address.village_code,
     )
     try:
         return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)

@@ -266,3 +266,63 @@ def test_erasing_an_order_erases_its_messages_number_and_name(wa):
     message.refresh_from_db()
     assert (message.status, message.last_error) == ("failed", "anonymised")
     assert len(sim.received()) == 1
+
+
+def _courier_order_shipped(link=""):
+    from orders import shipments
+    from shipping.providers import RateOption
+
+    order = _order()
+    Order.objects.filter(pk=order.pk).update(status="processing", delivery_method="courier")
+    order.refresh_from_db()
+    option = RateOption("jne", "JNE", "reg", "REG", 18_000, 2, 3)
+    shipment = shipments.shipment_create_for(order=order, option=option)
+    if link:
+        shipment.tracking_link = link
+        shipment.save(update_fields=["tracking_link"])
+    order_services.order_ship(
+        order=order, actor=facility_staff(order.facility), courier="JNE REG", tracking_number="JN9"
+    )
+    return order, shipment
+
+
+def test_shipped_links_the_couriers_tracking_page_when_known(wa):
+    link = "https://track.example/jne/JN9"
+    order, _shipment = _courier_order_shipped(link)
+    m = OutboundMessage.objects.get(order=order, event_kind="shipped")
+    assert m.params[-1] == link and "JN9" in m.params
+    # Without one, the site's tracking page.
+    other, _ = _courier_order_shipped()
+    m = OutboundMessage.objects.get(order=other, event_kind="shipped")
+    assert m.params[-1].endswith("/lacak/")
+
+
+@pytest.mark.parametrize("after_days", [0, 2])
+def test_delivered_is_told_at_once_even_when_completion_waits(wa, settings, after_days):
+    from orders.shipment_tracking import tracking_events_apply
+
+    settings.DELIVERED_COMPLETES_AFTER_DAYS = after_days
+    order, shipment = _courier_order_shipped("https://track.example/jne/JN9")
+    with contextlib.suppress(Exception):  # the delayed completion task (immediate backend)
+        tracking_events_apply(shipment, [("delivered", "Diterima", "")], source="webhook")
+    kinds = set(OutboundMessage.objects.filter(order=order).values_list("event_kind", flat=True))
+    if after_days:
+        delivered = OutboundMessage.objects.get(order=order, event_kind="delivered")
+        assert delivered.template == "kb_paket_diterima" and delivered.status == "sent"
+        assert delivered.params[-1] == "https://track.example/jne/JN9"
+    else:
+        # Delivery completes the order at once: one "completed" message, no second one.
+        assert "completed" in kinds and "delivered" not in kinds
+
+
+def test_a_queue_that_refuses_the_task_never_fails_the_order(wa, monkeypatch):
+    from notifications import tasks
+
+    class Refusing:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("task table unavailable")
+
+    monkeypatch.setattr(tasks, "whatsapp_queue_event", Refusing())
+    order = _order()  # placed, committed, and the caller sees no error
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert not OutboundMessage.objects.filter(order=order).exists()

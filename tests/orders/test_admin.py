@@ -1,12 +1,14 @@
 """The order desk in the admin, and every way one facility's staff might reach
 another's orders: changelist, change view by URL, actions, CSV, print pages."""
 
+import re
+
 import pytest
 
 from orders import services
 from orders.models import Order, OrderStatus, PaymentProof
 from tests.factories import facility_staff, head_office_user, regional_reviewer
-from tests.orders.factories import ProductFactory, place, shop
+from tests.orders.factories import JAKARTA, ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +275,52 @@ def test_search_by_phone_as_staff_type_it(client, two_orders):
     body = client.get(CHANGELIST, {"q": "0812-3456-7890"}).content.decode()
     # Both orders share the phone; only the staff's own facility's shows.
     assert own.code in body and other.code not in body
+
+
+def _region_rows(html: str) -> list[tuple[str, str, str]]:
+    table = re.search(r'<table class="kb-regions">.*?</table>', html, re.S).group(0)
+    return re.findall(
+        r'<th scope="row">([^<]*)</th><td class="kb-region-code"><code>([^<]*)</code></td>'
+        r"<td>([^<]*)</td>",
+        table,
+    )
+
+
+def test_order_page_shows_the_official_region_codes_with_names_read_only(client, mukena, miniature):
+    order = place([(mukena, 1)], delivery="courier", address=JAKARTA).orders[0]
+    other = place([(miniature, 1)], delivery="courier", address=JAKARTA).orders[0]
+    for user in (facility_staff(order.facility), regional_reviewer(order.facility.region)):
+        login(client, user)
+        response = client.get(f"{CHANGELIST}{order.pk}/change/")
+        html = response.content.decode()
+        assert _region_rows(html) == [
+            ("Provinsi", "31", "DKI Jakarta"),
+            ("Kabupaten/kota", "31.74", "Kota Administrasi Jakarta Selatan"),
+            ("Kecamatan", "31.74.01", "Tebet"),
+            ("Kelurahan/desa", "31.74.01.1002", "Tebet Barat"),
+            ("Kode pos", "12810", ""),
+        ]
+        # Read-only: no input carries a code, and a post cannot change one.
+        assert 'name="region_village_code"' not in html
+        client.post(f"{CHANGELIST}{order.pk}/change/", {"region_village_code": "16.71.04.1001"})
+        order.refresh_from_db()
+        assert order.region_village_code == "31.74.01.1002"
+    # Out of scope: the other facility's order (and its address) stays closed.
+    login(client, facility_staff(order.facility))
+    assert client.get(f"{CHANGELIST}{other.pk}/change/").status_code == 404
+
+
+def test_order_page_says_when_an_order_has_no_region_codes(client, mukena):
+    pickup = place([(mukena, 1)]).orders[0]
+    legacy = place([(mukena, 1)], delivery="courier", address=JAKARTA).orders[0]
+    Order.objects.filter(pk=legacy.pk).update(
+        region_province_code="",
+        region_regency_code="",
+        region_district_code="",
+        region_village_code="",
+    )
+    login(client, facility_staff(mukena.facility))
+    html = client.get(f"{CHANGELIST}{legacy.pk}/change/").content.decode()
+    assert "sebelum wilayah resmi" in html and "kb-regions" not in html
+    html = client.get(f"{CHANGELIST}{pickup.pk}/change/").content.decode()
+    assert "kb-regions" not in html

@@ -33,9 +33,15 @@ class Command(BaseCommand):
         # The seeded demo orders send their notifications like real ones; keep
         # them out of the terminal so the accounts below stay readable.
         # Their mail tasks run at once, into memory, rather than waiting for the worker.
+        # WhatsApp and the courier aggregator are off while seeding: their
+        # simulators are served only once the site is up (the seeded orders
+        # would leave messages queued for good and log refused connections);
+        # seeded courier orders are priced by the facilities' rate tables.
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            WHATSAPP_TOKEN="",
+            BITESHIP_API_KEY="",
         ):
             call_command("load_seeds")
         accounts = create_demo_accounts()
@@ -61,6 +67,12 @@ class Command(BaseCommand):
                     "estimates at checkout; move a parcel on with "
                     "`python3 manage.py simulate_shipment RESI`)."
                 )
+            if settings.WHATSAPP_SIMULATOR:
+                settings.WHATSAPP_API_BASE_URL = site_url + "/_simulator/whatsapp"
+                self.stdout.write(
+                    "WhatsApp: local simulator (order updates land in "
+                    f"{site_url}/_simulator/whatsapp/inbox/<62...>/)."
+                )
             worker = self._start_worker(site_url)
             # Stop cleanly on TERM too, so the embedded PostgreSQL is shut down
             # by its exit handler rather than left running.
@@ -82,6 +94,9 @@ class Command(BaseCommand):
             env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
         if settings.BITESHIP_SIMULATOR:
             env["BITESHIP_BASE_URL"] = site_url + "/_simulator/biteship"
+        if settings.WHATSAPP_SIMULATOR:
+            # The worker sends the WhatsApp messages: to the simulator served here.
+            env["WHATSAPP_API_BASE_URL"] = site_url + "/_simulator/whatsapp"
         # Without DATABASE_URL the worker attaches to the same embedded
         # PostgreSQL (config/embedded_db.py counts the processes using it).
         # --no-reload: the autoreloader would run the worker in a grandchild
