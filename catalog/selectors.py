@@ -2,15 +2,18 @@
 query count does not grow with its rows."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from catalog.filters import ProductFilter, Sort
-from catalog.models import Category, ExhibitionProduct, Product, ProductImage
+from catalog.models import Category, ExhibitionProduct, PriceTier, Product, ProductImage
 from catalog.paging import SearchPaginator
+from catalog.prepared import Prepared
 from catalog.search import (
     clean_query,
     fulltext_search,
@@ -185,24 +188,48 @@ def browse_products(
     )
 
 
+# The product page's queries, compiled once per process (catalog.prepared).
+_PAGE_PRODUCT = Prepared(
+    lambda slug: Product.objects.select_related("facility__region", "category__parent").filter(
+        slug=slug
+    )[:1],
+    slug=str,
+)
+_PAGE_IMAGES = Prepared(
+    lambda product_id: ProductImage.objects.filter(product_id=product_id).order_by(
+        "position", "id"
+    ),
+    product_id=int,
+)
+_PAGE_TIERS = Prepared(
+    lambda product_id: PriceTier.objects.filter(product_id=product_id).order_by("min_quantity"),
+    product_id=int,
+)
+
+
+def _prefilled(product: Product, name: str, rows: list) -> None:
+    """`product.<name>.all()` answers `rows` without a query, as a
+    prefetch_related would have left it."""
+    queryset = getattr(product, name).get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    product._prefetched_objects_cache[name] = queryset
+
+
 def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
-    """The product at `slug` with everything its page shows, and whether the
-    page is a staff preview.
+    """The product at `slug` with everything its page shows (facility with
+    region, category with parent, photos, price tiers), and whether the page
+    is a staff preview.
 
     Raises Http404 when the product does not exist, or is not public and
     `user` is not staff whose scope covers its facility.
     """
-    product = (
-        Product.objects.select_related("facility__region", "category__parent")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-            "price_tiers",
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    product = _PAGE_PRODUCT.first(slug=slug)
     if product is None:
         raise Http404
+    product._prefetched_objects_cache = {}
+    _prefilled(product, "images", _PAGE_IMAGES.all(product_id=product.pk))
+    _prefilled(product, "price_tiers", _PAGE_TIERS.all(product_id=product.pk))
     if product.is_public:
         return product, False
     # Scope rules live in facilities.scoping; ask it rather than re-deriving.
@@ -251,14 +278,21 @@ def feed_products(*, facility: Facility | None = None) -> QuerySet[Product]:
     return queryset.order_by("id")
 
 
-def outlets_carrying(product: Product) -> QuerySet[PartnerOutlet]:
-    """Partner outlets whose agreement is in force and that carry `product`
-    ("also available at"); one query."""
-    return (
-        PartnerOutlet.objects.current()
-        .filter(products_carried__product=product)
+_OUTLETS_CARRYING = Prepared(
+    lambda product_id, today: (
+        PartnerOutlet.objects.current(today=today)
+        .filter(products_carried__product_id=product_id)
         .order_by("city", "name")
-    )
+    ),
+    product_id=int,
+    today=date,
+)
+
+
+def outlets_carrying(product: Product) -> list[PartnerOutlet]:
+    """Partner outlets whose agreement is in force and that carry `product`
+    ("also available at"); one query, compiled once."""
+    return _OUTLETS_CARRYING.all(product_id=product.pk, today=timezone.localdate())
 
 
 def facility_outlets(facility: Facility) -> QuerySet[PartnerOutlet]:
