@@ -11,9 +11,10 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from catalog.filters import ProductFilter, Sort
-from catalog.models import Category, ExhibitionProduct, PriceTier, Product, ProductImage
+from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.paging import SearchPaginator
 from catalog.prepared import Prepared
+from catalog.product_query import product_page_row
 from catalog.search import (
     clean_query,
     fulltext_search,
@@ -188,48 +189,18 @@ def browse_products(
     )
 
 
-# The product page's queries, compiled once per process (catalog.prepared).
-_PAGE_PRODUCT = Prepared(
-    lambda slug: Product.objects.select_related("facility__region", "category__parent").filter(
-        slug=slug
-    )[:1],
-    slug=str,
-)
-_PAGE_IMAGES = Prepared(
-    lambda product_id: ProductImage.objects.filter(product_id=product_id).order_by(
-        "position", "id"
-    ),
-    product_id=int,
-)
-_PAGE_TIERS = Prepared(
-    lambda product_id: PriceTier.objects.filter(product_id=product_id).order_by("min_quantity"),
-    product_id=int,
-)
-
-
-def _prefilled(product: Product, name: str, rows: list) -> None:
-    """`product.<name>.all()` answers `rows` without a query, as a
-    prefetch_related would have left it."""
-    queryset = getattr(product, name).get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    product._prefetched_objects_cache[name] = queryset
-
-
 def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
     """The product at `slug` with everything its page shows (facility with
-    region, category with parent, photos, price tiers), and whether the page
-    is a staff preview.
+    region, category with parent, photos, price tiers, the outlets carrying
+    it, what apps add), in one query (catalog.product_query), and whether
+    the page is a staff preview.
 
     Raises Http404 when the product does not exist, or is not public and
     `user` is not staff whose scope covers its facility.
     """
-    product = _PAGE_PRODUCT.first(slug=slug)
+    product = product_page_row(slug, timezone.localdate())
     if product is None:
         raise Http404
-    product._prefetched_objects_cache = {}
-    _prefilled(product, "images", _PAGE_IMAGES.all(product_id=product.pk))
-    _prefilled(product, "price_tiers", _PAGE_TIERS.all(product_id=product.pk))
     if product.is_public:
         return product, False
     # Scope rules live in facilities.scoping; ask it rather than re-deriving.
@@ -291,7 +262,11 @@ _OUTLETS_CARRYING = Prepared(
 
 def outlets_carrying(product: Product) -> list[PartnerOutlet]:
     """Partner outlets whose agreement is in force and that carry `product`
-    ("also available at"); one query, compiled once."""
+    ("also available at"): read with the product by product_for_page, else
+    one query, compiled once."""
+    loaded = getattr(product, "page_outlets", None)
+    if loaded is not None:
+        return loaded
     return _OUTLETS_CARRYING.all(product_id=product.pk, today=timezone.localdate())
 
 

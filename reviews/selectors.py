@@ -1,4 +1,5 @@
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from catalog.prepared import Prepared
 from orders.models import OrderLine, OrderStatus
@@ -32,6 +33,21 @@ _SOLD = Prepared(
     ),
     product_id=int,
 )
+
+
+def sold_count_expression():
+    """Units sold of the product of the outer query (OuterRef "pk"): added to
+    the product page's one query (catalog.product_query, via reviews.apps)."""
+    return Coalesce(
+        Subquery(
+            OrderLine.objects.filter(product_id=OuterRef("pk"), order__status=OrderStatus.COMPLETED)
+            .order_by()
+            .values("product_id")
+            .annotate(n=Sum("quantity"))
+            .values("n")
+        ),
+        0,
+    )
 
 
 def sold_count(product_id) -> int:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from catalog.models import OutletProduct, Product
 from catalog.prepared import Prepared
 from catalog.selectors import outlets_carrying, product_for_page
+from orders.models import OrderStatus
 from tests.catalog.factories import ProductFactory, ProductImageFactory
-from tests.factories import PartnerOutletFactory
+from tests.factories import PartnerOutletFactory, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +59,29 @@ def test_a_parameter_missing_from_the_query_is_refused():
         query.all(slug="x")
 
 
-def test_product_for_page_prefills_photos_and_tiers(django_assert_num_queries):
+def test_product_for_page_reads_photos_tiers_outlets_and_sold_in_one_query(
+    django_assert_num_queries,
+):
     product = ProductFactory()
     ProductImageFactory.create_batch(3, product=product)
     product.price_tiers.create(min_quantity=10, unit_price=product.price - 1)
-    with django_assert_num_queries(3):  # the product, its photos, its tiers
+    outlet = PartnerOutletFactory(facility=product.facility)
+    OutletProduct.objects.create(outlet=outlet, product=product)
+    make_order(product.facility, lines=[(product, 3)])
+    make_order(product.facility, status=OrderStatus.PAID, lines=[(product, 5)])
+    with django_assert_num_queries(1):
         found, preview = product_for_page(slug=product.slug, user=None)
     assert not preview
     with django_assert_num_queries(0):
         photos = list(found.images.all())
         tiers = list(found.price_tiers.all())
+        outlets = outlets_carrying(found)
     assert [p.pk for p in photos] == list(
         product.images.order_by("position", "id").values_list("pk", flat=True)
     )
+    assert [p.renditions for p in photos] == [p.renditions for p in product.images.all()]
     assert [t.min_quantity for t in tiers] == [10]
+    assert outlets == [outlet]
+    assert outlets[0].get_kind_display() == outlet.get_kind_display()
+    assert outlets[0].agreement_start == outlet.agreement_start
+    assert found.page_sold == 3  # completed orders only (reviews.apps adds it)
