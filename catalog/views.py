@@ -89,11 +89,12 @@ def product(request, slug):
     who see it with a preview banner."""
     page_depends_on(request, f"product:{slug}")
     product, preview = product_for_page(slug=slug, user=request.user)
-    related = related_for_page(product)
+    facility = facility_tag(product.facility.slug)
+    # The facility's and the related products' tag versions are read with the
+    # related list (one cache call), so the page_depends_on below finds them.
+    related = related_for_page(product, also_read=(facility,))
     # Outlets and next exhibition (the facility's), and the related cards.
-    page_depends_on(
-        request, facility_tag(product.facility.slug), *(f"product:{p.slug}" for p in related)
-    )
+    page_depends_on(request, facility, *(f"product:{p.slug}" for p in related))
     images = list(product.images.all())
     cover = images[0] if images else None
     # Worked out once here rather than in the template's filters and again in
