@@ -2,15 +2,19 @@
 query count does not grow with its rows."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.paging import SearchPaginator
+from catalog.prepared import Prepared
+from catalog.product_query import product_page_row
 from catalog.search import (
     clean_query,
     fulltext_search,
@@ -186,21 +190,15 @@ def browse_products(
 
 
 def product_for_page(*, slug: str, user) -> tuple[Product, bool]:
-    """The product at `slug` with everything its page shows, and whether the
-    page is a staff preview.
+    """The product at `slug` with everything its page shows (facility with
+    region, category with parent, photos, price tiers, the outlets carrying
+    it, what apps add), in one query (catalog.product_query), and whether
+    the page is a staff preview.
 
     Raises Http404 when the product does not exist, or is not public and
     `user` is not staff whose scope covers its facility.
     """
-    product = (
-        Product.objects.select_related("facility__region", "category__parent")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-            "price_tiers",
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    product = product_page_row(slug, timezone.localdate())
     if product is None:
         raise Http404
     if product.is_public:
@@ -251,14 +249,25 @@ def feed_products(*, facility: Facility | None = None) -> QuerySet[Product]:
     return queryset.order_by("id")
 
 
-def outlets_carrying(product: Product) -> QuerySet[PartnerOutlet]:
-    """Partner outlets whose agreement is in force and that carry `product`
-    ("also available at"); one query."""
-    return (
-        PartnerOutlet.objects.current()
-        .filter(products_carried__product=product)
+_OUTLETS_CARRYING = Prepared(
+    lambda product_id, today: (
+        PartnerOutlet.objects.current(today=today)
+        .filter(products_carried__product_id=product_id)
         .order_by("city", "name")
-    )
+    ),
+    product_id=int,
+    today=date,
+)
+
+
+def outlets_carrying(product: Product) -> list[PartnerOutlet]:
+    """Partner outlets whose agreement is in force and that carry `product`
+    ("also available at"): read with the product by product_for_page, else
+    one query, compiled once."""
+    loaded = getattr(product, "page_outlets", None)
+    if loaded is not None:
+        return loaded
+    return _OUTLETS_CARRYING.all(product_id=product.pk, today=timezone.localdate())
 
 
 def facility_outlets(facility: Facility) -> QuerySet[PartnerOutlet]:

@@ -46,21 +46,33 @@ def availability_key(product: Product) -> str:
     return "in_stock" if product.in_stock else "out_of_stock"
 
 
-def product_json_ld(product: Product, images: list[ProductImage]) -> dict:
+def product_json_ld(
+    product: Product,
+    images: list[ProductImage],
+    *,
+    url: str = "",
+    plain_description: str | None = None,
+    image_urls: list[str] | None = None,
+) -> dict:
     """schema.org Product with one Offer in IDR; the brand is the facility
-    (a listing never names a person)."""
+    (a listing never names a person). The product page passes what it has
+    already worked out (its absolute `url`, the description without tags,
+    the photos' share URLs) so they are not worked out twice."""
+    url = url or absolute_url(product.get_absolute_url())
+    if plain_description is None:
+        plain_description = strip_tags(product.description)
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
-        "description": Truncator(strip_tags(product.description)).chars(500),
+        "description": Truncator(plain_description).chars(500),
         "sku": str(product.pk),
-        "url": absolute_url(product.get_absolute_url()),
+        "url": url,
         "category": product.category.name,
         "brand": {"@type": "Brand", "name": product.facility.name},
         "offers": {
             "@type": "Offer",
-            "url": absolute_url(product.get_absolute_url()),
+            "url": url,
             "price": str(product.price),
             "priceCurrency": "IDR",
             "availability": SCHEMA_AVAILABILITY[availability_key(product)],
@@ -69,7 +81,7 @@ def product_json_ld(product: Product, images: list[ProductImage]) -> dict:
         },
     }
     if images:
-        data["image"] = [share_image_url(image) for image in images]
+        data["image"] = image_urls or [share_image_url(image) for image in images]
     if product.weight_grams:
         data["weight"] = {
             "@type": "QuantitativeValue",

@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -87,13 +89,22 @@ def product(request, slug):
     who see it with a preview banner."""
     page_depends_on(request, f"product:{slug}")
     product, preview = product_for_page(slug=slug, user=request.user)
-    related = related_for_page(product)
+    facility = facility_tag(product.facility.slug)
+    # The facility's and the related products' tag versions are read with the
+    # related list (one cache call), so the page_depends_on below finds them.
+    related = related_for_page(product, also_read=(facility,))
     # Outlets and next exhibition (the facility's), and the related cards.
-    page_depends_on(
-        request, facility_tag(product.facility.slug), *(f"product:{p.slug}" for p in related)
-    )
+    page_depends_on(request, facility, *(f"product:{p.slug}" for p in related))
     images = list(product.images.all())
     cover = images[0] if images else None
+    # Worked out once here rather than in the template's filters and again in
+    # the JSON-LD (each reverse() or strip_tags is tens of microseconds).
+    canonical_url = absolute_url(product.get_absolute_url())
+    plain = strip_tags(product.description)
+    image_urls = [share_image_url(image) for image in images]
+    json_ld = product_json_ld(
+        product, images, url=canonical_url, plain_description=plain, image_urls=image_urls
+    )
     context = {
         "product": product,
         "preview": preview,
@@ -103,9 +114,14 @@ def product(request, slug):
         "price_bands": price_bands(product),
         "related": related,
         "outlets": list(outlets_carrying(product)),
-        "canonical_url": absolute_url(product.get_absolute_url()),
-        "share_image": share_image_url(cover),
-        "json_ld": json_ld_script(product_json_ld(product, images)),
+        "canonical_url": canonical_url,
+        "share_image": image_urls[0] if image_urls else "",
+        "json_ld": json_ld_script(json_ld),
+        "summary_155": Truncator(plain).chars(155),
+        "summary_200": Truncator(plain).chars(200),
+        "unit": product.get_unit_display(),
+        "category_url": product.category.get_absolute_url(),
+        "facility_url": product.facility.get_absolute_url(),
     }
     response = render(request, "catalog/product_detail.html", context)
     if preview:

@@ -20,6 +20,12 @@ class ReviewsConfig(AppConfig):
         if add_ratings not in PRODUCT_JSON_LD_EXTENSIONS:
             PRODUCT_JSON_LD_EXTENSIONS.append(add_ratings)
 
+        # The units sold ride along with the product page's one query.
+        from catalog.product_query import PRODUCT_PAGE_ANNOTATIONS
+        from reviews.selectors import sold_count_expression
+
+        PRODUCT_PAGE_ANNOTATIONS["page_sold"] = sold_count_expression
+
         from django.db.models.signals import post_delete
 
         post_delete.connect(

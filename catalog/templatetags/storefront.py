@@ -1,6 +1,8 @@
 """Template helpers of the storefront pages: responsive product photos."""
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import ProductImage
 
@@ -21,7 +23,7 @@ CARD_SIZES = "(min-width: 1000px) 250px, (min-width: 700px) 30vw, 106px"
 GALLERY_SIZES = "(min-width: 700px) 50vw, 210px"
 
 
-@register.inclusion_tag("partials/product_picture.html")
+@register.simple_tag
 def product_picture(
     image: ProductImage | None,
     *,
@@ -29,22 +31,36 @@ def product_picture(
     eager: bool = False,
     alt: str = "",
     css_class: str = "",
-):
+) -> SafeString:
     """<picture> with a WebP srcset, a JPEG fallback srcset, and width/height
     set so the page does not shift while photos load. Lazy unless `eager`
-    (the photos above the fold); `gallery` for the product page's photos."""
+    (the photos above the fold); `gallery` for the product page's photos.
+
+    Written here rather than as an inclusion template: a product page shows
+    every photo, and the template (a context, ~15 nodes) cost ~0.5 ms a
+    photo on the bench machine. The markup is what
+    partials/product_picture.html rendered, byte for byte (tests compare).
+    """
+    css = conditional_escape(css_class)
     if not image:  # no photo yet (an empty prefetch gives the template "")
-        return {"image": None, "alt": alt, "css_class": css_class}
+        return mark_safe(  # noqa: S308 - every value escaped above/below
+            f'<div class="no-photo{" " + css if css else ""}" role="img" '
+            f'aria-label="{conditional_escape(alt)}"></div>\n'
+        )
     entry = image.renditions.get(str(FALLBACK_WIDTH), {})
-    return {
-        "image": image,
-        "webp_srcset": image.srcset("webp"),
-        "jpeg_srcset": image.srcset("jpeg"),
-        "src": image.rendition_url(FALLBACK_WIDTH, "jpeg"),
-        "width": entry.get("width") or image.width or FALLBACK_WIDTH,
-        "height": entry.get("height") or image.height or FALLBACK_WIDTH,
-        "sizes": GALLERY_SIZES if gallery else CARD_SIZES,
-        "lazy": not eager,
-        "alt": image.alt_text or alt,
-        "css_class": css_class,
-    }
+    webp = conditional_escape(image.srcset("webp"))
+    jpeg = conditional_escape(image.srcset("jpeg"))
+    sizes = GALLERY_SIZES if gallery else CARD_SIZES
+    source = f'<source type="image/webp" srcset="{webp}" sizes="{sizes}">' if webp else ""
+    jpeg_attrs = f' srcset="{jpeg}" sizes="{sizes}"' if jpeg else ""
+    width = entry.get("width") or image.width or FALLBACK_WIDTH
+    height = entry.get("height") or image.height or FALLBACK_WIDTH
+    loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
+    return mark_safe(  # noqa: S308 - every value escaped
+        f"<picture{f' class={chr(34)}{css}{chr(34)}' if css else ''}>\n"
+        f"  {source}\n"
+        f'  <img src="{conditional_escape(image.rendition_url(FALLBACK_WIDTH, "jpeg"))}"'
+        f'{jpeg_attrs} width="{conditional_escape(width)}" height="{conditional_escape(height)}"'
+        f' alt="{conditional_escape(image.alt_text or alt)}" {loading}>\n'
+        "</picture>\n"
+    )

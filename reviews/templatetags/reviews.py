@@ -35,8 +35,14 @@ def product_reviews(product):
     return {
         "reviews": selectors.published_for_product(product.pk) if count else [],
         "summary": {"avg": product.rating_avg, "count": count},
-        "sold": selectors.sold_count(product.pk),
+        # Read with the product on its page (reviews.apps); else one query.
+        "sold": _sold(product),
     }
+
+
+def _sold(product) -> int:
+    sold = getattr(product, "page_sold", None)
+    return selectors.sold_count(product.pk) if sold is None else sold
 
 
 @register.inclusion_tag("reviews/facility_rating.html")
