@@ -18,11 +18,11 @@ from catalog.selectors import (
     category_by_slug,
     facility_outlets,
     feed_products,
+    listing_products,
     next_exhibition,
     outlets_carrying,
     product_for_page,
     products_in_category,
-    public_products,
     upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
@@ -68,7 +68,7 @@ def storefront(request, slug):
     facility = active_facility_by_slug(slug)
     listing = browse_products(
         data=request.GET,
-        queryset=public_products().filter(facility=facility),
+        queryset=listing_products().filter(facility=facility),
         without=("facility", "province", "kind", "womens"),
     )
     context = {
