@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, QueryDict
 
+from catalog.card_rows import card_products
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.paging import SearchPaginator
@@ -43,51 +44,12 @@ def public_products() -> QuerySet[Product]:
     )
 
 
-# What a product card shows (catalog/cards.py's facts): a listing page loads
-# these columns only, not whole rows (description and search vector are
-# ~1.6 KB a row), and its facility's name only. Building 24 full Product and
-# Facility objects was ~7 ms of a built catalog page's Python (bench.buildphases).
-CARD_FIELDS = (
-    "id",
-    "slug",
-    "name",
-    "updated_at",
-    "price",
-    "unit",
-    "made_to_order",
-    "stock",
-    "min_order_quantity",
-    "rating_avg",
-    "rating_count",
-    "facility",
-    "facility__name",
-)
-COVER_FIELDS = ("id", "product_id", "image", "width", "height", "alt_text", "renditions")
-
-
-def _card_cover_prefetch() -> Prefetch:
-    # The first photo of each product in one query for the whole page, as
-    # DISTINCT ON (product_id): cheaper to compile and run than the window
-    # function a sliced prefetch becomes, and only the columns a card shows.
-    return Prefetch(
-        "images",
-        queryset=ProductImage.objects.order_by("product_id", "position", "id")
-        .distinct("product_id")
-        .only(*COVER_FIELDS),
-        to_attr="cover_images",
-    )
-
-
 def listing_products() -> QuerySet[Product]:
-    """Public products for the cards of a listing page (catalog, category,
-    search, storefront): the card's columns, the facility's name, the cover
-    photo. Anything else read from these rows is a query per product."""
-    return (
-        Product.objects.public()
-        .select_related("facility")
-        .only(*CARD_FIELDS)
-        .prefetch_related(_card_cover_prefetch())
-    )
+    """The products a listing page (catalog, category, search, storefront)
+    picks its page from: public ones, no joins or columns beyond the filters'.
+    The page's ids are taken from it and its cards read by
+    catalog.card_rows.card_products (one query of constant SQL)."""
+    return Product.objects.public()
 
 
 def newly_approved_products(*, limit: int = 8) -> QuerySet[Product]:
@@ -169,9 +131,10 @@ def browse_products(
     Full-text search first; when it finds nothing within the chosen filters,
     names resembling the query (trigram similarity) are shown instead, with a
     corrected query to suggest. Costs: the filter choices (one query each for
-    categories and facilities when shown), one count, one page, one photo query;
-    one more count when the fallback runs. Full-text results are counted up
-    to a cap and ranked by id first (catalog.paging), one query more.
+    categories and facilities when shown, cached), one count, the page's ids,
+    the cards' rows with their cover photos (catalog.card_rows); one more
+    count when the fallback runs. Full-text results are counted up to a cap
+    (catalog.paging).
     """
     base = listing_products() if queryset is None else queryset
     data = data.copy()
@@ -189,8 +152,9 @@ def browse_products(
     page_number = data.get("page") or 1
 
     if not query:
-        results = filtered.order_by(*Sort.ORDER_BY[sort])
-        page = Paginator(results, per_page).get_page(page_number)
+        ids = filtered.order_by(*Sort.ORDER_BY[sort]).values_list("pk", flat=True)
+        page = Paginator(ids, per_page).get_page(page_number)
+        page.object_list = card_products(list(page.object_list))
         return Listing(filterset=filterset, page=page, sort=sort)
 
     matches = fulltext_search(filtered, query)
@@ -204,7 +168,7 @@ def browse_products(
     paginator = SearchPaginator(
         results,
         per_page,
-        load=lambda ids: base.filter(pk__in=ids),
+        load=card_products,
         narrow=newest_ranked if sort == Sort.RELEVANCE else None,
     )
     mode = "fulltext"
@@ -214,14 +178,15 @@ def browse_products(
     else:
         results = trigram_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
         with trigram_threshold():
-            paginator = Paginator(results, per_page)
+            paginator = Paginator(results.values_list("pk", "rank", "name"), per_page)
             page = paginator.get_page(page_number)
             # Evaluated here, inside the threshold's transaction.
-            page.object_list = list(page.object_list)
+            matched = list(page.object_list)
         mode = "trigram" if paginator.count else ""
-    if mode == "trigram":
-        closest = sorted(page.object_list, key=lambda p: p.rank, reverse=True)
-        suggestion = suggest_query(query, [p.name for p in closest[:5]])
+        page.object_list = card_products([pk for pk, _rank, _name in matched])
+        if mode == "trigram":
+            closest = sorted(matched, key=lambda row: row[1], reverse=True)
+            suggestion = suggest_query(query, [name for _pk, _rank, name in closest[:5]])
     return Listing(
         filterset=filterset,
         page=page,
