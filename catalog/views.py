@@ -38,7 +38,7 @@ from facilities.page_tags import facility_tag
 
 
 @require_safe
-@public_page
+@public_page(tags=lambda request: listing_tags(request.GET))
 def catalog(request):
     """All public products: search, filters, sorting, pagination."""
     page_depends_on(request, *listing_tags(request.GET))
@@ -48,7 +48,7 @@ def catalog(request):
 
 
 @require_safe
-@public_page
+@public_page(tags=lambda request, slug: listing_tags(request.GET, category_slug=slug))
 def category(request, slug):
     """One category and its children's products, with the same filters."""
     page_depends_on(request, *listing_tags(request.GET, category_slug=slug))
@@ -61,7 +61,12 @@ def category(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(
+    tags=lambda request, slug: {
+        facility_tag(slug),
+        *listing_tags(request.GET, facility_slug=slug),
+    }
+)
 def storefront(request, slug):
     """A facility's own page: who they are, where to find them, what they make."""
     page_depends_on(request, facility_tag(slug), *listing_tags(request.GET, facility_slug=slug))
