@@ -27,14 +27,18 @@ def _seconds() -> int:
     return getattr(settings, "PRODUCT_CARD_CACHE_SECONDS", 24 * 3600)
 
 
-def _card_facts(product, eager: bool) -> tuple:
+def _photo_facts(product) -> tuple | None:
+    if hasattr(product, "cover_facts"):  # a listing's CardProduct (catalog/card_rows.py)
+        return product.cover_facts
     covers = getattr(product, "cover_images", None) or []
     cover = covers[0] if covers else None
-    photo = (
-        (cover.pk, cover.image.name, cover.width, cover.height, cover.alt_text, cover.renditions)
-        if cover is not None
-        else None
-    )
+    if cover is None:
+        return None
+    return (cover.pk, cover.image.name, cover.width, cover.height, cover.alt_text, cover.renditions)
+
+
+def _card_facts(product, eager: bool) -> tuple:
+    photo = _photo_facts(product)
     return (
         CARD_TEMPLATE_VERSION,
         product.pk,

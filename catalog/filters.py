@@ -1,13 +1,14 @@
 """The storefront's filter form: every choice lives in the URL's query string,
 so a filtered, sorted, searched page can be shared and bookmarked."""
 
+import copy
 import hashlib
 from typing import NamedTuple
 
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
-from django.utils.functional import cached_property
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,71 @@ class CatalogFilterForm(forms.Form):
         return cleaned
 
 
+# Both lists are the same for every visitor and change rarely: read from the
+# cache (until a catalog or facility row changes) rather than building 500
+# facility rows for every page. Categories carry their names in both
+# languages, so one list serves both. Module functions, not FilterSet
+# methods, so the form class built from the filters can be shared
+# (ProductFilter.get_form_class).
+def _categories() -> list[Category]:
+    return cached_public_data(
+        "filter-categories", lambda: list(Category.objects.order_by("position", "name_id"))
+    )
+
+
+def _facilities() -> list[FacilityChoice]:
+    return cached_public_data(
+        "filter-facilities",
+        lambda: [
+            FacilityChoice(*row)
+            for row in Facility.objects.filter(is_active=True)
+            .order_by("name")
+            .values_list("slug", "name", "province")
+        ],
+    )
+
+
+def _build_category_choices() -> list[tuple[str, str]]:
+    categories = _categories()
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    choices = []
+    for category in categories:
+        if category.parent_id is None:
+            choices.append((category.slug, category.name))
+            choices += [(c.slug, f"— {c.name}") for c in children.get(category.pk, [])]
+    return choices
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Top-level categories, each followed by its children (indented); in the
+    current language (a category's name is)."""
+    return cached_public_data(f"filter-category-choices:{get_language()}", _build_category_choices)
+
+
+def facility_choices() -> list[tuple[str, str]]:
+    return cached_public_data(
+        "filter-facility-choices", lambda: [(f.slug, f.name) for f in _facilities()]
+    )
+
+
+def province_choices() -> list[tuple[str, str]]:
+    return cached_public_data(
+        "filter-province-choices",
+        lambda: [(p, p) for p in sorted({f.province for f in _facilities()})],
+    )
+
+
+# Form classes by the names of their filters (a page drops those it fixes):
+# their fields hold no per-request state (labels are lazy, choices callables
+# read the cached lists), and each form instance copies them, as a plain
+# Django form does. Building the class and its eleven fields took ~1 ms of
+# every built listing page.
+_FORM_CLASSES: dict[tuple[str, ...], type] = {}
+
+
 class ProductFilter(django_filters.FilterSet):
     """Filters of the catalog, category and facility pages.
 
@@ -85,16 +151,22 @@ class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Kata kunci"), method="_carried", max_length=100)
     category = django_filters.ChoiceFilter(
         label=_("Kategori"),
+        choices=category_choices,
         method="_by_category",
         empty_label=_("Semua kategori"),
         widget=FastSelect,
     )
     facility = django_filters.ChoiceFilter(
-        label=_("UPT"), field_name="facility__slug", empty_label=_("Semua UPT"), widget=FastSelect
+        label=_("UPT"),
+        field_name="facility__slug",
+        choices=facility_choices,
+        empty_label=_("Semua UPT"),
+        widget=FastSelect,
     )
     province = django_filters.ChoiceFilter(
         label=_("Provinsi"),
         field_name="facility__province",
+        choices=province_choices,
         empty_label=_("Semua provinsi"),
         widget=FastSelect,
     )
@@ -141,26 +213,40 @@ class ProductFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = CatalogFilterForm
 
-    def __init__(self, data=None, *args, without: tuple[str, ...] = (), **kwargs):
-        super().__init__(data, *args, **kwargs)
-        for name in without:
-            self.filters.pop(name, None)
-        # Choices are callables so the lists are read only when the form is
-        # built, and at most once per request (memoised below).
-        if "category" in self.filters:
-            self.filters["category"].extra["choices"] = lambda: self.category_choices
-        # The choice lists are derived once per generation in each process
-        # (cached_public_data), not on every page: form validation walks
-        # them several times per request (500 facilities).
-        if "facility" in self.filters:
-            self.filters["facility"].extra["choices"] = lambda: cached_public_data(
-                "filter-facility-choices", lambda: [(f.slug, f.name) for f in self.facilities]
-            )
-        if "province" in self.filters:
-            self.filters["province"].extra["choices"] = lambda: cached_public_data(
-                "filter-province-choices",
-                lambda: [(p, p) for p in sorted({f.province for f in self.facilities})],
-            )
+    def __init__(self, data=None, queryset=None, *, without: tuple[str, ...] = (), **kwargs):
+        # django-filter deep-copies every declared filter for each instance
+        # (~500 deepcopy calls a page); a shallow copy of each filter this
+        # page keeps is enough: a filter's only mutable state is `extra`
+        # (copied) and its parent (set below), and its method is bound again
+        # to the copy.
+        # What BaseFilterSet.__init__ does, but for the deep copy.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = kwargs.pop("request", None)
+        self.form_prefix = kwargs.pop("prefix", None)
+        if kwargs:
+            raise TypeError(f"Unexpected arguments: {', '.join(kwargs)}")
+        kept = {n: f for n, f in self.base_filters.items() if n not in without}
+        model = self.queryset.model
+        self.filters = {}
+        for name, base in kept.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            if base.method is not None:
+                filter_.method = base.method  # a FilterMethod of the copy, not of base
+            filter_.model = model
+            filter_.parent = self
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        names = tuple(self.filters)
+        form_class = _FORM_CLASSES.get(names)
+        if form_class is None:
+            form_class = _FORM_CLASSES[names] = super().get_form_class()
+        return form_class
 
     @property
     def form(self):
@@ -192,47 +278,17 @@ class ProductFilter(django_filters.FilterSet):
             and not self.data.get("facility")
         )
 
-    # Both lists are the same for every visitor and change rarely: read from
-    # the cache (until a catalog or facility row changes) rather than building
-    # 500 facility rows for every page. Categories carry their names in both
-    # languages, so one list serves both.
-    @cached_property
+    @property
     def categories(self) -> list[Category]:
-        return cached_public_data(
-            "filter-categories", lambda: list(Category.objects.order_by("position", "name_id"))
-        )
+        return _categories()
 
-    @cached_property
+    @property
     def facilities(self) -> list[FacilityChoice]:
-        return cached_public_data(
-            "filter-facilities",
-            lambda: [
-                FacilityChoice(*row)
-                for row in Facility.objects.filter(is_active=True)
-                .order_by("name")
-                .values_list("slug", "name", "province")
-            ],
-        )
+        return _facilities()
 
     @property
     def category_choices(self) -> list[tuple[str, str]]:
-        """Top-level categories, each followed by its children (indented);
-        in the current language (a category's name is)."""
-        return cached_public_data(
-            f"filter-category-choices:{get_language()}", self._build_category_choices
-        )
-
-    def _build_category_choices(self) -> list[tuple[str, str]]:
-        children: dict[int, list[Category]] = {}
-        for category in self.categories:
-            if category.parent_id:
-                children.setdefault(category.parent_id, []).append(category)
-        choices = []
-        for category in self.categories:
-            if category.parent_id is None:
-                choices.append((category.slug, category.name))
-                choices += [(c.slug, f"— {c.name}") for c in children.get(category.pk, [])]
-        return choices
+        return category_choices()
 
     def _carried(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # Not a filter: carried in the form and applied by the selector.

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
+from catalog.card_rows import card_products
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.paging import SearchPaginator
@@ -47,6 +48,14 @@ def public_products() -> QuerySet[Product]:
     )
 
 
+def listing_products() -> QuerySet[Product]:
+    """The products a listing page (catalog, category, search, storefront)
+    picks its page from: public ones, no joins or columns beyond the filters'.
+    The page's ids are taken from it and its cards read by
+    catalog.card_rows.card_products (one query of constant SQL)."""
+    return Product.objects.public()
+
+
 def newly_approved_products(*, limit: int = 8) -> QuerySet[Product]:
     return public_products().order_by("-approved_at", "-id")[:limit]
 
@@ -71,7 +80,7 @@ def products_in_category(category: Category) -> QuerySet[Product]:
     """Public products of `category` and of its children (prefetched by
     category_by_slug, so this costs no query)."""
     ids = [category.pk, *(child.pk for child in category.children.all())]
-    return public_products().filter(category_id__in=ids)
+    return listing_products().filter(category_id__in=ids)
 
 
 def active_facility_by_slug(slug: str) -> Facility:
@@ -126,11 +135,12 @@ def browse_products(
     Full-text search first; when it finds nothing within the chosen filters,
     names resembling the query (trigram similarity) are shown instead, with a
     corrected query to suggest. Costs: the filter choices (one query each for
-    categories and facilities when shown), one count, one page, one photo query;
-    one more count when the fallback runs. Full-text results are counted up
-    to a cap and ranked by id first (catalog.paging), one query more.
+    categories and facilities when shown, cached), one count, the page's ids,
+    the cards' rows with their cover photos (catalog.card_rows); one more
+    count when the fallback runs. Full-text results are counted up to a cap
+    (catalog.paging).
     """
-    base = public_products() if queryset is None else queryset
+    base = listing_products() if queryset is None else queryset
     data = data.copy()
     query = clean_query(data.get("q"))
     # The defaults go into the form's data so its selects show what applies.
@@ -146,8 +156,9 @@ def browse_products(
     page_number = data.get("page") or 1
 
     if not query:
-        results = filtered.order_by(*Sort.ORDER_BY[sort])
-        page = Paginator(results, per_page).get_page(page_number)
+        ids = filtered.order_by(*Sort.ORDER_BY[sort]).values_list("pk", flat=True)
+        page = Paginator(ids, per_page).get_page(page_number)
+        page.object_list = card_products(list(page.object_list))
         return Listing(filterset=filterset, page=page, sort=sort)
 
     matches = fulltext_search(filtered, query)
@@ -161,7 +172,7 @@ def browse_products(
     paginator = SearchPaginator(
         results,
         per_page,
-        load=lambda ids: base.filter(pk__in=ids),
+        load=card_products,
         narrow=newest_ranked if sort == Sort.RELEVANCE else None,
     )
     mode = "fulltext"
@@ -171,14 +182,15 @@ def browse_products(
     else:
         results = trigram_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
         with trigram_threshold():
-            paginator = Paginator(results, per_page)
+            paginator = Paginator(results.values_list("pk", "rank", "name"), per_page)
             page = paginator.get_page(page_number)
             # Evaluated here, inside the threshold's transaction.
-            page.object_list = list(page.object_list)
+            matched = list(page.object_list)
         mode = "trigram" if paginator.count else ""
-    if mode == "trigram":
-        closest = sorted(page.object_list, key=lambda p: p.rank, reverse=True)
-        suggestion = suggest_query(query, [p.name for p in closest[:5]])
+        page.object_list = card_products([pk for pk, _rank, _name in matched])
+        if mode == "trigram":
+            closest = sorted(matched, key=lambda row: row[1], reverse=True)
+            suggestion = suggest_query(query, [name for _pk, _rank, name in closest[:5]])
     return Listing(
         filterset=filterset,
         page=page,

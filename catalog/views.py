@@ -20,11 +20,11 @@ from catalog.selectors import (
     category_by_slug,
     facility_outlets,
     feed_products,
+    listing_products,
     next_exhibition,
     outlets_carrying,
     product_for_page,
     products_in_category,
-    public_products,
     upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
@@ -40,7 +40,7 @@ from facilities.page_tags import facility_tag
 
 
 @require_safe
-@public_page
+@public_page(tags=lambda request: listing_tags(request.GET))
 def catalog(request):
     """All public products: search, filters, sorting, pagination."""
     page_depends_on(request, *listing_tags(request.GET))
@@ -50,7 +50,7 @@ def catalog(request):
 
 
 @require_safe
-@public_page
+@public_page(tags=lambda request, slug: listing_tags(request.GET, category_slug=slug))
 def category(request, slug):
     """One category and its children's products, with the same filters."""
     page_depends_on(request, *listing_tags(request.GET, category_slug=slug))
@@ -63,14 +63,19 @@ def category(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(
+    tags=lambda request, slug: {
+        facility_tag(slug),
+        *listing_tags(request.GET, facility_slug=slug),
+    }
+)
 def storefront(request, slug):
     """A facility's own page: who they are, where to find them, what they make."""
     page_depends_on(request, facility_tag(slug), *listing_tags(request.GET, facility_slug=slug))
     facility = active_facility_by_slug(slug)
     listing = browse_products(
         data=request.GET,
-        queryset=public_products().filter(facility=facility),
+        queryset=listing_products().filter(facility=facility),
         without=("facility", "province", "kind", "womens"),
     )
     context = {

@@ -91,3 +91,45 @@ def test_the_category_choices_kept_per_process_follow_the_language(db):
     assert '<option value="gerabah">Gerabah</option>' in indonesian
     assert '<option value="gerabah">Pottery</option>' in english
     assert '<option value="gerabah">Gerabah</option>' in again
+
+
+def _count_cache_calls(monkeypatch) -> list[str]:
+    """The cache calls made (not those a backend makes inside one: the
+    local-memory cache's get_many calls its own get)."""
+    calls: list[str] = []
+    depth = [0]
+    for name in ("get", "get_many", "add", "set", "set_many", "delete"):
+        real = getattr(cache, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(page_cache.cache, name, counted, raising=False)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "url", ["/produk/?province=Bali", "/kategori/gerabah/", "/upt/lapas-bali/?q=kursi"]
+)
+def test_a_listing_served_from_the_cache_costs_one_cache_call(db, monkeypatch, url):
+    """The page and the versions of its listing tags come in one call (the
+    view names them from the request: public_page(tags=...))."""
+    facility = FacilityFactory(slug="lapas-bali", province="Bali")
+    category = CategoryFactory(slug="gerabah")
+    product = ProductFactory(name="Kursi Jati", facility=facility, category=category)
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    calls = _count_cache_calls(monkeypatch)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"], calls
+    monkeypatch.undo()
+    # Those tags still retire the page: a save in its scope is seen at once.
+    product_update(product=product, actor=None, price=77_000)
+    response = Client().get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "77.000" in response.content.decode()
