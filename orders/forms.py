@@ -12,6 +12,7 @@ from orders.forms_checkout import (
     SummaryError,
     field_anchor,
     posted_idempotency_key,
+    summary_of,
 )
 from orders.forms_choice import ChoiceCards, FacilityChoiceForm, GatewayChannelForm
 from orders.forms_tracking import ReceiptForm, ShopperCancelForm, TrackForm
@@ -33,5 +34,6 @@ __all__ = [
     "SummaryError",
     "TrackForm",
     "field_anchor",
+    "summary_of",
     "posted_idempotency_key",
 ]

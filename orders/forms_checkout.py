@@ -227,13 +227,7 @@ class CheckoutForm:
         sections = [(self.contact, "")]
         sections += [(f, f.group.facility.name) for f in self.facility_forms]
         sections += [(self.address, _("Alamat")), (self.gateway, "")]
-        for form, section in sections:
-            for error in form.non_field_errors():
-                summary.append(SummaryError(f"{section}: {error}" if section else str(error)))
-            for name, field in form.fields.items():
-                for error in form.errors.get(name, []):
-                    label = f"{section} — {field.label}" if section else str(field.label)
-                    summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
+        summary += summary_of(sections)
         # The consent box's label is a whole sentence: its message says enough alone.
         for error in self.consent.errors.get("agree", []):
             summary.append(SummaryError(str(error), field_anchor(self.consent["agree"])))
@@ -268,6 +262,22 @@ class CheckoutForm:
 
     def choices(self) -> dict[int, FacilityChoice]:
         return {f.group.facility.pk: f.to_choice() for f in self.facility_forms}
+
+
+def summary_of(sections) -> list[SummaryError]:
+    """The summary lines of `sections` ((form, section name) pairs, "" for
+    none): each form's own errors, then each field's, labelled with the
+    section and linked to the field. Checkout and the privacy correction
+    list their errors this one way."""
+    summary = []
+    for form, section in sections:
+        for error in form.non_field_errors():
+            summary.append(SummaryError(f"{section}: {error}" if section else str(error)))
+        for name, field in form.fields.items():
+            for error in form.errors.get(name, []):
+                label = f"{section} — {field.label}" if section else str(field.label)
+                summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
+    return summary
 
 
 def field_anchor(bound) -> str:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from core.rate_limits import count_key
 from orders import privacy, selectors
-from orders.forms import AddressForm, ContactForm, SummaryError, field_anchor
+from orders.forms import AddressForm, ContactForm, SummaryError, summary_of
 from orders.models_privacy import PrivacyRequest
 from orders.views import TRACKED_KEY
 
@@ -99,18 +99,10 @@ def _forms(order, data=None, *, check: bool = True):
 
 def _summary(contact, address) -> list[SummaryError]:
     """Every error at the top of the page, each linked to its field."""
-    summary = []
     forms = [(contact, ""), (address, _("Alamat"))]
-    for form, section in forms:
-        if form is None or not form.is_bound:
-            continue
-        for error in form.non_field_errors():
-            summary.append(SummaryError(f"{section}: {error}" if section else str(error)))
-        for name, field in form.fields.items():
-            for error in form.errors.get(name, []):
-                label = f"{section} — {field.label}" if section else str(field.label)
-                summary.append(SummaryError(f"{label}: {error}", field_anchor(form[name])))
-    return summary
+    return summary_of(
+        [(form, section) for form, section in forms if form is not None and form.is_bound]
+    )
 
 
 def _page(request, order, *, contact=None, address=None, status=200):
