@@ -63,6 +63,11 @@ class Server:
             try:
                 t = p.cpu_times()
                 total += t.user + t.system
+                if p is master:
+                    # Workers recycled by max_requests are reaped by the master:
+                    # their CPU moves to its children's times. Without these a
+                    # recycle mid-run made the figure fall (a negative rate).
+                    total += t.children_user + t.children_system
             except Exception:  # noqa: BLE001 - a worker replaced meanwhile
                 pass
         return total
