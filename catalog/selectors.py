@@ -180,7 +180,7 @@ def browse_products(
     if paginator.count:
         page = paginator.get_page(page_number)
     else:
-        results = trigram_search(filtered, query).order_by(*Sort.ORDER_BY[sort])
+        results = trigram_search(filtered, query, Sort.ORDER_BY[sort])
         with trigram_threshold():
             paginator = Paginator(results.values_list("pk", "rank", "name"), per_page)
             page = paginator.get_page(page_number)

@@ -1,8 +1,10 @@
 """Storefront search: full text (indonesian) first, trigram names as fallback."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Product
 from catalog.search import clean_query, fulltext_search, refresh_search_vectors, suggest_query
@@ -120,6 +122,35 @@ def test_misspelling_falls_back_to_similar_names_with_did_you_mean(
     corrected = client.get("/produk/", {"q": suggestion})
     assert found in names(corrected)
     assert "Mungkin maksud Anda" not in corrected.text
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("price_asc", ["Tas Anyaman Mendong", "Tas Anyaman Pandan", "Tas Anyaman Rotan"]),
+        ("price_desc", ["Tas Anyaman Rotan", "Tas Anyaman Pandan", "Tas Anyaman Mendong"]),
+        ("newest", ["Tas Anyaman Pandan", "Tas Anyaman Rotan", "Tas Anyaman Mendong"]),
+    ],
+)
+def test_misspelt_search_keeps_the_chosen_sort(client, goods, sort, expected):
+    """The fallback's own first sort key (catalog.search.trigram_search) is
+    the same for every match, so the shopper's order is what shows."""
+    crafts = goods["Tas Rajut Biru"].category
+    now = timezone.now()
+    made = [
+        ProductFactory(
+            name=name, category=crafts, price=price, approved_at=now - timedelta(days=age)
+        )
+        for name, price, age in [
+            ("Tas Anyaman Pandan", 90_000, 1),
+            ("Tas Anyaman Mendong", 40_000, 9),
+            ("Tas Anyaman Rotan", 120_000, 5),
+        ]
+    ]
+    refresh_search_vectors(product_ids=[p.pk for p in made])
+    response = client.get("/produk/", {"q": "anyamn", "sort": sort})
+    assert "Mungkin maksud Anda" in response.text  # the fallback answered
+    assert names(response) == expected
 
 
 def test_search_and_filters_combine(client, goods):
