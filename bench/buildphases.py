@@ -39,7 +39,7 @@ import statistics
 import sys
 import time
 
-from bench.config import BASE_DIR
+from bench.config import BASE_DIR, python_speed_ns
 
 _acc: collections.Counter = collections.Counter()
 _calls: collections.Counter = collections.Counter()
@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     measure = hit if args.hit else build
 
+    print(f"Python speed: sum(range(50)) {python_speed_ns():.0f} ns (bench.config.python_speed_ns)")
     for name in args.mixes.split(","):
         urls = _distinct(LongTail.of(name, sources[name](), seed=SEED + 1), args.pages)
         cache.clear()

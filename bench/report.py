@@ -51,7 +51,12 @@ def render_markdown(r: dict) -> str:
         f"CACHE_URL {machine.get('cache', 'locmemcache://')}. "
         f"Data: {r['data'].get('public_products', 0):,} public products, "
         f"{r['data'].get('facilities', 0)} facilities, {r['data'].get('orders', 0):,} orders. "
-        f"Whole run {r['seconds']:.0f} s.",
+        f"Whole run {r['seconds']:.0f} s."
+        + (
+            f" Python speed: `sum(range(50))` {machine['python_ns']} ns (bench.config)."
+            if machine.get("python_ns")
+            else ""
+        ),
         "",
         "| request | queries | rate | p50 ms | p90 ms | p99 ms | errors | from page cache "
         "| max rate, p99 < 300 ms |",

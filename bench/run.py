@@ -39,6 +39,7 @@ from bench.config import (
     RESULTS_DIR,
     Config,
     parse_args,
+    python_speed_ns,
     server_environment,
 )
 from bench.inprocess import count_queries, explain_pages, weigh_pages
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
+            "python_ns": round(python_speed_ns()),
             "server_cpus": config.server_cpus or "all",
             "loadgen_cpus": config.loadgen_cpus,
             "gunicorn": _gunicorn_settings(env),

@@ -117,3 +117,20 @@ def _get():
     from bench.loadgen import Request
 
     return Request("GET", "/")
+
+
+def test_the_report_says_how_fast_the_machine_runs_python():
+    import json
+
+    from bench.config import RESULTS_DIR, python_speed_ns
+    from bench.report import render_markdown
+
+    speed = round(python_speed_ns())
+    assert 10 < speed < 100_000  # ns for sum(range(50)): any real machine
+    results = json.loads((RESULTS_DIR / "latest.json").read_text())
+    results["machine"]["python_ns"] = speed
+    header = render_markdown(results).splitlines()[0]
+    assert f"Python speed: `sum(range(50))` {speed} ns" in header
+    # Results written before the figure existed still render.
+    del results["machine"]["python_ns"]
+    assert "Python speed" not in render_markdown(results).splitlines()[0]
