@@ -27,6 +27,11 @@ from facilities.page_tags import EXHIBITIONS, facility_tag
 ALL_PRODUCTS = "products:all"
 
 
+def product_tag(slug: str) -> str:
+    """The product's page, and the pages showing its card as a related product."""
+    return f"product:{slug}"
+
+
 def _scope_tags(*, facility_slug: str, province: str, category_slugs: list[str]) -> set[str]:
     tags = {ALL_PRODUCTS, f"products:facility:{facility_slug}", f"products:province:{province}"}
     for slug in category_slugs:
@@ -43,7 +48,7 @@ def product_tags(product) -> set[str]:
         slugs.append(category.parent.slug)
     facility = product.facility
     return {
-        f"product:{product.slug}",
+        product_tag(product.slug),
         *_scope_tags(facility_slug=facility.slug, province=facility.province, category_slugs=slugs),
     }
 
@@ -93,12 +98,12 @@ def register() -> None:
     register_public_model(
         OutletProduct,
         tags=lambda link: {
-            f"product:{link.product.slug}",
+            product_tag(link.product.slug),
             facility_tag(link.product.facility.slug),
         },
     )
     register_public_model(
-        ExhibitionProduct, tags=lambda link: {EXHIBITIONS, f"product:{link.product.slug}"}
+        ExhibitionProduct, tags=lambda link: {EXHIBITIONS, product_tag(link.product.slug)}
     )
     # Names in every filter form and breadcrumb: rare, everything.
     register_public_model(Category, tags=lambda category: {GLOBAL})

@@ -14,6 +14,7 @@ after `PUBLIC_PAGE_CACHE_SECONDS`, as on the cached pages themselves.
 from django.conf import settings
 from django.core.cache import cache
 
+from catalog.page_tags import product_tag
 from catalog.selectors import public_products, related_products
 from core.page_cache import GLOBAL, _build_reads, _read_tag_versions, _tag_key, tag_versions
 
@@ -60,7 +61,7 @@ def _category_pool(product, limit: int, also_read: tuple[str, ...]):
         cache.set(key, (version, pool), settings.PUBLIC_PAGE_CACHE_SECONDS)
     if len(_pool_tags) >= _POOL_TAGS_ENTRIES:
         _pool_tags.clear()
-    _pool_tags[product.category_id] = tuple(f"product:{p.slug}" for p in pool)
+    _pool_tags[product.category_id] = tuple(product_tag(p.slug) for p in pool)
     return pool
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.feeds import feed_item, render_csv, render_xml
-from catalog.page_tags import cleaned_listing_tags, listing_tags
+from catalog.page_tags import cleaned_listing_tags, listing_tags, product_tag
 from catalog.pricing import price_bands
 from catalog.related_cache import related_for_page
 from catalog.selectors import (
@@ -88,18 +88,19 @@ def storefront(request, slug):
 
 
 @require_safe
-@public_page
+# The product's own tag is read with the stored page (one cache call fewer per build).
+@public_page(tags=lambda request, slug: (product_tag(slug),))
 def product(request, slug):
     """The product page; a non-public listing is a 404 except to staff in scope,
     who see it with a preview banner."""
-    page_depends_on(request, f"product:{slug}")
+    page_depends_on(request, product_tag(slug))
     product, preview = product_for_page(slug=slug, user=request.user)
     facility = facility_tag(product.facility.slug)
     # The facility's and the related products' tag versions are read with the
     # related list (one cache call), so the page_depends_on below finds them.
     related = related_for_page(product, also_read=(facility,))
     # Outlets and next exhibition (the facility's), and the related cards.
-    page_depends_on(request, facility, *(f"product:{p.slug}" for p in related))
+    page_depends_on(request, facility, *(product_tag(p.slug) for p in related))
     images = list(product.images.all())
     cover = images[0] if images else None
     # Worked out once here rather than in the template's filters and again in

@@ -133,3 +133,18 @@ def test_a_listing_served_from_the_cache_costs_one_cache_call(db, monkeypatch, u
     response = Client().get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "77.000" in response.content.decode()
+
+
+def test_a_built_product_page_reads_its_own_tag_with_the_stored_page(db, monkeypatch):
+    """Budget of a product page built in steady state (the related list and
+    cards stored): the stored page with the product's tag, the related list
+    with the facility's and the related products' tags, the cards, the
+    page stored: four calls (the product's tag cost a fifth before)."""
+    facility = FacilityFactory()
+    category = CategoryFactory()
+    products = [ProductFactory(facility=facility, category=category) for _ in range(7)]
+    for product in products[:2]:  # the related list and the cards stored
+        assert Client().get(product.get_absolute_url())["X-Page-Cache"] == "miss"
+    calls = _count_cache_calls(monkeypatch)
+    assert Client().get(products[2].get_absolute_url())["X-Page-Cache"] == "miss"
+    assert calls == ["get_many", "get_many", "get_many", "set"], calls
