@@ -20,6 +20,8 @@ Why these defaults:
   client reaches the app without the proxy that writes X-Forwarded-For.
 - preload_app: the code is imported once and shared copy-on-write by workers.
   Django opens no database connection at import, so none is shared by fork.
+  `when_ready` also compiles the templates there, before the first fork, so a
+  worker replaced by max_requests starts warm (core/warmup.py).
 
 This file is configuration for gunicorn, not application code, so it reads the
 environment directly (the application's settings stay in config/settings.py).
@@ -66,3 +68,13 @@ proc_name = "karyabinaan"
 # No control socket: nothing here uses `gunicornc`, and a fixed socket path
 # would clash between two instances on one host.
 control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") in ("", "0")
+
+
+def when_ready(server):
+    """In the master, after the app is loaded and before the first fork:
+    templates compiled and translations loaded once for every worker, then
+    frozen out of the collector's reach (core/warmup.py says why)."""
+    if preload_app:
+        from core.warmup import warm_up
+
+        server.log.info("Warmed up %d templates before forking", warm_up())

@@ -238,3 +238,51 @@ def test_the_router_reads_from_the_replica_unless_pinned():
     assert seen["GET/lacak/"] == "default"
     middleware(rf.get("/admin/orders/order/"))
     assert seen["GET/admin/orders/order/"] == "default"
+
+
+WARM_UP_CODE = """
+import gc
+from django.db import connections
+from django.template import engines
+from core.warmup import project_template_names, warm_up
+compiled = warm_up()
+loader = engines["django"].engine.template_loaders[0]
+print(compiled, len(project_template_names()), len(loader.get_template_cache) >= compiled,
+      gc.get_freeze_count() > 0, all(c.connection is None for c in connections.all()))
+"""
+
+
+def test_the_gunicorn_master_compiles_the_templates_before_forking_without_a_connection():
+    """core/warmup.py, called by gunicorn_conf's when_ready: every project
+    template compiled into the cached loader the forks inherit, what is
+    loaded frozen, and no database connection opened (a fork must not
+    share one)."""
+    result = _python(production_env(), WARM_UP_CODE)
+    assert result.returncode == 0, result.stderr
+    compiled, templates, cached, frozen, no_connection = result.stdout.split()
+    assert int(compiled) == int(templates) > 50
+    assert (cached, frozen, no_connection) == ("True", "True", "True")
+
+
+def test_gunicorn_runs_the_warm_up_before_its_workers_start():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = production_env(GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "config/gunicorn_conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in server.stderr:
+            lines.append(line)
+            if "Booting worker" in line:
+                break
+        log = "".join(lines)
+        assert "Warmed up" in log, log
+        assert log.index("Warmed up") < log.index("Booting worker")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
