@@ -67,6 +67,15 @@ def test_whatsapp_link_is_prefilled_with_name_and_absolute_url(client, songket, 
     ) in text
 
 
+def test_whatsapp_message_carries_the_name_as_written(client, songket):
+    # Not HTML-escaped before it is URL-encoded: the chat shows "&", not "&amp;".
+    songket.name = "Tas & Dompet Rajut"
+    songket.save()
+    text = client.get("/produk/kain-songket-lepus/").text
+    assert "tertarik%20dengan%20Tas%20%26%20Dompet%20Rajut%3A" in text
+    assert "%26amp%3B" not in text
+
+
 def test_food_details_are_shown_when_present(client, db):
     product = ProductFactory(
         name="Pempek Lenjer",
