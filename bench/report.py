@@ -154,7 +154,8 @@ def _longtail_lines(r: dict) -> list[str]:
         lines += [
             "",
             "| Python time per built page (process_time, page cache off) | pages "
-            "| cold: median / mean ms | warm cards: median / mean ms | target |",
+            "| cold: median / mean ms | warm cards, each URL's fastest of 3: median / mean ms "
+            "| target |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for name, b in build.items():
