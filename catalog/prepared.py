@@ -74,7 +74,19 @@ class Prepared:
                 slots.append((False, param))
         if not all(found.values()):
             raise ValueError(f"a parameter is missing from the query: {found}")
-        plan = {"db": db, "sql": sql, "slots": slots, "compiler": compiler, "models": None}
+        # How each column's value is turned into Python: the ORM works it out
+        # on every execution (~0.1 ms for a product page's 70 columns).
+        columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        plan = {
+            "db": db,
+            "sql": sql,
+            "slots": slots,
+            "compiler": compiler,
+            "models": None,
+            "columns": columns,
+            "converters": compiler.get_converters(columns),
+            "composite": compiler.has_composite_fields(columns),
+        }
         klass_info = compiler.klass_info
         if klass_info is not None and queryset._iterable_class.__name__ == "ModelIterable":
             select = compiler.select
@@ -99,7 +111,13 @@ class Prepared:
         with connections[plan["db"]].cursor() as cursor:
             cursor.execute(plan["sql"], params)
             rows = cursor.fetchall()
-        return plan, plan["compiler"].results_iter(results=[rows])
+        compiler = plan["compiler"]
+        # What results_iter does, with the converters worked out once.
+        if plan["converters"]:
+            rows = compiler.apply_converters(rows, plan["converters"])
+        if plan["composite"]:
+            rows = compiler.composite_fields_to_tuples(rows, plan["columns"])
+        return plan, rows
 
     def all(self, **values) -> list:
         plan, rows = self._rows(values)
