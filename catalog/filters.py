@@ -304,9 +304,8 @@ class ProductFilter(django_filters.FilterSet):
         # (category, status) index where an OR across a join would not.
         chosen = {c.pk for c in self.categories if c.slug == value}
         ids = chosen | {c.pk for c in self.categories if c.parent_id in chosen}
-        self.category_ids = (
-            ids  # several: the listing is read per category (catalog.category_merge)
-        )
+        # Several: the listing is read per category (catalog.category_merge).
+        self.category_ids = ids
         return queryset.filter(category_id__in=ids)
 
     def _womens_only(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

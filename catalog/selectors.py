@@ -139,11 +139,12 @@ def browse_products(
     categories and facilities when shown, cached), one count, the page's ids,
     the cards' rows with their cover photos (catalog.card_rows); one more
     count when the fallback runs. Full-text results are counted up to a cap
-    (catalog.paging). `category_ids`: the categories `queryset` is limited to,
-    when it is (a category's page); a listing of several is read per category
-    (catalog.category_merge).
+    (catalog.paging). `category_ids`: the categories to list (a category's
+    page); a listing of several is read per category (catalog.category_merge).
     """
     base = listing_products() if queryset is None else queryset
+    if category_ids:
+        base = base.filter(category_id__in=category_ids)
     data = data.copy()
     query = clean_query(data.get("q"))
     # The defaults go into the form's data so its selects show what applies.

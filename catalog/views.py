@@ -56,12 +56,8 @@ def category(request, slug):
     """One category and its children's products, with the same filters."""
     page_depends_on(request, *listing_tags(request.GET, category_slug=slug))
     category = category_by_slug(slug)
-    ids = category_tree_ids(category)
     listing = browse_products(
-        data=request.GET,
-        queryset=listing_products().filter(category_id__in=ids),
-        without=("category",),
-        category_ids=ids,
+        data=request.GET, without=("category",), category_ids=category_tree_ids(category)
     )
     page_depends_on(request, *cleaned_listing_tags(listing, category_slug=slug))
     return render(request, "catalog/product_list.html", {"listing": listing, "category": category})
@@ -118,7 +114,6 @@ def product(request, slug):
     )
     # Built here, not with {% blocktranslate asvar %}: that escapes the name
     # for HTML before it is URL-encoded ("Tas &amp; Dompet" in the chat).
-    number = product.facility.whatsapp_number
     greeting = _("Halo, saya tertarik dengan %(name)s: %(url)s") % {
         "name": product.name,
         "url": canonical_url,
@@ -140,7 +135,7 @@ def product(request, slug):
         "unit": product.get_unit_display(),
         "category_url": product.category.get_absolute_url(),
         "facility_url": product.facility.get_absolute_url(),
-        "whatsapp_link": whatsapp_url(number, greeting) if number else "",
+        "whatsapp_link": whatsapp_url(product.facility.whatsapp_number, greeting),
     }
     response = render(request, "catalog/product_detail.html", context)
     if preview:
