@@ -96,6 +96,9 @@ class GatewayRefund(models.Model):
         PENDING = "pending", _("Diproses")
         DONE = "done", _("Berhasil")
         FAILED = "failed", _("Gagal — perlu ditangani")
+        # The gateway cannot refund this channel (virtual accounts): the money
+        # is held until a person transfers it to the shopper's bank account.
+        MANUAL = "manual", _("Menunggu transfer manual oleh petugas")
 
     payment = models.ForeignKey(
         GatewayPayment, on_delete=models.PROTECT, related_name="refunds", editable=False
