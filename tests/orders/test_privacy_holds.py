@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintReason, Remedy
+from complaints.workdays import add_working_days
 from orders import privacy, services
 from orders.invoices import invoice_keep_until
 from orders.models import (
@@ -309,6 +310,10 @@ def test_staff_see_the_held_reasons_in_the_admin(client, mukena):
     order, _settle = _with_open_complaint(mukena, staff)
     request = privacy.privacy_deletion_request(order=order)
     assert request.status == PrivacyRequest.Status.HELD
+    # The expected day: the facility's deadline, then the shopper's 5 working days.
+    complaint = Complaint.objects.get(order=order)
+    expected = timezone.localdate(add_working_days(complaint.answer_due_at, 5))
+    assert request.held_until == expected
     client.force_login(staff)
     listing = client.get("/admin/orders/privacyrequest/?tenggat=ditunda").content.decode()
     assert order.code in listing
@@ -409,3 +414,21 @@ def test_the_issue_figure_with_and_without_the_rule(mukena, settings, monkeypatc
     monkeypatch.setattr(erasure_module, "erasure_holds", lambda order, now=None: [])
     assert retention_apply(sessions=False).anonymised == 12
     assert Complaint.objects.filter(order__erasure__isnull=False).count() == 9
+
+
+def test_the_periodic_task_completes_a_held_request(mukena):
+    """orders.tasks.retention_run is what the queue's daily schedule runs: a
+    held request must not depend on anyone remembering it."""
+    from orders import tasks
+
+    staff = facility_staff(mukena.facility)
+    order, settle = _with_unpaid_terms(mukena, staff)
+    request = privacy.privacy_deletion_request(order=order)
+    assert request.status == PrivacyRequest.Status.HELD
+    assert request.held_until == order.payment_due_date
+    tasks.retention_run.enqueue()
+    assert PrivacyRequest.objects.get(pk=request.pk).status == PrivacyRequest.Status.HELD
+    settle()
+    tasks.retention_run.enqueue()
+    assert PrivacyRequest.objects.get(pk=request.pk).status == PrivacyRequest.Status.DONE
+    assert Order.objects.get(pk=order.pk).contact_name == privacy.ANONYMOUS_NAME
