@@ -9,9 +9,14 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import models
+        from complaints.privacy_holds import complaint_erasure_holds
         from core.page_cache import register_private_models
+        from orders.privacy.holds import register_erasure_hold
 
         # Complaints never appear on a public page; their writes retire nothing.
         register_private_models(
             models.Complaint, models.ComplaintLine, models.ComplaintEvent, models.ComplaintPhoto
         )
+        # An order with a complaint still running keeps its shopper's data:
+        # orders' erasure rule asks us (orders may not import complaints).
+        register_erasure_hold(complaint_erasure_holds)

@@ -28,7 +28,11 @@ class _ListFilterOpen(admin.SimpleListFilter):
     parameter_name = "tenggat"
 
     def lookups(self, request, model_admin):
-        return [("lewat", _("Lewat batas jawab")), ("menunggu", _("Menunggu ditangani"))]
+        return [
+            ("lewat", _("Lewat batas jawab")),
+            ("menunggu", _("Menunggu ditangani")),
+            ("ditunda", _("Ditunda: urusan pesanan belum tuntas")),
+        ]
 
     def queryset(self, request, queryset):
         open_ = queryset.filter(status=PrivacyRequest.Status.OPEN)
@@ -36,6 +40,8 @@ class _ListFilterOpen(admin.SimpleListFilter):
             return open_.filter(due_at__lt=timezone.now())
         if self.value() == "menunggu":
             return open_
+        if self.value() == "ditunda":
+            return queryset.filter(status=PrivacyRequest.Status.HELD)
         return queryset
 
 
@@ -50,6 +56,7 @@ class PrivacyRequestAdmin(FacilityScopedModelAdmin):
         "created_at",
         "due_at",
         "deadline",
+        "held_until",
         "handled_by",
     ]
     list_filter = [_ListFilterOpen, "kind", "status"]
@@ -62,6 +69,9 @@ class PrivacyRequestAdmin(FacilityScopedModelAdmin):
         "status",
         "detail",
         "refusal_reason",
+        "held_reason",
+        "held_until",
+        "holds_now",
         "created_at",
         "due_at",
         "handled_by",
@@ -82,6 +92,18 @@ class PrivacyRequestAdmin(FacilityScopedModelAdmin):
     @admin.display(description=gettext_lazy("UPT"), ordering="order__facility__name")
     def facility(self, item):
         return item.order.facility
+
+    @admin.display(description=gettext_lazy("tertahan saat ini"))
+    def holds_now(self, item):
+        """What the one rule says today (the stored reason is the last run's)."""
+        if item.status not in (PrivacyRequest.Status.OPEN, PrivacyRequest.Status.HELD):
+            return "—"
+        holds = privacy.erasure_holds(item.order)
+        if not holds and item.status == PrivacyRequest.Status.HELD:
+            return _("Tidak ada lagi: diselesaikan oleh retensi harian berikutnya.")
+        if not holds:
+            return _("Tidak ada: boleh dilaksanakan.")
+        return " ".join(h.reason for h in holds)
 
     @admin.display(description=gettext_lazy("sisa waktu"))
     def deadline(self, item):
@@ -106,6 +128,13 @@ class PrivacyRequestAdmin(FacilityScopedModelAdmin):
                 continue
             if answered.status == PrivacyRequest.Status.DONE:
                 done += 1
+            elif answered.status == PrivacyRequest.Status.HELD:
+                self.message_user(
+                    request,
+                    _("%(code)s: ditunda, %(reason)s Dilaksanakan otomatis setelah tuntas.")
+                    % {"code": item.order.code, "reason": answered.held_reason},
+                    messages.WARNING,
+                )
             else:
                 refused += 1
                 self.message_user(

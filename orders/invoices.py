@@ -30,7 +30,7 @@ Lock order, to stay clear of deadlocks: the order row first, the counter last.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -166,7 +166,58 @@ def invoice_issue_if_due(*, order: Order, now: datetime | None = None) -> Invoic
 def invoice_erase_buyer(*, order: Order, anonymous_name: str) -> int:
     """Blank the shopper's personal data on the order's invoice, as the order's
     erasure does on the order (called from orders.privacy.order_anonymise).
-    The number, amounts and lines stay: the books still add up."""
-    return Invoice.objects.filter(order_id=order.pk).update(
-        buyer_name=anonymous_name, buyer_address=""
+
+    What stays, for INVOICE_KEEP_YEARS (UU KUP art. 28(11): the documents
+    behind the books are kept ten years): the number, dates, lines, amounts,
+    delivery and payment method, terms, the seller, and, where the buyer is an
+    institution (buyer_organisation set), its name and NPWP: those identify
+    the taxpayer the sale was made to, not a person, and a tax audit asks for
+    them. The contact person's name and the delivery address go: the books do
+    not need them. An NPWP without an institution is a person's own (the NIK
+    since 2024) and goes too.
+    """
+    invoices = Invoice.objects.filter(order_id=order.pk)
+    changed = invoices.update(buyer_name=anonymous_name, buyer_address="")
+    invoices.filter(buyer_organisation="").update(buyer_npwp="")
+    return changed
+
+
+# UU KUP art. 28(11): ten years. Counted from the end of the (calendar = tax)
+# year the invoice was issued in, so a whole year's books end together.
+INVOICE_KEEP_YEARS = 10
+
+
+def invoice_keep_until(issued_on: date) -> date:
+    """The first day an invoice issued on `issued_on` need no longer be kept."""
+    return date(issued_on.year + INVOICE_KEEP_YEARS + 1, 1, 1)
+
+
+def invoices_kept_too_long(*, today: date):
+    """Invoices past their keeping period whose order's shopper data is already
+    erased and that still name a buyer: what retention anonymises."""
+    return (
+        Invoice.objects.filter(
+            year__lt=today.year - INVOICE_KEEP_YEARS, order__erasure__isnull=False
+        )
+        .exclude(buyer_npwp="", buyer_organisation="", buyer_address="")
+        .order_by("pk")
     )
+
+
+def invoices_expire_buyer(*, today: date) -> int:
+    """After the keeping period the invoice's buyer identity goes as well
+    (institution name and NPWP, on the invoice and the order's NPWP); the
+    number, lines and amounts stay as anonymous sales figures. Returns how
+    many invoices changed. Never deletes an invoice: the number sequence has
+    no gaps, and the order row points at it.
+
+    `year` is the issue year in the facility's own calendar (issued_on.year),
+    so `year < today.year - 10` is exactly invoice_keep_until(issued_on) <= today.
+    """
+    with transaction.atomic():
+        expired = list(invoices_kept_too_long(today=today).values_list("pk", "order_id"))
+        Invoice.objects.filter(pk__in=[pk for pk, _ in expired]).update(
+            buyer_organisation="", buyer_npwp="", buyer_address=""
+        )
+        Order.objects.filter(pk__in=[order_id for _, order_id in expired]).update(buyer_npwp="")
+    return len(expired)

@@ -20,6 +20,10 @@ class PrivacyRequest(models.Model):
 
     Access and correction are answered at once on the tracking page; deletion
     waits for staff, who must answer within `due_at` (3x24 hours, UU PDP).
+    A deletion that must wait for something still owed on the order (an open
+    complaint, an unpaid receivable, an unsettled refund: orders.privacy.holds)
+    is HELD with the reasons and the expected day, and the daily retention run
+    completes it once nothing holds it.
     """
 
     class Kind(models.TextChoices):
@@ -31,6 +35,7 @@ class PrivacyRequest(models.Model):
         OPEN = "open", _("Menunggu ditangani")
         DONE = "done", _("Selesai")
         REFUSED = "refused", _("Ditolak")
+        HELD = "held", _("Ditunda sampai urusan pesanan tuntas")
 
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="privacy_requests", verbose_name=_("pesanan")
@@ -40,6 +45,11 @@ class PrivacyRequest(models.Model):
     # What changed, by field name only: the trail holds no personal values.
     detail = models.CharField(_("keterangan"), max_length=300, blank=True)
     refusal_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
+    # While HELD: what it waits for (the shopper's own order only), and the
+    # day that is expected to clear (null: nobody can say yet). Updated by
+    # every retention run; kept after the request is done, as its history.
+    held_reason = models.CharField(_("ditunda karena"), max_length=600, blank=True)
+    held_until = models.DateField(_("perkiraan selesai"), null=True, blank=True)
     # Not auto_now_add: the service sets it with due_at from one clock reading.
     created_at = models.DateTimeField(_("diajukan"), default=timezone.now)
     due_at = models.DateTimeField(_("batas jawab"))
@@ -58,11 +68,12 @@ class PrivacyRequest(models.Model):
         verbose_name = _("permintaan data pribadi")
         verbose_name_plural = _("permintaan data pribadi")
         constraints = [
-            # A second deletion request while one waits adds nothing to do.
+            # A second deletion request while one waits (for staff, or for
+            # what is owed) adds nothing to do.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=models.Q(kind="deletion", status="open"),
-                name="privacy_one_open_deletion_per_order",
+                condition=models.Q(kind="deletion", status__in=["open", "held"]),
+                name="privacy_one_waiting_deletion_per_order",
             )
         ]
 

@@ -6,8 +6,12 @@ arguments are ids, never rows, so a task reads the state as it is when it runs.
 
 from __future__ import annotations
 
+import logging
+
 from core.task_retry import retried_task
 from orders import mail
+
+log = logging.getLogger(__name__)
 
 
 @retried_task()
@@ -73,3 +77,20 @@ def tracking_poll_all() -> int:
     for shipment_id in ids:
         tracking_poll.enqueue(shipment_id)
     return len(ids)
+
+
+@retried_task(max_attempts=3)
+def retention_run() -> None:
+    """The daily retention (orders.retention.retention_apply): held deletion
+    requests are completed here once nothing is owed, so the queue's periodic
+    schedule must run it (daily)."""
+    from orders.retention import retention_apply
+
+    report = retention_apply()
+    log.info(
+        "retention: %s anonymised, %s held, %s requests done, %s still held",
+        report.anonymised,
+        len(report.held),
+        report.requests_done,
+        report.requests_held,
+    )

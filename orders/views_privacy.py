@@ -111,6 +111,11 @@ def _page(request, order, *, contact=None, address=None, status=200):
     if verified and correctable and contact is None:
         contact, address = _forms(order)
     address = address if order.is_delivery else None
+    erased = hasattr(order, "erasure")
+    refusal = privacy.erasure_refusal(order)
+    # What is still owed on this order, if the shopper asked now (the same
+    # rule staff and retention obey): this order's own matters only.
+    holds = [] if erased or refusal else privacy.erasure_holds(order)
     return render(
         request,
         "privacy/request.html",
@@ -126,9 +131,11 @@ def _page(request, order, *, contact=None, address=None, status=200):
             "address_form": address,
             "legacy_address": order.is_delivery and not order.region_village_code,
             "summary": _summary(contact, address) if contact is not None else [],
-            "deletion_refusal": privacy.erasure_refusal(order),
+            "deletion_refusal": refusal,
+            "deletion_holds": holds,
+            "deletion_until": privacy.holds_until(holds),
             "requests": order.privacy_requests.all(),
-            "erased": hasattr(order, "erasure"),
+            "erased": erased,
             "response_hours": privacy.RESPONSE_HOURS,
         },
         status=status,
@@ -274,6 +281,19 @@ def delete(request, order):
     answer = privacy.privacy_deletion_request(order=order)
     if answer.status == PrivacyRequest.Status.REFUSED:
         messages.error(request, answer.refusal_reason)
+    elif answer.status == PrivacyRequest.Status.HELD:
+        if answer.held_until:
+            when = _("perkiraan %(day)s") % {"day": date_format(answer.held_until, "j F Y")}
+        else:
+            when = _("tanggalnya belum bisa dipastikan")
+        messages.warning(
+            request,
+            _(
+                "Permintaan penghapusan diterima tetapi ditunda: %(reason)s Data dihapus "
+                "otomatis setelah urusan itu tuntas (%(when)s)."
+            )
+            % {"reason": answer.held_reason, "when": when},
+        )
     else:
         due = date_format(timezone.localtime(answer.due_at), "j F Y H:i")
         messages.success(

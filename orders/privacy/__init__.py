@@ -5,12 +5,23 @@ and the staff access trail.
 Services here follow orders.services' habits (keyword-only, atomic, a history
 row each); they live apart so privacy can be read, and changed, in one place.
 
-The package, by concern: rules (the values and PrivacyError), masking,
-erasure, requests, otp, trail. Import from `orders.privacy`.
+The package, by concern: rules (the values and PrivacyError), holds (the one
+rule for what is still owed on an order and keeps its shopper data), masking,
+erasure, requests, held (deletion requests waiting for what is owed), otp,
+trail. Import from `orders.privacy`.
 """
 
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest
-from orders.privacy.erasure import erasure_refusal, order_anonymise
+from orders.privacy.erasure import order_anonymise
+from orders.privacy.held import privacy_requests_release
+from orders.privacy.holds import (
+    ErasureHeld,
+    ErasureHold,
+    erasure_holds,
+    erasure_refusal,
+    holds_until,
+    register_erasure_hold,
+)
 from orders.privacy.masking import mask_email, mask_phone, mask_text, masked_address
 from orders.privacy.otp import (
     OTP_ATTEMPTS,
@@ -56,11 +67,15 @@ __all__ = [
     "VERIFIED_SECONDS",
     "VERIFIED_SESSION_KEY",
     "AccessEvent",
+    "ErasureHeld",
+    "ErasureHold",
     "OrderErasure",
     "PrivacyError",
     "PrivacyRequest",
     "access_record",
+    "erasure_holds",
     "erasure_refusal",
+    "holds_until",
     "is_verified",
     "mask_email",
     "mask_phone",
@@ -75,4 +90,6 @@ __all__ = [
     "privacy_deletion_request",
     "privacy_request_fulfil",
     "privacy_request_refuse",
+    "privacy_requests_release",
+    "register_erasure_hold",
 ]

@@ -3,62 +3,35 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from orders.invoices import invoice_erase_buyer
-from orders.models import (
-    Order,
-    OrderEvent,
-    OrderStatus,
-    PaymentProof,
-    StatementLine,
-)
+from orders.models import Order, OrderEvent, OrderStatus, PaymentProof
 from orders.models_privacy import OrderErasure
+from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
 from orders.privacy.rules import ANONYMOUS_NAME, ERASED_FIELDS, PrivacyError
-from orders.states import FINAL, SHOPPER
+from orders.states import SHOPPER
 
 log = logging.getLogger("orders.privacy")  # one name for the package
 
 
-def erasure_refusal(order: Order) -> str | None:
-    """Why the shopper data of `order` must still be kept, or None.
-
-    An open order needs its contact to be delivered and paid; money still being
-    matched (a receipt not yet checked, a bank line not yet resolved) is a
-    finance duty that needs to know who paid.
-    """
-    if order.status not in FINAL:
-        return _(
-            "Pesanan %(code)s masih berjalan (%(status)s): nama, nomor HP dan alamat masih "
-            "dibutuhkan untuk menyelesaikannya. Ajukan lagi setelah pesanan selesai atau batal."
-        ) % {"code": order.code, "status": order.get_status_display()}
-    if PaymentProof.objects.filter(order=order, status=PaymentProof.Status.PENDING).exists():
-        return _(
-            "Bukti transfer pesanan %(code)s belum diperiksa UPT; datanya disimpan sampai "
-            "pembayaran tuntas."
-        ) % {"code": order.code}
-    unresolved = StatementLine.objects.filter(order=order, resolved_at__isnull=True).exclude(
-        outcome=StatementLine.Outcome.CONFIRMED
-    )
-    if unresolved.exists():
-        return _(
-            "Ada mutasi rekening untuk pesanan %(code)s yang masih dicocokkan UPT; datanya "
-            "disimpan sampai urusan uangnya selesai."
-        ) % {"code": order.code}
-    return None
-
-
-def order_anonymise(*, order: Order, reason: str) -> OrderErasure | None:
+def order_anonymise(
+    *, order: Order, reason: str, now: datetime | None = None
+) -> OrderErasure | None:
     """Replace the shopper's data in `order` by anonymous values and delete its
     receipt files; keep amounts, dates, facility, lines and province.
 
     Returns the erasure row, or None when the order was already anonymised
     (idempotent). Receipt files are deleted after commit, so a rollback never
-    leaves a named order without its receipt. Raises PrivacyError when
-    erasure_refusal says the data is still needed.
+    leaves a named order without its receipt. The invoice keeps its
+    bookkeeping fields (orders.invoices.invoice_erase_buyer).
+
+    Raises PrivacyError when the order is still running (erasure_refusal),
+    and its subclass ErasureHeld, with the holds, while something is still
+    owed on it (orders.privacy.holds.erasure_holds: the one rule).
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -67,8 +40,15 @@ def order_anonymise(*, order: Order, reason: str) -> OrderErasure | None:
         refusal = erasure_refusal(locked)
         if refusal:
             raise PrivacyError(refusal)
+        holds = erasure_holds(locked, now=now)
+        if holds:
+            raise ErasureHeld(holds)
         Order.objects.filter(pk=locked.pk).update(**ERASED_FIELDS, updated_at=timezone.now())
-        # The invoice keeps a copy of the buyer: erase it there too.
+        # An NPWP with no institution beside it is a person's own (NIK-based):
+        # personal data, not an office's tax identity (see invoice_erase_buyer).
+        Order.objects.filter(pk=locked.pk, buyer_organisation="").update(buyer_npwp="")
+        # The invoice keeps a copy of the buyer: the person goes, the
+        # bookkeeping fields stay for their ten years.
         invoice_erase_buyer(order=locked, anonymous_name=ANONYMOUS_NAME)
         # What the shopper typed into the history (a cancellation reason).
         OrderEvent.objects.filter(order=locked, actor_label=SHOPPER).update(note="")

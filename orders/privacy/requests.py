@@ -17,7 +17,9 @@ from facilities.scoping import scope_for
 from orders import shipping
 from orders.models import DeliveryMethod, Order
 from orders.models_privacy import OrderErasure, PrivacyRequest
-from orders.privacy.erasure import erasure_refusal, order_anonymise
+from orders.privacy.erasure import order_anonymise
+from orders.privacy.held import mail_shopper_on_commit, request_hold
+from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
 from orders.privacy.rules import CORRECTABLE, RESPONSE_HOURS, PrivacyError
 from orders.services import Address, Contact, OrderError, _address_fields, address_checked
 
@@ -206,12 +208,19 @@ def order_contact_correct(*, order: Order, contact: Contact, address: Address | 
     return changed
 
 
+WAITING = (PrivacyRequest.Status.OPEN, PrivacyRequest.Status.HELD)
+
+
 def privacy_deletion_request(*, order: Order) -> PrivacyRequest:
     """Record a shopper's request to delete their data in `order`.
 
-    Refused at once, with the reason kept on the row, while erasure_refusal
-    says the data is still needed; otherwise it waits for staff, due in 3x24
-    hours. A second request while one waits returns the waiting one.
+    Refused at once, with the reason kept on the row, while the order is
+    still running (erasure_refusal) or already anonymised. While something is
+    still owed on it (orders.privacy.holds.erasure_holds) it is HELD with the
+    reasons and the expected day, the shopper is mailed, and the daily
+    retention run completes it when nothing holds it. Otherwise it waits for
+    staff, due in 3x24 hours. A second request while one waits returns the
+    waiting one.
     """
     now = timezone.now()
     refusal = erasure_refusal(order)
@@ -228,25 +237,34 @@ def privacy_deletion_request(*, order: Order) -> PrivacyRequest:
             handled_at=now,
         )
     waiting = PrivacyRequest.objects.filter(
-        order=order, kind=PrivacyRequest.Kind.DELETION, status=PrivacyRequest.Status.OPEN
+        order=order, kind=PrivacyRequest.Kind.DELETION, status__in=WAITING
     ).first()
     if waiting is not None:
         return waiting
+    holds = erasure_holds(order, now=now)
     try:
         with transaction.atomic():
-            created = PrivacyRequest.objects.create(
+            created = PrivacyRequest(
                 order=order,
                 kind=PrivacyRequest.Kind.DELETION,
                 status=PrivacyRequest.Status.OPEN,
                 created_at=now,
                 due_at=_due(now),
             )
+            if holds:
+                # Answered at once: it waits for what is owed, not for staff.
+                request_hold(created, holds)
+                created.handled_at = now
+                created.save()
+                mail_shopper_on_commit(created, kind="held", to=order.contact_email)
+                return created
+            created.save()
             # The facility has 3x24 hours: it must hear of the request now.
             transaction.on_commit(lambda: _mail_deletion_request(created.pk))
             return created
     except IntegrityError:  # a concurrent double submit made it first
         return PrivacyRequest.objects.get(
-            order=order, kind=PrivacyRequest.Kind.DELETION, status=PrivacyRequest.Status.OPEN
+            order=order, kind=PrivacyRequest.Kind.DELETION, status__in=WAITING
         )
 
 
@@ -273,9 +291,10 @@ def _ensure_in_scope(actor, request: PrivacyRequest) -> None:
         raise PrivacyError(_("Permintaan ini di luar wilayah kerja Anda."))
 
 
-def _lock_open(request: PrivacyRequest) -> PrivacyRequest:
+def _lock_open(request: PrivacyRequest, *, held_too: bool = False) -> PrivacyRequest:
     locked = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != PrivacyRequest.Status.OPEN:
+    allowed = WAITING if held_too else (PrivacyRequest.Status.OPEN,)
+    if locked.status not in allowed:
         raise PrivacyError(
             _("Permintaan untuk pesanan %(code)s sudah ditangani.") % {"code": locked.order.code}
         )
@@ -285,16 +304,24 @@ def _lock_open(request: PrivacyRequest) -> PrivacyRequest:
 def privacy_request_fulfil(*, request: PrivacyRequest, actor) -> PrivacyRequest:
     """Carry out an open deletion request: the same anonymisation as retention.
 
-    When the data turns out to be still needed the request is refused with
-    that reason instead (and PrivacyError is not raised: that is an answer).
+    When something is still owed on the order (an open complaint, a
+    receivable, an unsettled refund: orders.privacy.holds) the request is
+    HELD with those reasons, the shopper is mailed, and the daily retention
+    run completes it later; when the data is needed for another reason it is
+    refused with that reason. Neither raises: both are answers.
     Raises PrivacyError for a request out of the actor's scope or not open.
     """
     _ensure_in_scope(actor, request)
     with transaction.atomic():
         locked = _lock_open(request)
+        email = locked.order.contact_email
+        fields = ["status", "refusal_reason", "handled_by", "handled_at"]
         try:
             with transaction.atomic():
                 order_anonymise(order=locked.order, reason=OrderErasure.Reason.REQUEST)
+        except ErasureHeld as held:
+            fields += request_hold(locked, held.holds)
+            mail_shopper_on_commit(locked, kind="held", to=email)
         except PrivacyError as error:
             locked.status = PrivacyRequest.Status.REFUSED
             locked.refusal_reason = " ".join(error.messages)[:300]
@@ -302,19 +329,19 @@ def privacy_request_fulfil(*, request: PrivacyRequest, actor) -> PrivacyRequest:
             locked.status = PrivacyRequest.Status.DONE
         locked.handled_by = actor
         locked.handled_at = timezone.now()
-        locked.save(update_fields=["status", "refusal_reason", "handled_by", "handled_at"])
+        locked.save(update_fields=sorted(set(fields)))
     return locked
 
 
 def privacy_request_refuse(*, request: PrivacyRequest, actor, reason: str) -> PrivacyRequest:
-    """Refuse an open deletion request with a reason the shopper will read
-    (e.g. a legal duty to keep the data). Raises PrivacyError."""
+    """Refuse an open (or held) deletion request with a reason the shopper
+    will read (e.g. a legal duty to keep the data). Raises PrivacyError."""
     reason = (reason or "").strip()[:300]
     if not reason:
         raise PrivacyError(_("Tuliskan alasan penolakan."))
     _ensure_in_scope(actor, request)
     with transaction.atomic():
-        locked = _lock_open(request)
+        locked = _lock_open(request, held_too=True)
         locked.status = PrivacyRequest.Status.REFUSED
         locked.refusal_reason = reason
         locked.handled_by = actor

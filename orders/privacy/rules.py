@@ -8,7 +8,7 @@ from orders.services import OrderError
 
 # The privacy notice's version, recorded on every checkout that agreed to it.
 # Change it whenever templates/privacy/notice.html changes what it promises.
-NOTICE_VERSION = "2026-11-28"
+NOTICE_VERSION = "2026-12-07"
 
 # UU PDP art. 32-44: most requests are answered within 3x24 hours.
 RESPONSE_HOURS = 72
