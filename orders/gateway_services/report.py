@@ -22,9 +22,7 @@ REFUND_STATUSES = frozenset({"refund", "partial_refund"})
 _SENT = (GatewayRefund.Status.DONE, GatewayRefund.Status.PENDING)
 
 
-def gateway_report_import(
-    *, actor, lines: list[ReportLine], file_name: str
-) -> GatewayReportImport:
+def gateway_report_import(*, actor, lines: list[ReportLine], file_name: str) -> GatewayReportImport:
     """Record the settlement report's lines and match each new one.
 
     A settlement (or capture) line matches the payment with its order ID when
