@@ -49,10 +49,14 @@ class BooksFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if any(name in self.errors for name in ("first", "last")):
+            return cleaned
+        for name in ("first", "last"):
+            # Bounded before any arithmetic: date.min - 13 days overflows.
+            if cleaned.get(name) and not EARLIEST <= cleaned[name] <= LATEST:
+                raise forms.ValidationError(_("Pilih tanggal antara tahun 2000 dan 2099."))
         last = cleaned.get("last") or timezone.localdate()
         first = cleaned.get("first") or last - timedelta(days=DEFAULT_DAYS - 1)
-        if not (EARLIEST <= first <= LATEST and EARLIEST <= last <= LATEST):
-            raise forms.ValidationError(_("Pilih tanggal antara tahun 2000 dan 2099."))
         if first > last:
             raise forms.ValidationError(_("Tanggal akhir harus sama atau sesudah tanggal awal."))
         if (last - first).days >= MAX_DAYS:

@@ -74,6 +74,7 @@ def check_report(first: date, last: date, payments, add) -> None:
         )
     covered = set(
         GatewayReportLine.objects.filter(settled_on__gte=first, settled_on__lte=last)
+        .order_by()  # the model's ordering would make DISTINCT per row
         .values_list("settled_on", flat=True)
         .distinct()
     )
