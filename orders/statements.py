@@ -197,10 +197,10 @@ def normalise_column(name: str) -> str:
     return " ".join(name.strip().strip("\ufeff").lower().split())
 
 
-def read_rows(data: bytes) -> list[list[str]]:
-    """The rows of an exported CSV file, whatever its encoding, separator and
-    line endings. Shared by every export read here (bank statements, the
-    gateway's settlement report).
+def read_rows(data: bytes, *, delimiter: str = "") -> list[list[str]]:
+    """The rows of an exported CSV file, whatever its encoding, separator
+    (sniffed unless `delimiter` is given) and line endings. Shared by every
+    export read here (bank statements, the gateway's settlement report).
 
     Raises StatementError when Python's CSV reader cannot parse the file.
     """
@@ -208,9 +208,12 @@ def read_rows(data: bytes) -> list[list[str]]:
     text = _decode(data).replace("\x00", "")
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(sample, delimiters=delimiter or ",;\t|")
     except csv.Error:
         dialect = csv.excel
+    if delimiter and dialect.delimiter != delimiter:
+        # The caller knows better than the sniffer (a preamble confuses it).
+        dialect = type("Given", (csv.excel,), {"delimiter": delimiter})
     try:
         # newline="": the reader itself splits rows on \r\n, \n or a lone \r
         # (old exports), as the csv module asks.

@@ -119,7 +119,20 @@ def read_report(data: bytes) -> list[ReportLine]:
     column read as the amount, most likely).
     """
     rows = read_rows(data)
-    header_index, columns = _find_header(rows)
+    try:
+        header_index, columns = _find_header(rows)
+    except StatementError:
+        # The sniffer guesses the separator from the first few KB, and a
+        # preamble ("Periode;...") can mislead it: try each one in turn.
+        for delimiter in (",", ";", "\t"):
+            rows = read_rows(data, delimiter=delimiter)
+            try:
+                header_index, columns = _find_header(rows)
+                break
+            except StatementError:
+                continue
+        else:
+            raise
 
     def cell(row: list[str], key: str) -> str:
         position = columns.get(key)
