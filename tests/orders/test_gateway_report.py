@@ -17,7 +17,7 @@ from orders import gateway_services, services
 from orders.gateway_services.report_csv import read_report
 from orders.models import GatewayRefund, GatewayReportLine
 from orders.statements import StatementError
-from tests.factories import facility_staff, head_office_user
+from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, shop
 from tests.orders.gateway_helpers import online_checkout
 from tests.oversight.books_helpers import (
@@ -322,8 +322,18 @@ def test_a_hostile_upload_is_a_message_on_the_form(client, db):
     assert "Baris judul kolom laporan settlement tidak ditemukan" in response.content.decode()
 
 
-def test_facility_staff_never_reach_the_desk(client, bag):
-    client.force_login(facility_staff(bag.facility))
+@pytest.mark.parametrize("role", ["facility_staff", "kanwil"])
+def test_only_head_office_reaches_the_desk(client, bag, role):
+    user = (
+        facility_staff(bag.facility)
+        if role == "facility_staff"
+        else regional_reviewer(bag.facility.region)
+    )
+    client.force_login(user)
     assert client.get("/admin/orders/gatewayreportimport/add/").status_code == 403
     assert client.get("/admin/orders/gatewayreportline/").status_code == 403
     assert client.get("/admin/orders/gatewayreportimport/").status_code == 403
+    upload = SimpleUploadedFile("s.csv", report(report_row("KB-X-1", 5_000, time=NOW)))
+    response = client.post("/admin/orders/gatewayreportimport/add/", {"file": upload})
+    assert response.status_code == 403
+    assert not GatewayReportLine.objects.exists()

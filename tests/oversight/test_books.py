@@ -19,9 +19,11 @@ from orders.models import (
     GatewayReportLine,
     SettlementEntry,
 )
+from orders.refunds import order_refund_record
 from oversight.books import books_check, books_check_daily
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, shop
+from tests.orders.gateway_helpers import notification, online_checkout
 from tests.oversight.books_helpers import import_report, paid_checkout, report, report_row
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +100,20 @@ def test_refunds_done_and_held_for_a_person_count_as_accounted(two_shops):
     assert (row.received, row.settled, row.refunded, row.held) == (350_000, 0, 175_000, 175_000)
 
 
+def test_a_partial_refund_while_owed_shrinks_the_ledger_row_and_balances(two_shops):
+    kendari, _ = two_shops
+    result, _payment = paid_checkout([(kendari, 2)])
+    order_refund_record(
+        order=result.orders[0], amount=40_000, reason="Satu cacat.", refund_key="keluhan-9"
+    )
+
+    check = books_check(day=today())
+
+    assert check.balanced
+    (row,) = check.rows
+    assert (row.received, row.settled, row.held) == (350_000, 310_000, 40_000)
+
+
 def test_control_a_deliberately_unbalanced_ledger_is_noticed(two_shops):
     """The check can fail: take Rp 1.000 off one ledger row and the day no
     longer balances, by exactly that much, on that order."""
@@ -144,8 +160,6 @@ def test_a_second_payment_for_the_same_orders_is_money_without_a_home(two_shops)
         amount=first.amount,
         transaction_id="tx-second",
     )
-    from tests.orders.gateway_helpers import notification
-
     row, _ = gateway_services.gateway_notification_receive(payload=notification(second))
     gateway_services.gateway_notification_process(notification_id=row.pk)
 
@@ -260,8 +274,6 @@ def test_settled_at_the_gateway_but_not_paid_here_says_run_the_reconciliation(tw
     """The lost notification of issue 29: the gateway settled, our payment is
     still pending (no order confirmed, nothing in the ledger)."""
     kendari, _ = two_shops
-    from tests.orders.gateway_helpers import online_checkout
-
     _result, payment = online_checkout([(kendari, 1)])
     when = f"{timezone.localtime():%Y-%m-%d %H:%M:%S}"
     import_report(
