@@ -29,7 +29,11 @@ from django.utils.translation import gettext as _
 from core.money import format_rupiah
 from facilities.scoping import Scope
 from orders.models import GatewayPayment, GatewayRefund, Order, PaymentMethod, SettlementEntry
-from oversight.books.ledger import check_gateway_refunds, check_ledger
+from oversight.books.ledger import (
+    check_gateway_refunds,
+    check_gateway_settlements,
+    check_ledger,
+)
 from oversight.books.report import check_report
 from oversight.books.types import BooksDay, Difference, FacilityBooks
 
@@ -92,6 +96,7 @@ def books_check_period(
     check_ledger(start, end, add)
     if gateway_wide:
         check_gateway_refunds(start, end, add)
+        check_gateway_settlements(start, end, add)
         check_report(first, last, payments, add)
     for books_day in days.values():
         books_day.rows.sort(key=lambda row: (row.region, row.facility))

@@ -1,15 +1,19 @@
-"""Checks of the ledgers themselves: rows with no money behind them, and
-refunds the gateway made that our refunds ledger does not hold."""
+"""Checks of the ledgers themselves: rows with no money behind them, refunds
+the gateway made that our refunds ledger does not hold, and settlements the
+gateway notified that never became a paid payment here."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_rupiah
+from orders.midtrans import PAID_STATUSES
 from orders.models import (
     GatewayNotification,
     GatewayPayment,
@@ -133,3 +137,55 @@ def _refund_unrecorded(day: date, gateway_order_id: str, amount: int) -> Differe
         )
         % names,
     )
+
+
+# A settlement notification is applied within seconds by the worker; one
+# older than this and still unapplied was lost on the way (a killed worker).
+STALE_AFTER = timedelta(minutes=15)
+
+
+def check_gateway_settlements(start, end, add) -> None:
+    """Settlements the gateway notified that did not become a payment here:
+    never applied (stale), for an order id we do not know, or for another
+    amount than the payment's. The gateway has the money either way."""
+    stale = timezone.now() - STALE_AFTER
+    for note in (
+        GatewayNotification.objects.filter(
+            received_at__gte=start, received_at__lt=end, transaction_status__in=PAID_STATUSES
+        )
+        .filter(
+            Q(processed_at__isnull=True, received_at__lt=stale)
+            | Q(outcome__startswith="ignored: amount")
+            | Q(outcome__startswith="ignored: unknown")
+        )
+        .only("gateway_order_id", "gross_amount", "received_at", "processed_at", "outcome")
+        .order_by("received_at", "pk")
+    ):
+        try:
+            amount = int(Decimal(note.gross_amount))
+        except (InvalidOperation, ValueError):
+            amount = 0
+        names = {"payment": note.gateway_order_id, "amount": format_rupiah(amount)}
+        if note.processed_at is None:
+            problem = _(
+                "Notifikasi pelunasan %(payment)s (%(amount)s) diterima tetapi belum diproses."
+            )
+        else:
+            problem = _(
+                "Gateway melunasi %(payment)s sebesar %(amount)s, tetapi tidak cocok dengan "
+                "pembayaran di sini (ID atau nominal berbeda)."
+            )
+        add(
+            Difference(
+                day=timezone.localdate(note.received_at),
+                kind="settlement_not_applied",
+                amount=amount,
+                reference=note.gateway_order_id,
+                problem=problem % names,
+                action=_(
+                    "Jalankan rekonsiliasi gateway untuk %(payment)s; bila nominal berbeda, "
+                    "kembalikan dana ke pembeli atau tagih kekurangannya."
+                )
+                % names,
+            )
+        )

@@ -202,6 +202,39 @@ def test_a_refund_the_gateway_made_that_is_not_in_the_ledger_is_listed(two_shops
     assert "tidak ada di buku pengembalian dana" in difference.problem
 
 
+def test_a_settlement_notification_never_applied_is_listed_once_stale(two_shops):
+    """The worker died before applying the gateway's settlement: the payment is
+    still pending here, the gateway has the money."""
+    kendari, _ = two_shops
+    _result, payment = online_checkout([(kendari, 1)])
+    note, _new = gateway_services.gateway_notification_receive(payload=notification(payment))
+    # Fresh: the worker may still be on it.
+    assert books_check(day=today()).balanced
+    GatewayNotification.objects.filter(pk=note.pk).update(
+        received_at=timezone.now() - timedelta(minutes=20)
+    )
+
+    (difference,) = books_check(day=today()).differences
+    assert difference.kind == "settlement_not_applied"
+    assert difference.amount == 175_000 and "belum diproses" in difference.problem
+
+    # Applied (e.g. by the reconciliation sweep): balanced.
+    gateway_services.gateway_notification_process(notification_id=note.pk)
+    assert books_check(day=today()).balanced
+
+
+def test_a_settlement_of_another_amount_is_listed(two_shops):
+    kendari, _ = two_shops
+    _result, payment = online_checkout([(kendari, 1)])
+    note, _new = gateway_services.gateway_notification_receive(
+        payload=notification(payment, amount=150_000)
+    )
+    gateway_services.gateway_notification_process(notification_id=note.pk)
+
+    (difference,) = books_check(day=today()).differences
+    assert difference.kind == "settlement_not_applied" and difference.amount == 150_000
+
+
 def test_paid_out_then_refunded_is_listed_as_owed_back_by_the_facility(two_shops):
     kendari, _ = two_shops
     result, _payment = paid_checkout([(kendari, 1)])
@@ -407,6 +440,6 @@ def test_the_page_takes_the_same_queries_at_any_size(
         ),
     )
     client.force_login(boss)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(URL)
     assert response.status_code == 200
