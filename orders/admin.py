@@ -357,4 +357,9 @@ class OrderAdmin(
 
 
 # The rest of the desk lives in modules of its own; importing them registers them.
-from orders import admin_delivery, admin_gateway, admin_statements  # noqa: E402, F401
+from orders import (  # noqa: E402, F401
+    admin_delivery,
+    admin_gateway,
+    admin_gateway_report,
+    admin_statements,
+)

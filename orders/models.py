@@ -320,6 +320,10 @@ from orders.models_gateway import (  # noqa: E402, F401
     GatewayRefund,
     SettlementEntry,
 )
+from orders.models_gateway_report import (  # noqa: E402, F401
+    GatewayReportImport,
+    GatewayReportLine,
+)
 from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
 from orders.models_payments import (  # noqa: E402, F401
     PaymentProof,

@@ -20,6 +20,8 @@ def register() -> None:
         models.PaymentProof,
         models.StatementImport,
         models.StatementLine,
+        models.GatewayReportImport,
+        models.GatewayReportLine,
         models.GatewayPayment,
         models.GatewayNotification,
         models.GatewayRefund,

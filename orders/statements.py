@@ -191,8 +191,37 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _normalise(name: str) -> str:
+def normalise_column(name: str) -> str:
+    """A column name as compared: case, outer spaces, BOM and inner runs of
+    spaces do not matter."""
     return " ".join(name.strip().strip("\ufeff").lower().split())
+
+
+def read_rows(data: bytes, *, delimiter: str = "") -> list[list[str]]:
+    """The rows of an exported CSV file, whatever its encoding, separator
+    (sniffed unless `delimiter` is given) and line endings. Shared by every
+    export read here (bank statements, the gateway's settlement report).
+
+    Raises StatementError when Python's CSV reader cannot parse the file.
+    """
+    # NUL is never meaningful in an export, and PostgreSQL text cannot store it.
+    text = _decode(data).replace("\x00", "")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=delimiter or ",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    if delimiter and dialect.delimiter != delimiter:
+        # The caller knows better than the sniffer (a preamble confuses it).
+        dialect = type("Given", (csv.excel,), {"delimiter": delimiter})
+    try:
+        # newline="": the reader itself splits rows on \r\n, \n or a lone \r
+        # (old exports), as the csv module asks.
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:  # e.g. a field over the module's 128 KB limit
+        raise StatementError(
+            _("Berkas tidak dapat dibaca sebagai CSV (%(reason)s).") % {"reason": error}
+        ) from None
 
 
 def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
@@ -201,25 +230,11 @@ def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
     Raises StatementError when no header row has the layout's columns, or when
     the file is not CSV that Python's reader can parse.
     """
-    # NUL is never meaningful in an export, and PostgreSQL text cannot store it.
-    text = _decode(data).replace("\x00", "")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        # newline="": the reader itself splits rows on \r\n, \n or a lone \r
-        # (old exports), as the csv module asks.
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as error:  # e.g. a field over the module's 128 KB limit
-        raise StatementError(
-            _("Berkas tidak dapat dibaca sebagai CSV (%(reason)s).") % {"reason": error}
-        ) from None
-    wanted = [_normalise(c) for c in layout.columns()]
+    rows = read_rows(data)
+    wanted = [normalise_column(c) for c in layout.columns()]
     header_index = None
     for index, row in enumerate(rows[:30]):
-        names = [_normalise(cell) for cell in row]
+        names = [normalise_column(cell) for cell in row]
         if all(name in names for name in wanted):
             header_index, header = index, names
             break
@@ -232,7 +247,7 @@ def read_statement(data: bytes, layout: StatementLayout) -> list[CreditLine]:
     def cell(row: list[str], column: str) -> str:
         if not column:
             return ""
-        position = header.index(_normalise(column))
+        position = header.index(normalise_column(column))
         return row[position].strip() if position < len(row) else ""
 
     lines: list[CreditLine] = []

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from oversight import views
+from oversight import views, views_books
 
 app_name = "oversight"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("penjualan.csv", guard(views.sales_export), {"fmt": "csv"}, name="sales_csv"),
     path("penjualan.xlsx", guard(views.sales_export), {"fmt": "xlsx"}, name="sales_xlsx"),
     path("pembagian-hasil.csv", guard(views.shares_export), name="shares_csv"),
+    path("pembukuan/", guard(views_books.books_report), name="books"),
     path("produk/", guard(views.product_recap), name="recap"),
     path("produk.csv", guard(views.product_recap_export), {"fmt": "csv"}, name="recap_csv"),
     path("produk.xlsx", guard(views.product_recap_export), {"fmt": "xlsx"}, name="recap_xlsx"),

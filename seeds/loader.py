@@ -1,5 +1,6 @@
 """One entry point for all seed data, in dependency order."""
 
+from seeds.books import load_demo_books
 from seeds.catalog import load_catalog
 from seeds.channels import load_channels
 from seeds.facilities import load_facilities
@@ -16,5 +17,6 @@ def load_all() -> dict[str, int]:
     summary["shipping_rates"] = load_delivery(facilities)
     summary["demo_orders"] = load_demo_orders(facilities)
     summary["demo_quotes"] = load_demo_quotes(facilities)
+    summary["demo_online_payments"] = load_demo_books(facilities)
     summary.update(load_channels(facilities))
     return summary

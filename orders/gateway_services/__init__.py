@@ -16,7 +16,8 @@ Rules, each in one place here:
 - Each paid order gets a SettlementEntry: what the operator owes the facility.
 
 The package, by concern: charges (starting and closing a payment),
-notifications, refunds, settlement. Import from `orders.gateway_services`.
+notifications, refunds, settlement, and the gateway's settlement report
+(report_csv reads it, report matches it). Import from `orders.gateway_services`.
 """
 
 from orders.gateway_services.charges import (
@@ -37,6 +38,7 @@ from orders.gateway_services.refunds import (
     gateway_refund_partial,
     gateway_refund_send,
 )
+from orders.gateway_services.report import gateway_report_import, gateway_report_line_resolve
 from orders.gateway_services.settlement import settlement_pay_out
 
 __all__ = [
@@ -52,5 +54,7 @@ __all__ = [
     "gateway_refund_for_cancelled",
     "gateway_refund_partial",
     "gateway_refund_send",
+    "gateway_report_import",
+    "gateway_report_line_resolve",
     "settlement_pay_out",
 ]

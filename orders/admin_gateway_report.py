@@ -1,0 +1,214 @@
+"""The settlement-report desk: head office uploads the gateway's settlement
+report (CSV), each line is matched to one payment (orders.gateway_services.
+report), and what does not match waits for a person under "perlu ditangani".
+
+Registered from orders.admin. Head office only: the report covers every
+facility's money, and one gateway payment may span several facilities.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.admin_inlines import ReadOnlyInline
+from facilities.scoping import scope_for
+from orders import gateway_services, services
+from orders.gateway_services.report_csv import read_report
+from orders.models import GatewayReportImport, GatewayReportLine
+from orders.models_gateway_report import NEEDS_PERSON
+from orders.statements import StatementError
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _head_office(request) -> bool:
+    return scope_for(request.user).is_national
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Laporan settlement gateway (CSV)"),
+        help_text=gettext_lazy(
+            "Unduh dari dasbor Midtrans (Transaksi / Settlement) dalam format CSV. Kolom yang "
+            "dibaca: Order ID, Transaction ID, Payment Type, Transaction Status, Gross Amount, "
+            "Fee, Net Amount, Settlement Time."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 5 MB)."))
+        return upload
+
+
+class ReportLineInline(ReadOnlyInline):
+    model = GatewayReportLine
+    fields = [
+        "gateway_order_id",
+        "transaction_status",
+        "gross_amount",
+        "time_text",
+        "payment",
+        "outcome",
+        "resolved_at",
+    ]
+    readonly_fields = fields
+    related = ("payment",)
+
+    def has_view_permission(self, request, obj=None):
+        return _head_office(request)
+
+
+@admin.register(GatewayReportImport)
+class GatewayReportImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "file_name", "uploaded_by", "lines_read", "new_lines", "matched"]
+    list_select_related = ["uploaded_by"]
+    readonly_fields = [
+        "file_name",
+        "uploaded_by",
+        "lines_read",
+        "new_lines",
+        "matched",
+        "created_at",
+    ]
+    inlines = [ReportLineInline]
+
+    def has_module_permission(self, request):
+        return _head_office(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _head_office(request)
+
+    def has_add_permission(self, request):
+        return _head_office(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The upload form instead of a model form: the service creates the rows."""
+        if not _head_office(request):
+            raise PermissionDenied
+        form = ReportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = gateway_services.gateway_report_import(
+                    actor=request.user, lines=read_report(upload.read()), file_name=upload.name
+                )
+            except StatementError as error:
+                form.add_error("file", str(error))
+            except services.OrderError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(lines)s baris dibaca, %(new)s baru, %(skipped)s sudah pernah "
+                        "diimpor; %(matched)s cocok dengan pembayaran atau pengembalian dana."
+                    )
+                    % {
+                        "lines": report.lines_read,
+                        "new": report.new_lines,
+                        "skipped": report.lines_read - report.new_lines,
+                        "matched": report.matched,
+                    },
+                    messages.SUCCESS,
+                )
+                held = report.lines.filter(outcome__in=NEEDS_PERSON).count()
+                if held:
+                    self.message_user(
+                        request,
+                        _("%(n)s baris perlu ditangani petugas; alasannya di kolom hasil.")
+                        % {"n": held},
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(
+                    reverse("admin:orders_gatewayreportimport_change", args=[report.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Impor laporan settlement gateway"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/gateway_report_upload.html", context)
+
+
+class NeedsPersonFilter(admin.SimpleListFilter):
+    title = gettext_lazy("perlu ditangani")
+    parameter_name = "perlu"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Ya")), ("tidak", _("Tidak"))]
+
+    def queryset(self, request, queryset):
+        open_lines = queryset.filter(outcome__in=NEEDS_PERSON, resolved_at__isnull=True)
+        if self.value() == "ya":
+            return open_lines
+        if self.value() == "tidak":
+            return queryset.exclude(pk__in=open_lines.values("pk"))
+        return queryset
+
+
+@admin.register(GatewayReportLine)
+class GatewayReportLineAdmin(admin.ModelAdmin):
+    list_display = [
+        "settled_on",
+        "gateway_order_id",
+        "transaction_status",
+        "gross_amount",
+        "payment",
+        "payment_amount",
+        "outcome",
+        "resolved_at",
+    ]
+    list_filter = [NeedsPersonFilter, "outcome", "transaction_status"]
+    list_select_related = ["payment"]
+    search_fields = ["gateway_order_id", "transaction_id"]
+    actions = ["resolve"]
+    readonly_fields = [f.name for f in GatewayReportLine._meta.fields if f.name != "id"]
+
+    def has_module_permission(self, request):
+        return _head_office(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _head_office(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _head_office(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("nominal pembayaran"))
+    def payment_amount(self, line):
+        return line.payment.amount if line.payment else "-"
+
+    @admin.action(description=gettext_lazy("Tandai sudah ditangani"))
+    def resolve(self, request, queryset):
+        done = 0
+        for line in queryset:
+            try:
+                gateway_services.gateway_report_line_resolve(line=line, actor=request.user)
+            except services.OrderError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done += 1
+        self.message_user(
+            request, _("%(n)s baris ditandai sudah ditangani.") % {"n": done}, messages.SUCCESS
+        )
