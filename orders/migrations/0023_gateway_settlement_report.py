@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0021_gateway_refund_manual'),
+        ('orders', '0022_privacy_request_held'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
