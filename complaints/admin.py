@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import services
 from complaints.models import AnswerKind, Complaint, ComplaintEvent, ComplaintStatus, Remedy
+from core.fields import MoneyFormField
 from core.private_media import private_file_response
 from facilities.admin_scoping import FacilityScopedModelAdmin
 
@@ -26,7 +27,7 @@ class ComplaintStepForm(forms.ModelForm):
     remedy = forms.ChoiceField(
         label=_("Penyelesaian"), required=False, choices=[("", "—"), *Remedy.choices]
     )
-    amount = forms.IntegerField(label=_("Jumlah (Rp)"), required=False, min_value=1)
+    amount = MoneyFormField(label=_("Jumlah (Rp)"), required=False, min_value=1)
     note = forms.CharField(
         label=_("Catatan / alasan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

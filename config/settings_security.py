@@ -31,7 +31,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
 # facility's staff out of their account from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# Counted by core.security.client_key, like every per-address limit: an IPv6
+# client by its /64, since one subscriber holds all of it.
+AXES_CLIENT_IP_CALLABLE = "core.security.client_key"
 AXES_COOLOFF_MESSAGE = _(
     "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."
 )
@@ -48,6 +50,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # database, so every worker and machine sees the same count
 # (core/rate_limits.py). Addresses get more room than sessions: many
 # honest shoppers share one carrier-grade NAT address on mobile networks.
+# An IPv6 client is counted by this network (one subscriber's /64, RFC 6177),
+# an IPv4 one by its address (core.security.address_key).
+CLIENT_IPV6_PREFIX = env.int("CLIENT_IPV6_PREFIX", default=64)
 RATE_LIMITS = {
     # Placed checkouts (not previews, not refused forms), per 10 minutes.
     "checkout": {

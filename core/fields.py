@@ -1,9 +1,11 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.money import MAX_ORDER_TOTAL, format_rupiah
 from core.phone import normalize_phone
@@ -55,7 +57,57 @@ class MoneyField(models.PositiveBigIntegerField):
 
     @cached_property
     def validators(self):
-        return [*super().validators, MaxAmountValidator(self.limit)]
+        # The limit replaces the bigint bound (a second message beside it, and
+        # a figure no one types).
+        bigint_bound = [v for v in super().validators if type(v) is MaxValueValidator]
+        kept = [v for v in super().validators if v not in bigint_bound]
+        return [*kept, MaxAmountValidator(self.limit)]
+
+    def formfield(self, **kwargs):
+        # Every ModelForm and admin form gets the limit as its own Indonesian
+        # message, not Django's bigint bound (9223372036854775807) beside it.
+        return super().formfield(**{"form_class": MoneyFormField, "limit": self.limit, **kwargs})
+
+
+class MoneyFormField(forms.IntegerField):
+    """Whole Rupiah typed into a form, `min_value` (0) up to `limit` (the column's).
+
+    Plain forms that take money (the staff's quote prices, a complaint's
+    amount) use this too, so no amount past the limits in core.money reaches
+    a service: 10^19 in the quote form was a 500 (`bigint out of range`).
+    """
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Tulis jumlah rupiah sebagai bilangan bulat, misalnya 125000."),
+    }
+
+    def __init__(self, *, limit: int = MAX_ORDER_TOTAL, min_value: int = 0, **kwargs):
+        kwargs.pop("max_value", None)  # the limit is the only upper bound
+        self.limit = limit
+        super().__init__(min_value=min_value, **kwargs)
+        self.validators.append(MaxAmountValidator(limit))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.NumberInput):
+            attrs.setdefault("max", self.limit)
+        return attrs
+
+
+def money_problems(model: type[models.Model], **amounts: int | None) -> dict[str, str]:
+    """{field name: message} for each amount its MoneyField on `model` refuses.
+
+    For services that take amounts from callers other than a form (a script, a
+    view putting numbers together): the same limit, asked of the same field.
+    """
+    problems = {}
+    for name, amount in amounts.items():
+        field = model._meta.get_field(name)
+        try:
+            field.run_validators(amount)
+        except ValidationError as refused:
+            problems[name] = " ".join(refused.messages)
+    return problems
 
 
 @deconstructible

@@ -4,7 +4,9 @@ A limit counts what is abusive (a placed checkout, a failed tracking guess, a
 receipt upload) twice: per shopper session, tightly, and per client address,
 loosely. The session count stops one browser; the address count stops a
 script that drops its cookies, while leaving room for the many honest shoppers
-an Indonesian mobile network puts behind one carrier-grade NAT address.
+an Indonesian mobile network puts behind one carrier-grade NAT address. An
+IPv6 client is counted by its /64 (core.security.client_key): one subscriber
+may use any address of it.
 
 The counters live in the database, not the cache: the default cache is one
 per process, where a counter lets a client through once per gunicorn worker.
@@ -30,7 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.models import RateCounter
-from core.security import client_ip
+from core.security import client_key
 
 # One count in this many also deletes expired rows, so keys of sessions and
 # addresses seen once do not pile up; no scheduled job is needed.
@@ -49,7 +51,7 @@ class RateLimit:
     def _address_key(self, request: HttpRequest) -> str | None:
         if not self.per_address:
             return None
-        return f"{self.name}:address:{client_ip(request)}"
+        return f"{self.name}:address:{client_key(request)}"
 
     def _session_key(self, request: HttpRequest, *, create: bool) -> str | None:
         session = getattr(request, "session", None)

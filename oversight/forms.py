@@ -7,6 +7,7 @@ way in.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django import forms
@@ -15,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility
 from facilities.scoping import Scope
-from oversight.periods import FIRST_MONTH, LAST_MONTH, add_months, this_month
+from oversight.periods import FIRST_MONTH, add_months, last_month_allowed, this_month
 
 MAX_MONTHS = 36
+# ASCII digits only (str.isdigit and int() also take other scripts' digits).
+MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})")
 
 
 class MonthField(forms.CharField):
@@ -33,16 +36,21 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
+        match = MONTH.fullmatch(value.strip())
+        if match is None:
+            # Four digits at most: a longer year is not a month anyone meant,
+            # and date() would answer it with OverflowError, not ValueError.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            year, month = (int(part) for part in value.split("-"))
-            month_start = date(year, month, 1)
-        except (TypeError, ValueError) as error:
+            month_start = date(int(match["year"]), int(match["month"]), 1)
+        except ValueError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if not FIRST_MONTH <= month_start <= LAST_MONTH:
+        last = last_month_allowed()
+        if not FIRST_MONTH <= month_start <= last:
             raise forms.ValidationError(
                 self.error_messages["out_of_range"],
                 code="out_of_range",
-                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{last:%Y-%m}"},
             )
         return month_start
 

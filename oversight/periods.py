@@ -6,11 +6,16 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-# The months a report may name. Reports count to the month after their last
-# (add_months(last, 1)), so the last allowed month must leave room for one more
-# inside Python's calendar (year 9999 would not); no sale predates 2000.
-FIRST_MONTH = date(2000, 1, 1)
-LAST_MONTH = date(2099, 12, 1)
+# The months a report may name: from the first month the shop could have sold
+# (nothing predates 2020) to December of next year. A year typed with twenty
+# digits (`start=99999999999999999999-01`) is refused with this range, never
+# handed to date(), which raised OverflowError (a 500).
+FIRST_MONTH = date(2020, 1, 1)
+
+
+def last_month_allowed() -> date:
+    """December of next year: the latest month a report may name."""
+    return date(timezone.localdate().year + 1, 12, 1)
 
 
 def add_months(day: date, months: int) -> date:

@@ -17,13 +17,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_inlines import ReadOnlyAdminMixin
+from core.fields import MoneyFormField
 from core.money import format_rupiah
 from core.npwp import format_npwp
 from facilities.admin_scoping import FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from orders.models import DeliveryMethod
 from quotes import services
-from quotes.models import Quote, QuoteRequest, RequestStatus
+from quotes.models import Quote, QuoteLine, QuoteRequest, RequestStatus
 
 PAY_BEFORE = "before"
 PAY_AFTER = "after"
@@ -44,7 +45,11 @@ class QuoteStepForm(forms.ModelForm):
     delivery_method = forms.ChoiceField(
         label=_("Pengiriman"), choices=DeliveryMethod.choices, required=False
     )
-    delivery_fee = forms.IntegerField(label=_("Ongkos kirim (Rp)"), min_value=0, required=False)
+    delivery_fee = MoneyFormField(
+        label=_("Ongkos kirim (Rp)"),
+        limit=Quote._meta.get_field("delivery_fee").limit,
+        required=False,
+    )
     delivery_date = forms.DateField(
         label=_("Tanggal kirim"),
         required=False,
@@ -229,7 +234,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         today = timezone.localdate()
         fields = {}
         for line in obj.lines.select_related("product"):
-            fields[f"price_{line.pk}"] = forms.IntegerField(
+            fields[f"price_{line.pk}"] = MoneyFormField(
                 label=_("Harga satuan %(name)s (%(q)s %(unit)s)")
                 % {
                     "name": line.product.name,
@@ -237,6 +242,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
                     "unit": line.product.get_unit_display(),
                 },
                 min_value=1,
+                limit=QuoteLine._meta.get_field("unit_price").limit,
                 required=False,
                 initial=suggested[line.pk],
                 help_text=_("Dari harga grosir hari ini: %(p)s")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from catalog import pricing
 from catalog.models import Product
+from core.fields import money_problems
 from core.npwp import clean_npwp
 from facilities.scoping import scope_for
 from orders import services as order_services
@@ -198,6 +199,7 @@ def quote_send(
             not price or price < 1 for price in unit_prices.values()
         ):
             raise QuoteError(_("Isi harga satuan untuk setiap barang."))
+        _check_amounts(lines, unit_prices, delivery_fee)
         previous = locked.quotes.order_by("-version").first()
         if previous is not None and previous.status in (
             QuoteStatus.SENT,
@@ -235,6 +237,28 @@ def quote_send(
         locked.save(update_fields=["status", "updated_at"])
         _mail("quoted", quote.pk)
     return quote
+
+
+def _check_amounts(lines, unit_prices: dict[int, int], delivery_fee: int) -> None:
+    """Raise QuoteError when a price, a line, the fee or the total passes its
+    column's limit (core.money): the form refuses prices and the fee first; a
+    caller without the form, or a total of allowed prices, gets the same answer
+    here, never a database error."""
+    line_totals = [unit_prices[line.pk] * line.quantity for line in lines]
+    problems = {
+        **money_problems(
+            QuoteLine, unit_price=max(unit_prices.values()), line_total=max(line_totals)
+        ),
+        **money_problems(Quote, delivery_fee=delivery_fee, total=sum(line_totals) + delivery_fee),
+    }
+    if problems:
+        labels = {
+            "unit_price": _("Harga satuan"),
+            "line_total": _("Jumlah harga satu barang"),
+            "delivery_fee": _("Ongkos kirim"),
+            "total": _("Total penawaran"),
+        }
+        raise QuoteError(" ".join(f"{labels[name]}: {text}" for name, text in problems.items()))
 
 
 def request_decline(*, request: QuoteRequest, actor, note: str) -> None:

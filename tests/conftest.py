@@ -92,3 +92,25 @@ def production_static_root(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return folder
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """No server a test started outlives the suite (tests/servers.py).
+
+    Runs after every fixture's teardown: whatever is still alive then was left
+    behind (a drill that failed before its fixture saw its server). It is
+    stopped, and the run fails, naming it, so a leak is never silent again.
+    """
+    from tests import servers
+
+    found = servers.stop_all()
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "servers left running after the suite (now stopped):\n  " + "\n  ".join(found)
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(message, red=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 import psutil
 import pytest
 
+from tests import servers
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 GUNICORN_CONF = ROOT / "config" / "gunicorn_conf.py"
@@ -75,7 +77,7 @@ def _free_port() -> int:
 class AppServer:
     """gunicorn with the production settings, one worker, behind a pretend nginx."""
 
-    def __init__(self, database_url: str, log: Path, **extra_env: str):
+    def __init__(self, database_url: str, log: Path, *, up_within: float = 60, **extra_env: str):
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
         env.update(
@@ -100,19 +102,25 @@ class AppServer:
             threads = env["GUNICORN_THREADS"]
             command[1:1] = ["-b", env["GUNICORN_BIND"], "-w", "1", "--threads", threads]
         self.log = log
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 60
+        self.process = servers.start(command, env=env, cwd=ROOT, log=log)
+        try:
+            self._wait_until_up(up_within)
+        except BaseException:
+            # Never left running: the caller gets no object to stop.
+            self.stop()
+            raise
+
+    def _wait_until_up(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, log.read_text()
+            assert self.process.poll() is None, self.log.read_text()
             try:
                 if self.get("/healthz")[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.3)
-        raise AssertionError("gunicorn did not come up:\n" + log.read_text())
+        raise AssertionError("gunicorn did not come up:\n" + self.log.read_text())
 
     def get(self, path: str) -> tuple[int, str]:
         status, _headers, body = self.fetch(path)
@@ -135,12 +143,7 @@ class AppServer:
         return {master.pid, *(child.pid for child in master.children(recursive=True))}
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        servers.stop(self.process, timeout=20)
 
 
 @pytest.fixture(scope="module")

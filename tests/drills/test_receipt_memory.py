@@ -1,7 +1,8 @@
 """Drill: one anonymous shopper sends receipt uploads in parallel to the real server.
 
 gunicorn runs with the production settings and config/gunicorn_conf.py on
-the test database, with one worker so that every upload lands on the same
+the suite's own test database (tests/servers.py names it, the embedded
+PostgreSQL's socket included), with one worker so that every upload lands on the same
 process (the worst case for that process). The worker's resident memory is
 sampled while the uploads run.
 
@@ -26,10 +27,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from django.db import connection
 from PIL import Image
 
 from orders.models import PaymentProof
+from tests import servers
 from tests.drills.test_database_restart import AppServer
 from tests.orders.factories import ProductFactory, place, shop
 
@@ -55,19 +56,11 @@ def static_root(production_static_root):
     return production_static_root
 
 
-def _test_database_url() -> str:
-    s = connection.settings_dict
-    host = s.get("HOST") or "127.0.0.1"
-    port = s.get("PORT") or "5432"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
-
-
 @pytest.fixture
 def server(static_root, tmp_path):
     def start(**extra_env):
         app = AppServer(
-            _test_database_url(),
+            servers.test_database_url(),
             tmp_path / f"gunicorn-{uuid.uuid4().hex[:6]}.log",
             STATIC_ROOT=str(static_root),
             MEDIA_ROOT=str(tmp_path / "media"),

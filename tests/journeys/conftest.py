@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -34,6 +33,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from tests import servers
 from tests.regions_data import TEBET_POST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,18 +66,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_url() -> str:
-    """The pytest test database, as DATABASE_URL names it."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-    if host.startswith("/"):  # the embedded PostgreSQL listens on a socket folder
-        return f"postgres://{auth}@/{s['NAME']}?host={host}&port={port}"
-    return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
-
-
 class Server:
     """gunicorn -c config/gunicorn_conf.py config.wsgi, as production starts it."""
 
@@ -93,7 +81,7 @@ class Server:
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=database_url(),
+            DATABASE_URL=servers.test_database_url(),
             STATIC_ROOT=str(static_root),
             MEDIA_ROOT=str(self.media_root),
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
@@ -116,10 +104,12 @@ class Server:
             ACCESS_LOG_FORMAT,
             "config.wsgi",
         ]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT
-        )
-        self._wait_until_up()
+        self.process = servers.start(command, env=env, cwd=ROOT, log=self.log)
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()  # never left running: the caller gets no object to stop
+            raise
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + 90
@@ -133,7 +123,6 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.3)
-        self.stop()
         raise AssertionError("gunicorn did not come up:\n" + self.log.read_text())
 
     def answered(self, method: str, path_pattern: str) -> Counter:
@@ -154,12 +143,7 @@ class Server:
         return entries
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        servers.stop(self.process, timeout=30)
 
 
 @dataclass

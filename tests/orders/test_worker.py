@@ -9,14 +9,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from orders import tasks
+from tests import servers
 from tests.factories import head_office_user
 from tests.orders.factories import ProductFactory, place, shop
 
@@ -32,17 +31,9 @@ def database_queue(settings):
 
 
 def run_worker() -> subprocess.CompletedProcess:
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        # The embedded PostgreSQL listens on a Unix socket only: name it as
-        # libpq's `host` option (django-environ passes it through).
-        url = f"postgres://{db['USER']}@/{db['NAME']}?host={quote(host)}"
-    else:
-        url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": servers.test_database_url(),
         "DEBUG": "1",
         "EMAIL_URL": "consolemail://",
         "KB_NO_BOOTSTRAP": "1",
