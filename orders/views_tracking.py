@@ -4,6 +4,7 @@ receipt, cancel."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.rate_limits import rate_limit
 from orders import (
+    gateway_services,
     selectors,
     services,
     shipments,
@@ -20,9 +22,11 @@ from orders.forms import (
     ShopperCancelForm,
     TrackForm,
 )
+from orders.models import OrderStatus
 from orders.payments import provider_for
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
 from orders.tracking import TRACKED_KEY
+from orders import views_payment
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
 
 
@@ -76,9 +80,34 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "cancel_form": ShopperCancelForm() if may_cancel else None,
             "payment_instructions": shows_payment_instructions(order.status, order.payment_method),
             "shipment": shipments.shipment_for_tracking(order),
+            "gateway_payment": selectors.gateway_payment_for_order(order)
+            if order.status == OrderStatus.AWAITING_PAYMENT
+            else None,
         },
         status=status,
     )
+
+
+def payment_qr(request, code):
+    """The checkout's QRIS code for a tracked order still awaiting payment."""
+    order = _tracked_order(request, code)
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        raise Http404
+    return views_payment.qr_response(selectors.gateway_payment_for_order(order))
+
+
+@require_POST
+def payment_retry(request, code):
+    """ "Try again" on the tracking page while the online payment is being
+    prepared: the same intent is resumed (orders.gateway_services)."""
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    payment = selectors.gateway_payment_for_order(order)
+    if payment is not None:
+        payment = gateway_services.gateway_payment_retry(checkout=payment.checkout)
+    views_payment.retry_message(request, payment)
+    return redirect("orders:track_detail", code=order.code)
 
 
 @require_POST
