@@ -71,6 +71,9 @@ class GatewayPayment(models.Model):
             )
         ]
 
+    def __str__(self):
+        return self.gateway_order_id
+
     @property
     def is_payable(self) -> bool:
         """Pending with something the shopper can pay with (QR, account, app link)."""
@@ -82,9 +85,6 @@ class GatewayPayment(models.Model):
     def is_being_prepared(self) -> bool:
         """Pending, but the gateway's answer (QR or account number) is not here yet."""
         return self.status == self.Status.PENDING and not self.is_payable
-
-    def __str__(self):
-        return self.gateway_order_id
 
 
 class GatewayNotification(models.Model):

@@ -16,6 +16,7 @@ from orders import (
     selectors,
     services,
     shipments,
+    views_payment,
 )
 from orders.forms import (
     ReceiptForm,
@@ -26,7 +27,6 @@ from orders.models import OrderStatus
 from orders.payments import provider_for
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
 from orders.tracking import TRACKED_KEY
-from orders import views_payment
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
 
 

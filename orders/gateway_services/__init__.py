@@ -20,7 +20,8 @@ Rules, each in one place here:
   the gateway about whatever is left unfinished.
 
 The package, by concern: charges (intent, charge, resume, close),
-notifications, refunds (gateway, manual, reported), reconcile, settlement. Import from `orders.gateway_services`.
+notifications, refunds (gateway, manual, reported), reconcile, settlement.
+Import from `orders.gateway_services`.
 """
 
 from orders.gateway_services.charges import (

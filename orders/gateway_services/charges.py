@@ -17,6 +17,7 @@ unique order_id makes a retry one charge.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -120,10 +121,8 @@ def _close(payment: GatewayPayment, *, gateway_status: str, close_orders: bool) 
         if close_orders:
             for order in _online_orders(payment.checkout_id):
                 if order.status == OrderStatus.AWAITING_PAYMENT:
-                    try:
+                    with contextlib.suppress(services.OrderError):  # paid meanwhile
                         services.order_close_unpaid(order=order, gateway_status=gateway_status)
-                    except services.OrderError:
-                        pass  # paid or cancelled meanwhile
     payment.refresh_from_db()
 
 
