@@ -61,11 +61,11 @@ def _expire_past_deadline(order):
 def test_control_old_expire_leaves_money_taken_and_no_refund(paid_but_unheard, monkeypatch):
     """The harm as it was: expired, money at the gateway, nothing given back."""
     product, order, payment = paid_but_unheard()
-    monkeypatch.setattr(
-        tasks,
-        "gateway_charge_expire",
-        SimpleNamespace(enqueue=lambda pk: gateway_charge_expire(payment_id=pk, old_behaviour=True)),
-    )
+
+    def old_expire(payment_id):
+        return gateway_charge_expire(payment_id=payment_id, old_behaviour=True)
+
+    monkeypatch.setattr(tasks, "gateway_charge_expire", SimpleNamespace(enqueue=old_expire))
     assert _expire_past_deadline(order) == 1
     order.refresh_from_db()
     payment.refresh_from_db()
@@ -78,9 +78,7 @@ def test_control_old_expire_leaves_money_taken_and_no_refund(paid_but_unheard, m
 def test_sweep_before_the_deadline_confirms_the_paid_order(paid_but_unheard):
     product, order, payment = paid_but_unheard()
     # Near the deadline the sweep asks the gateway, which says settlement.
-    summary = gateway_services.payments_reconcile(
-        now=order.payment_deadline - timedelta(minutes=2)
-    )
+    summary = gateway_services.payments_reconcile(now=order.payment_deadline - timedelta(minutes=2))
     assert summary.payments_checked == 1 and summary.outcomes["paid"] == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and paid_events(order) == 1
