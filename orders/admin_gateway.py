@@ -40,6 +40,8 @@ class GatewayPaymentAdmin(_ReadOnlyAdmin):
         "status",
         "gateway_status",
         "created_at",
+        "charged_at",
+        "checked_at",
         "paid_at",
     ]
     list_filter = ["status", "channel"]
