@@ -4,6 +4,8 @@ never leaves money unaccounted for (issue 29, finding 1).
 
 Every 5 minutes (the queue's periodic schedule, or `manage.py
 reconcile_payments`) it
+- gives a payment intent to any checkout paid online that has none (left by
+  the code before intents);
 - applies every notification stored but not applied after a few minutes
   (its task was lost with a worker);
 - finishes every intent whose charge answer never came
@@ -26,10 +28,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from orders.gateway_services.charges import gateway_payment_resume
+from orders.gateway_services.charges import gateway_payment_intend, gateway_payment_resume
 from orders.gateway_services.notifications import (
     gateway_notification_process,
     gateway_status_apply,
@@ -38,6 +41,7 @@ from orders.midtrans import GatewayError, MidtransClient
 from orders.models import (
     GatewayNotification,
     GatewayPayment,
+    Checkout,
     Order,
     OrderStatus,
     PaymentMethod,
@@ -57,6 +61,7 @@ NOTIFICATION_GRACE = timedelta(minutes=3)
 
 @dataclass
 class ReconcileSummary:
+    orphans_adopted: int = 0
     notifications_applied: int = 0
     payments_checked: int = 0
     outcomes: Counter = field(default_factory=Counter)
@@ -64,9 +69,38 @@ class ReconcileSummary:
     def __str__(self) -> str:
         parts = ", ".join(f"{k}: {v}" for k, v in sorted(self.outcomes.items()))
         return (
+            f"{self.orphans_adopted} orphan checkout(s) adopted, "
             f"{self.notifications_applied} notification(s) applied, "
             f"{self.payments_checked} payment(s) checked" + (f" ({parts})" if parts else "")
         )
+
+
+def orphans_adopt(now) -> list[GatewayPayment]:
+    """Checkouts with orders awaiting an online payment but no payment row at
+    all: placed by the code before intents (it wrote the row after the call,
+    so a worker killed mid-charge left none). Each gets its intent with the
+    reference that code used first (KB-<checkout>-1), so resuming it finds the
+    old charge at the gateway, or makes one. QRIS: the channel every wallet
+    and banking app pays. Returns the new intents."""
+    orphans = Checkout.objects.filter(
+        Exists(
+            Order.objects.filter(
+                checkout_id=OuterRef("pk"),
+                payment_method=PaymentMethod.GATEWAY,
+                status=OrderStatus.AWAITING_PAYMENT,
+                created_at__lte=now - INTENT_GRACE,
+            )
+        ),
+        ~Exists(GatewayPayment.objects.filter(checkout_id=OuterRef("pk"))),
+    )
+    adopted = []
+    for checkout in orphans:
+        try:
+            with transaction.atomic():
+                adopted.append(gateway_payment_intend(checkout=checkout, channel="qris"))
+        except IntegrityError:
+            continue  # another sweep adopted it
+    return adopted
 
 
 def payments_to_reconcile(now) -> list[GatewayPayment]:
@@ -145,14 +179,16 @@ def payments_reconcile(*, now=None) -> ReconcileSummary:
     """The sweep (see the module's docstring); returns what it did. Safe to run
     concurrently and repeatedly: every step is idempotent."""
     now = now or timezone.now()
-    summary = ReconcileSummary()
+    adopted = orphans_adopt(now)
+    summary = ReconcileSummary(orphans_adopted=len(adopted))
     stale = GatewayNotification.objects.filter(
         processed_at__isnull=True, received_at__lte=now - NOTIFICATION_GRACE
     ).values_list("pk", flat=True)
     for notification_id in list(stale):
         gateway_notification_process(notification_id=notification_id)
         summary.notifications_applied += 1
-    for payment in payments_to_reconcile(now):
+    due = payments_to_reconcile(now)
+    for payment in adopted + [p for p in due if p.pk not in {a.pk for a in adopted}]:
         outcome = payment_reconcile(payment=payment, now=now)
         summary.payments_checked += 1
         summary.outcomes[_kind(outcome)] += 1

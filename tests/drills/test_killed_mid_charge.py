@@ -34,6 +34,7 @@ from catalog.models import Product
 from gatewaysim.models import SimTransaction
 from orders import gateway_services
 from orders.models import GatewayPayment, Order, OrderStatus
+from tests.drills.payment_faults import simulator  # noqa: F401 (fixture)
 from tests.journeys.conftest import Browser, Server
 from tests.orders.factories import ProductFactory, shop
 
@@ -167,3 +168,50 @@ def test_workers_killed_mid_charge_leave_orders_the_sweep_makes_payable(
         f"answers={outcomes} unanswered before sweep={left} sweep: {summary} "
         f"payable after sweep={payable} charges at gateway={SimTransaction.objects.count()}"
     )
+
+
+def test_control_charge_before_the_row_a_killed_worker_leaves_no_row(
+    client, simulator, settings  # noqa: F811
+):
+    """Today's harm, in process: the old order of writes (orders placed, the
+    charge asked for, the payment row written only with the answer), with the
+    worker dying while the gateway answers. The order awaits payment with no
+    payment row; the tracking page says "pay online" with nothing to pay
+    with; the gateway holds charge KB-<checkout>-1 open. The sweep then adopts
+    the orphan: its intent takes that same reference and finds that charge."""
+    from orders.midtrans import GatewayError, MidtransClient
+    from orders.tracking import TRACKED_KEY
+    from tests.orders.factories import place
+
+    settings.MIDTRANS_SIMULATOR_DELAY_SECONDS = 1.5
+    settings.MIDTRANS_TIMEOUT_SECONDS = 0.5  # the answer never reaches the dead worker
+    product = ProductFactory(facility=shop(), price=150_000, stock=3)
+    result = place([(product, 1)], payment="gateway")  # old: no intent
+    order = result.orders[0]
+    with pytest.raises(GatewayError):
+        MidtransClient().charge(
+            order_id=f"KB-{result.checkout.code}-1",
+            gross_amount=order.total,
+            channel="bca_va",
+            expiry_minutes=60,
+            customer={"first_name": "Siti"},
+            items=[{"id": order.code, "price": order.total, "quantity": 1, "name": "x"}],
+        )
+    assert not GatewayPayment.objects.exists()
+    assert SimTransaction.objects.get().transaction_status == "pending"
+    session = client.session
+    session[TRACKED_KEY] = [order.code]
+    session.save()
+    page = client.get(f"/lacak/{order.code}/").content.decode()
+    assert "pembayaran online" in page  # "paid online", and nothing to pay with:
+    assert "Nomor virtual account" not in page and "qris.svg" not in page
+    assert Product.objects.get(pk=product.pk).stock == 2  # held
+
+    summary = gateway_services.payments_reconcile(now=timezone.now() + timedelta(minutes=3))
+    assert summary.orphans_adopted == 1
+    payment = GatewayPayment.objects.get()
+    assert payment.gateway_order_id == f"KB-{result.checkout.code}-1"
+    # QRIS was assumed, but the charge found is the VA the shopper chose: its
+    # account number is recorded, and it stays the only charge.
+    assert payment.is_payable and len(payment.va_number) == 16
+    assert SimTransaction.objects.count() == 1
