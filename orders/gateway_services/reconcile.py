@@ -39,9 +39,9 @@ from orders.gateway_services.notifications import (
 )
 from orders.midtrans import GatewayError, MidtransClient
 from orders.models import (
+    Checkout,
     GatewayNotification,
     GatewayPayment,
-    Checkout,
     Order,
     OrderStatus,
     PaymentMethod,
