@@ -171,7 +171,9 @@ def test_workers_killed_mid_charge_leave_orders_the_sweep_makes_payable(
 
 
 def test_control_charge_before_the_row_a_killed_worker_leaves_no_row(
-    client, simulator, settings  # noqa: F811
+    client,
+    simulator,  # noqa: F811
+    settings,
 ):
     """Today's harm, in process: the old order of writes (orders placed, the
     charge asked for, the payment row written only with the answer), with the
