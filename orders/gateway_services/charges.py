@@ -244,7 +244,12 @@ def _charge_again(payment: GatewayPayment, client: MidtransClient) -> GatewayPay
         # Refused: paid or over meanwhile; the status says which.
         from orders.gateway_services.notifications import gateway_status_apply
 
-        gateway_status_apply(answer=client.status(payment.gateway_order_id))
+        try:
+            answer = client.status(payment.gateway_order_id)
+        except GatewayError:
+            return payment  # the sweep comes back
+        _record_answer(payment, Charge.from_answer(answer))
+        gateway_status_apply(answer=answer)
         payment.refresh_from_db()
         return payment
     if not _still_wanted(payment):

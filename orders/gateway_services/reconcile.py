@@ -189,7 +189,10 @@ def payments_reconcile(*, now=None) -> ReconcileSummary:
         summary.notifications_applied += 1
     due = payments_to_reconcile(now)
     for payment in adopted + [p for p in due if p.pk not in {a.pk for a in adopted}]:
-        outcome = payment_reconcile(payment=payment, now=now)
+        try:
+            outcome = payment_reconcile(payment=payment, now=now)
+        except GatewayError as error:  # one payment's trouble never stops the sweep
+            outcome = f"unreachable: {error}"
         summary.payments_checked += 1
         summary.outcomes[_kind(outcome)] += 1
         log.info("reconcile %s: %s", payment.gateway_order_id, outcome)
