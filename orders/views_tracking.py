@@ -23,7 +23,6 @@ from orders.forms import (
     ShopperCancelForm,
     TrackForm,
 )
-from orders.models import OrderStatus
 from orders.payments import provider_for
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
 from orders.tracking import TRACKED_KEY
@@ -70,6 +69,7 @@ def track_detail(request, code):
 def _render_detail(request, order, *, receipt_form=None, status=200):
     may_cancel = shopper_may_cancel(order.status, order.payment_method)
     receipt_now = takes_receipt(order.status, order.payment_method)
+    pay_now = shows_payment_instructions(order.status, order.payment_method)
     return render(
         request,
         "orders/track_detail.html",
@@ -78,11 +78,9 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "instructions": provider_for(order.payment_method).instructions(order),
             "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
-            "payment_instructions": shows_payment_instructions(order.status, order.payment_method),
+            "payment_instructions": pay_now,
             "shipment": shipments.shipment_for_tracking(order),
-            "gateway_payment": selectors.gateway_payment_for_order(order)
-            if order.status == OrderStatus.AWAITING_PAYMENT
-            else None,
+            "gateway_payment": selectors.gateway_payment_for_order(order) if pay_now else None,
         },
         status=status,
     )
@@ -91,14 +89,14 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
 def payment_qr(request, code):
     """The checkout's QRIS code for a tracked order still awaiting payment."""
     order = _tracked_order(request, code)
-    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+    if order is None or not shows_payment_instructions(order.status, order.payment_method):
         raise Http404
     return views_payment.qr_response(selectors.gateway_payment_for_order(order))
 
 
 @require_POST
 def payment_retry(request, code):
-    """ "Try again" on the tracking page while the online payment is being
+    """The tracking page's "try again" while the online payment is being
     prepared: the same intent is resumed (orders.gateway_services)."""
     order = _tracked_order(request, code)
     if order is None:
