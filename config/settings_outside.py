@@ -35,6 +35,10 @@ MIDTRANS_BASE_URL = (
     )
 ).rstrip("/")
 MIDTRANS_TIMEOUT_SECONDS = env("MIDTRANS_TIMEOUT_SECONDS")
+# The simulator's fault switches, for the drills (docs/payments-recovery.md):
+# answer a charge this many seconds after making it, and lose notifications.
+MIDTRANS_SIMULATOR_DELAY_SECONDS = env("MIDTRANS_SIMULATOR_DELAY_SECONDS")
+MIDTRANS_SIMULATOR_DROP_NOTIFICATIONS = env("MIDTRANS_SIMULATOR_DROP_NOTIFICATIONS")
 # Courier rates, bookings and tracking: Biteship (shipping/biteship.py). With a
 # key the real API; DEBUG without one runs the local simulator (gatewaysim/
 # biteship*.py) under /_simulator/biteship; DEBUG off without a key offers no

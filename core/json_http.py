@@ -5,6 +5,7 @@ fails told apart, so each client only maps them onto its own error."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 
@@ -12,12 +13,15 @@ import urllib.request
 class JsonHTTPError(Exception):
     """The request failed. `status` is the HTTP status when the service
     answered with an error (its parsed body in `body`, {} when not JSON), and
-    None when it never answered usably (refused, timeout, DNS, bad JSON)."""
+    None when it never answered usably (refused, timeout, DNS, bad JSON).
+    `unsent` is True only when the request surely never reached the service
+    (connection refused, name not found): a timeout may have done the work."""
 
-    def __init__(self, message: str, *, status: int | None = None, body=None):
+    def __init__(self, message: str, *, status: int | None = None, body=None, unsent=False):
         super().__init__(message)
         self.status = status
         self.body = body if body is not None else {}
+        self.unsent = unsent
 
 
 def json_request(url: str, *, method: str, body=None, headers=None, timeout: float):
@@ -42,4 +46,6 @@ def json_request(url: str, *, method: str, body=None, headers=None, timeout: flo
             data = {}
         raise JsonHTTPError(f"HTTP {error.code}", status=error.code, body=data) from None
     except (OSError, ValueError) as error:  # refused, timeout, DNS, bad JSON
-        raise JsonHTTPError(str(error)) from None
+        reason = getattr(error, "reason", error)
+        unsent = isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+        raise JsonHTTPError(str(error), unsent=unsent) from None

@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 import threading
+import time
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -31,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gatewaysim.models import SimTransaction
 from gatewaysim.switch import enabled_by
-from orders.midtrans import amount_string, signature_for
+from orders.midtrans import REFUNDABLE_PAYMENT_TYPES, amount_string, signature_for
 
 log = logging.getLogger(__name__)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # Midtrans's, in WIB
@@ -80,6 +81,8 @@ def _body(txn: SimTransaction) -> dict:
         "fraud_status": "accept",
         "expiry_time": _wib(txn.expiry_time),
     }
+    if txn.refunded_amount:
+        body["refund_amount"] = amount_string(txn.refunded_amount)
     if txn.payment_type == "bank_transfer":
         if txn.bank == "permata":
             body["permata_va_number"] = txn.va_number
@@ -130,6 +133,7 @@ def charge(request):
         )
     except IntegrityError:
         return _answer("406", "The request could not be completed due to a conflict")
+    _slow_answer()
     body = _body(txn)
     body["status_code"] = "201"
     body["status_message"] = "Success, transaction is created"
@@ -141,6 +145,16 @@ def charge(request):
             {"name": "deeplink-redirect", "method": "GET", "url": pay_url}
         )
     return JsonResponse(body, status=200)
+
+
+def _slow_answer() -> None:
+    """The drills' slow gateway: the charge is made (committed) and then the
+    answer takes MIDTRANS_SIMULATOR_DELAY_SECONDS, so a client with a shorter
+    timeout gives up on a charge that exists, and a worker killed meanwhile
+    never records it."""
+    delay = float(getattr(settings, "MIDTRANS_SIMULATOR_DELAY_SECONDS", 0) or 0)
+    if delay > 0:
+        time.sleep(delay)
 
 
 def _get(order_id: str) -> SimTransaction | None:
@@ -173,6 +187,10 @@ def refund(request, order_id):
         if key and key in txn.refund_keys:
             # Midtrans treats a repeated refund_key as the same refund.
             return JsonResponse({**_body(txn), "status_message": "Success, refund is created"})
+        if txn.payment_type not in REFUNDABLE_PAYMENT_TYPES:
+            # Midtrans refunds only cards, GoPay, ShopeePay, QRIS, DANA, OVO,
+            # Kredivo and Akulaku: a bank transfer (virtual account) is refused.
+            return _answer("412", "Merchant cannot modify the status of the transaction")
         if txn.transaction_status not in {"settlement", "capture", "partial_refund"}:
             return _answer("412", "Merchant cannot modify the status of the transaction")
         amount = int(data.get("amount") or (txn.gross_amount - txn.refunded_amount))
@@ -226,6 +244,32 @@ def settle(order_id: str) -> tuple[SimTransaction | None, str]:
     return txn, "settlement"
 
 
+def dashboard_refund(order_id: str, amount: int) -> SimTransaction:
+    """A refund made by the merchant in the gateway's dashboard (not through
+    our API): the money goes back and the shop hears of it only by the
+    notification (refund / partial_refund), as with Midtrans. Raises
+    ValueError where the dashboard would refuse (virtual accounts, too much)."""
+    with transaction.atomic():
+        txn = _get(order_id)
+        if txn is None or txn.payment_type not in REFUNDABLE_PAYMENT_TYPES:
+            raise ValueError("not refundable")
+        if txn.transaction_status not in {"settlement", "capture", "partial_refund"}:
+            raise ValueError("not paid")
+        if amount < 1 or txn.refunded_amount + amount > txn.gross_amount:
+            raise ValueError("too much")
+        txn.refunded_amount += amount
+        txn.refund_keys = [*txn.refund_keys, f"dashboard-{uuid.uuid4().hex[:8]}"]
+        txn.transaction_status = (
+            "refund" if txn.refunded_amount == txn.gross_amount else "partial_refund"
+        )
+        txn.save(update_fields=["refunded_amount", "refund_keys", "transaction_status"])
+    try:
+        deliver(txn)
+    except OSError as error:
+        log.warning("simulator: refund notification for %s not delivered: %s", order_id, error)
+    return txn
+
+
 def notification_for(txn: SimTransaction) -> dict:
     body = _body(txn)
     body["status_message"] = "midtrans payment notification"
@@ -237,7 +281,12 @@ def notification_for(txn: SimTransaction) -> dict:
 
 
 def deliver(txn: SimTransaction) -> int:
-    """POST the signed notification to the shop, as Midtrans does; the HTTP status."""
+    """POST the signed notification to the shop, as Midtrans does; the HTTP
+    status. With MIDTRANS_SIMULATOR_DROP_NOTIFICATIONS on, it is lost on the
+    way (the drills' lost notification): nothing is sent, 0 is returned."""
+    if getattr(settings, "MIDTRANS_SIMULATOR_DROP_NOTIFICATIONS", False):
+        log.warning("simulator: notification for %s lost (drill switch)", txn.order_id)
+        return 0
     url = txn.notification_url or settings.SITE_URL + reverse("orders:gateway_notification")
     request = urllib.request.Request(
         url,

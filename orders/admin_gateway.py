@@ -40,6 +40,8 @@ class GatewayPaymentAdmin(_ReadOnlyAdmin):
         "status",
         "gateway_status",
         "created_at",
+        "charged_at",
+        "checked_at",
         "paid_at",
     ]
     list_filter = ["status", "channel"]
@@ -71,12 +73,76 @@ class GatewayNotificationAdmin(_ReadOnlyAdmin):
         return queryset if scope_for(request.user).is_national else queryset.none()
 
 
+class ManualRefundForm(forms.Form):
+    bank_account = forms.CharField(
+        label=gettext_lazy("Rekening pembeli (bank, nomor, atas nama)"), max_length=200
+    )
+    reference = forms.CharField(label=gettext_lazy("Referensi transfer"), max_length=100)
+
+
 @admin.register(GatewayRefund)
 class GatewayRefundAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
+    """Money going back to shoppers. Virtual-account money (the gateway cannot
+    refund it) waits here as "manual" until staff transfer it and record it
+    with the action below; the facility's staff or head office may."""
+
     facility_path = "order__facility"
-    list_display = ["order", "amount", "status", "reason", "created_at", "done_at"]
+    list_display = [
+        "order",
+        "amount",
+        "status",
+        "reason",
+        "created_at",
+        "done_at",
+        "transfer_reference",
+    ]
     list_filter = ["status"]
-    search_fields = ["order__code"]
+    search_fields = ["order__code", "refund_key", "transfer_reference"]
+    actions = ["record_manual_transfer"]
+
+    @admin.action(description=gettext_lazy("Catat transfer manual ke pembeli"))
+    def record_manual_transfer(self, request, queryset):
+        waiting = list(
+            queryset.filter(
+                status__in=[GatewayRefund.Status.MANUAL, GatewayRefund.Status.FAILED]
+            ).select_related("order")
+        )
+        if len(waiting) != 1:
+            self.message_user(
+                request,
+                _("Pilih tepat satu pengembalian dana yang menunggu transfer manual."),
+                messages.ERROR,
+            )
+            return None
+        refund = waiting[0]
+        form = ManualRefundForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                gateway_services.gateway_refund_manual_done(
+                    refund=refund,
+                    actor=request.user,
+                    bank_account=form.cleaned_data["bank_account"],
+                    reference=form.cleaned_data["reference"],
+                )
+            except services.OrderError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Transfer pengembalian dana dicatat."), messages.SUCCESS
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/orders/refund_manual.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Catat transfer manual ke pembeli"),
+                "entries": waiting,
+                "refund": refund,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
 
 class PayOutForm(forms.Form):

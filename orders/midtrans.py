@@ -36,18 +36,42 @@ CHANNELS: dict[str, dict] = {
     "shopeepay": {"payment_type": "shopeepay", "shopeepay": {}},
 }
 
-# transaction_status values that mean money arrived, and that the charge is over unpaid.
+# transaction_status values that mean money arrived, that the charge is over
+# unpaid, and that money went back (from our refund call or the dashboard).
 PAID_STATUSES = frozenset({"settlement", "capture"})
 FAILED_STATUSES = frozenset({"expire", "cancel", "deny", "failure"})
+REFUND_STATUSES = frozenset({"refund", "partial_refund"})
+
+# Midtrans refunds only these payment types (its Refund API docs: card, GoPay,
+# ShopeePay, QRIS, DANA, OVO, Kredivo, Akulaku); a bank transfer / virtual
+# account is refused (412), so its money goes back by a person's transfer.
+REFUNDABLE_PAYMENT_TYPES = frozenset(
+    {"credit_card", "gopay", "shopeepay", "qris", "dana", "ovo", "kredivo", "akulaku"}
+)
+
+
+def channel_refundable(channel: str) -> bool:
+    """Whether the gateway itself can give back money paid through our channel."""
+    return CHANNELS.get(channel, {}).get("payment_type") in REFUNDABLE_PAYMENT_TYPES
 
 
 class GatewayError(Exception):
     """The gateway could not be reached or refused the request."""
 
-    def __init__(self, message: str, *, status_code: str = "", body: dict | None = None):
+    def __init__(
+        self, message: str, *, status_code: str = "", body: dict | None = None, unsent=False
+    ):
         super().__init__(message)
         self.status_code = status_code
         self.body = body or {}
+        # The request never reached the gateway (refused connection): nothing
+        # was done there. A timeout is not this: the charge may exist.
+        self.unsent = unsent
+
+    @property
+    def refused(self) -> bool:
+        """The gateway answered with a 4xx: it did not do what was asked."""
+        return bool(self.status_code) and self.status_code[0] == "4"
 
 
 def is_configured() -> bool:
@@ -85,6 +109,30 @@ class Charge:
     expiry_time: str
     raw: dict
 
+    @classmethod
+    def from_answer(cls, data: dict) -> Charge:
+        """From a charge answer or a status answer (same field names)."""
+        va = data.get("permata_va_number") or next(
+            (v.get("va_number", "") for v in data.get("va_numbers") or []), ""
+        )
+        deeplink = next(
+            (
+                a.get("url", "")
+                for a in data.get("actions") or []
+                if a.get("name") == "deeplink-redirect"
+            ),
+            "",
+        )
+        return cls(
+            transaction_id=str(data.get("transaction_id", "")),
+            transaction_status=str(data.get("transaction_status", "")),
+            qr_string=str(data.get("qr_string", "")),
+            va_number=str(va),
+            deeplink_url=str(deeplink),
+            expiry_time=str(data.get("expiry_time", "")),
+            raw=data,
+        )
+
 
 class MidtransClient:
     def __init__(self, *, base_url: str | None = None, server_key: str | None = None):
@@ -92,7 +140,9 @@ class MidtransClient:
         self.server_key = server_key or settings.MIDTRANS_SERVER_KEY
         self.timeout = settings.MIDTRANS_TIMEOUT_SECONDS
 
-    def _request(self, method: str, path: str, body: dict | None = None, headers=None) -> dict:
+    def _request(
+        self, method: str, path: str, body: dict | None = None, headers=None, ok=()
+    ) -> dict:
         token = base64.b64encode(f"{self.server_key}:".encode()).decode()
         try:
             data = json_request(
@@ -104,7 +154,7 @@ class MidtransClient:
             )
         except JsonHTTPError as error:
             if error.status is None:
-                raise GatewayError(f"{method} {path}: {error}") from None
+                raise GatewayError(f"{method} {path}: {error}", unsent=error.unsent) from None
             raise GatewayError(
                 f"{method} {path}: HTTP {error.status}",
                 status_code=str(error.body.get("status_code", error.status)),
@@ -112,7 +162,7 @@ class MidtransClient:
             ) from None
         # Midtrans answers some refusals with HTTP 200 and an error status_code.
         code = str(data.get("status_code", "200"))
-        if not code.startswith("2"):
+        if not code.startswith("2") and code not in ok:
             raise GatewayError(
                 f"{method} {path}: {code} {data.get('status_message', '')}",
                 status_code=code,
@@ -139,27 +189,7 @@ class MidtransClient:
             "custom_expiry": {"expiry_duration": expiry_minutes, "unit": "minute"},
         }
         headers = {"X-Override-Notification": notification_url} if notification_url else None
-        data = self._request("POST", "/v2/charge", body, headers)
-        va = data.get("permata_va_number") or next(
-            (v.get("va_number", "") for v in data.get("va_numbers") or []), ""
-        )
-        deeplink = next(
-            (
-                a.get("url", "")
-                for a in data.get("actions") or []
-                if a.get("name") == "deeplink-redirect"
-            ),
-            "",
-        )
-        return Charge(
-            transaction_id=str(data.get("transaction_id", "")),
-            transaction_status=str(data.get("transaction_status", "")),
-            qr_string=str(data.get("qr_string", "")),
-            va_number=str(va),
-            deeplink_url=str(deeplink),
-            expiry_time=str(data.get("expiry_time", "")),
-            raw=data,
-        )
+        return Charge.from_answer(self._request("POST", "/v2/charge", body, headers))
 
     def status(self, order_id: str) -> dict:
         return self._request("GET", f"/v2/{order_id}/status")
@@ -169,4 +199,6 @@ class MidtransClient:
         return self._request("POST", f"/v2/{order_id}/refund", body)
 
     def expire(self, order_id: str) -> dict:
-        return self._request("POST", f"/v2/{order_id}/expire")
+        # Midtrans answers a successful expire with status_code 407
+        # ("Success, transaction has expired"), not a 2xx.
+        return self._request("POST", f"/v2/{order_id}/expire", ok=("407",))

@@ -48,6 +48,12 @@ class GatewayPayment(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
     response = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # The row is written (the intent) before the charge is asked for; this is
+    # when the gateway's answer (QR, account number) was recorded. Null: the
+    # answer never came (a crash or timeout), for the sweep to find out.
+    charged_at = models.DateTimeField(_("dijawab gateway"), null=True, blank=True)
+    # When the sweep (gateway_services.reconcile) last asked the gateway.
+    checked_at = models.DateTimeField(_("dicek ke gateway"), null=True, blank=True)
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
 
@@ -55,9 +61,30 @@ class GatewayPayment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("pembayaran gateway")
         verbose_name_plural = _("pembayaran gateway")
+        constraints = [
+            # One open charge per checkout: two retries racing cannot both
+            # start a new charge (two QR codes, two payments).
+            models.UniqueConstraint(
+                fields=["checkout"],
+                condition=models.Q(status="pending"),
+                name="gateway_payment_one_pending_per_checkout",
+            )
+        ]
 
     def __str__(self):
         return self.gateway_order_id
+
+    @property
+    def is_payable(self) -> bool:
+        """Pending with something the shopper can pay with (QR, account, app link)."""
+        return self.status == self.Status.PENDING and bool(
+            self.qr_string or self.va_number or self.deeplink_url
+        )
+
+    @property
+    def is_being_prepared(self) -> bool:
+        """Pending, but the gateway's answer (QR or account number) is not here yet."""
+        return self.status == self.Status.PENDING and not self.is_payable
 
 
 class GatewayNotification(models.Model):
@@ -115,6 +142,19 @@ class GatewayRefund(models.Model):
     response = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     done_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # A manual refund (MANUAL -> DONE): where the money went and who sent it.
+    shopper_bank_account = models.CharField(
+        _("rekening pembeli (bank, nomor, atas nama)"), max_length=200, blank=True
+    )
+    transfer_reference = models.CharField(_("referensi transfer"), max_length=100, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditransfer oleh"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

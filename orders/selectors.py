@@ -27,6 +27,7 @@ from orders.models import (
     GatewayPayment,
     Order,
     OrderStatus,
+    PaymentMethod,
     PaymentProof,
     ShippingRate,
 )
@@ -66,6 +67,10 @@ def checkout_by_key(key: str) -> Checkout | None:
     return Checkout.objects.filter(idempotency_key=key).first()
 
 
+def checkout_by_code(code: str) -> Checkout | None:
+    return Checkout.objects.filter(code=code).first()
+
+
 def checkout_orders(code: str) -> QuerySet[Order]:
     """The orders one checkout made, with what the confirmation page shows."""
     return (
@@ -85,6 +90,17 @@ def confirmation_orders(code: str) -> QuerySet[Order]:
 def gateway_payment_for_checkout(code: str) -> GatewayPayment | None:
     """The checkout's latest gateway charge (one query), or None."""
     return GatewayPayment.objects.filter(checkout__code=code).order_by("-created_at", "-id").first()
+
+
+def gateway_payment_for_order(order: Order) -> GatewayPayment | None:
+    """The latest gateway charge of the order's checkout, for an order paid online."""
+    if order.payment_method != PaymentMethod.GATEWAY:
+        return None
+    return (
+        GatewayPayment.objects.filter(checkout_id=order.checkout_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def order_for_tracking(code: str) -> Order | None:

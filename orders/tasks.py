@@ -55,6 +55,15 @@ def gateway_charge_expire(payment_id: int) -> None:
     expire(payment_id=payment_id)
 
 
+@retried_task(max_attempts=1)
+def payments_reconcile() -> str:
+    """The payments sweep, as a task: the queue's schedule runs it every 5
+    minutes (orders.gateway_services.reconcile). No retries: the next run is one."""
+    from orders.gateway_services import payments_reconcile as sweep
+
+    return str(sweep())
+
+
 @retried_task()
 def order_complete_delivered(order_id: int) -> None:
     from orders.shipments import complete_delivered

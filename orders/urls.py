@@ -13,6 +13,7 @@ urlpatterns = [
     path("pesanan/<str:code>/selesai/", views_payment.confirmation, name="confirmation"),
     path("pesanan/<str:code>/status-bayar/", views_payment.payment_status, name="payment_status"),
     path("pesanan/<str:code>/qris.svg", views_payment.payment_qr, name="payment_qr"),
+    path("pesanan/<str:code>/bayar-ulang/", views_payment.payment_retry, name="payment_retry"),
     path(
         "pembayaran/notifikasi/midtrans/",
         views_payment.gateway_notification,
@@ -28,6 +29,8 @@ urlpatterns = [
     path("lacak/", views_tracking.track, name="track"),
     path("lacak/<str:code>/", views_tracking.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views_tracking.receipt_upload, name="receipt_upload"),
+    path("lacak/<str:code>/qris.svg", views_tracking.payment_qr, name="track_payment_qr"),
+    path("lacak/<str:code>/bayar-ulang/", views_tracking.payment_retry, name="track_payment_retry"),
     path("lacak/<str:code>/batal/", views_tracking.shopper_cancel, name="shopper_cancel"),
     path("lacak/<str:code>/faktur/", views_documents.invoice, name="invoice"),
     path("lacak/<str:code>/surat-jalan/", views_documents.delivery_note, name="delivery_note"),

@@ -153,7 +153,10 @@ def checkout(request):
             if not limit.consume(request):
                 return render(request, "429.html", status=429)
             try:
-                result = services.order_place(
+                # The orders and, for those paid online, the payment's intent
+                # (its own reference) in one transaction; the charge after.
+                result = gateway_services.gateway_checkout_place(
+                    gateway_channel=form.gateway_channel,
                     idempotency_key=form.idempotency_key,
                     contact=form.contact.to_contact(),
                     address=form.address.to_address(),
@@ -179,9 +182,7 @@ def checkout(request):
                 if result.created and online:
                     try:
                         gateway_services.gateway_payment_start(
-                            checkout=result.checkout,
-                            orders=result.orders,
-                            channel=form.gateway_channel,
+                            payment=selectors.gateway_payment_for_checkout(result.checkout.code)
                         )
                     except gateway_services.GatewayUnavailable:
                         # Nothing was bought: orders called off, stock back, cart

@@ -111,7 +111,10 @@ def payment_qr(request, code):
     origin, so the CSP needs no third-party image host)."""
     if not _own_checkout(request, code):
         raise Http404
-    payment = selectors.gateway_payment_for_checkout(code)
+    return qr_response(selectors.gateway_payment_for_checkout(code))
+
+
+def qr_response(payment) -> HttpResponse:
     if payment is None or not payment.qr_string:
         raise Http404
     import io
@@ -123,6 +126,32 @@ def payment_qr(request, code):
     response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def retry_message(request, payment) -> None:
+    """What the shopper hears after "try again" on a payment being prepared."""
+    if payment is not None and payment.is_payable:
+        messages.success(request, _("Pembayaran online siap: silakan bayar."))
+    elif payment is not None and payment.is_being_prepared:
+        messages.warning(
+            request,
+            _("Pembayaran online masih disiapkan. Coba lagi sebentar lagi."),
+        )
+    else:
+        messages.info(request, _("Status pembayaran sudah diperbarui."))
+
+
+@require_POST
+def payment_retry(request, code):
+    """The confirmation page's "try again": the same payment intent is resumed
+    (asked about at the gateway, charged if it never was)."""
+    if not _own_checkout(request, code):
+        raise Http404
+    checkout = selectors.checkout_by_code(code)
+    if checkout is None:
+        raise Http404
+    retry_message(request, gateway_services.gateway_payment_retry(checkout=checkout))
+    return redirect(reverse("orders:confirmation", args=[code]) + "#pembayaran-online")
 
 
 @csrf_exempt

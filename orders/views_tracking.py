@@ -4,6 +4,7 @@ receipt, cancel."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from core.rate_limits import rate_limit
 from orders import (
+    gateway_services,
     selectors,
     services,
     shipments,
+    views_payment,
 )
 from orders.forms import (
     ReceiptForm,
@@ -66,6 +69,7 @@ def track_detail(request, code):
 def _render_detail(request, order, *, receipt_form=None, status=200):
     may_cancel = shopper_may_cancel(order.status, order.payment_method)
     receipt_now = takes_receipt(order.status, order.payment_method)
+    pay_now = shows_payment_instructions(order.status, order.payment_method)
     return render(
         request,
         "orders/track_detail.html",
@@ -74,11 +78,34 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "instructions": provider_for(order.payment_method).instructions(order),
             "receipt_form": receipt_form or (ReceiptForm() if receipt_now else None),
             "cancel_form": ShopperCancelForm() if may_cancel else None,
-            "payment_instructions": shows_payment_instructions(order.status, order.payment_method),
+            "payment_instructions": pay_now,
             "shipment": shipments.shipment_for_tracking(order),
+            "gateway_payment": selectors.gateway_payment_for_order(order) if pay_now else None,
         },
         status=status,
     )
+
+
+def payment_qr(request, code):
+    """The checkout's QRIS code for a tracked order still awaiting payment."""
+    order = _tracked_order(request, code)
+    if order is None or not shows_payment_instructions(order.status, order.payment_method):
+        raise Http404
+    return views_payment.qr_response(selectors.gateway_payment_for_order(order))
+
+
+@require_POST
+def payment_retry(request, code):
+    """The tracking page's "try again" while the online payment is being
+    prepared: the same intent is resumed (orders.gateway_services)."""
+    order = _tracked_order(request, code)
+    if order is None:
+        return redirect("orders:track")
+    payment = selectors.gateway_payment_for_order(order)
+    if payment is not None:
+        payment = gateway_services.gateway_payment_retry(checkout=payment.checkout)
+    views_payment.retry_message(request, payment)
+    return redirect("orders:track_detail", code=order.code)
 
 
 @require_POST

@@ -15,9 +15,14 @@ Rules, each in one place here:
 - A paid order cancelled by staff is refunded through the gateway.
 - Each paid order gets a SettlementEntry: what the operator owes the facility.
 
-The package, by concern: charges (starting and closing a payment),
-notifications, refunds, settlement, and the gateway's settlement report
-(report_csv reads it, report matches it). Import from `orders.gateway_services`.
+- The intent (a pending payment row with its own reference) is committed
+  with the orders, before the charge is asked for; a sweep (reconcile) asks
+  the gateway about whatever is left unfinished.
+
+The package, by concern: charges (intent, charge, resume, close),
+notifications, refunds (gateway, manual, reported), reconcile, settlement,
+and the gateway's settlement report (report_csv reads it, report matches it).
+Import from `orders.gateway_services`.
 """
 
 from orders.gateway_services.charges import (
@@ -25,18 +30,26 @@ from orders.gateway_services.charges import (
     gateway_charge_close_if_unused,
     gateway_charge_expire,
     gateway_checkout_call_off,
+    gateway_checkout_place,
+    gateway_payment_intend,
+    gateway_payment_resume,
+    gateway_payment_retry,
     gateway_payment_start,
 )
 from orders.gateway_services.notifications import (
     NotificationRejected,
     gateway_notification_process,
     gateway_notification_receive,
+    gateway_status_apply,
 )
+from orders.gateway_services.reconcile import payment_reconcile, payments_reconcile
 from orders.gateway_services.refunds import (
     gateway_payment_for,
     gateway_refund_for_cancelled,
+    gateway_refund_manual_done,
     gateway_refund_partial,
     gateway_refund_send,
+    gateway_refunds_record_reported,
 )
 from orders.gateway_services.report import gateway_report_import, gateway_report_line_resolve
 from orders.gateway_services.settlement import settlement_pay_out
@@ -47,14 +60,23 @@ __all__ = [
     "gateway_charge_close_if_unused",
     "gateway_charge_expire",
     "gateway_checkout_call_off",
+    "gateway_checkout_place",
     "gateway_notification_process",
     "gateway_notification_receive",
     "gateway_payment_for",
+    "gateway_payment_intend",
+    "gateway_payment_resume",
+    "gateway_payment_retry",
     "gateway_payment_start",
     "gateway_refund_for_cancelled",
+    "gateway_refund_manual_done",
     "gateway_refund_partial",
     "gateway_refund_send",
     "gateway_report_import",
     "gateway_report_line_resolve",
+    "gateway_refunds_record_reported",
+    "gateway_status_apply",
+    "payment_reconcile",
+    "payments_reconcile",
     "settlement_pay_out",
 ]

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services
-from orders.gateway_services.refunds import refund_in_full
+from orders.gateway_services.refunds import gateway_refunds_record_reported, refund_in_full
 from orders.midtrans import (
     FAILED_STATUSES,
     PAID_STATUSES,
+    REFUND_STATUSES,
     amount_string,
     verify_notification,
 )
@@ -46,7 +47,11 @@ def _event_key(payload: dict) -> str:
         "gross_amount",
         "fraud_status",
     )
-    raw = json.dumps([str(payload.get(f, "")) for f in fields])
+    values = [str(payload.get(f, "")) for f in fields]
+    if payload.get("transaction_status") in REFUND_STATUSES:
+        # Each refund is its own event: a second partial refund differs only here.
+        values.append(str(payload.get("refund_amount", "")))
+    raw = json.dumps(values)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -83,6 +88,26 @@ def gateway_notification_receive(
         log.info("gateway notification replayed: %s", payload.get("order_id"))
         return GatewayNotification.objects.filter(event_key=key).first(), False
     return row, True
+
+
+def gateway_status_apply(*, answer: dict) -> str:
+    """Apply the gateway's status answer for one of our references exactly as
+    its notification would be applied: stored under the same event key (so a
+    notification of the same event, early or late, is the same row, applied
+    once) and processed by gateway_notification_process. The answer came over
+    our authenticated call to the gateway, so it needs no signature."""
+    key = _event_key(answer)
+    row, _created = GatewayNotification.objects.get_or_create(
+        event_key=key,
+        defaults={
+            "gateway_order_id": str(answer.get("order_id", ""))[:64],
+            "transaction_status": str(answer.get("transaction_status", ""))[:30],
+            "status_code": str(answer.get("status_code", ""))[:5],
+            "gross_amount": str(answer.get("gross_amount", ""))[:20],
+            "payload": {**answer, "_source": "status"},
+        },
+    )
+    return gateway_notification_process(notification_id=row.pk)
 
 
 def _queue_processing(notification_id: int) -> None:
@@ -199,6 +224,10 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
                 services.order_close_unpaid(order=order, gateway_status=status)
                 closed.append(order.code)
         return f"failed ({status}): closed {closed}"
+    if status in REFUND_STATUSES:
+        if payment.status != GatewayPayment.Status.PAID and not payment.refunds.exists():
+            return f"ignored: {status} on a payment not received here"
+        return gateway_refunds_record_reported(payment=payment, payload=note.payload)
     if status == "pending":
         return "pending: nothing to do"
     return f"recorded: {status}"

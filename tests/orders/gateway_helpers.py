@@ -4,6 +4,7 @@ gateway's signed notifications, built exactly as Midtrans (and gatewaysim) sends
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from orders.midtrans import amount_string, signature_for
 from orders.models import GatewayPayment, PaymentMethod
@@ -22,6 +23,7 @@ def online_checkout(items, **kwargs):
         transaction_id="tx-" + result.checkout.code,
         qr_string="00020101021226QRIS-UJI",
         expires_at=result.orders[0].payment_deadline,
+        charged_at=timezone.now(),
     )
     return result, payment
 

@@ -105,7 +105,10 @@ def test_two_facilities_one_qris_paid_by_the_simulator(client, simulator, two_sh
     assert stranger.get(f"/pesanan/{payment.checkout.code}/qris.svg").status_code == 404
 
 
-def test_virtual_account_and_staff_refund_through_the_simulator(client, simulator, two_shops):
+def test_virtual_account_refund_is_held_for_a_manual_transfer(client, simulator, two_shops):
+    """Midtrans cannot refund a virtual account (its refund API takes cards,
+    e-wallets and QRIS only): the refund is never sent, it waits for staff,
+    who transfer it and record the shopper's account and the reference."""
     mukena, _ = two_shops
     fill_cart(client, mukena)
     client.post("/checkout/", online_form(client, mukena.facility, channel="bca_va"))
@@ -122,11 +125,47 @@ def test_virtual_account_and_staff_refund_through_the_simulator(client, simulato
     services.order_cancel(order=order, actor=facility_staff(order.facility), reason="Rusak")
 
     refund = GatewayRefund.objects.get()
-    assert refund.status == GatewayRefund.Status.DONE and refund.amount == order.total
+    assert refund.status == GatewayRefund.Status.MANUAL and refund.amount == order.total
     sim = SimTransaction.objects.get(order_id=payment.gateway_order_id)
-    assert sim.transaction_status == "refund" and sim.refunded_amount == order.total
+    assert sim.transaction_status == "settlement" and sim.refunded_amount == 0
     assert SettlementEntry.objects.get().status == SettlementEntry.Status.REFUNDED
     assert stock(mukena) == 5
+
+    # The simulator refuses a VA refund the way Midtrans does.
+    from orders.midtrans import GatewayError, MidtransClient
+
+    with pytest.raises(GatewayError) as refused:
+        MidtransClient().refund(
+            payment.gateway_order_id, refund_key="x", amount=order.total, reason="uji"
+        )
+    assert refused.value.status_code == "412"
+
+    staff = facility_staff(order.facility)
+    gateway_services.gateway_refund_manual_done(
+        refund=refund, actor=staff, bank_account="BCA 1234567890 a.n. Siti", reference="TRF-77"
+    )
+    refund.refresh_from_db()
+    assert refund.status == GatewayRefund.Status.DONE
+    assert (refund.transfer_reference, refund.done_by) == ("TRF-77", staff)
+    with pytest.raises(services.OrderError):  # once only
+        gateway_services.gateway_refund_manual_done(
+            refund=refund, actor=staff, bank_account="x", reference="y"
+        )
+
+
+def test_control_the_simulator_refunds_qris_through_the_api(client, simulator, two_shops):
+    """The other half of the rule: QRIS money goes back through the gateway."""
+    mukena, _ = two_shops
+    fill_cart(client, mukena)
+    client.post("/checkout/", online_form(client, mukena.facility))
+    payment = GatewayPayment.objects.get()
+    call_command("simulate_payment", payment.gateway_order_id)
+    order = Order.objects.get()
+    services.order_cancel(order=order, actor=facility_staff(order.facility), reason="Rusak")
+    refund = GatewayRefund.objects.get()
+    assert refund.status == GatewayRefund.Status.DONE
+    sim = SimTransaction.objects.get(order_id=payment.gateway_order_id)
+    assert sim.transaction_status == "refund" and sim.refunded_amount == order.total
 
 
 def test_cancelling_every_order_closes_the_charge_at_the_gateway(client, simulator, two_shops):
@@ -172,7 +211,8 @@ def test_gateway_down_at_checkout_keeps_the_cart_and_offers_bank_transfer(
 
     assert response.status_code == 503
     assert "Pembayaran online sedang tidak bisa dibuat" in response.content.decode()
-    assert not GatewayPayment.objects.exists()
+    # The intent was written before the call; the refused connection closed it.
+    assert list(GatewayPayment.objects.values_list("status", "charged_at")) == [("failed", None)]
     assert set(Order.objects.values_list("status", flat=True)) == {"cancelled"}
     assert (stock(mukena), stock(miniature)) == (5, 3)  # given back
     assert not mailoutbox  # nobody heard of orders that never were
