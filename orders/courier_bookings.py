@@ -205,6 +205,18 @@ def _answer_record(booking: CourierBooking, answer: Booking) -> CourierBooking:
     return booking
 
 
+def booking_mark_not_created(*, booking_id: int) -> bool:
+    """Staff looked in the aggregator's dashboard and found no order under the
+    reference of a booking in review: it becomes `failed` (nothing made), so
+    "Pesan kurir" may book again under a new reference. False when the row
+    was not in review."""
+    return bool(
+        CourierBooking.objects.filter(pk=booking_id, status=B.REVIEW).update(
+            status=B.FAILED, last_error=_("Dicek petugas: tidak ada di agregator.")
+        )
+    )
+
+
 def booking_waybill_record(*, shipment_id: int, waybill: str) -> bool:
     """The courier's resi for a booked parcel (the answer, the webhook or a
     poll): stored once, and the order shipped in the name of whoever booked.

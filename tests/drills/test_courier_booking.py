@@ -272,3 +272,11 @@ def test_a_refused_cancel_is_kept_and_shown_to_staff(simulator, client, product)
     assert "cannot be cancelled" in booking.cancel_error
     summary = shipments.admin_summary(Order.objects.select_related("shipment").get(pk=order.pk))
     assert "GAGAL" in summary["courier_booking_note"]
+    # Staff see it in their list of courier bookings; another facility's do not.
+    client.force_login(facility_staff(order.facility))
+    listing = client.get("/admin/orders/courierbooking/?cancel_state__exact=failed")
+    assert listing.status_code == 200
+    assert booking.reference in listing.content.decode()
+    assert "cannot be cancelled" in listing.content.decode()
+    client.force_login(facility_staff(shop(city="Kendari", province="Sulawesi Tenggara")))
+    assert booking.reference not in client.get("/admin/orders/courierbooking/").content.decode()
