@@ -180,25 +180,28 @@ def _answer_record(booking: CourierBooking, answer: Booking) -> CourierBooking:
     )
     with transaction.atomic():
         shipment = Shipment.objects.select_for_update().get(pk=booking.shipment_id)
-        shipment.provider_order_id = answer.provider_order_id[:64]
-        shipment.tracking_id = answer.tracking_id[:64]
-        shipment.tracking_link = answer.tracking_link[:500]  # safe_link'ed by the client
-        shipment.courier_status = answer.status[:30]
-        unwanted = shipment.status == Shipment.Status.MANUAL
         if shipment.status == Shipment.Status.CHOSEN:
             shipment.status = Shipment.Status.BOOKED
             shipment.booked_at = now
-        shipment.save()
+        if shipment.status == Shipment.Status.BOOKED:
+            # A resi typed by hand meanwhile (MANUAL) is left alone: that
+            # parcel may be this very order, found in the dashboard, so a
+            # person decides (booking_note says so), never an automatic cancel.
+            shipment.provider_order_id = answer.provider_order_id[:64]
+            shipment.tracking_id = answer.tracking_id[:64]
+            shipment.tracking_link = answer.tracking_link[:500]  # safe_link'ed by the client
+            shipment.courier_status = answer.status[:30]
+            shipment.save()
         order_status = shipment.order.status
     if answer.waybill_id:
         booking_waybill_record(shipment_id=shipment.pk, waybill=answer.waybill_id)
-    if unwanted or order_status not in (*BOOKABLE, OrderStatus.SHIPPED) or booking.cancel_state:
-        # Made after the order was cancelled, or after staff typed a resi of
-        # their own: this parcel is not wanted, so it is cancelled too.
+    if order_status not in (*BOOKABLE, OrderStatus.SHIPPED) or booking.cancel_state:
+        # Made (or found) after the order was cancelled: not wanted, so the
+        # aggregator's order is cancelled too.
         booking = _update(
             booking,
             cancel_state=C.PENDING,
-            cancel_reason=booking.cancel_reason or _("Pesanan tidak lagi memakai kurir ini."),
+            cancel_reason=booking.cancel_reason or _("Pesanan sudah dibatalkan."),
         )
         booking_cancel_send(booking.pk)
     booking.refresh_from_db()
@@ -363,6 +366,11 @@ def booking_note(shipment: Shipment | None) -> str:
         return _("Pemesanan kurir %(ref)s sedang dipastikan ke agregator.") % {
             "ref": booking.reference
         }
+    if booking.status == B.CREATED and shipment.status == Shipment.Status.MANUAL:
+        return _(
+            "Kurir juga dipesan di agregator (%(ref)s) padahal resi diisi manual: bila paket "
+            "tidak memakai pesanan itu, batalkan di dasbor Biteship."
+        ) % {"ref": booking.reference}
     if booking.status == B.CREATED and shipment.waybill_pending:
         return _("Kurir dipesan (%(ref)s); nomor resi menunggu dari kurir.") % {
             "ref": booking.reference

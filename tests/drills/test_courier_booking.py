@@ -266,6 +266,22 @@ def test_control_without_the_cancel_the_booking_stays_live(simulator, client, pr
     assert SimShipment.objects.get().status == "confirmed"  # the courier still comes
 
 
+def test_an_order_cancelled_while_its_booking_was_unknown(simulator, client, product, settings):
+    order = _book_into_a_timeout(settings, client, product)  # exists at Biteship, unknown here
+    services.order_cancel(
+        order=Order.objects.get(pk=order.pk),
+        actor=facility_staff(order.facility),
+        reason="Pembeli membatalkan",
+    )
+    assert CourierBooking.objects.get().status == CourierBooking.Status.REQUESTED
+    courier_bookings.bookings_sweep(now=_later())  # looks it up, finds it, cancels it
+    booking = CourierBooking.objects.get()
+    assert (booking.status, booking.cancel_state) == ("cancelled", "done")
+    assert SimShipment.objects.get().status == "cancelled"
+    assert _figures(order) == (1, 1)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+
+
 def test_a_refused_cancel_is_kept_and_shown_to_staff(simulator, client, product):
     order = _booked_waiting_for_resi(client, product)
     sim.advance(SimShipment.objects.get(), "picked")  # Biteship: too late to cancel
