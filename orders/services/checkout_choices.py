@@ -117,9 +117,7 @@ def courier_answers_unlocked(
     without locking; under the lock `_courier_option` uses an answer only
     for the same parcel weight. Anything refused here is left for the locked
     checks to report, in their usual order."""
-    courier_ids = {
-        fid for fid, c in choices.items() if c.delivery_method == DeliveryMethod.COURIER
-    }
+    courier_ids = {fid for fid, c in choices.items() if c.delivery_method == DeliveryMethod.COURIER}
     if not courier_ids or not lines:
         return {}
     try:
