@@ -109,6 +109,8 @@ def can_book(order: Order) -> bool:
         and biteship.is_configured()
         and getattr(order, "shipment", None) is not None
         and order.shipment.rate_source == AGGREGATOR
+        # Booked already (the resi may still be on its way): nothing to book.
+        and order.shipment.status == Shipment.Status.CHOSEN
     )
 
 

@@ -70,6 +70,10 @@ def test_waybill_pending_is_one_booking_filled_later_by_the_webhook(simulator, c
     assert booking.status == CourierBooking.Status.CREATED and booking.provider_order_id
     assert shipment.status == Shipment.Status.BOOKED and shipment.waybill_pending
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID  # shipped with a resi
+    client.force_login(staff)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "nomor resi menunggu dari kurir" in page
+    assert "Pesan kurir (resi otomatis)" not in page  # booked: nothing to book again
 
     # Retries (a second click, the sweep) book nothing more.
     shipments.shipment_book(order=Order.objects.get(pk=order.pk), actor=staff)
