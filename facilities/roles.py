@@ -185,6 +185,11 @@ _grant(
         "django_tasks_database.view_dbtaskresult",
     ],
 )
+# Courier bookings (orders.courier_bookings): each request to the aggregator
+# and its cancel, so a booking in review or a failed cancel is seen (and asked
+# again) by the facility's staff, its Kanwil and head office.
+_COURIER_VIEW = ["orders.view_courierbooking"]
+_grant(staff=_COURIER_VIEW, reviewer=_COURIER_VIEW, head_office=_COURIER_VIEW)
 # Reviews (the reviews app): staff moderate and answer their facility's reviews,
 # the Kanwil its region's, head office all (scoped in reviews.admin).
 _REVIEWS = ["reviews.view_productreview", "reviews.change_productreview"]

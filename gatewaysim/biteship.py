@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import urllib.error
 import urllib.request
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -146,26 +144,9 @@ def rates(request):
 
 
 def _link(shipment: SimShipment) -> str:
+    if not shipment.waybill_id:
+        return ""  # Biteship's link comes with the resi
     return settings.SITE_URL + reverse("biteshipsim:page", args=[shipment.waybill_id])
-
-
-def _order_body(shipment: SimShipment) -> dict:
-    return {
-        "success": True,
-        "message": "Order successfully created",
-        "object": "order",
-        "id": shipment.biteship_id,
-        "reference_id": shipment.reference_id,
-        "courier": {
-            "tracking_id": shipment.tracking_id,
-            "waybill_id": shipment.waybill_id,
-            "company": shipment.courier_company,
-            "type": shipment.courier_type,
-            "link": _link(shipment),
-        },
-        "price": shipment.price,
-        "status": shipment.status,
-    }
 
 
 def _step(status: str) -> dict:
@@ -174,49 +155,6 @@ def _step(status: str) -> dict:
         "status": status,
         "updated_at": timezone.now().isoformat(timespec="seconds"),
     }
-
-
-@_api
-@require_http_methods(["POST"])
-def orders(request):
-    try:
-        data = json.loads(request.body)
-        reference = str(data.get("reference_id") or "")[:64]
-        origin = _postal(data["origin_postal_code"])
-        destination = _postal(data["destination_postal_code"])
-        company, kind = str(data["courier_company"]), str(data["courier_type"])
-        weight = sum(int(i["weight"]) * int(i.get("quantity") or 1) for i in data["items"])
-        for name in (
-            "destination_contact_name",
-            "destination_contact_phone",
-            "destination_address",
-        ):
-            if not data.get(name):
-                raise KeyError(name)
-    except (ValueError, KeyError, TypeError):
-        return _error(400, 40002001, "Invalid order request")
-    service = next((s for s in SERVICES if s[0] == company and s[2] == kind), None)
-    if service is None:
-        return _error(400, 40002020, "Courier service not available")
-    # One order per reference_id, as a careful client would expect.
-    existing = SimShipment.objects.filter(reference_id=reference).first() if reference else None
-    if existing is not None:
-        return JsonResponse(_order_body(existing))
-    try:
-        with transaction.atomic():
-            shipment = SimShipment.objects.create(
-                biteship_id=secrets.token_hex(12),
-                reference_id=reference or secrets.token_hex(8),
-                tracking_id=secrets.token_hex(12),
-                waybill_id=f"{company.upper()[:3]}{secrets.randbelow(10**10):010d}",
-                courier_company=company,
-                courier_type=kind,
-                price=price_for(service, weight, origin, destination),
-                history=[_step("confirmed")],
-            )
-    except IntegrityError:
-        shipment = SimShipment.objects.get(reference_id=reference)
-    return JsonResponse(_order_body(shipment))
 
 
 def _tracking_body(shipment: SimShipment) -> dict:
@@ -251,9 +189,9 @@ def public_tracking(request, waybill_id, courier):
     return JsonResponse(_tracking_body(shipment))
 
 
-def webhook_payload(shipment: SimShipment) -> dict:
+def webhook_payload(shipment: SimShipment, event: str = "order.status") -> dict:
     return {
-        "event": "order.status",
+        "event": event,
         "courier_tracking_id": shipment.tracking_id,
         "courier_waybill_id": shipment.waybill_id,
         "courier_company": shipment.courier_company,
@@ -277,11 +215,14 @@ def advance(shipment: SimShipment, status: str | None = None) -> SimShipment:
     return shipment
 
 
-def send_webhook(shipment: SimShipment, url: str | None = None, *, post=None) -> int:
-    """POSTs the order.status event the way Biteship does; returns the HTTP status.
-    `post(url, body, headers)` replaces the network (tests use the test client)."""
+def send_webhook(
+    shipment: SimShipment, url: str | None = None, *, post=None, event: str = "order.status"
+) -> int:
+    """POSTs the event (order.status, order.waybill_id) the way Biteship does;
+    returns the HTTP status. `post(url, body, headers)` replaces the network
+    (tests use the test client)."""
     url = url or settings.SITE_URL + reverse("orders:biteship_webhook")
-    body = json.dumps(webhook_payload(shipment)).encode()
+    body = json.dumps(webhook_payload(shipment, event)).encode()
     headers = {
         "Content-Type": "application/json",
         settings.BITESHIP_WEBHOOK_HEADER: settings.BITESHIP_WEBHOOK_SECRET,

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from notifications import whatsapp
 from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
+from shipping.links import safe_link
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def _courier_link(order) -> str:
     from orders.models import Shipment
 
     link = Shipment.objects.filter(order_id=order.pk).values_list("tracking_link", flat=True)
-    return next(iter(link), "") or _track_url(order)
+    return safe_link(next(iter(link), "")) or _track_url(order)
 
 
 def _params(kind: str, order) -> list[str]:

@@ -1,14 +1,17 @@
-"""Delivery settings and shipping rates, per facility."""
+"""Delivery settings and shipping rates, per facility; courier bookings."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin_inlines import ReadOnlyAdminMixin
 from facilities.admin_scoping import FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-from orders.models import DeliverySettings, ShippingRate
+from orders import courier_bookings
+from orders.models import CourierBooking, DeliverySettings, ShippingRate
 from orders.shipping import PROVINCES
 
 
@@ -62,3 +65,68 @@ class DeliverySettingsAdmin(FacilityScopedModelAdmin):
         ):
             return False  # one row per facility; staff edit theirs
         return super().has_add_permission(request)
+
+
+@admin.register(CourierBooking)
+class CourierBookingAdmin(ReadOnlyAdminMixin, FacilityScopedModelAdmin):
+    """Each request to the aggregator to book a courier, with its outcome and
+    its cancel: the rows are written by orders.courier_bookings only; staff
+    see what needs them (a booking in review, a cancel that failed) and may
+    ask again."""
+
+    facility_path = "shipment__order__facility"
+    list_display = (
+        "reference",
+        "order_code",
+        "status",
+        "provider_order_id",
+        "attempts",
+        "cancel_state",
+        "cancel_error",
+        "created_at",
+    )
+    list_filter = ("status", "cancel_state")
+    list_select_related = ("shipment__order",)
+    search_fields = ("reference", "provider_order_id", "shipment__order__code")
+    readonly_fields = [f.name for f in CourierBooking._meta.fields]
+    actions = ["check_again", "cancel_again", "not_created"]
+
+    @admin.display(description=gettext_lazy("pesanan"))
+    def order_code(self, obj):
+        return obj.shipment.order.code
+
+    def _actionable(self, request, queryset):
+        scope = scope_for(request.user)
+        return [
+            b
+            for b in queryset.select_related("shipment__order")
+            if scope.may_act_for(b.shipment.order.facility_id)
+        ]
+
+    @admin.action(description=gettext_lazy("Pastikan lagi ke agregator"))
+    def check_again(self, request, queryset):
+        done = [courier_bookings.booking_attempt(b.pk) for b in self._actionable(request, queryset)]
+        self.message_user(request, _("%(n)s pemesanan dicek.") % {"n": len(done)})
+
+    @admin.action(description=gettext_lazy("Kirim ulang pembatalan ke agregator"))
+    def cancel_again(self, request, queryset):
+        results = [
+            courier_bookings.booking_cancel_send(b.pk)
+            for b in self._actionable(request, queryset)
+            if b.cancel_state in (CourierBooking.Cancel.PENDING, CourierBooking.Cancel.FAILED)
+        ]
+        failed = [r for r in results if r.cancel_state == CourierBooking.Cancel.FAILED]
+        level = messages.WARNING if failed else messages.SUCCESS
+        self.message_user(
+            request,
+            _("%(n)s pembatalan dikirim, %(f)s gagal.") % {"n": len(results), "f": len(failed)},
+            level,
+        )
+
+    @admin.action(description=gettext_lazy("Tandai tidak ada di agregator (sudah dicek di dasbor)"))
+    def not_created(self, request, queryset):
+        marked = sum(
+            courier_bookings.booking_mark_not_created(booking_id=b.pk)
+            for b in self._actionable(request, queryset)
+        )
+        self.message_user(request, _("%(n)s pemesanan ditandai tidak dibuat.") % {"n": marked})

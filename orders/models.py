@@ -333,4 +333,4 @@ from orders.models_payments import (  # noqa: E402, F401
 )
 from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
 from orders.models_refunds import OrderRefund  # noqa: E402, F401
-from orders.models_shipping import Shipment, TrackingEvent  # noqa: E402, F401
+from orders.models_shipping import CourierBooking, Shipment, TrackingEvent  # noqa: E402, F401

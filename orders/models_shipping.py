@@ -2,10 +2,12 @@
 price and estimate they saw), its booking at the aggregator, and the courier's
 tracking events. Imported by orders/models.py."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MoneyField
+from shipping.links import safe_link
 
 
 class Shipment(models.Model):
@@ -41,6 +43,15 @@ class Shipment(models.Model):
     class Meta:
         verbose_name = _("pengiriman kurir")
         verbose_name_plural = _("pengiriman kurir")
+        constraints = [
+            # A courier link is rendered as a link: only web addresses, never
+            # javascript: or data: (a webhook is signed, not trusted).
+            models.CheckConstraint(
+                condition=models.Q(tracking_link="")
+                | models.Q(tracking_link__regex=r"^[Hh][Tt][Tt][Pp][Ss]?://"),
+                name="shipment_tracking_link_web",
+            )
+        ]
 
     def __str__(self):
         return f"{self.order_id} {self.courier_code}/{self.service_code}"
@@ -52,6 +63,81 @@ class Shipment(models.Model):
         if self.etd_min_days == self.etd_max_days:
             return str(self.etd_min_days)
         return f"{self.etd_min_days}-{self.etd_max_days}"
+
+    @property
+    def safe_tracking_link(self) -> str:
+        """The courier link as pages and messages may show it (checked again
+        where rendered: the constraint guards the table, this the page)."""
+        return safe_link(self.tracking_link)
+
+    @property
+    def waybill_pending(self) -> bool:
+        """Booked at the aggregator, the courier's resi not known yet (Biteship
+        answers `waybill_id: null` and sends it later)."""
+        return self.status == self.Status.BOOKED and not self.waybill_id
+
+
+class CourierBooking(models.Model):
+    """One request to the aggregator to book the courier for a shipment.
+
+    Written and committed before POST /v1/orders (the intent), so a crash at
+    any point leaves a row the sweep can finish: `reference` goes as Biteship's
+    reference_id, the aggregator's order id is saved the moment it answers.
+    A retry whose earlier attempt has no answer looks the reference up before
+    it creates anything (orders/courier_bookings.py)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Sedang dipesan")
+        CREATED = "created", _("Dipesan di agregator")
+        FAILED = "failed", _("Ditolak agregator (tidak dibuat)")
+        REVIEW = "review", _("Perlu dicek petugas")
+        CANCELLED = "cancelled", _("Dibatalkan di agregator")
+
+    class Cancel(models.TextChoices):
+        NONE = "", _("-")
+        PENDING = "pending", _("Pembatalan menunggu")
+        DONE = "done", _("Pembatalan berhasil")
+        FAILED = "failed", _("Pembatalan gagal")
+
+    LIVE = (Status.REQUESTED, Status.CREATED, Status.REVIEW)
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="bookings")
+    reference = models.CharField(_("referensi kami"), max_length=64, unique=True)
+    # Who asked: a resi that comes later ships the order in their name.
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    provider_order_id = models.CharField(
+        _("id order agregator"), max_length=64, blank=True, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    cancel_state = models.CharField(max_length=10, choices=Cancel.choices, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_error = models.CharField(max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pemesanan kurir")
+        verbose_name_plural = _("pemesanan kurir")
+        ordering = ["-created_at"]
+        constraints = [
+            # One booking alive per parcel: a second one can only follow a
+            # refused or cancelled one.
+            models.UniqueConstraint(
+                fields=["shipment"],
+                condition=models.Q(status__in=["requested", "created", "review"]),
+                name="courier_booking_one_live",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.status}"
 
 
 class TrackingEvent(models.Model):

@@ -26,6 +26,7 @@ def register() -> None:
         models.GatewayNotification,
         models.GatewayRefund,
         models.Shipment,
+        models.CourierBooking,
         models.TrackingEvent,
         models.SettlementEntry,
         models.OrderRefund,

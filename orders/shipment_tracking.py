@@ -12,8 +12,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from orders.models import DeliveryMethod, Order, OrderStatus, Shipment, TrackingEvent
+from orders import courier_bookings
+from orders.models import (
+    CourierBooking,
+    DeliveryMethod,
+    Order,
+    OrderStatus,
+    Shipment,
+    TrackingEvent,
+)
 from shipping import biteship
+from shipping.links import safe_link
 
 DELIVERED = "delivered"
 
@@ -54,6 +63,7 @@ def tracking_events_apply(
     updates = {}
     if latest and latest != shipment.courier_status:
         updates["courier_status"] = latest[:30]
+    link = safe_link(link)  # only web links are kept (they are rendered as links)
     if link and not shipment.tracking_link:
         updates["tracking_link"] = link[:500]
     if any(s[0] == DELIVERED for s in steps) and shipment.status != Shipment.Status.DELIVERED:
@@ -94,27 +104,33 @@ def complete_delivered(order_id: int) -> bool:
 
 def tracking_webhook_record(payload: dict) -> bool:
     """Applies one verified Biteship webhook (order.status / order.waybill_id).
-    Returns False when it is about no shipment of ours."""
+    A resi that arrives for a booked parcel ships the order. Returns False
+    when it is about no shipment of ours."""
     order_id = str(payload.get("order_id") or "")
     tracking_id = str(payload.get("courier_tracking_id") or "")
     waybill = str(payload.get("courier_waybill_id") or "")
     shipment = None
     if order_id:
         shipment = Shipment.objects.filter(provider_order_id=order_id).first()
+        if shipment is None:
+            # Answered a moment ago: the booking row has the id before the shipment.
+            booking = CourierBooking.objects.filter(provider_order_id=order_id).first()
+            shipment = booking.shipment if booking is not None else None
     if shipment is None and tracking_id:
         shipment = Shipment.objects.filter(tracking_id=tracking_id).first()
     if shipment is None:
         return False
+    if waybill and not shipment.waybill_id:
+        courier_bookings.booking_waybill_record(shipment_id=shipment.pk, waybill=waybill)
+        shipment.refresh_from_db()
     with transaction.atomic():
-        if waybill and not shipment.waybill_id:
-            Shipment.objects.filter(pk=shipment.pk).update(waybill_id=waybill[:60])
         status = str(payload.get("status") or "")
         if payload.get("event", "order.status") == "order.status" and status:
             tracking_events_apply(
                 shipment,
                 [(status, "", str(payload.get("updated_at") or ""))],
                 source="webhook",
-                link=str(payload.get("courier_link") or ""),
+                link=safe_link(payload.get("courier_link")),
             )
     return True
 
@@ -171,8 +187,8 @@ def shipment_for_tracking(order: Order) -> Shipment | None:
 def public_tracking_link(shipment: Shipment | None, order: Order) -> str:
     """The courier's own tracking page when the aggregator gave one, else
     Biteship's public tracking page for the resi."""
-    if shipment is not None and shipment.tracking_link:
-        return shipment.tracking_link
+    if shipment is not None:
+        return shipment.safe_tracking_link
     return ""
 
 
@@ -195,6 +211,9 @@ def admin_summary(order: Order) -> dict:
     has_resi = order.tracking_number or (shipment is not None and shipment.waybill_id)
     return {
         "courier_choice": choice,
+        "courier_booking_note": courier_bookings.booking_note(shipment)
+        if shipment is not None
+        else "",
         "label_url": reverse("orders:shipping_label", args=[order.pk])
         if has_resi and order.delivery_method == DeliveryMethod.COURIER
         else "",

@@ -7,14 +7,12 @@ shipping/ knows couriers and parcels; this module knows orders and facilities.
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders import courier_bookings
 from orders import shipping as table
-from orders.models import DeliveryMethod, Order, OrderStatus, Shipment
+from orders.models import CourierBooking, DeliveryMethod, Order, OrderStatus, Shipment
 from orders.shipment_rates import (
     CAPITAL_POSTAL_CODES,
     PRICE_CHANGED,
@@ -43,10 +41,8 @@ from orders.shipment_tracking import (
     tracking_webhook_record,
 )
 from shipping import biteship
-from shipping.providers import AGGREGATOR, Parcel, RateOption, ShippingError
+from shipping.providers import AGGREGATOR, RateOption
 from shipping.rates import RateAnswer
-
-log = logging.getLogger(__name__)
 
 # Rates live in shipment_rates.py, tracking in shipment_tracking.py; their
 # names stay importable from here (orders.shipments is the module callers know).
@@ -113,18 +109,20 @@ def can_book(order: Order) -> bool:
         and biteship.is_configured()
         and getattr(order, "shipment", None) is not None
         and order.shipment.rate_source == AGGREGATOR
+        # Booked already (the resi may still be on its way): nothing to book.
+        and order.shipment.status == Shipment.Status.CHOSEN
     )
 
 
 def shipment_book(*, order: Order, actor) -> Shipment:
-    """Books the chosen courier at the aggregator, once, and marks the order
-    shipped with the courier and resi.
+    """Books the chosen courier at the aggregator, exactly once; with a resi
+    in the answer the order is shipped, without one (normal at Biteship) the
+    shipment is booked and the resi ships it when it comes.
 
-    Idempotent: the shipment row (one per order, unique) is locked before the
-    aggregator is called, so a second click waits and then finds it booked;
-    the order code goes as Biteship's reference_id. Raises ShipmentError."""
-    from orders import services
-
+    The booking row (our reference) is written under the shipment's row lock
+    and committed before the aggregator is called; the call itself runs with
+    no lock held (orders/courier_bookings.py). A second click while the first
+    call is out finds the same booking and waits for it. Raises ShipmentError."""
     with transaction.atomic():
         shipment = (
             Shipment.objects.select_for_update()
@@ -141,69 +139,37 @@ def shipment_book(*, order: Order, actor) -> Shipment:
         locked = shipment.order
         if locked.status not in (OrderStatus.PAID, OrderStatus.PROCESSING):
             raise ShipmentError(_("Kurir hanya bisa dipesan untuk pesanan yang sudah dibayar."))
-        facility = locked.facility
-        if not origin_postal_code(facility):
+        if not origin_postal_code(locked.facility):
             raise ShipmentError(
                 _(
                     "UPT ini belum punya kelurahan/desa asal kiriman; isi di data UPT "
                     "atau isi resi manual."
                 )
             )
-        try:
-            booking = biteship.BiteshipClient().create_order(
-                reference_id=locked.code,
-                parcel=Parcel(
-                    origin_postal_code=origin_postal_code(facility),
-                    destination_postal_code=locked.postal_code,
-                    weight_grams=locked.total_weight_grams,
-                    value=locked.subtotal,
-                    name=_("Pesanan %(code)s") % {"code": locked.code},
-                ),
-                courier_code=shipment.courier_code,
-                service_code=shipment.service_code,
-                shipper={
-                    "name": facility.name[:60],
-                    "phone": getattr(facility, "phone", "") or "0000000000",
-                    "address": ", ".join(
-                        p
-                        for p in (
-                            getattr(facility, "address", ""),
-                            facility.city,
-                            facility.province,
-                        )
-                        if p
-                    ),
-                },
-                destination={
-                    "name": locked.contact_name,
-                    "phone": locked.contact_phone,
-                    "address": locked.address_line,
-                },
+        booking = courier_bookings.booking_intent(shipment=shipment, order=locked, actor=actor)
+    booking = courier_bookings.booking_attempt(booking.pk)
+    shipment.refresh_from_db()
+    fresh = Order.objects.get(pk=order.pk)
+    order.status, order.courier, order.tracking_number = (
+        fresh.status,
+        fresh.courier,
+        fresh.tracking_number,
+    )
+    if booking.status == CourierBooking.Status.FAILED:
+        raise ShipmentError(
+            _("Kurir belum bisa dipesan (%(e)s). Coba lagi, atau isi resi manual.")
+            % {"e": booking.last_error}
+        )
+    if booking.status == CourierBooking.Status.REVIEW:
+        raise ShipmentError(courier_bookings.booking_note(shipment))
+    if booking.status == CourierBooking.Status.REQUESTED and booking.last_error:
+        raise ShipmentError(
+            _(
+                "Agregator belum menjawab (%(e)s). Pemesanan %(ref)s dipastikan otomatis "
+                "dalam beberapa menit; jangan pesan kurir lain untuk pesanan ini."
             )
-        except ShippingError as error:
-            log.warning("booking %s failed: %s", locked.code, error)
-            raise ShipmentError(
-                _("Kurir belum bisa dipesan (%(e)s). Coba lagi, atau isi resi manual.")
-                % {"e": error}
-            ) from None
-        shipment.status = Shipment.Status.BOOKED
-        shipment.provider_order_id = booking.provider_order_id
-        shipment.tracking_id = booking.tracking_id
-        shipment.waybill_id = booking.waybill_id
-        shipment.tracking_link = booking.tracking_link[:500]
-        shipment.courier_status = booking.status
-        shipment.booked_at = timezone.now()
-        shipment.save()
-        courier = f"{shipment.courier_name} {shipment.service_name}".strip()
-        try:
-            # The order as shipped (its own locked copy): `locked` is not updated.
-            shipped = services.order_process_and_ship(
-                order=locked, actor=actor, courier=courier, tracking_number=booking.waybill_id
-            )
-        except services.OrderError as error:
-            raise ShipmentError(" ".join(error.messages)) from None
-    order.status = shipped.status
-    order.courier, order.tracking_number = shipped.courier, shipped.tracking_number
+            % {"e": booking.last_error, "ref": booking.reference}
+        )
     return shipment
 
 

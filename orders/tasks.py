@@ -103,3 +103,18 @@ def retention_run() -> None:
         report.requests_done,
         report.requests_held,
     )
+
+
+@retried_task(max_attempts=8)
+def courier_booking_cancel(booking_id: int) -> None:
+    from orders.courier_bookings import booking_cancel_send
+
+    booking_cancel_send(booking_id)
+
+
+def courier_bookings_sweep() -> dict:
+    """Periodic (every 5 minutes): finishes courier bookings left half done,
+    fetches pending resis, sends cancels not yet done (orders.courier_bookings)."""
+    from orders.courier_bookings import bookings_sweep
+
+    return bookings_sweep()

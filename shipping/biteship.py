@@ -4,10 +4,21 @@
   postal codes and a list of items (weight in grams, value in Rupiah); each
   `pricing` row has courier_code, courier_service_code, price and
   shipment_duration_range ("2 - 3") with shipment_duration_unit ("days").
-- POST /v1/orders: books the courier; the answer carries `id` and
-  courier.{tracking_id, waybill_id, link}. Biteship documents no idempotency
-  header: we send our order code as `reference_id`, and orders/shipments.py
-  keeps one booking per order by a unique row taken under a lock before calling.
+- POST /v1/orders: books the courier (and bills it); the answer carries `id`
+  and courier.{tracking_id, waybill_id, link}. `waybill_id` may be null: the
+  courier gives the resi later (the `order.waybill_id` webhook, or
+  GET /v1/orders/:id). Biteship documents no idempotency header and does not
+  refuse a repeated `reference_id`: orders/courier_bookings.py commits a
+  booking row with our reference before calling, saves the id at once, and
+  looks the reference up before any retry creates again.
+- GET /v1/orders/:id (documented): the order as it is now.
+- GET /v1/orders?reference_id=<ours>: NOT in Biteship's published reference
+  (which lists POST /v1/orders, GET and POST /v1/orders/:id, POST
+  /v1/orders/:id/cancel). We ask it only for a booking whose answer was lost;
+  a service that refuses the question (HTTP 400/404/405) gets the booking put
+  in front of a person, never a second POST (docs/courier-bookings.md).
+- POST /v1/orders/:id/cancel with `cancellation_reason_code` and
+  `cancellation_reason` (documented; allowed until the parcel is picked up).
 - GET /v1/trackings/<id> and the public GET /v1/trackings/<waybill>/couriers/<code>.
 - GET /v1/maps/areas?countries=ID&input=<text>&type=single (Maps API): areas
   with `id`, names and `postal_code`; the rates API takes `origin_area_id` /
@@ -32,6 +43,7 @@ import urllib.parse
 from django.conf import settings
 
 from core.json_http import JsonHTTPError, json_request
+from shipping.links import safe_link
 from shipping.providers import (
     Booking,
     Parcel,
@@ -188,21 +200,57 @@ class BiteshipClient:
                 }
             ],
         }
-        data = self._request("POST", "/v1/orders", body)
+        return self._booking(self._request("POST", "/v1/orders", body), courier_code, service_code)
+
+    @staticmethod
+    def _booking(data: dict, courier_code: str = "", service_code: str = "") -> Booking:
+        """An order answer as a Booking. No id -> ShippingError; no waybill yet
+        is normal (waybill_id "" until the courier gives it)."""
         courier = data.get("courier") or {}
-        if not data.get("id") or not courier.get("waybill_id"):
-            raise ShippingError("POST /v1/orders: no order id or waybill", body=data)
+        if not data.get("id"):
+            raise ShippingError("order answer without an id", body=data)
         return Booking(
             provider_order_id=str(data["id"]),
             tracking_id=str(courier.get("tracking_id") or ""),
-            waybill_id=str(courier["waybill_id"]),
+            waybill_id=str(courier.get("waybill_id") or ""),
             courier_code=str(courier.get("company") or courier_code),
             service_code=str(courier.get("type") or service_code),
             status=str(data.get("status") or ""),
-            tracking_link=str(courier.get("link") or ""),
+            tracking_link=safe_link(courier.get("link")),
             price=int(data.get("price") or 0),
             raw=data,
+            reference_id=str(data.get("reference_id") or ""),
         )
+
+    def order(self, provider_order_id: str) -> Booking:
+        """GET /v1/orders/:id: the booking as the aggregator has it now."""
+        path = "/v1/orders/" + urllib.parse.quote(provider_order_id, safe="")
+        return self._booking(self._request("GET", path))
+
+    def order_by_reference(self, reference_id: str) -> Booking | None:
+        """The live order made with our `reference_id`, or None when there is
+        none. Raises ShippingError (with the HTTP status when the service
+        answered) when it cannot say: the caller must not create then."""
+        query = urllib.parse.urlencode({"reference_id": reference_id})
+        data = self._request("GET", f"/v1/orders?{query}")
+        found = [
+            self._booking(row)
+            for row in data.get("orders") or []
+            if isinstance(row, dict) and str(row.get("reference_id") or "") == reference_id
+        ]
+        live = [b for b in found if b.status != "cancelled"]
+        return (live or found or [None])[0]
+
+    def cancel_order(self, provider_order_id: str, *, reason: str, code: str = "others") -> str:
+        """POST /v1/orders/:id/cancel; returns the status the answer gives
+        ("cancelled"). Raises ShippingError when refused (e.g. already picked up)."""
+        path = "/v1/orders/" + urllib.parse.quote(provider_order_id, safe="") + "/cancel"
+        data = self._request(
+            "POST",
+            path,
+            {"cancellation_reason_code": code, "cancellation_reason": reason[:300] or "-"},
+        )
+        return str(data.get("status") or "cancelled")
 
     def _tracking(self, data: dict) -> Tracking:
         courier = data.get("courier") or {}
@@ -210,7 +258,7 @@ class BiteshipClient:
             waybill_id=str(data.get("waybill_id") or ""),
             courier_code=str(courier.get("company") or ""),
             status=str(data.get("status") or ""),
-            link=str(data.get("link") or courier.get("link") or ""),
+            link=safe_link(data.get("link") or courier.get("link")),
             history=[
                 TrackingStep(
                     status=str(h.get("status") or ""),

@@ -87,6 +87,7 @@ class Booking:
     tracking_link: str
     price: int
     raw: dict = field(default_factory=dict)
+    reference_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,13 @@ from orders.models import (
     PaymentMethod,
 )
 from orders.payments import provider_for
-from orders.services.checkout_choices import _check_choice, _courier_option, address_checked
+from orders.services.checkout_choices import (
+    PricedCourier,
+    _check_choice,
+    _courier_option,
+    address_checked,
+    courier_answers_unlocked,
+)
 from orders.services.checkout_input import (
     Address,
     Contact,
@@ -70,6 +76,8 @@ def order_place(
     if existing is not None:
         return PlaceResult(existing, created=False, orders=list(existing.orders.all()))
     _check_lines_shape(lines)
+    # Courier rates may need the aggregator: asked now, before any row lock.
+    courier_answers = courier_answers_unlocked(lines, choices, address or Address())
     try:
         with transaction.atomic():
             # First write of the transaction: a concurrent double submit with the
@@ -78,7 +86,9 @@ def order_place(
             checkout = Checkout.objects.create(
                 idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
             )
-            orders = _place_orders(checkout, contact, lines, choices, address or Address())
+            orders = _place_orders(
+                checkout, contact, lines, choices, address or Address(), courier_answers
+            )
             if terms_version:
                 Order.objects.filter(checkout=checkout).update(terms_version=terms_version)
                 for order in orders:
@@ -97,6 +107,7 @@ def _place_orders(
     lines: list[PlaceLine],
     choices: dict[int, FacilityChoice],
     address: Address,
+    courier_answers: dict[int, PricedCourier],
 ) -> list[Order]:
     wanted = {line.product_id: line for line in lines}
     products, prices = _locked_priced_products(wanted)
@@ -125,13 +136,7 @@ def _place_orders(
         courier_option = None
         if choice.delivery_method == DeliveryMethod.COURIER:
             courier_option = _courier_option(
-                facility,
-                choice,
-                settings,
-                rates_by_facility.get(facility_id, []),
-                address,
-                weight=weight,
-                value=sum(p.price * wanted[p.pk].quantity for p in facility_products),
+                facility, choice, courier_answers.get(facility_id), weight=weight
             )
         fee = (
             courier_option.price

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from catalog.models import Product
 from facilities import provinces
-from orders import shipments, shipping
+from orders import selectors, shipments, shipping
 from orders.models import DeliveryMethod
 from orders.payments import provider_for
-from orders.services.checkout_input import Address, FacilityChoice
+from orders.services.checkout_input import Address, FacilityChoice, PlaceLine
 from orders.services.common import OrderError
 from regions import chain
+from shipping.rates import RateAnswer
 
 
 def address_checked(address: Address) -> Address:
@@ -90,20 +93,74 @@ def _check_choice(facility, products, choice: FacilityChoice, settings, address:
         )
 
 
-def _courier_option(facility, choice, settings, rates, address, *, weight: int, value: int):
-    """The courier service chosen, priced again now (cached aggregator rate or
-    the facility's table): the price the shopper saw stands only if it matches."""
-    answer = shipments.courier_answer(
-        facility,
-        settings,
-        rates,
-        province=address.province_code,
-        postal_code=address.postal_code,
-        weight_grams=weight,
-        value=value,
-        village_code=address.village_code,
-    )
+@dataclass(frozen=True)
+class PricedCourier:
+    """A facility's courier options as asked before any lock, and the parcel
+    weight they were asked for."""
+
+    answer: RateAnswer
+    weight: int
+
+
+RATES_MISSING = gettext_lazy(
+    "Ongkir kurir untuk %(facility)s belum bisa dipastikan. Muat ulang halaman checkout, "
+    "periksa pilihan kurir, lalu kirim ulang."
+)
+
+
+def courier_answers_unlocked(
+    lines: list[PlaceLine], choices: dict[int, FacilityChoice], address: Address
+) -> dict[int, PricedCourier]:
+    """The courier rates each courier choice needs, asked BEFORE order_place
+    takes its row locks: a rates call may go out to the aggregator (a cache
+    miss), and no outside call runs under a lock. The products are read
+    without locking; under the lock `_courier_option` uses an answer only
+    for the same parcel weight. Anything refused here is left for the locked
+    checks to report, in their usual order."""
+    courier_ids = {fid for fid, c in choices.items() if c.delivery_method == DeliveryMethod.COURIER}
+    if not courier_ids or not lines:
+        return {}
     try:
-        return shipments.verified_option(answer, choice.courier_option, facility_name=facility.name)
+        checked = address_checked(address)
+    except OrderError:
+        return {}
+    wanted = {line.product_id: line for line in lines}
+    by_facility: dict[int, list[Product]] = {}
+    for product in Product.objects.filter(
+        pk__in=wanted, facility_id__in=courier_ids
+    ).select_related("facility"):
+        by_facility.setdefault(product.facility_id, []).append(product)
+    settings_by_facility = selectors.delivery_settings_for(by_facility)
+    rates_by_facility = selectors.shipping_rates_for(by_facility)
+    answers = {}
+    for facility_id, products in by_facility.items():
+        weight = sum(p.weight_grams * wanted[p.pk].quantity for p in products)
+        answers[facility_id] = PricedCourier(
+            answer=shipments.courier_answer(
+                products[0].facility,
+                settings_by_facility.get(facility_id, shipping.DEFAULT_SETTINGS),
+                rates_by_facility.get(facility_id, []),
+                province=checked.province_code,
+                postal_code=checked.postal_code,
+                weight_grams=weight,
+                value=sum(p.price * wanted[p.pk].quantity for p in products),
+                village_code=checked.village_code,
+            ),
+            weight=weight,
+        )
+    return answers
+
+
+def _courier_option(facility, choice, priced: PricedCourier | None, *, weight: int):
+    """The courier service chosen, checked under the lock against the rates
+    asked before it (courier_answers_unlocked): the price the shopper saw
+    stands only if it matches. No rates for this parcel (none asked, or the
+    weight changed meanwhile) -> OrderError, never a call from here."""
+    if priced is None or priced.weight != weight:
+        raise OrderError(RATES_MISSING % {"facility": facility.name})
+    try:
+        return shipments.verified_option(
+            priced.answer, choice.courier_option, facility_name=facility.name
+        )
     except ValueError as error:
         raise OrderError(str(error)) from None

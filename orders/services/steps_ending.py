@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import selectors
+from orders import courier_bookings, selectors
 from orders.models import (
     Order,
     OrderStatus,
@@ -26,17 +26,22 @@ from orders.states import (
 
 
 def _cancel(order: Order, *, role: str, reason: str, actor=None, guard=None, notify=True):
-    """-> cancelled, the reason both the event's note and the order's cancel_reason."""
-    return _move(
-        order,
-        to=OrderStatus.CANCELLED,
-        role=role,
-        actor=actor,
-        note=reason,
-        guard=guard,
-        updates={"cancel_reason": reason},
-        notify=notify,
-    )
+    """-> cancelled, the reason both the event's note and the order's cancel_reason.
+    A courier booked for it is cancelled at the aggregator too (asked here,
+    sent after commit: orders.courier_bookings)."""
+    with transaction.atomic():
+        order = _move(
+            order,
+            to=OrderStatus.CANCELLED,
+            role=role,
+            actor=actor,
+            note=reason,
+            guard=guard,
+            updates={"cancel_reason": reason},
+            notify=notify,
+        )
+        courier_bookings.booking_cancel_request(order=order, reason=reason)
+    return order
 
 
 def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool = False) -> Order:
