@@ -22,6 +22,8 @@ PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = ["core.queue_jobs", "config.periodic"]
 QUEUE_STALLED_SECONDS = env("QUEUE_STALLED_SECONDS")
 QUEUE_STALLED_SWEEP_CRON = env("QUEUE_STALLED_SWEEP_CRON")
+# /healthz?detail=1 answers 503 when the oldest due job has waited longer.
+QUEUE_LAG_ALERT_SECONDS = 300
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": QUEUE_STALLED_SECONDS / 3,
     "stalled_worker_timeout": QUEUE_STALLED_SECONDS,
