@@ -15,15 +15,10 @@ from core.models import QueueJobError
 from orders import tasks
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, place, shop
-from tests.queue_worker import PROCRASTINATE_BACKEND, run_worker_until_idle
+from tests.queue_worker import run_worker_until_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHANGELIST = "/admin/procrastinate/procrastinatejob/"
-
-
-@pytest.fixture
-def procrastinate_queue(settings):
-    settings.TASKS = PROCRASTINATE_BACKEND
 
 
 def _jobs(path: str):
@@ -87,9 +82,7 @@ def test_only_head_office_sees_and_runs_the_queue(procrastinate_queue, client, f
         client.force_login(user)
         assert client.get(CHANGELIST).status_code == 403
         assert client.get("/admin/procrastinate/procrastinateworker/").status_code == 403
-        response = client.post(
-            CHANGELIST, {"action": "run_again", "_selected_action": [broken.id]}
-        )
+        response = client.post(CHANGELIST, {"action": "run_again", "_selected_action": [broken.id]})
         assert response.status_code == 403
         assert ProcrastinateJob.objects.get(pk=int(broken.id)).status == "failed"
         # Not offered on the admin's index either.

@@ -1,0 +1,94 @@
+"""The queue's pieces below the drills (tests/drills/test_queue_kill.py):
+mail once per event however often its job runs, the backend's job, the
+periodic list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
+
+from core.mail_once import mail_send_once
+from orders import tasks
+from orders.models import OrderEvent, OrderStatus
+from tests.orders.factories import ProductFactory, place, shop
+
+
+@pytest.fixture
+def order(db, settings):
+    settings.WHATSAPP_TOKEN = ""
+    return place([(ProductFactory(facility=shop(), stock=3), 1)]).orders[0]
+
+
+def _event(order, note: str) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order, actor_label="uji", to_status=OrderStatus.PROCESSING, note=note
+    )
+
+
+def test_a_status_mail_job_run_again_does_not_mail_again(order, mailoutbox):
+    """A job whose worker died after the send runs again: no second mail."""
+    event = _event(order, "sekali saja")
+    mailoutbox.clear()
+    tasks.mail_status_changed.enqueue(event.pk)
+    tasks.mail_status_changed.enqueue(event.pk)  # the same job, run again
+    assert [m.body.count("sekali saja") for m in mailoutbox] == [1]
+    # Another event of the same order is another mail.
+    tasks.mail_status_changed.enqueue(_event(order, "kabar kedua").pk)
+    assert len(mailoutbox) == 2
+
+
+def test_control_a_plain_send_run_twice_mails_twice(db, mailoutbox):
+    """What the key prevents: the same send, run twice, without it."""
+    for _ in range(2):
+        send_mail("uji", "sekali saja", None, ["siti@example.com"])
+    assert len(mailoutbox) == 2
+
+
+def test_a_failed_send_is_tried_again(db, mailoutbox):
+    def broken():
+        raise OSError("relay down")
+
+    with pytest.raises(OSError):
+        mail_send_once(key="uji:1", send=broken)
+    assert mail_send_once(key="uji:1", send=lambda: send_mail("uji", "b", None, ["a@b.id"]))
+    assert len(mailoutbox) == 1
+
+
+def test_the_backend_defers_one_generic_job_inside_the_callers_transaction(
+    procrastinate_queue, order
+):
+    later = timezone.now() + timedelta(minutes=5)
+    with transaction.atomic():
+        result = tasks.mail_status_changed.using(run_after=later, priority=7).enqueue(41)
+    job = ProcrastinateJob.objects.get(pk=int(result.id))
+    assert job.task_name == "run_django_task" and job.status == "todo"
+    assert job.args == {"path": "orders.tasks.mail_status_changed", "args": [41], "kwargs": {}}
+    assert job.scheduled_at == later and job.priority == 7 and job.queue_name == "default"
+    # A rolled-back write queues nothing: the job is a row of the same transaction.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rolled_back = tasks.mail_status_changed.enqueue(42)
+        raise RuntimeError
+    assert not ProcrastinateJob.objects.filter(pk=int(rolled_back.id)).exists()
+
+
+def test_every_periodic_job_is_registered_with_its_function():
+    from django.utils.module_loading import import_string
+    from procrastinate.contrib.django import app
+
+    import config.periodic as periodic
+
+    names = {
+        periodic_task.task.name for periodic_task in app.periodic_registry.periodic_tasks.values()
+    }
+    for name, cron, path in periodic.PERIODIC_JOBS:
+        assert f"periodic:{name}" in names
+        assert callable(import_string(path))
+    assert {"expire_orders", "escalate_complaints", "apply_retention", "poll_tracking"} <= {
+        name for name, _, _ in periodic.PERIODIC_JOBS
+    }
+    assert "jobs_retry_stalled" in names
