@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from croniter import croniter
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +88,7 @@ def test_every_periodic_job_is_registered_with_its_function():
     }
     for name, cron, path in periodic.PERIODIC_JOBS:
         assert f"periodic:{name}" in names
+        assert croniter.is_valid(cron), cron
         assert callable(import_string(path))
     assert {"expire_orders", "escalate_complaints", "apply_retention", "poll_tracking"} <= {
         name for name, _, _ in periodic.PERIODIC_JOBS
