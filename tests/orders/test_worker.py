@@ -61,7 +61,11 @@ def test_a_worker_process_sends_the_mail_and_keeps_the_failure(
     html = page.content.decode()
     assert str(failed.pk) in html and "DoesNotExist" in html
     assert page.context["queue_health"].failed_24h == 1
-    assert "Kesehatan antrean" in html
+    assert "Kesehatan antrean" in html and "Gagal" in html
+    assert "orders.tasks.gateway_refund_send" in html  # the Django task, not the wrapper
+    assert 'style="' not in html  # our CSP refuses inline styles
+    detail = client.get(f"{CHANGELIST}{failed.pk}/change/")
+    assert detail.status_code == 200 and "GatewayRefund.DoesNotExist" in detail.content.decode()
 
     # ...and runs it again from there: the same job, back in the queue.
     response = client.post(
