@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     # The queue engine behind django-tasks (core/queue_backend.py, docs/queue.md).
-    "procrastinate.contrib.django",
+    "config.apps.QueueEngineConfig",  # procrastinate.contrib.django, named in Indonesian
     # Bottom to top, as the import contract (pyproject, `lint-imports`) layers them.
     "core",
     "regions",
