@@ -94,3 +94,52 @@ def test_every_periodic_job_is_registered_with_its_function():
         name for name, _, _ in periodic.PERIODIC_JOBS
     }
     assert "jobs_retry_stalled" in names
+
+
+def test_the_old_queues_unfinished_tasks_move_to_procrastinate(procrastinate_queue):
+    """orders 0022 on an existing database: django-tasks-db's waiting and
+    stranded-running tasks become jobs; finished ones stay behind."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("orders.migrations.0022_queue_on_procrastinate")
+    with connection.cursor() as cursor:
+        # The columns the move reads, as django-tasks-db 0.13 has them.
+        cursor.execute(
+            "CREATE TABLE django_tasks_database_dbtaskresult (id uuid PRIMARY KEY,"
+            " status varchar(10), args_kwargs jsonb, priority int, task_path text,"
+            " queue_name varchar(32), run_after timestamptz, traceback text DEFAULT '')"
+        )
+        try:
+            cursor.execute(
+                "INSERT INTO django_tasks_database_dbtaskresult VALUES"
+                " (gen_random_uuid(), 'READY', '{\"args\": [7], \"kwargs\": {}}', 0,"
+                "  'orders.tasks.mail_status_changed', 'default', '9999-01-01'),"
+                " (gen_random_uuid(), 'RUNNING', '{\"args\": [8], \"kwargs\": {}}', 0,"
+                "  'orders.tasks.mail_status_changed', 'default', '9999-01-01'),"
+                ' (gen_random_uuid(), \'READY\', \'{"args": [9], "kwargs": {"attempt": 2}}\', 0,'
+                "  'orders.tasks.gateway_refund_send', 'default', NOW() + INTERVAL '1 minute'),"
+                " (gen_random_uuid(), 'SUCCESSFUL', '{\"args\": [1], \"kwargs\": {}}', 0,"
+                "  'orders.tasks.mail_status_changed', 'default', '9999-01-01')"
+            )
+            cursor.execute(migration.MOVE_OLD_TASKS)
+            cursor.execute(
+                "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY 1"
+            )
+            left = dict(cursor.fetchall())
+        finally:
+            cursor.execute("DROP TABLE django_tasks_database_dbtaskresult")
+    jobs = {
+        tuple(job.args["args"]): job
+        for job in ProcrastinateJob.objects.filter(task_name="run_django_task")
+    }
+    assert set(jobs) == {(7,), (8,), (9,)}
+    assert jobs[(7,)].scheduled_at is None and jobs[(8,)].scheduled_at is None
+    assert jobs[(9,)].scheduled_at > timezone.now()
+    assert jobs[(9,)].args == {
+        "path": "orders.tasks.gateway_refund_send",
+        "args": [9],
+        "kwargs": {"attempt": 2},
+    }
+    assert left == {"FAILED": 3, "SUCCESSFUL": 1}
