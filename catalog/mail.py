@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import ListingReview
+from core.mail_once import mail_send_once
 from facilities.models import Membership
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,12 @@ def _send(template: str, review: ListingReview, recipients: list[str]) -> int:
         subject = render_to_string(f"catalog/email/{template}_subject.txt", context)
         body = render_to_string(f"catalog/email/{template}.txt", context)
     try:
-        return send_mail(" ".join(subject.split()), body, None, recipients)
+        # Once per review row and kind, however often the task runs (core.mail_once).
+        sent = mail_send_once(
+            key=f"catalog.{template}:{review.pk}",
+            send=lambda: send_mail(" ".join(subject.split()), body, None, recipients),
+        )
+        return 1 if sent else 0
     except Exception:
         # Logged here, raised for the task to retry; the listing is committed.
         log.exception("listing mail failed: %s", " ".join(subject.split()))

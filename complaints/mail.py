@@ -21,4 +21,10 @@ def send_for_event(kind: str, event_id: int) -> None:
         to = _facility_recipients(complaint.facility)
     else:
         to = [complaint.order.contact_email]
-    _send("complaints/mail_subject.txt", "complaints/mail_body.txt", context, to)
+    _send(
+        "complaints/mail_subject.txt",
+        "complaints/mail_body.txt",
+        context,
+        to,
+        key=f"complaints.{kind}:{event_id}",
+    )

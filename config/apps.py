@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from procrastinate.contrib.django.apps import ProcrastinateConfig
 
 
 class ConfigConfig(AppConfig):
@@ -6,4 +8,13 @@ class ConfigConfig(AppConfig):
     admin for background tasks. Nothing below imports it."""
 
     name = "config"
+    default = True  # this module holds another AppConfig (QueueEngineConfig)
     verbose_name = "Konfigurasi"
+
+
+class QueueEngineConfig(ProcrastinateConfig):
+    """procrastinate's Django app (the queue engine, docs/queue.md) under an
+    Indonesian name in the admin; everything else is procrastinate's own."""
+
+    default = False
+    verbose_name = _("Antrean tugas")

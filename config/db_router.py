@@ -4,6 +4,11 @@ Only active when settings define a "replica" database. A replica lags the
 primary by a moment, so whoever has just written (a checkout, a receipt upload,
 any admin work) reads from the primary for REPLICA_PIN_SECONDS afterwards and
 sees their own order at once.
+
+Only requests read the replica. Everything else (the queue's workers,
+management commands, the shell) reads the primary: a task queued by a commit
+runs a moment later and must see that commit, which a lagging replica may not
+have yet (issue 29: a task right after a commit read stale rows).
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from django.conf import settings
 from django.http import HttpRequest
 
 PIN_COOKIE = "kb_primary"
-_pinned: ContextVar[bool] = ContextVar("kb_db_pinned_to_primary", default=False)
+# Where reads go: "replica" only while a request that may use it is served
+# (PinToPrimaryMiddleware sets it); the default, outside any request, is the primary.
+_read_from: ContextVar[str] = ContextVar("kb_db_read_from", default="default")
 
 
 class PrimaryReplicaRouter:
-    """Send reads to "replica" unless this request is pinned to the primary."""
+    """Send a request's reads to "replica" unless it is pinned to the primary;
+    reads outside requests (workers, commands) go to the primary."""
 
     def db_for_read(self, model, **hints):
-        return "default" if _pinned.get() else "replica"
+        return _read_from.get()
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -55,11 +63,11 @@ class PinToPrimaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        token = _pinned.set(request_needs_primary(request))
+        token = _read_from.set("default" if request_needs_primary(request) else "replica")
         try:
             response = self.get_response(request)
         finally:
-            _pinned.reset(token)
+            _read_from.reset(token)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             seconds = settings.REPLICA_PIN_SECONDS
             response.set_cookie(

@@ -29,7 +29,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # The queue engine behind django-tasks (core/queue_backend.py, docs/queue.md).
+    "config.apps.QueueEngineConfig",  # procrastinate.contrib.django, named in Indonesian
     # Bottom to top, as the import contract (pyproject, `lint-imports`) layers them.
     "core",
     "regions",

@@ -33,9 +33,16 @@ env = environ.Env(
     PRIVACY_RETENTION_DAYS=(int, 730),
     PRIVACY_OTP_BY_EMAIL=(bool, True),
     PRIVACY_CONTACT_EMAIL=(str, "privasi@karyabinaan.id"),
-    # Background tasks: "database" (django-tasks-db, run by `manage.py db_worker`)
-    # or "immediate" (run inside the request; tests and one-off scripts).
+    # Background tasks: "database" (the procrastinate queue on PostgreSQL, run by
+    # `manage.py procrastinate worker`) or "immediate" (run inside the request;
+    # tests and one-off scripts).
     TASKS_BACKEND=(str, "database"),
+    # A worker without a heartbeat for this long is dead; its jobs run again
+    # (core/queue_jobs.py). Heartbeats every third of it.
+    QUEUE_STALLED_SECONDS=(float, 30.0),
+    # When the dead workers' jobs are looked for (cron, six fields = seconds last);
+    # empty switches it off (the kill drill's control only).
+    QUEUE_STALLED_SWEEP_CRON=(str, "* * * * *"),
     # Payment gateway (Midtrans Core API). No server key: the local simulator
     # answers under DEBUG, and without DEBUG the gateway is not offered.
     MIDTRANS_SERVER_KEY=(str, ""),

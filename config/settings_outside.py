@@ -5,15 +5,28 @@ under DEBUG when no key is set."""
 from config.settings_env import DEBUG, SITE_URL, env
 
 # Background work on Django's tasks API (django-tasks): mail, payment
-# notifications, refunds. The database backend keeps every task as a row the
-# admin shows (Django Tasks → results), failed ones with their traceback;
-# `manage.py db_worker` runs them (the demo starts one beside the server).
+# notifications, refunds. Production runs it on procrastinate (PostgreSQL):
+# core/queue_backend.py turns each `task.enqueue()` into a procrastinate job and
+# `manage.py procrastinate worker` runs them (the demo starts one beside the
+# server). See docs/queue.md.
 TASKS = {
     "default": (
         {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
         if env("TASKS_BACKEND") == "immediate"
-        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        else {"BACKEND": "core.queue_backend.ProcrastinateBackend", "QUEUES": ["default"]}
     )
+}
+# The apps' tasks.py are django-tasks modules, not procrastinate's: the worker
+# imports only the queue's own tasks and the periodic jobs.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["core.queue_jobs", "config.periodic"]
+QUEUE_STALLED_SECONDS = env("QUEUE_STALLED_SECONDS")
+QUEUE_STALLED_SWEEP_CRON = env("QUEUE_STALLED_SWEEP_CRON")
+# /healthz?detail=1 answers 503 when the oldest due job has waited longer.
+QUEUE_LAG_ALERT_SECONDS = 300
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": QUEUE_STALLED_SECONDS / 3,
+    "stalled_worker_timeout": QUEUE_STALLED_SECONDS,
 }
 
 # Payment gateway: Midtrans Core API (orders/midtrans.py). Keys come from the

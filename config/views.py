@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from catalog.selectors import featured_products, newly_approved_products, top_categories
 from core.page_cache import public_page
+from core.queue_status import queue_health
 from facilities.selectors import facility_directory
 
 
@@ -47,11 +48,23 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 only when the database answers, for load balancers and monitors."""
+    """200 only when the database answers, for load balancers and monitors.
+
+    `?detail=1` (monitors, not load balancers) adds the queue as JSON: lag
+    (seconds the oldest due job has waited), waiting, failed in 24 h, stalled
+    and live workers; 503 when no worker is alive or the lag passes
+    QUEUE_LAG_ALERT_SECONDS, since then mail and payments wait."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        health = queue_health() if request.GET.get("detail") else None
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    if health is None:
+        return HttpResponse("ok", content_type="text/plain")
+    queue_ok = health.live_workers > 0 and health.lag_seconds <= settings.QUEUE_LAG_ALERT_SECONDS
+    return JsonResponse(
+        {"database": "ok", "queue_ok": queue_ok, "queue": health.as_dict()},
+        status=200 if queue_ok else 503,
+    )

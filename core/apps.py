@@ -12,8 +12,8 @@ class CoreConfig(AppConfig):
     label = "marketplace"
 
     def ready(self):
-        from core.models import RateCounter
+        from core.models import QueueJobError, RateCounter, SentMail
         from core.page_registry import connect_signals, register_private_models
 
         connect_signals()
-        register_private_models(RateCounter)
+        register_private_models(RateCounter, SentMail, QueueJobError)

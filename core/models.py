@@ -18,3 +18,35 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class SentMail(models.Model):
+    """One row per mail that must go out once (a key per event: `orders.status:
+    <event id>`). Written by core.mail_once before the send and stamped after
+    it, so a task run again (a retry, a job whose worker died) skips a mail
+    that did go out. A row without `sent_at` is a send that may not have
+    happened: it is tried again (at least once beats never)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class QueueJobError(models.Model):
+    """Why a queue job failed: procrastinate records that a job failed, not
+    the exception; core.queue_jobs writes it here for head office's admin."""
+
+    job_id = models.BigIntegerField(db_index=True)
+    task_path = models.CharField(max_length=200)
+    attempt = models.PositiveIntegerField(default=1)
+    error = models.TextField()
+    failed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} #{self.job_id}"

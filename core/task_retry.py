@@ -1,11 +1,12 @@
 """Retries for tasks on Django's tasks API (django-tasks).
 
-The tasks API runs a task once; a failure is recorded (with its traceback) on
-the task's result row, which the admin lists. `retried_task` adds what mail,
-gateway calls and notification processing need: on an exception the same task
-is enqueued again with a growing delay (30 s, 1 min, 2 min, ...), and the
-exception is re-raised so this attempt stays visible as failed. After the last
-attempt nothing is re-enqueued: the failed row is where staff find it.
+The tasks API runs a task once; on the queue (procrastinate, core/queue_jobs.py)
+a failure leaves the job failed with its traceback, which the admin lists.
+`retried_task` adds what mail, gateway calls and notification processing
+need: on an exception the same task is enqueued again with a growing delay
+(30 s, 1 min, 2 min, ...), and the exception is re-raised so this attempt
+stays visible as failed. After the last attempt nothing is re-enqueued: the
+failed job is where staff find it.
 
 A backend that cannot defer (the immediate backend used by tests) gets no
 retries: retrying at once against a dead mail server helps nobody.

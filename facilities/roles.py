@@ -172,7 +172,7 @@ _grant(
 # Online payments (orders.gateway_services): the settlement ledger and refunds of
 # a facility's orders are its staff's to see (and their Kanwil's); charges and
 # raw notifications span facilities, so head office only, with the task queue's
-# results (django-tasks-db), where a failed background task shows its traceback.
+# jobs (procrastinate), where a failed background task shows its error (core.QueueJobError).
 _PAYMENTS_VIEW = ["orders.view_settlemententry", "orders.view_gatewayrefund"]
 _grant(
     staff=_PAYMENTS_VIEW,
@@ -182,7 +182,10 @@ _grant(
         "orders.change_settlemententry",
         "orders.view_gatewaypayment",
         "orders.view_gatewaynotification",
-        "django_tasks_database.view_dbtaskresult",
+        "procrastinate.view_procrastinatejob",
+        "procrastinate.view_procrastinateworker",
+        "procrastinate.view_procrastinateevent",
+        "marketplace.view_queuejoberror",
     ],
 )
 # Courier bookings (orders.courier_bookings): each request to the aggregator

@@ -16,12 +16,17 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.mail_once import mail_send_once
 from orders.models import Order, OrderEvent, PaymentProof
 
 log = logging.getLogger(__name__)
 
 
-def _send(subject_template: str, body_template: str, context: dict, to: list[str]) -> None:
+def _send(
+    subject_template: str, body_template: str, context: dict, to: list[str], *, key: str
+) -> None:
+    """Render and send one mail, once per `key` (the event it is about: a task
+    run again after its worker died must not mail twice; core.mail_once)."""
     to = [address for address in to if address]
     if not to:
         return
@@ -31,7 +36,9 @@ def _send(subject_template: str, body_template: str, context: dict, to: list[str
         subject = render_to_string(subject_template, context).strip()
         body = render_to_string(body_template, context)
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        mail_send_once(
+            key=key, send=lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        )
     except Exception:
         # Logged here, raised for the task to retry; the order is long committed.
         log.exception("order mail failed: %s", subject)
@@ -69,6 +76,7 @@ def send_new_order_facility(order_id: int) -> None:
             "orders/mail/new_order_facility.txt",
             {"order": order},
             _facility_recipients(order.facility),
+            key=f"orders.new_order:{order_id}",
         )
 
 
@@ -81,6 +89,7 @@ def send_checkout_shopper(order_ids: list[int]) -> None:
             "orders/mail/confirmation_shopper.txt",
             {"orders": orders, "contact_name": orders[0].contact_name},
             [orders[0].contact_email],
+            key="orders.checkout:" + ",".join(str(pk) for pk in sorted(order_ids)),
         )
 
 
@@ -111,6 +120,7 @@ def send_receipt_uploaded(proof_id: int) -> None:
         "orders/mail/receipt_facility.txt",
         {"order": proof.order, "proof": proof},
         _facility_recipients(proof.order.facility),
+        key=f"orders.receipt:{proof_id}",
     )
 
 
@@ -121,4 +131,5 @@ def send_status_changed(event_id: int) -> None:
         "orders/mail/status_shopper.txt",
         {"order": event.order, "event": event},
         [event.order.contact_email],
+        key=f"orders.status:{event_id}",
     )

@@ -26,4 +26,4 @@ def send(kind: str, pk: int) -> None:
         "admin_link": reverse("admin:quotes_quoterequest_change", args=[request.pk]),
     }
     to = [request.contact_email] if kind == "quoted" else _facility_recipients(request.facility)
-    _send("quotes/mail_subject.txt", "quotes/mail_body.txt", context, to)
+    _send("quotes/mail_subject.txt", "quotes/mail_body.txt", context, to, key=f"quotes.{kind}:{pk}")

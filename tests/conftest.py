@@ -67,8 +67,30 @@ def _empty_cache():
 def _tasks_run_at_once(settings):
     """Background tasks run inside the call that queues them (django-tasks'
     immediate backend), so a test sees their effect; tests/orders/test_worker.py
-    runs the real database queue with a real db_worker process instead."""
+    runs the real queue (procrastinate) with a real worker process instead."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def procrastinate_queue(settings, transactional_db):
+    """The production queue: tasks become procrastinate jobs, run by a real
+    worker process (tests/queue_worker.py). procrastinate's tables are not
+    Django-managed, so a test's flush leaves them: empty them before and after."""
+    from django.db import connection
+
+    from tests.queue_worker import PROCRASTINATE_BACKEND
+
+    def empty() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_workers,"
+                " procrastinate_periodic_defers CASCADE"
+            )
+
+    empty()
+    settings.TASKS = PROCRASTINATE_BACKEND
+    yield
+    empty()
 
 
 @pytest.fixture(scope="session")

@@ -42,3 +42,70 @@ def test_a_browser_asking_for_english_still_gets_indonesian(client, db):
 def test_an_unknown_language_cookie_falls_back_to_indonesian(client, db, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert b'lang="id"' in client.get("/upt/").content
+
+
+def _job(*, status="todo", scheduled_at=None, worker_id=None) -> int:
+    """A procrastinate job row as the backend or a worker leaves it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status,"
+            " scheduled_at, worker_id) VALUES ('default', 'run_django_task', '{}', %s, %s, %s)"
+            " RETURNING id",
+            [status, scheduled_at, worker_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def _worker(*, seconds_ago: float) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat)"
+            " VALUES (NOW() - %s * INTERVAL '1 second') RETURNING id",
+            [seconds_ago],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_plain_healthz_stays_ok_without_a_worker(client, db):
+    """Load balancers ask the plain path: a queue problem must not take the
+    site out of rotation."""
+    _job()
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_healthz_detail_shows_the_queue(client, db, settings):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    # No worker alive: the detail says so with a 503, for monitors.
+    old = _job()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_events (job_id, type, at)"
+            " VALUES (%s, 'deferred', NOW() - INTERVAL '10 minutes')",
+            [old],
+        )
+    _job(scheduled_at=timezone.now() + timedelta(hours=1))  # not due: no lag
+    dead = _worker(seconds_ago=300)
+    _job(status="doing", worker_id=dead)  # its worker died: stalled
+    response = client.get("/healthz?detail=1")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["queue_ok"] is False
+    queue = body["queue"]
+    assert 590 <= queue["lag_seconds"] <= 700
+    assert queue["live_workers"] == 0 and queue["stalled"] == 1 and queue["waiting"] == 2
+
+    # A live worker and a small lag: healthy.
+    _worker(seconds_ago=1)
+    settings.QUEUE_LAG_ALERT_SECONDS = 3600
+    response = client.get("/healthz?detail=1")
+    assert response.status_code == 200
+    assert response.json()["queue"]["live_workers"] == 1

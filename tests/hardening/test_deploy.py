@@ -286,3 +286,33 @@ def test_gunicorn_runs_the_warm_up_before_its_workers_start():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_reads_outside_requests_go_to_the_primary():
+    """Workers and management commands read the primary: a task queued by a
+    commit must see it, and a replica may not have it yet (issue 29)."""
+    import threading
+
+    from config.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
+
+    router = PrimaryReplicaRouter()
+    # No request being served: a management command, the shell, a worker's loop.
+    assert router.db_for_read(None) == "default"
+    # A worker runs sync jobs in a thread of its own.
+    in_thread = []
+    worker = threading.Thread(target=lambda: in_thread.append(router.db_for_read(None)))
+    worker.start()
+    worker.join()
+    assert in_thread == ["default"]
+    # After a request that read the replica, the process is back on the primary.
+    seen = []
+
+    def view(request):
+        seen.append(router.db_for_read(None))
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    PinToPrimaryMiddleware(view)(RequestFactory().get("/produk/"))
+    assert seen == ["replica"]
+    assert router.db_for_read(None) == "default"

@@ -276,7 +276,7 @@ def test_staff_see_only_their_facilitys_ledger(
     # Charges and raw notifications span facilities: head office only.
     assert client.get("/admin/orders/gatewaypayment/").status_code == 403
     assert client.get("/admin/orders/gatewaynotification/").status_code == 403
-    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 403
+    assert client.get("/admin/procrastinate/procrastinatejob/").status_code == 403
 
 
 def test_notification_endpoint_query_budget(

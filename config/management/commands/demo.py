@@ -87,8 +87,10 @@ class Command(BaseCommand):
                     worker.kill()
 
     def _start_worker(self, site_url: str) -> subprocess.Popen:
-        """The background worker (django-tasks' db_worker) as a child process:
-        mail, payment notifications and refunds run there, as in production."""
+        """The queue's worker (procrastinate) as a child process: mail, payment
+        notifications, refunds and the periodic jobs (config/periodic.py:
+        expiry, complaint deadlines, tracking polls, retention) run there, as
+        in production."""
         env = {**os.environ, "SITE_URL": site_url, "DEBUG": "1"}
         if settings.MIDTRANS_SIMULATOR:
             env["MIDTRANS_BASE_URL"] = site_url + "/_simulator/midtrans"
@@ -99,11 +101,10 @@ class Command(BaseCommand):
             env["WHATSAPP_API_BASE_URL"] = site_url + "/_simulator/whatsapp"
         # Without DATABASE_URL the worker attaches to the same embedded
         # PostgreSQL (config/embedded_db.py counts the processes using it).
-        # --no-reload: the autoreloader would run the worker in a grandchild
-        # that a TERM to this child leaves without its exit handlers, and the
-        # embedded PostgreSQL would then never learn that it left.
+        # The same command as production; a TERM lets it finish its job and
+        # leave, so the embedded PostgreSQL learns that it left.
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+            [sys.executable, "manage.py", "procrastinate", "worker"],
             cwd=settings.BASE_DIR,
             env=env,
         )
