@@ -24,6 +24,13 @@ from facilities.scoping import scope_for
 
 admin.site.unregister(ProcrastinateJob)
 
+# procrastinate's models are named in English ("procrastinate job"); the admin
+# reads these names for its titles and counts, and staff read Indonesian.
+ProcrastinateJob._meta.verbose_name = gettext_lazy("tugas antrean")
+ProcrastinateJob._meta.verbose_name_plural = gettext_lazy("tugas antrean")
+ProcrastinateWorker._meta.verbose_name = gettext_lazy("pekerja antrean")
+ProcrastinateWorker._meta.verbose_name_plural = gettext_lazy("pekerja antrean")
+
 
 class _HeadOfficeOnly:
     """The queue spans every facility: national scope only, whatever the
@@ -34,6 +41,19 @@ class _HeadOfficeOnly:
 
     def has_view_permission(self, request, obj=None) -> bool:
         return scope_for(request.user).is_national and super().has_view_permission(request, obj)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in STATUS_LABELS:
+            return queryset.filter(status=self.value())
+        return queryset
 
 
 class StalledFilter(admin.SimpleListFilter):
@@ -63,9 +83,9 @@ STATUS_LABELS = {
 class QueueJobAdmin(_HeadOfficeOnly, ProcrastinateJobAdmin):
     # Our own columns: procrastinate's carry inline styles (our CSP refuses
     # them) and English labels.
-    list_display = ["pk", "task", "arguments", "status_label", "attempts", "scheduled_at", "error"]
+    list_display = ["pk", "task", "arguments", "status_label", "tries", "scheduled", "error"]
     fields = list_display + ["queue_name", "lock", "queueing_lock", "priority", "full_error"]
-    list_filter = [StalledFilter, "status", "queue_name", "task_name"]
+    list_filter = [StalledFilter, StatusFilter, "queue_name", "task_name"]
     search_fields = ["task_name", "=id"]
     actions = ["run_again"]
     change_list_template = "admin/queue/change_list.html"
@@ -106,6 +126,14 @@ class QueueJobAdmin(_HeadOfficeOnly, ProcrastinateJobAdmin):
     def status_label(self, job: ProcrastinateJob) -> str:
         return STATUS_LABELS.get(job.status, job.status)
 
+    @admin.display(description=gettext_lazy("Percobaan"), ordering="attempts")
+    def tries(self, job: ProcrastinateJob) -> int:
+        return job.attempts
+
+    @admin.display(description=gettext_lazy("Dijadwalkan"), ordering="scheduled_at")
+    def scheduled(self, job: ProcrastinateJob):
+        return job.scheduled_at
+
     @admin.display(description=gettext_lazy("Galat terakhir"))
     def error(self, job: ProcrastinateJob) -> str:
         error = (getattr(job, "last_error", None) or "").strip()
@@ -140,8 +168,12 @@ class QueueJobAdmin(_HeadOfficeOnly, ProcrastinateJobAdmin):
 
 @admin.register(ProcrastinateWorker)
 class QueueWorkerAdmin(_HeadOfficeOnly, admin.ModelAdmin):
-    list_display = ["pk", "last_heartbeat", "alive"]
+    list_display = ["pk", "heartbeat", "alive"]
     ordering = ["-last_heartbeat"]
+
+    @admin.display(description=gettext_lazy("Detak terakhir"), ordering="last_heartbeat")
+    def heartbeat(self, worker: ProcrastinateWorker):
+        return worker.last_heartbeat
 
     @admin.display(boolean=True, description=gettext_lazy("Hidup"))
     def alive(self, worker: ProcrastinateWorker) -> bool:

@@ -103,7 +103,7 @@ def test_the_old_queues_unfinished_tasks_move_to_procrastinate(procrastinate_que
 
     from django.db import connection
 
-    migration = importlib.import_module("orders.migrations.0022_queue_on_procrastinate")
+    migration = importlib.import_module("orders.migrations.0027_queue_on_procrastinate")
     with connection.cursor() as cursor:
         # The columns the move reads, as django-tasks-db 0.13 has them.
         cursor.execute(
