@@ -7,6 +7,7 @@ statement line of 10^32 rupiah.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from catalog.models import ListingStatus, ProductImage
 from orders.models import StatementImport, StatementLine
@@ -111,12 +112,14 @@ def test_a_report_period_out_of_the_calendar(client, path, period):
 
 
 def test_the_report_calendar_bounds_are_inclusive(client):
+    # 2020-01 to December of next year (oversight/periods.py, issue 29).
+    last = f"{timezone.localdate().year + 1}-12"
     client.force_login(head_office_user())
-    for period in [{"start": "2099-01", "end": "2099-12"}, {"start": "2000-01", "end": "2000-12"}]:
+    for period in [{"start": last, "end": last}, {"start": "2020-01", "end": "2020-12"}]:
         response = client.get("/admin/laporan/penjualan.csv", period)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    refused = client.get("/admin/laporan/penjualan/", {"start": "2100-01", "end": "2100-01"})
-    assert "Pilih bulan antara 2000-01 dan 2099-12" in refused.content.decode()
+    refused = client.get("/admin/laporan/penjualan/", {"start": "2019-12", "end": "2019-12"})
+    assert f"Pilih bulan antara 2020-01 dan {last}" in refused.content.decode()
 
 
 # --- a statement amount of 10^32 -------------------------------------------------
