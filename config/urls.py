@@ -10,6 +10,7 @@ from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
 from config import views
 from core.private_media import PRIVATE_MEDIA_PREFIX
+from facilities import admin_inbox
 from facilities.admin_scoping import scoped_view_on_site
 from oversight import views as oversight_views
 
@@ -25,6 +26,7 @@ urlpatterns = [
     # Reports live under the admin's address and behind its login; listed
     # before "admin/" so the admin's catch-all does not answer for them.
     path("admin/laporan/", include("oversight.urls")),
+    path("admin/tugas/", admin.site.admin_view(admin_inbox.inbox_view), name="kb_inbox"),
     # "View on site" only for rows the user's admin shows (Django's own would
     # redirect to any object); before "admin/" so it answers instead.
     path(
