@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.barcodes import code128_svg, qr_svg
 from facilities.scoping import scope_for
 from orders import shipments
 from orders.models import Order
@@ -40,14 +41,32 @@ def biteship_webhook(request):
 @staff_member_required
 def shipping_label(request, pk: int):
     """A printable label (A6-ish): the resi, courier, sender and recipient."""
-    order = get_object_or_404(Order.objects.select_related("facility", "shipment"), pk=pk)
+    order = get_object_or_404(
+        Order.objects.select_related("facility", "shipment").prefetch_related("lines"), pk=pk
+    )
     scope = scope_for(request.user)
     if not (scope.is_national or scope.facility_id == order.facility_id):
         raise Http404
     shipment = getattr(order, "shipment", None)
     if not order.tracking_number and not (shipment and shipment.waybill_id):
         raise Http404
-    return render(request, "orders/shipping_label.html", {"order": order, "shipment": shipment})
+    resi = (shipment.waybill_id if shipment else "") or order.tracking_number
+    courier = (
+        f"{shipment.courier_name} {shipment.service_name}".strip()
+        if shipment and shipment.courier_name
+        else order.courier
+    )
+    return render(
+        request,
+        "orders/shipping_label.html",
+        {
+            "order": order,
+            "courier": courier,
+            "resi": resi,
+            "resi_barcode": code128_svg(resi),
+            "order_qr": qr_svg(order.code),
+        },
+    )
 
 
 # The remembered destination: a province code ("31") chosen on a product page,
