@@ -152,6 +152,13 @@ def order_step_deadline(step: str, since):
     return since + OVERDUE_AFTER[step]
 
 
+def ship_allowance() -> timedelta:
+    """How long a paid parcel may take to leave: the to-do list's time to
+    pack plus its time to ship (OVERDUE_AFTER), for the Kanwil's on-time
+    figures."""
+    return OVERDUE_AFTER["to_pack"] + OVERDUE_AFTER["to_ship"]
+
+
 def _moved_at():
     # The order's last status change (its newest event), else its creation.
     last = (

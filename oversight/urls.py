@@ -16,5 +16,6 @@ urlpatterns = [
     path("pembagian-hasil.csv", guard(views.shares_export), name="shares_csv"),
     path("produk/", guard(views.product_recap), name="recap"),
     path("produk.csv", guard(views.product_recap_export), {"fmt": "csv"}, name="recap_csv"),
+    path("ketepatan-waktu.xlsx", guard(views.timeliness_export), name="timeliness_xlsx"),
     path("produk.xlsx", guard(views.product_recap_export), {"fmt": "xlsx"}, name="recap_xlsx"),
 ]
