@@ -1,0 +1,105 @@
+"""The officer's inbox on a 360 px phone, in a real browser (issue 31).
+
+Three people each log in and start at the inbox (the first screen after
+login, /admin/): the facility officer, the Kanwil reviewer and head office.
+Each finds every kind of pending work seeded for them, with its deadline
+shown, and reaches the page where the work is done in ONE tap. The desk
+(tests/browser/test_workplace_journeys.Desk) fails a step on sideways
+scrolling, targets under 44 px, console errors or English words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_workplace_journeys import PHONE, Desk
+from tests.factories import FacilityFactory, facility_staff, head_office_user, regional_reviewer
+from tests.inbox_seed import FACILITY_KINDS, REGION_KINDS, seed_work
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LATE_FACILITY_KINDS = [k for k in FACILITY_KINDS if k != "listings_sent_back"]
+
+
+@pytest.fixture
+def world(transactional_db):
+    from django.apps import apps
+
+    from facilities.roles import sync_role_groups
+
+    sync_role_groups(apps)
+    facility = FacilityFactory(name="Bapas Baubau")
+    late_facility = FacilityFactory(name="Lapas Raha", region=facility.region)
+    elsewhere = FacilityFactory(name="Lapas Jauh")
+    return {
+        "facility": facility,
+        "mine": seed_work(facility),
+        "late": seed_work(late_facility, late=True, tag="L"),
+        "elsewhere": seed_work(elsewhere, late=True, tag="X"),
+        "elsewhere_facility": elsewhere,
+    }
+
+
+def _walk(desk, kinds: list[str], forbidden: str) -> dict[str, int]:
+    """From the inbox, each kind: its first item shows a deadline (or says it
+    has none) and one tap reaches the work. Returns taps per kind."""
+    page = desk.page
+    taps = {}
+    for kind in kinds:
+        desk.visit("/admin/", f"inbox for {kind}")
+        assert forbidden not in page.locator("#kb-inbox").inner_text()
+        item = page.locator(f"#inbox-{kind} a.kb-inbox-item").first
+        assert item.is_visible(), kind
+        deadline = item.locator(".kb-deadline").inner_text()
+        assert deadline.startswith(("batas ", "tanpa batas")), (kind, deadline)
+        href = item.get_attribute("href")
+        before = desk.taps
+        desk.tap(item, f"{kind} opened")
+        taps[kind] = desk.taps - before
+        assert page.url.endswith(href), (kind, page.url, href)
+    return taps
+
+
+def test_facility_officer_reaches_each_kind_of_work_in_one_tap(chromium, live_server, world):
+    desk = Desk(chromium, live_server.url, "inbox-officer", PHONE)
+    try:
+        desk.login(facility_staff(world["facility"]).username)
+        badge = desk.page.locator("#kb-inbox-link .kb-badge").inner_text()
+        assert int(badge) == len(FACILITY_KINDS)
+        # Another facility's work (Lapas Raha's, late) never shows.
+        taps = _walk(desk, FACILITY_KINDS, forbidden=world["late"]["to_pack"].code)
+        assert set(taps.values()) == {1}
+        print(f"\nofficer: {len(taps)} kinds, taps from the inbox {taps}")
+    finally:
+        desk.close()
+
+
+def test_kanwil_reviewer_reaches_review_work_and_late_work_in_one_tap(chromium, live_server, world):
+    desk = Desk(chromium, live_server.url, "inbox-kanwil", PHONE)
+    try:
+        desk.login(regional_reviewer(world["facility"].region).username)
+        late = desk.page.locator("#inbox-late-facilities").inner_text()
+        # Bapas Baubau is on time but for its escalated complaint, which
+        # carries the answer deadline it missed.
+        assert "Lapas Raha" in late and "Lapas Jauh" not in late
+        kinds = [*REGION_KINDS, *LATE_FACILITY_KINDS]
+        taps = _walk(desk, kinds, forbidden=world["elsewhere"]["to_pack"].code)
+        assert set(taps.values()) == {1}
+        print(f"\nkanwil: {len(taps)} kinds, taps from the inbox {taps}")
+    finally:
+        desk.close()
+
+
+def test_head_office_reaches_what_is_stuck_nationally_in_one_tap(chromium, live_server, world):
+    desk = Desk(chromium, live_server.url, "inbox-national", PHONE)
+    try:
+        desk.login(head_office_user().username)
+        late = desk.page.locator("#inbox-late-facilities").inner_text()
+        assert "Lapas Raha" in late and "Lapas Jauh" in late
+        kinds = ["listings_to_review", "complaints_escalated", *LATE_FACILITY_KINDS]
+        # Work on time stays with its facility.
+        taps = _walk(desk, kinds, forbidden=world["mine"]["to_pack"].code)
+        assert set(taps.values()) == {1}
+        print(f"\nhead office: {len(taps)} kinds, taps from the inbox {taps}")
+    finally:
+        desk.close()
