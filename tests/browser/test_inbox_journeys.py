@@ -103,3 +103,42 @@ def test_head_office_reaches_what_is_stuck_nationally_in_one_tap(chromium, live_
         print(f"\nhead office: {len(taps)} kinds, taps from the inbox {taps}")
     finally:
         desk.close()
+
+
+def test_label_prints_on_one_a6_page_with_a_scannable_barcode(chromium, live_server, world):
+    """The label as Chromium prints it: one A6 page (its CSS page size), the
+    barcode read back by ZXing from the pixels on screen; the packing slip
+    fits the 360 px screen."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    order = world["mine"]["to_ship"]
+    order.courier, order.tracking_number = "J&T EZ", "JX3708794672"
+    order.save(update_fields=["courier", "tracking_number"])
+    desk = Desk(chromium, live_server.url, "label", PHONE)
+    page = desk.page
+    try:
+        desk.login(facility_staff(world["facility"]).username)
+        desk.visit(f"/pengiriman/label/{order.pk}/", "label")
+        font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        assert "serif" not in font.replace("sans-serif", ""), font  # styled, not Times
+        shot = page.locator(".kb-barcode").screenshot()
+        read = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        assert [(r.text, r.format) for r in read] == [
+            ("JX3708794672", zxingcpp.BarcodeFormat.Code128)
+        ]
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        pages = len(__import__("re").findall(rb"/Type\s*/Page\b", pdf))
+        assert pages == 1, f"the label printed on {pages} pages"
+        box = __import__("re").search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+        width_mm, height_mm = (round(float(v) * 25.4 / 72) for v in box.groups())
+        assert (width_mm, height_mm) == (105, 148), (width_mm, height_mm)  # A6
+        print(f"\nlabel: {pages} page, {width_mm}x{height_mm} mm, barcode decoded")
+
+        desk.visit(f"/admin/orders/order/{order.pk}/slip/", "packing slip")
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 360, f"the packing slip is {wide}px wide on a 360 px phone"
+    finally:
+        desk.close()

@@ -94,7 +94,7 @@ def test_the_label_prints_within_the_csp_with_barcode_and_qr(client, shipped):
     qr = re.search(r'<svg[^>]*class="kb-qr".*?</svg>', html).group(0)
     assert [t for t, _f in _decode(_qr_to_image(qr))] == [shipped.code]
     css = (Path(settings.BASE_DIR) / "static/css/label.css").read_text()
-    assert "size: A6" in css
+    assert "size: 105mm 148mm" in css  # A6
 
 
 def test_the_packing_slip_fits_a_phone(client, shipped):
