@@ -82,6 +82,7 @@ class OrderAdmin(
         "ready_for_pickup",
         "complete",
         "cancel",
+        "print_labels_a4",
         "export_csv",
     ]
     fieldsets = [

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from core.barcodes import code128_svg, qr_svg
 from facilities.scoping import scope_for
 from orders import shipments
+from orders.labels import label_for, label_resi
 from orders.models import Order
 from shipping import biteship
 
@@ -40,33 +40,16 @@ def biteship_webhook(request):
 
 @staff_member_required
 def shipping_label(request, pk: int):
-    """A printable label (A6-ish): the resi, courier, sender and recipient."""
+    """A printable A6 label: the resi (and its barcode), courier, sender, recipient."""
     order = get_object_or_404(
         Order.objects.select_related("facility", "shipment").prefetch_related("lines"), pk=pk
     )
     scope = scope_for(request.user)
     if not (scope.is_national or scope.facility_id == order.facility_id):
         raise Http404
-    shipment = getattr(order, "shipment", None)
-    if not order.tracking_number and not (shipment and shipment.waybill_id):
+    if not label_resi(order):
         raise Http404
-    resi = (shipment.waybill_id if shipment else "") or order.tracking_number
-    courier = (
-        f"{shipment.courier_name} {shipment.service_name}".strip()
-        if shipment and shipment.courier_name
-        else order.courier
-    )
-    return render(
-        request,
-        "orders/shipping_label.html",
-        {
-            "order": order,
-            "courier": courier,
-            "resi": resi,
-            "resi_barcode": code128_svg(resi),
-            "order_qr": qr_svg(order.code),
-        },
-    )
+    return render(request, "orders/shipping_label.html", {"label": label_for(order)})
 
 
 # The remembered destination: a province code ("31") chosen on a product page,

@@ -137,6 +137,18 @@ def test_label_prints_on_one_a6_page_with_a_scannable_barcode(chromium, live_ser
         assert (width_mm, height_mm) == (105, 148), (width_mm, height_mm)  # A6
         print(f"\nlabel: {pages} page, {width_mm}x{height_mm} mm, barcode decoded")
 
+        # The A4 sheet from the order list: select parcels, the action, print.
+        desk.visit("/admin/orders/order/", "order list")
+        for pk in (order.pk, world["mine"]["to_pack"].pk):  # the second has no resi
+            page.check(f"input[name=_selected_action][value='{pk}']")
+        page.select_option("select[name=action]", "print_labels_a4")
+        page.click("button[name=index]")
+        page.wait_for_load_state("load")
+        assert page.locator(".sheet .cell").count() == 1  # the one parcel with a resi
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        box = __import__("re").search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+        assert tuple(round(float(v) * 25.4 / 72) for v in box.groups()) == (210, 297)  # A4
+
         desk.visit(f"/admin/orders/order/{order.pk}/slip/", "packing slip")
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= 360, f"the packing slip is {wide}px wide on a 360 px phone"

@@ -128,3 +128,30 @@ def test_online_paid_orders_never_wait_for_a_transfer_receipt(client, facility):
     order.save(update_fields=["payment_method"])
     html = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
     assert "Belum ada bukti transfer" in html
+
+
+def test_an_a4_sheet_holds_four_labels_of_the_selected_parcels(client, facility, other_facility):
+    product = ProductFactory(facility=facility)
+    parcels = []
+    for n in range(5):
+        order = make_order(facility, status=OrderStatus.SHIPPED, lines=[(product, 1)], shipping=9)
+        order.courier, order.tracking_number = "JNE", f"JN00{n}12345"
+        order.save(update_fields=["courier", "tracking_number"])
+        parcels.append(order)
+    no_resi = make_order(facility, status=OrderStatus.PROCESSING, lines=[(product, 1)], shipping=9)
+    theirs = make_order(other_facility, status=OrderStatus.SHIPPED, lines=[(product, 1)])
+    theirs.tracking_number = "LAIN999"
+    theirs.save(update_fields=["tracking_number"])
+    client.force_login(facility_staff(facility))
+    ids = [o.pk for o in [*parcels, no_resi, theirs]]
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "print_labels_a4", "_selected_action": ids},
+    )
+    html = response.content.decode()
+    assert html.count('class="sheet"') == 2 and html.count('class="cell"') == 5
+    assert no_resi.code in html.split('class="sheet"')[0]  # named as not printed
+    assert "LAIN999" not in html  # another facility's parcel: not in the queryset
+    assert "style=" not in html and "<style" not in html
+    for svg in re.findall(r'<svg[^>]*class="kb-barcode".*?</svg>', html):
+        assert len(_decode(_bars_to_image(svg))) == 1
