@@ -33,7 +33,7 @@ from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Val
 from django.utils import timezone
 
 from facilities.models import Facility
-from facilities.scoping import Scope
+from facilities.scoping import Scope, scope_for
 
 FACILITY, REVIEWER, NATIONAL = "facility", "reviewer", "national"
 
@@ -221,7 +221,8 @@ def inbox_for(
     now = now or timezone.now()
     plans = _plans(user, scope)
     # The header badge and the page's panel read the same counts: one query
-    # per request (cached on the request's user object, like scope_for).
+    # per request (cached on the request's user object, like scope_for; a
+    # new request, task or sweep loads a new user object, so never stale).
     cache = user.__dict__.setdefault("_kb_inbox_counts_by", {})
     if facility_id not in cache:
         cache[facility_id] = _counts(plans, scope, now, facility_id)
@@ -248,7 +249,5 @@ def inbox_for(
 
 def inbox_counts(user, *, now: datetime | None = None) -> tuple[int, int]:
     """(items, late items) for the header badge: one query per request."""
-    from facilities.scoping import scope_for
-
     inbox = inbox_for(user, scope_for(user), now=now, with_items=False)
     return inbox.count, inbox.late
