@@ -154,3 +154,35 @@ def test_label_prints_on_one_a6_page_with_a_scannable_barcode(chromium, live_ser
         assert wide <= 360, f"the packing slip is {wide}px wide on a 360 px phone"
     finally:
         desk.close()
+
+
+def test_submit_for_review_is_whole_at_360px(chromium, live_server, world):
+    """'SIMPAN DAN AJUKAN UNTUK DITINJAU' wraps inside the screen. Control: the
+    same words on an <input> (as before) run past the 360 px screen."""
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(facility=world["facility"], draft=True)
+    desk = Desk(chromium, live_server.url, "submit-button", PHONE)
+    page = desk.page
+    try:
+        desk.login(facility_staff(world["facility"]).username)
+        desk.visit(f"/admin/catalog/product/{product.pk}/change/", "draft product")
+        measure = """(el) => ({right: el.getBoundingClientRect().right,
+            overflow: el.scrollWidth - el.clientWidth, text: el.innerText || el.value})"""
+        button = page.locator("#kb-submit-review").evaluate(measure)
+        assert button["text"].upper() == "SIMPAN DAN AJUKAN UNTUK DITINJAU"
+        assert button["right"] <= 360 and button["overflow"] <= 0, button
+        old = page.evaluate(
+            """() => {
+              const input = document.createElement('input');
+              input.type = 'submit';
+              input.className = 'default kb-button';
+              input.value = document.querySelector('#kb-submit-review').value;
+              document.querySelector('.kb-submit-review').appendChild(input);
+              const r = input.getBoundingClientRect();
+              return {right: r.right, overflow: input.scrollWidth - input.clientWidth};
+            }"""
+        )
+        assert old["right"] > 360 or old["overflow"] > 0, old
+    finally:
+        desk.close()
