@@ -7,6 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
+        from catalog import inbox
+
+        inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         from catalog import page_tags, search_sync
 
         page_tags.register()  # which rows public pages show (core.page_cache)

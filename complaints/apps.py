@@ -8,6 +8,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Keluhan dan retur")
 
     def ready(self):
+        from complaints import inbox
+
+        inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         from complaints import models
         from complaints.privacy_holds import complaint_erasure_holds
         from core.page_cache import register_private_models

@@ -10,7 +10,9 @@ from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
 from config import views
 from core.private_media import PRIVATE_MEDIA_PREFIX
+from facilities import admin_inbox
 from facilities.admin_scoping import scoped_view_on_site
+from notifications import views_staff
 from oversight import views as oversight_views
 
 urlpatterns = [
@@ -25,6 +27,12 @@ urlpatterns = [
     # Reports live under the admin's address and behind its login; listed
     # before "admin/" so the admin's catch-all does not answer for them.
     path("admin/laporan/", include("oversight.urls")),
+    path("admin/tugas/", admin.site.admin_view(admin_inbox.inbox_view), name="kb_inbox"),
+    path(
+        "admin/tugas/pemberitahuan/",
+        admin.site.admin_view(views_staff.preferences_view),
+        name="kb_alert_preferences",
+    ),
     # "View on site" only for rows the user's admin shows (Django's own would
     # redirect to any object); before "admin/" so it answers instead.
     path(

@@ -16,7 +16,12 @@ class NotificationsConfig(AppConfig):
         from orders.models_privacy import OrderErasure
 
         # Messages and opt-outs never appear on a public page.
-        register_private_models(models.OutboundMessage, models.OptOut)
+        register_private_models(
+            models.OutboundMessage,
+            models.OptOut,
+            models.StaffAlertPreference,
+            models.StaffAlert,
+        )
 
         post_save.connect(
             receivers.order_event_saved, sender=OrderEvent, dispatch_uid="notif-event"

@@ -1,7 +1,10 @@
 """Messages sent to shoppers about their orders, and shoppers who said stop."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import PhoneField
 
 
 class Channel(models.TextChoices):
@@ -69,3 +72,41 @@ class OptOut(models.Model):
 
     def __str__(self):
         return self.phone
+
+
+class StaffAlertPreference(models.Model):
+    """How one staff account wants to hear of its inbox (facilities.inbox):
+    urgent work as it comes, a morning digest, by WhatsApp and/or mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    by_whatsapp = models.BooleanField(_("lewat WhatsApp"), default=False)
+    by_email = models.BooleanField(_("lewat email"), default=True)
+    whatsapp_phone = PhoneField(_("nomor WhatsApp"), blank=True)
+    urgent = models.BooleanField(_("tugas mendesak segera"), default=True)
+    digest = models.BooleanField(_("ringkasan setiap pagi"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilihan pemberitahuan staf")
+        verbose_name_plural = _("pilihan pemberitahuan staf")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class StaffAlert(models.Model):
+    """One piece of urgent work a person was told of, so it is told once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item_key"], name="staff_alert_once")
+        ]
+
+    def __str__(self):
+        return self.item_key

@@ -31,6 +31,7 @@ from orders.admin_inlines import (
 )
 from orders.admin_printing import OrderPrintMixin
 from orders.admin_regions import OrderRegionsMixin
+from orders.admin_texts import chosen_courier
 from orders.admin_workflow import (
     OrderWorkflowMixin,
     confirm_payment_question,
@@ -81,6 +82,7 @@ class OrderAdmin(
         "ready_for_pickup",
         "complete",
         "cancel",
+        "print_labels_a4",
         "export_csv",
     ]
     fieldsets = [
@@ -285,7 +287,9 @@ class OrderAdmin(
 
     @admin.action(description=gettext_lazy("Kirim (kurir dan nomor resi)…"), permissions=["change"])
     def ship(self, request, queryset):
-        orders = list(queryset)
+        orders = list(queryset.select_related("shipment"))
+        for order in orders:
+            order.chosen_courier = chosen_courier(order)
         if "apply" in request.POST:
             per_order = {
                 o.pk: {

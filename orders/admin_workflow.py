@@ -24,8 +24,16 @@ from core.money import format_rupiah
 from core.phone import whatsapp_digits
 from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
 from orders import selectors, services, shipments
-from orders.models import DeliveryMethod, Order, OrderStatus, PaymentMethod, PaymentProof
-from orders.states import FINAL, SHOPPER, STAFF, SYSTEM, next_statuses, takes_terms_payment
+from orders.admin_texts import chosen_courier, payment_text
+from orders.models import DeliveryMethod, Order, OrderStatus, PaymentProof
+from orders.states import (
+    FINAL,
+    SHOPPER,
+    STAFF,
+    SYSTEM,
+    next_statuses,
+    takes_terms_payment,
+)
 
 
 @dataclass(frozen=True)
@@ -177,12 +185,7 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
         pending = bool(getattr(order, "has_pending_proof", False))
         proofs = list(order.payment_proofs.all())
         latest = proofs[0] if proofs else None
-        if order.payment_method == PaymentMethod.PAY_AT_PICKUP:
-            payment = _("Dibayar tunai/QRIS saat barang diambil.")
-        elif latest is None:
-            payment = _("Belum ada bukti transfer.")
-        else:
-            payment = _("Bukti transfer: %(status)s") % {"status": latest.get_status_display()}
+        payment = payment_text(order, latest)
         may_change = self.has_change_permission(request, order)
         return {
             "order": order,
@@ -243,7 +246,10 @@ class OrderWorkflowMixin(FacilityZoneAdminMixin):
             return HttpResponseRedirect(back)
         form = None
         if chosen.name == "ship":
-            form = ShipForm(request.POST if request.method == "POST" else None)
+            form = ShipForm(
+                request.POST if request.method == "POST" else None,
+                initial={"courier": chosen_courier(order)},
+            )
         elif chosen.kind == "form":
             form = StepReasonForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":

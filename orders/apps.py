@@ -7,6 +7,9 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pesanan")
 
     def ready(self):
+        from orders import inbox
+
+        inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         # The privacy admin lives in its own module (orders.admin_privacy).
         from orders import admin_privacy  # noqa: F401
         from orders.page_cache import register

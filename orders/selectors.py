@@ -7,15 +7,18 @@ from datetime import timedelta
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
@@ -26,6 +29,7 @@ from orders.models import (
     DeliverySettings,
     GatewayPayment,
     Order,
+    OrderEvent,
     OrderStatus,
     PaymentMethod,
     PaymentProof,
@@ -158,6 +162,59 @@ OVERDUE_AFTER = {
 }
 
 
+def order_step_deadline(step: str, since):
+    """When an order that reached `step` at `since` becomes late there: the
+    one rule (OVERDUE_AFTER) read by the to-do list and the inbox."""
+    return since + OVERDUE_AFTER[step]
+
+
+def ship_allowance() -> timedelta:
+    """How long a paid parcel may take to leave: the to-do list's time to
+    pack plus its time to ship (OVERDUE_AFTER), for the Kanwil's on-time
+    figures."""
+    return OVERDUE_AFTER["to_pack"] + OVERDUE_AFTER["to_ship"]
+
+
+def _moved_at():
+    # The order's last status change (its newest event), else its creation.
+    last = (
+        OrderEvent.objects.filter(order=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(last), F("created_at"))
+
+
+def _step_filters() -> dict[str, Q]:
+    pending_proof = Exists(
+        PaymentProof.objects.filter(order=OuterRef("pk"), status=PaymentProof.Status.PENDING)
+    )
+    pickup = Q(delivery_method=DeliveryMethod.PICKUP)
+    return {
+        "receipts": Q(pending_proof, status=OrderStatus.AWAITING_PAYMENT),
+        "to_pack": Q(status=OrderStatus.PAID),
+        "to_ship": Q(status=OrderStatus.PROCESSING) & ~pickup,
+        "pickups": Q(status=OrderStatus.READY_FOR_PICKUP)
+        | (Q(status=OrderStatus.PROCESSING) & pickup),
+    }
+
+
+def orders_at_step(step: str) -> QuerySet[Order]:
+    """Orders waiting at one step of the to-do list (unscoped), the longest
+    waiting first, each with `moved_at` (when it reached the step)."""
+    return (
+        Order.objects.filter(_step_filters()[step])
+        .select_related("facility")
+        .annotate(moved_at=_moved_at())
+        .order_by("moved_at", "id")
+    )
+
+
+def order_step_late(step: str, now) -> Q:
+    """The rows of orders_at_step(step) that are late at `now`."""
+    return Q(moved_at__lt=now - OVERDUE_AFTER[step])
+
+
 @dataclass
 class TodoBucket:
     key: str
@@ -204,7 +261,7 @@ def orders_todo(orders: QuerySet[Order], *, now, limit: int = 50) -> list[TodoBu
         else:
             key = "pickups"
         since = order.moved_at or order.created_at
-        order.is_late = now - since > OVERDUE_AFTER[key]
+        order.is_late = now > order_step_deadline(key, since)
         if len(buckets[key].orders) < limit:
             buckets[key].orders.append(order)
         if order.is_late and len(buckets["overdue"].orders) < limit:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from facilities.scoping import scope_for
 from orders import shipments
+from orders.labels import label_for, label_resi
 from orders.models import Order
 from shipping import biteship
 
@@ -39,15 +40,16 @@ def biteship_webhook(request):
 
 @staff_member_required
 def shipping_label(request, pk: int):
-    """A printable label (A6-ish): the resi, courier, sender and recipient."""
-    order = get_object_or_404(Order.objects.select_related("facility", "shipment"), pk=pk)
+    """A printable A6 label: the resi (and its barcode), courier, sender, recipient."""
+    order = get_object_or_404(
+        Order.objects.select_related("facility", "shipment").prefetch_related("lines"), pk=pk
+    )
     scope = scope_for(request.user)
     if not (scope.is_national or scope.facility_id == order.facility_id):
         raise Http404
-    shipment = getattr(order, "shipment", None)
-    if not order.tracking_number and not (shipment and shipment.waybill_id):
+    if not label_resi(order):
         raise Http404
-    return render(request, "orders/shipping_label.html", {"order": order, "shipment": shipment})
+    return render(request, "orders/shipping_label.html", {"label": label_for(order)})
 
 
 # The remembered destination: a province code ("31") chosen on a product page,

@@ -16,6 +16,9 @@ from oversight import review_figures, selectors
 from oversight.charts import bar_chart
 from oversight.complaints import complaint_overview
 from oversight.periods import add_months, month_label, this_month
+from oversight.timeliness import KINDS as TIMELINESS_KINDS
+from oversight.timeliness import rules_text as timeliness_rules
+from oversight.timeliness import timeliness
 
 
 def _unit_charts(units: list[selectors.UnitRow]) -> None:
@@ -72,6 +75,10 @@ def _oversight_dashboard(scope: Scope, *, by: str) -> dict:
         "review_ratings": review_figures.ratings_by_facility(scope),
         "reviews_pending": review_figures.pending_by_age(scope),
         "receivables": selectors.receivable_summary(scope),
+        "timeliness": timeliness(scope, by=by),
+        "timeliness_kinds": [label for _key, label in TIMELINESS_KINDS],
+        "timeliness_month": month_label(this_month()),
+        "timeliness_rules": timeliness_rules(),
     }
     if by == "region":
         context["top_products"] = selectors.top_products(scope)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("pembukuan/", guard(views_books.books_report), name="books"),
     path("produk/", guard(views.product_recap), name="recap"),
     path("produk.csv", guard(views.product_recap_export), {"fmt": "csv"}, name="recap_csv"),
+    path("ketepatan-waktu.xlsx", guard(views.timeliness_export), name="timeliness_xlsx"),
     path("produk.xlsx", guard(views.product_recap_export), {"fmt": "xlsx"}, name="recap_xlsx"),
 ]

@@ -345,3 +345,24 @@ def impact(request):
     second it happens (a million orders take a few hundred ms to add up)."""
     regions, national = cache.get_or_set(IMPACT_CACHE_KEY, selectors.public_impact, 60 * 10)
     return render(request, "oversight/impact.html", {"regions": regions, "national": national})
+
+
+# --- timeliness (the Kanwil's view of its facilities) -----------------------
+
+
+def timeliness_export(request):
+    """This month's on-time and late work per facility (per region for head
+    office), as XLSX: two columns per kind of work."""
+    from oversight.timeliness import KINDS, timeliness
+
+    scope = _scope(request)
+    by = "region" if scope.is_national else "facility"
+    columns = [(_("Kanwil") if by == "region" else _("UPT"), exports.TEXT)]
+    for _key, label in KINDS:
+        columns += [(f"{label}: {_('tepat waktu')}", exports.COUNT)]
+        columns += [(f"{label}: {_('terlambat')}", exports.COUNT)]
+    rows = [
+        [unit.name, *(n for cell in unit.cells for n in cell)] for unit in timeliness(scope, by=by)
+    ]
+    sheet = exports.Sheet(title=_("Ketepatan waktu"), columns=columns, rows=rows)
+    return exports.xlsx_response([sheet], "ketepatan-waktu")

@@ -8,6 +8,9 @@ class QuotesConfig(AppConfig):
     verbose_name = _("Penawaran untuk instansi")
 
     def ready(self):
+        from quotes import inbox
+
+        inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         from core.page_cache import register_private_models
         from quotes import models
 

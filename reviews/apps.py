@@ -6,6 +6,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Ulasan"
 
     def ready(self):
+        from reviews import inbox
+
+        inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         from catalog.page_tags import product_tag
         from core.page_cache import register_public_model
         from reviews.models import ProductReview, ReviewPhoto

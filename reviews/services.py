@@ -47,6 +47,17 @@ def _refresh_product_rating(product_id):
     Product.objects.filter(pk=product_id).update(rating_avg=row["avg"], rating_count=row["count"])
 
 
+def moderation_time() -> timedelta:
+    """How long a review may wait for moderation: REVIEW_MODERATION_DAYS
+    (default 2, the oversight dashboard's first age bucket, 0-2 days)."""
+    return timedelta(days=getattr(settings, "REVIEW_MODERATION_DAYS", 2))
+
+
+def moderation_due_at(created_at):
+    """When a pending review sent at `created_at` should have been moderated."""
+    return created_at + moderation_time()
+
+
 def _window():
     return timedelta(days=getattr(settings, "REVIEW_WINDOW_DAYS", 30))
 

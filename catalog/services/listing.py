@@ -4,8 +4,10 @@ and the snapshot a reviewer's diff compares."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,17 @@ from facilities.scoping import home_facility_id, scope_for
 
 S = ListingStatus
 A = ListingReview.Action
+
+
+def review_time() -> timedelta:
+    """How long a submitted listing may wait for the Kanwil's decision:
+    LISTING_REVIEW_DAYS (default 3). Read by the inbox (late listings reach
+    head office) and the Kanwil's on-time figures; nothing else decides it."""
+    return timedelta(days=getattr(settings, "LISTING_REVIEW_DAYS", 3))
+
+
+def review_due_at(submitted_at):
+    return submitted_at + review_time()
 
 # action -> (statuses it may start from, status it leads to). The whole machine.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
