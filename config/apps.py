@@ -11,6 +11,11 @@ class ConfigConfig(AppConfig):
     default = True  # this module holds another AppConfig (QueueEngineConfig)
     verbose_name = "Konfigurasi"
 
+    def ready(self):
+        from config import inbox
+
+        inbox.register()  # failed background work in head office's inbox
+
 
 class QueueEngineConfig(ProcrastinateConfig):
     """procrastinate's Django app (the queue engine, docs/queue.md) under an

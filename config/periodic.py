@@ -40,6 +40,10 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Yesterday's books per facility, 01:00 WIB; differences logged and on
     # head office's page (`check_books`, docs/books.md).
     ("books_check", "0 18 * * *", "oversight.books.books_check_daily"),
+    # Staff told of new urgent work in their inbox, and the morning digest at
+    # 07:00 WIB, each by the channels the person chose (docs/inbox.md).
+    ("staff_alerts", "*/15 * * * *", "notifications.staff_alerts.staff_alerts_sweep"),
+    ("staff_digest", "0 0 * * *", "notifications.staff_alerts.staff_digest_queue_all"),
     # Shopper data past retention, expired sessions, deletion requests that
     # waited for what was owed (`apply_retention`), at night (WIB).
     ("apply_retention", "30 19 * * *", "orders.retention.retention_apply"),

@@ -7,9 +7,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pesanan")
 
     def ready(self):
-        from orders import inbox
+        from orders import inbox, inbox_money
 
         inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
+        inbox_money.register()  # money waiting for a person (issue 29)
         # The privacy admin lives in its own module (orders.admin_privacy).
         from orders import admin_privacy  # noqa: F401
         from orders.page_cache import register
