@@ -84,7 +84,10 @@ class QueueJobAdmin(_HeadOfficeOnly, ProcrastinateJobAdmin):
     # Our own columns: procrastinate's carry inline styles (our CSP refuses
     # them) and English labels.
     list_display = ["pk", "task", "arguments", "status_label", "tries", "scheduled", "error"]
-    fields = list_display + ["queue_name", "lock", "queueing_lock", "priority", "full_error"]
+    fields = [
+        *list_display,
+        *["queue", "lock_name", "queueing_lock_name", "job_priority", "full_error"],
+    ]
     list_filter = [StalledFilter, StatusFilter, "queue_name", "task_name"]
     search_fields = ["task_name", "=id"]
     actions = ["run_again"]
@@ -132,7 +135,23 @@ class QueueJobAdmin(_HeadOfficeOnly, ProcrastinateJobAdmin):
 
     @admin.display(description=gettext_lazy("Dijadwalkan"), ordering="scheduled_at")
     def scheduled(self, job: ProcrastinateJob):
-        return job.scheduled_at
+        return job.scheduled_at or _("segera")
+
+    @admin.display(description=gettext_lazy("Antrean"))
+    def queue(self, job: ProcrastinateJob) -> str:
+        return job.queue_name
+
+    @admin.display(description=gettext_lazy("Kunci (satu berjalan)"))
+    def lock_name(self, job: ProcrastinateJob) -> str:
+        return job.lock or "—"
+
+    @admin.display(description=gettext_lazy("Kunci antre (satu menunggu)"))
+    def queueing_lock_name(self, job: ProcrastinateJob) -> str:
+        return job.queueing_lock or "—"
+
+    @admin.display(description=gettext_lazy("Prioritas"))
+    def job_priority(self, job: ProcrastinateJob) -> int:
+        return job.priority
 
     @admin.display(description=gettext_lazy("Galat terakhir"))
     def error(self, job: ProcrastinateJob) -> str:
