@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from core.admin_inlines import ReadOnlyInline
 from facilities.scoping import scope_for
 from orders import gateway_services, services
+from orders.admin_line_desk import LineDeskAdminMixin, NeedsPersonFilter
 from orders.gateway_services.report_csv import read_report
 from orders.models import GatewayReportImport, GatewayReportLine
 from orders.models_gateway_report import NEEDS_PERSON
@@ -146,24 +147,8 @@ class GatewayReportImportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/orders/gateway_report_upload.html", context)
 
 
-class NeedsPersonFilter(admin.SimpleListFilter):
-    title = gettext_lazy("perlu ditangani")
-    parameter_name = "perlu"
-
-    def lookups(self, request, model_admin):
-        return [("ya", _("Ya")), ("tidak", _("Tidak"))]
-
-    def queryset(self, request, queryset):
-        open_lines = queryset.filter(outcome__in=NEEDS_PERSON, resolved_at__isnull=True)
-        if self.value() == "ya":
-            return open_lines
-        if self.value() == "tidak":
-            return queryset.exclude(pk__in=open_lines.values("pk"))
-        return queryset
-
-
 @admin.register(GatewayReportLine)
-class GatewayReportLineAdmin(admin.ModelAdmin):
+class GatewayReportLineAdmin(LineDeskAdminMixin, admin.ModelAdmin):
     list_display = [
         "settled_on",
         "gateway_order_id",
@@ -177,38 +162,17 @@ class GatewayReportLineAdmin(admin.ModelAdmin):
     list_filter = [NeedsPersonFilter, "outcome", "transaction_status"]
     list_select_related = ["payment"]
     search_fields = ["gateway_order_id", "transaction_id"]
-    actions = ["resolve"]
     readonly_fields = [f.name for f in GatewayReportLine._meta.fields if f.name != "id"]
 
-    def has_module_permission(self, request):
+    def may_use(self, request) -> bool:
         return _head_office(request)
 
-    def has_view_permission(self, request, obj=None):
-        return _head_office(request)
+    def open_lines(self, queryset):
+        return queryset.filter(outcome__in=NEEDS_PERSON, resolved_at__isnull=True)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return _head_office(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def resolve_line(self, *, line, actor) -> None:
+        gateway_services.gateway_report_line_resolve(line=line, actor=actor)
 
     @admin.display(description=gettext_lazy("nominal pembayaran"))
     def payment_amount(self, line):
         return line.payment.amount if line.payment else "-"
-
-    @admin.action(description=gettext_lazy("Tandai sudah ditangani"))
-    def resolve(self, request, queryset):
-        done = 0
-        for line in queryset:
-            try:
-                gateway_services.gateway_report_line_resolve(line=line, actor=request.user)
-            except services.OrderError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                done += 1
-        self.message_user(
-            request, _("%(n)s baris ditandai sudah ditangani.") % {"n": done}, messages.SUCCESS
-        )

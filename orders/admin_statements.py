@@ -21,6 +21,7 @@ from core.admin_inlines import ReadOnlyInline
 from facilities.admin_scoping import FacilityScopedAdminMixin
 from facilities.scoping import scope_for
 from orders import services
+from orders.admin_line_desk import LineDeskAdminMixin, NeedsPersonFilter
 from orders.models import StatementImport, StatementLine
 from orders.statements import LAYOUTS, StatementError, StatementLayout, read_statement
 
@@ -218,26 +219,8 @@ class StatementImportAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/orders/statement_upload.html", context)
 
 
-class NeedsPersonFilter(admin.SimpleListFilter):
-    title = gettext_lazy("perlu ditangani")
-    parameter_name = "perlu"
-
-    def lookups(self, request, model_admin):
-        return [("ya", _("Ya")), ("tidak", _("Tidak"))]
-
-    def queryset(self, request, queryset):
-        open_lines = queryset.exclude(outcome=StatementLine.Outcome.CONFIRMED).filter(
-            resolved_at__isnull=True
-        )
-        if self.value() == "ya":
-            return open_lines
-        if self.value() == "tidak":
-            return queryset.exclude(pk__in=open_lines.values("pk"))
-        return queryset
-
-
 @admin.register(StatementLine)
-class StatementLineAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class StatementLineAdmin(LineDeskAdminMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "booked_on",
         "date_text",
@@ -252,38 +235,19 @@ class StatementLineAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     list_filter = [NeedsPersonFilter, "outcome", "facility"]
     list_select_related = ["facility", "order"]
     search_fields = ["description", "order__code"]
-    actions = ["resolve"]
     readonly_fields = [f.name for f in StatementLine._meta.fields if f.name != "id"]
 
-    def has_module_permission(self, request):
+    def may_use(self, request) -> bool:
         return _may_confirm(request)
 
-    def has_view_permission(self, request, obj=None):
-        return _may_confirm(request)
+    def open_lines(self, queryset):
+        return queryset.exclude(outcome=StatementLine.Outcome.CONFIRMED).filter(
+            resolved_at__isnull=True
+        )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return _may_confirm(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def resolve_line(self, *, line, actor) -> None:
+        services.statement_line_resolve(line=line, actor=actor)
 
     @admin.display(description=gettext_lazy("total pesanan"))
     def order_total(self, line):
         return line.order.total if line.order else "-"
-
-    @admin.action(description=gettext_lazy("Tandai sudah ditangani"))
-    def resolve(self, request, queryset):
-        done = 0
-        for line in queryset:
-            try:
-                services.statement_line_resolve(line=line, actor=request.user)
-            except services.OrderError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                done += 1
-        self.message_user(
-            request, _("%(n)s baris ditandai sudah ditangani.") % {"n": done}, messages.SUCCESS
-        )
