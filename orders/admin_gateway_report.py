@@ -9,22 +9,17 @@ facility's money, and one gateway payment may span several facilities.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_inlines import ReadOnlyInline
 from facilities.scoping import scope_for
-from orders import gateway_services, services
-from orders.admin_line_desk import LineDeskAdminMixin, NeedsPersonFilter
+from orders import gateway_services
+from orders.admin_line_desk import ImportDeskAdminMixin, LineDeskAdminMixin, NeedsPersonFilter
 from orders.gateway_services.report_csv import read_report
 from orders.models import GatewayReportImport, GatewayReportLine
 from orders.models_gateway_report import NEEDS_PERSON
-from orders.statements import StatementError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -69,7 +64,7 @@ class ReportLineInline(ReadOnlyInline):
 
 
 @admin.register(GatewayReportImport)
-class GatewayReportImportAdmin(admin.ModelAdmin):
+class GatewayReportImportAdmin(ImportDeskAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "file_name", "uploaded_by", "lines_read", "new_lines", "matched"]
     list_select_related = ["uploaded_by"]
     readonly_fields = [
@@ -81,70 +76,33 @@ class GatewayReportImportAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ReportLineInline]
+    upload_template = "admin/orders/gateway_report_upload.html"
+    upload_title = gettext_lazy("Impor laporan settlement gateway")
 
-    def has_module_permission(self, request):
+    def may_use(self, request) -> bool:
         return _head_office(request)
 
-    def has_view_permission(self, request, obj=None):
-        return _head_office(request)
+    def upload_form(self, request):
+        return ReportUploadForm(request.POST or None, request.FILES or None)
 
-    def has_add_permission(self, request):
-        return _head_office(request)
+    def import_upload(self, request, form, upload):
+        return gateway_services.gateway_report_import(
+            actor=request.user, lines=read_report(upload.read()), file_name=upload.name
+        )
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """The upload form instead of a model form: the service creates the rows."""
-        if not _head_office(request):
-            raise PermissionDenied
-        form = ReportUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = gateway_services.gateway_report_import(
-                    actor=request.user, lines=read_report(upload.read()), file_name=upload.name
-                )
-            except StatementError as error:
-                form.add_error("file", str(error))
-            except services.OrderError as error:
-                form.add_error(None, " ".join(error.messages))
-            else:
-                self.message_user(
-                    request,
-                    _(
-                        "%(lines)s baris dibaca, %(new)s baru, %(skipped)s sudah pernah "
-                        "diimpor; %(matched)s cocok dengan pembayaran atau pengembalian dana."
-                    )
-                    % {
-                        "lines": report.lines_read,
-                        "new": report.new_lines,
-                        "skipped": report.lines_read - report.new_lines,
-                        "matched": report.matched,
-                    },
-                    messages.SUCCESS,
-                )
-                held = report.lines.filter(outcome__in=NEEDS_PERSON).count()
-                if held:
-                    self.message_user(
-                        request,
-                        _("%(n)s baris perlu ditangani petugas; alasannya di kolom hasil.")
-                        % {"n": held},
-                        messages.WARNING,
-                    )
-                return HttpResponseRedirect(
-                    reverse("admin:orders_gatewayreportimport_change", args=[report.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Impor laporan settlement gateway"),
-            "form": form,
-            "opts": self.model._meta,
+    def import_summary(self, report) -> str:
+        return _(
+            "%(lines)s baris dibaca, %(new)s baru, %(skipped)s sudah pernah "
+            "diimpor; %(matched)s cocok dengan pembayaran atau pengembalian dana."
+        ) % {
+            "lines": report.lines_read,
+            "new": report.new_lines,
+            "skipped": report.lines_read - report.new_lines,
+            "matched": report.matched,
         }
-        return TemplateResponse(request, "admin/orders/gateway_report_upload.html", context)
+
+    def held_count(self, report) -> int:
+        return report.lines.filter(outcome__in=NEEDS_PERSON).count()
 
 
 @admin.register(GatewayReportLine)

@@ -9,11 +9,7 @@ every other admin.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,9 +17,9 @@ from core.admin_inlines import ReadOnlyInline
 from facilities.admin_scoping import FacilityScopedAdminMixin
 from facilities.scoping import scope_for
 from orders import services
-from orders.admin_line_desk import LineDeskAdminMixin, NeedsPersonFilter
+from orders.admin_line_desk import ImportDeskAdminMixin, LineDeskAdminMixin, NeedsPersonFilter
 from orders.models import StatementImport, StatementLine
-from orders.statements import LAYOUTS, StatementError, StatementLayout, read_statement
+from orders.statements import LAYOUTS, StatementLayout, read_statement
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CUSTOM = "custom"
@@ -123,7 +119,7 @@ class StatementLineInline(ReadOnlyInline):
 
 
 @admin.register(StatementImport)
-class StatementImportAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class StatementImportAdmin(ImportDeskAdminMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "facility",
@@ -147,76 +143,39 @@ class StatementImportAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     ]
     inlines = [StatementLineInline]
 
-    def has_module_permission(self, request):
+    upload_template = "admin/orders/statement_upload.html"
+    upload_title = gettext_lazy("Impor mutasi rekening")
+
+    def may_use(self, request) -> bool:
         return _may_confirm(request)
 
-    def has_view_permission(self, request, obj=None):
-        return _may_confirm(request)
+    def upload_form(self, request):
+        return StatementUploadForm(
+            request.POST or None, request.FILES or None, scope=scope_for(request.user)
+        )
 
-    def has_add_permission(self, request):
-        return _may_confirm(request)
+    def import_upload(self, request, form, upload):
+        return services.statement_import(
+            facility=form.cleaned_data["facility"],
+            actor=request.user,
+            lines=read_statement(upload.read(), form.statement_layout()),
+            file_name=upload.name,
+            layout=form.cleaned_data["layout"],
+        )
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """The upload form instead of a model form: the service creates the rows."""
-        if not _may_confirm(request):
-            raise PermissionDenied
-        scope = scope_for(request.user)
-        form = StatementUploadForm(request.POST or None, request.FILES or None, scope=scope)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                lines = read_statement(upload.read(), form.statement_layout())
-                statement = services.statement_import(
-                    facility=form.cleaned_data["facility"],
-                    actor=request.user,
-                    lines=lines,
-                    file_name=upload.name,
-                    layout=form.cleaned_data["layout"],
-                )
-            except StatementError as error:
-                form.add_error("file", str(error))
-            except services.OrderError as error:
-                form.add_error(None, " ".join(error.messages))
-            else:
-                skipped = statement.credit_lines - statement.new_lines
-                self.message_user(
-                    request,
-                    _(
-                        "%(lines)s baris kredit dibaca, %(new)s baru, %(skipped)s sudah pernah "
-                        "diimpor; %(confirmed)s pembayaran dikonfirmasi."
-                    )
-                    % {
-                        "lines": statement.credit_lines,
-                        "new": statement.new_lines,
-                        "skipped": skipped,
-                        "confirmed": statement.confirmed,
-                    },
-                    messages.SUCCESS,
-                )
-                held = [line for line in statement.lines.all() if line.needs_person]
-                if held:
-                    self.message_user(
-                        request,
-                        _("%(n)s baris perlu ditangani petugas; alasannya di kolom hasil.")
-                        % {"n": len(held)},
-                        messages.WARNING,
-                    )
-                return HttpResponseRedirect(
-                    reverse("admin:orders_statementimport_change", args=[statement.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Impor mutasi rekening"),
-            "form": form,
-            "opts": self.model._meta,
+    def import_summary(self, statement) -> str:
+        return _(
+            "%(lines)s baris kredit dibaca, %(new)s baru, %(skipped)s sudah pernah "
+            "diimpor; %(confirmed)s pembayaran dikonfirmasi."
+        ) % {
+            "lines": statement.credit_lines,
+            "new": statement.new_lines,
+            "skipped": statement.credit_lines - statement.new_lines,
+            "confirmed": statement.confirmed,
         }
-        return TemplateResponse(request, "admin/orders/statement_upload.html", context)
+
+    def held_count(self, statement) -> int:
+        return sum(1 for line in statement.lines.all() if line.needs_person)
 
 
 @admin.register(StatementLine)
