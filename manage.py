@@ -46,7 +46,7 @@ def _ensure_virtualenv() -> None:
 
 def main() -> None:
     _ensure_virtualenv()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     # manage.py is the developer's entry point; production runs gunicorn (wsgi.py,
     # DEBUG off by default) and sets DEBUG=0 explicitly for its management commands.
     os.environ.setdefault("DEBUG", "1")

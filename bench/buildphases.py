@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings_production",
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings_production",
             "DEBUG": "0",
             "SECRET_KEY": "bench-" + os.urandom(24).hex(),
             "DATABASE_URL": args.database_url,

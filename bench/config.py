@@ -151,7 +151,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
 def server_environment(config: Config) -> dict[str, str]:
     """The environment production documents, pointed at the scale database."""
     env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings_production",
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
         "DATABASE_URL": config.database_url,

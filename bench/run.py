@@ -10,7 +10,7 @@ kb_scale on 127.0.0.1, see bench/README.md), then:
    and the catalog pages at 12 and 48 items);
 2. runs EXPLAIN ANALYZE on the SQL those pages really send (search, catalog);
 3. weighs the catalog and product pages for a 390 px wide phone;
-4. starts gunicorn with config/gunicorn_conf.py and the production
+4. starts gunicorn with marketplace/gunicorn_conf.py and the production
    settings, pins itself (the load generator) to its own core, and sends load
    at fixed arrival rates: p50/p90/p99 and errors, median of three runs; then
    the highest rate each page sustains with p99 under 300 ms;
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             "cache": os.environ.get("CACHE_URL", "locmemcache:// (default, one per worker)"),
             "load_average_at_end": os.getloadavg(),
         },
-        "config": {k: v for k, v in asdict(config).items() if k != "database_url"},
+        "marketplace": {k: v for k, v in asdict(config).items() if k != "database_url"},
         "data": sample.stats,
         "queries": queries,
         "explain": explains,
@@ -196,7 +196,7 @@ def _gunicorn_settings(env: dict[str, str]) -> dict:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        conf = runpy.run_path(str(BASE_DIR / "config" / "gunicorn_conf.py"))
+        conf = runpy.run_path(str(BASE_DIR / "marketplace" / "gunicorn_conf.py"))
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -12,7 +12,7 @@ from bench.config import BASE_DIR, RESULTS_DIR, Config
 
 
 class Server:
-    """gunicorn with config/gunicorn_conf.py, as production starts it."""
+    """gunicorn with marketplace/gunicorn_conf.py, as production starts it."""
 
     def __init__(self, config: Config, env: dict[str, str]):
         self.config = config
@@ -24,8 +24,8 @@ class Server:
         command = [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
             "-c",
-            str(BASE_DIR / "config" / "gunicorn_conf.py"),
-            "config.wsgi",
+            str(BASE_DIR / "marketplace" / "gunicorn_conf.py"),
+            "marketplace.wsgi",
         ]
         if self.config.server_cpus and shutil.which("taskset"):
             command = ["taskset", "-c", self.config.server_cpus, *command]

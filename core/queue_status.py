@@ -79,7 +79,7 @@ def queue_health() -> QueueHealth:
 
 def jobs_prune_finished(*, older_than: timedelta = timedelta(days=30)) -> None:
     """Drop succeeded and cancelled jobs older than `older_than` (a periodic
-    job, config/periodic.py); failed ones stay until someone looks at them."""
+    job, marketplace/periodic.py); failed ones stay until someone looks at them."""
     with connections["default"].cursor() as cursor:
         cursor.execute(
             sql.queries["delete_old_jobs"],

@@ -6,7 +6,7 @@ calls of a built product page cost ~1 ms of Python in constructors alone
 (cProfile on the bench's long-tail mix), and every page served from the
 cache makes two or three calls. A `redis.Redis` is safe to share between
 threads (each command takes a connection from the pool), so one per pool is
-kept. CACHE_URL=redis://... selects it (config/settings.py).
+kept. CACHE_URL=redis://... selects it (marketplace/settings.py).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient

@@ -1,5 +1,5 @@
 """What the gunicorn master does once, before it forks its workers
-(`when_ready` in config/gunicorn_conf.py).
+(`when_ready` in marketplace/gunicorn_conf.py).
 
 Workers are forked from the master (preload_app) and replaced after
 `max_requests` (5000 +- 500: at 250 pages a second each of three workers is

@@ -176,7 +176,7 @@ def journey(chromium, live_server, size, request):
 @pytest.fixture
 def gunicorn_site(django_db_setup, production_static_root, tmp_path_factory):
     """The site as production starts it (tests/journeys' Server: gunicorn -c
-    config/gunicorn_conf.py, the production settings, several workers) for a
+    marketplace/gunicorn_conf.py, the production settings, several workers) for a
     browser: `.url` is what to give Journey / _phone instead of live_server.
 
     Plain HTTP on 127.0.0.1 (SECURE_SSL_REDIRECT off: no TLS proxy in front);

@@ -1,5 +1,5 @@
 """A verified review on a 360 px phone, in Debian's chromium, against gunicorn
-started as production starts it (config/gunicorn_conf.py, production
+started as production starts it (marketplace/gunicorn_conf.py, production
 settings, several workers): the order is delivered, the shopper reviews it
 with a photo from the tracking page, the facility's staff moderate it in the
 admin with the photo in front of them, and the review with its photo is on

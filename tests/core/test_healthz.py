@@ -14,7 +14,7 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
             raise OperationalError("connection refused")
 
     # Only the view's handle is swapped; the test's own connection stays intact.
-    monkeypatch.setattr("config.views.connection", UnreachableDatabase())
+    monkeypatch.setattr("marketplace.views.connection", UnreachableDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
 

@@ -81,7 +81,7 @@ def test_every_periodic_job_is_registered_with_its_function():
     from django.utils.module_loading import import_string
     from procrastinate.contrib.django import app
 
-    import config.periodic as periodic
+    import marketplace.periodic as periodic
 
     names = {
         periodic_task.task.name for periodic_task in app.periodic_registry.periodic_tasks.values()

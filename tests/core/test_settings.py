@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run_settings(env_overrides, code):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
     env.update(env_overrides)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

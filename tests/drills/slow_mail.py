@@ -10,7 +10,7 @@ import time
 
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 
-from config.settings import *  # noqa: F403
+from marketplace.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "tests.drills.slow_mail.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ["DRILL_MAIL_DIR"]

@@ -28,7 +28,7 @@ from tests import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-GUNICORN_CONF = ROOT / "config" / "gunicorn_conf.py"
+GUNICORN_CONF = ROOT / "marketplace" / "gunicorn_conf.py"
 DB_NAME = "karyabinaan_drill"
 
 
@@ -81,7 +81,7 @@ class AppServer:
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
         env.update(
-            DJANGO_SETTINGS_MODULE="config.settings_production",
+            DJANGO_SETTINGS_MODULE="marketplace.settings_production",
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
@@ -95,7 +95,7 @@ class AppServer:
             PUBLIC_PAGE_CACHE_SECONDS="0",
         )
         env.update(extra_env)
-        command = [str(GUNICORN), "config.wsgi"]
+        command = [str(GUNICORN), "marketplace.wsgi"]
         if GUNICORN_CONF.exists():
             command[1:1] = ["-c", str(GUNICORN_CONF)]
         else:

@@ -2,7 +2,7 @@
 is making the charges.
 
 Two gunicorns on the test database: the shop, with the production settings
-and config/gunicorn_conf.py, and the Midtrans simulator (a DEBUG server), whose
+and marketplace/gunicorn_conf.py, and the Midtrans simulator (a DEBUG server), whose
 charges answer 3 s after they are made (MIDTRANS_SIMULATOR_DELAY_SECONDS).
 Six shoppers check out at once with a BCA virtual account; 1.5 s later every
 shop worker gets SIGKILL (the master starts new ones).
@@ -49,7 +49,7 @@ def servers(production_static_root, tmp_path):
     gateway = Server(
         tmp_path / "gateway",
         static_root=production_static_root,
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
         DEBUG="1",
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS=str(SHOPPERS + 2),

@@ -1,6 +1,6 @@
 """Drill: one anonymous shopper sends receipt uploads in parallel to the real server.
 
-gunicorn runs with the production settings and config/gunicorn_conf.py on
+gunicorn runs with the production settings and marketplace/gunicorn_conf.py on
 the suite's own test database (tests/servers.py names it, the embedded
 PostgreSQL's socket included), with one worker so that every upload lands on the same
 process (the worst case for that process). The worker's resident memory is

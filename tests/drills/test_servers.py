@@ -52,7 +52,7 @@ def test_a_child_process_uses_exactly_the_suites_test_database():
     )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
         "DATABASE_URL": servers.test_database_url(),
         "DEBUG": "1",
         "KB_NO_BOOTSTRAP": "1",

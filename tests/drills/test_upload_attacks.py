@@ -44,9 +44,9 @@ def _png_bomb(width=30_000, height=30_000) -> bytes:
 
 
 def _reload_urls():
-    import config.urls
+    import marketplace.urls
 
-    importlib.reload(config.urls)
+    importlib.reload(marketplace.urls)
     clear_url_caches()
 
 

@@ -17,7 +17,7 @@ def production_env(**overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings_production",
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings_production",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "karyabinaan.id,www.karyabinaan.id",
@@ -73,7 +73,7 @@ def test_the_deploy_check_fails_when_https_is_switched_off():
 
 
 def test_the_development_settings_do_not_pass_it():
-    env = production_env(DJANGO_SETTINGS_MODULE="config.settings")
+    env = production_env(DJANGO_SETTINGS_MODULE="marketplace.settings")
     result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
 
@@ -130,7 +130,7 @@ def test_a_production_start_refuses_sessions_in_a_per_process_cache(engine):
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = production_env(SESSION_ENGINE=engine, GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
     started = subprocess.run(
-        [str(gunicorn), "-c", "config/gunicorn_conf.py", "config.wsgi"],
+        [str(gunicorn), "-c", "marketplace/gunicorn_conf.py", "marketplace.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -142,7 +142,7 @@ def test_a_production_start_refuses_sessions_in_a_per_process_cache(engine):
 
 
 def test_development_may_try_cached_sessions_on_its_one_process():
-    env = production_env(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1")
+    env = production_env(DJANGO_SETTINGS_MODULE="marketplace.settings", DEBUG="1")
     result = _python({**env, "SESSION_ENGINE": "cached_db"}, SESSION_CODE)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "cached_db"
@@ -157,7 +157,7 @@ def test_an_unknown_session_engine_is_refused():
 def test_gunicorn_binds_to_loopback_unless_told_otherwise():
     import runpy
 
-    conf = str(ROOT / "config" / "gunicorn_conf.py")
+    conf = str(ROOT / "marketplace" / "gunicorn_conf.py")
     saved = {k: os.environ.pop(k) for k in ("GUNICORN_BIND", "PORT") if k in os.environ}
     try:
         assert runpy.run_path(conf)["bind"] == "127.0.0.1:8000"
@@ -200,20 +200,20 @@ def test_replica_url_adds_the_replica_and_its_router():
     code = (
         "from django.conf import settings as s;"
         "print(sorted(s.DATABASES), s.DATABASE_ROUTERS[0], s.DATABASES['replica']['TEST']);"
-        "print('config.db_router.PinToPrimaryMiddleware' in s.MIDDLEWARE)"
+        "print('marketplace.db_router.PinToPrimaryMiddleware' in s.MIDDLEWARE)"
     )
     result = _python(
         production_env(DATABASE_REPLICA_URL="postgres://reader@10.0.0.5:5432/karyabinaan"), code
     )
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert "['default', 'replica'] config.db_router.PrimaryReplicaRouter" in first
+    assert "['default', 'replica'] marketplace.db_router.PrimaryReplicaRouter" in first
     assert "'MIRROR': 'default'" in first
     assert second == "True"
 
 
 def test_the_router_reads_from_the_replica_unless_pinned():
-    from config.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
+    from marketplace.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
 
     router = PrimaryReplicaRouter()
     seen = {}
@@ -268,7 +268,7 @@ def test_gunicorn_runs_the_warm_up_before_its_workers_start():
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = production_env(GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
     server = subprocess.Popen(
-        [str(gunicorn), "-c", "config/gunicorn_conf.py", "config.wsgi"],
+        [str(gunicorn), "-c", "marketplace/gunicorn_conf.py", "marketplace.wsgi"],
         cwd=ROOT,
         env=env,
         stderr=subprocess.PIPE,
@@ -293,7 +293,7 @@ def test_reads_outside_requests_go_to_the_primary():
     commit must see it, and a replica may not have it yet (issue 29)."""
     import threading
 
-    from config.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
+    from marketplace.db_router import PinToPrimaryMiddleware, PrimaryReplicaRouter
 
     router = PrimaryReplicaRouter()
     # No request being served: a management command, the shell, a worker's loop.

@@ -11,9 +11,9 @@ POLYGLOT = b"\xff\xd8\xff\xe0" + b"<html><script>alert(document.cookie)</script>
 
 
 def _reload_urls():
-    import config.urls
+    import marketplace.urls
 
-    importlib.reload(config.urls)
+    importlib.reload(marketplace.urls)
     clear_url_caches()
 
 

@@ -1,7 +1,7 @@
 """Shopper journeys over HTTP against gunicorn, in the shape production runs.
 
 The test client is one process; production is several gunicorn workers. Here
-gunicorn starts with config/gunicorn_conf.py, the production settings and
+gunicorn starts with marketplace/gunicorn_conf.py, the production settings and
 the default cache (each worker its own), several workers, on the pytest test
 database; every request is a new connection, as a phone on a mobile network
 makes them, so whichever worker accepts it answers. Rows a journey needs are
@@ -38,7 +38,7 @@ from tests.regions_data import TEBET_POST
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-GUNICORN_CONF = ROOT / "config" / "gunicorn_conf.py"
+GUNICORN_CONF = ROOT / "marketplace" / "gunicorn_conf.py"
 ARTIFACTS = ROOT / "test-artifacts" / "journeys"
 # The environment a deployment might carry that would change what is tested:
 # the journeys run on the defaults README documents.
@@ -67,7 +67,7 @@ def _free_port() -> int:
 
 
 class Server:
-    """gunicorn -c config/gunicorn_conf.py config.wsgi, as production starts it."""
+    """gunicorn -c marketplace/gunicorn_conf.py marketplace.wsgi, as production starts it."""
 
     def __init__(self, folder: Path, *, static_root: Path, **env_overrides: str):
         folder.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,7 @@ class Server:
         self.media_root = folder / "media"
         env = {k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)}
         env.update(
-            DJANGO_SETTINGS_MODULE="config.settings_production",
+            DJANGO_SETTINGS_MODULE="marketplace.settings_production",
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
@@ -102,7 +102,7 @@ class Server:
             str(self.access_log),
             "--access-logformat",
             ACCESS_LOG_FORMAT,
-            "config.wsgi",
+            "marketplace.wsgi",
         ]
         self.process = servers.start(command, env=env, cwd=ROOT, log=self.log)
         try:

@@ -1,5 +1,5 @@
 """A shopper on a 360 px phone, against gunicorn started as production starts
-it (config/gunicorn_conf.py, production settings, several workers, the
+it (marketplace/gunicorn_conf.py, production settings, several workers, the
 collected static files and the real CSP): the address is picked with the
 chained selects (static/js/address.js fetching /wilayah/<code>.json), the
 courier choice comes with its estimate, the order is placed, staff book the

@@ -223,7 +223,7 @@ def test_control_sessions_in_a_per_process_cache_lose_cart_lines(rows, static_ro
     control = Server(
         tmp_path / "control",
         static_root=static_root,
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
         DEBUG="1",
         SESSION_ENGINE="cached_db",
     )

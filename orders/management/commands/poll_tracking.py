@@ -1,5 +1,5 @@
 """Queue a tracking poll for every parcel still on its way (the webhook's
-fallback); the queue runs it hourly (config/periodic.py), this command by hand.
+fallback); the queue runs it hourly (marketplace/periodic.py), this command by hand.
 
     python3 manage.py poll_tracking
 """

@@ -1,6 +1,6 @@
 """The production gunicorn configuration.
 
-    gunicorn -c config/gunicorn_conf.py config.wsgi
+    gunicorn -c marketplace/gunicorn_conf.py marketplace.wsgi
 
 Sized for the 2-core machine that runs app and PostgreSQL together. Every value
 can be overridden from the environment (names below), so a bigger server
@@ -24,7 +24,7 @@ Why these defaults:
   worker replaced by max_requests starts warm (core/warmup.py).
 
 This file is configuration for gunicorn, not application code, so it reads the
-environment directly (the application's settings stay in config/settings.py).
+environment directly (the application's settings stay in marketplace/settings.py).
 """
 
 import multiprocessing

@@ -3,16 +3,19 @@ from django.utils.translation import gettext_lazy as _
 from procrastinate.contrib.django.apps import ProcrastinateConfig
 
 
-class ConfigConfig(AppConfig):
+class MarketplaceConfig(AppConfig):
     """The top of the house: settings, urls, the demo and seed commands, and the
     admin for background tasks. Nothing below imports it."""
 
-    name = "config"
+    name = "marketplace"
+    # "marketplace" is the label of core's models (kept from the first
+    # migrations); this app holds no models, so it takes another label.
+    label = "site_config"
     default = True  # this module holds another AppConfig (QueueEngineConfig)
     verbose_name = "Konfigurasi"
 
     def ready(self):
-        from config import inbox
+        from marketplace import inbox
 
         inbox.register()  # failed background work in head office's inbox
 

@@ -1,8 +1,8 @@
-"""Part of config.settings: background tasks and the outside services
+"""Part of marketplace.settings: background tasks and the outside services
 (payment gateway, courier aggregator, WhatsApp), each with its local simulator
 under DEBUG when no key is set."""
 
-from config.settings_env import DEBUG, SITE_URL, env
+from marketplace.settings_env import DEBUG, SITE_URL, env
 
 # Background work on Django's tasks API (django-tasks): mail, payment
 # notifications, refunds. Production runs it on procrastinate (PostgreSQL):
@@ -19,7 +19,7 @@ TASKS = {
 # The apps' tasks.py are django-tasks modules, not procrastinate's: the worker
 # imports only the queue's own tasks and the periodic jobs.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
-PROCRASTINATE_IMPORT_PATHS = ["core.queue_jobs", "config.periodic"]
+PROCRASTINATE_IMPORT_PATHS = ["core.queue_jobs", "marketplace.periodic"]
 QUEUE_STALLED_SECONDS = env("QUEUE_STALLED_SECONDS")
 QUEUE_STALLED_SWEEP_CRON = env("QUEUE_STALLED_SWEEP_CRON")
 # /healthz?detail=1 answers 503 when the oldest due job has waited longer.

@@ -1,11 +1,11 @@
-"""Part of config.settings: passwords, login lockout, and the abuse limits
+"""Part of marketplace.settings: passwords, login lockout, and the abuse limits
 counted per session and per address."""
 
 from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from config.settings_env import env
+from marketplace.settings_env import env
 
 # Argon2 (memory-hard) for new and re-hashed passwords; the others still verify
 # older hashes, which Django upgrades to Argon2 at the next successful login.

@@ -1,18 +1,18 @@
 """Settings for Karya Binaan. Every value the environment may change is read once, in
-config/settings_env.py; this module gathers the groups (config/settings_*.py)."""
+marketplace/settings_env.py; this module gathers the groups (marketplace/settings_*.py)."""
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-# The environment is read once, in config/settings_env.py (with the values
+# The environment is read once, in marketplace/settings_env.py (with the values
 # derived from it: DEBUG, SECRET_KEY, hosts, SITE_URL); groups of settings live
-# in config/settings_*.py, imported whole so `config.settings` stays the one
+# in marketplace/settings_*.py, imported whole so `marketplace.settings` stays the one
 # settings module.
-from config.settings_env import *  # noqa: F403
-from config.settings_env import BASE_DIR, DEBUG, env
-from config.settings_outside import *  # noqa: F403  tasks, gateway, couriers, WhatsApp
-from config.settings_security import *  # noqa: F403  passwords, lockout, rate limits
+from marketplace.settings_env import *  # noqa: F403
+from marketplace.settings_env import BASE_DIR, DEBUG, env
+from marketplace.settings_outside import *  # noqa: F403  tasks, gateway, couriers, WhatsApp
+from marketplace.settings_security import *  # noqa: F403  passwords, lockout, rate limits
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     # The queue engine behind django-tasks (core/queue_backend.py, docs/queue.md).
-    "config.apps.QueueEngineConfig",  # procrastinate.contrib.django, named in Indonesian
+    "marketplace.apps.QueueEngineConfig",  # procrastinate.contrib.django, named in Indonesian
     # Bottom to top, as the import contract (pyproject, `lint-imports`) layers them.
     "core",
     "regions",
@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "oversight",
     "gatewaysim",
     "notifications",
-    "config",
+    "marketplace",
 ]
 
 MIDDLEWARE = [
@@ -72,8 +72,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
+ROOT_URLCONF = "marketplace.urls"
+WSGI_APPLICATION = "marketplace.wsgi.application"
 
 TEMPLATES = [
     {
@@ -97,7 +97,7 @@ TEMPLATES = [
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from config.embedded_db import embedded_database_config
+    from marketplace.embedded_db import embedded_database_config
 
     DATABASES = {"default": embedded_database_config(BASE_DIR)}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -107,17 +107,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env("CONN_HEALTH_CHECKS")
 # Bigger deployments: storefront reads from a streaming replica, writes (and the
-# reads of whoever just wrote) on the primary. See config/db_router.py.
+# reads of whoever just wrote) on the primary. See marketplace/db_router.py.
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE")
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests run against the primary only; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["marketplace.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("core.middleware.RequestSizeLimitMiddleware") + 1,
-        "config.db_router.PinToPrimaryMiddleware",
+        "marketplace.db_router.PinToPrimaryMiddleware",
     )
 REPLICA_PIN_SECONDS = env("REPLICA_PIN_SECONDS")
 

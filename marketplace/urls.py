@@ -8,10 +8,10 @@ from django.views.static import serve
 
 from catalog import views as catalog_views
 from catalog.sitemaps import SITEMAPS
-from config import views
 from core.private_media import PRIVATE_MEDIA_PREFIX
 from facilities import admin_inbox
 from facilities.admin_scoping import scoped_view_on_site
+from marketplace import views
 from notifications import views_staff
 from oversight import views as oversight_views
 

@@ -1,6 +1,6 @@
-"""Production settings: config.settings plus HTTPS and the proxy in front.
+"""Production settings: marketplace.settings plus HTTPS and the proxy in front.
 
-    DJANGO_SETTINGS_MODULE=config.settings_production
+    DJANGO_SETTINGS_MODULE=marketplace.settings_production
 
 Everything else still comes from the environment (README, "Production"). With
 the documented environment this passes
@@ -9,11 +9,11 @@ the documented environment this passes
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import *  # noqa: F403
-from config.settings import DEBUG, env
+from marketplace.settings import *  # noqa: F403
+from marketplace.settings import DEBUG, env
 
 if DEBUG:
-    raise ImproperlyConfigured("config.settings_production needs DEBUG off.")
+    raise ImproperlyConfigured("marketplace.settings_production needs DEBUG off.")
 
 # nginx terminates TLS and says so in X-Forwarded-Proto (which it overwrites,
 # so a client cannot forge it).

@@ -88,7 +88,7 @@ class Command(BaseCommand):
 
     def _start_worker(self, site_url: str) -> subprocess.Popen:
         """The queue's worker (procrastinate) as a child process: mail, payment
-        notifications, refunds and the periodic jobs (config/periodic.py:
+        notifications, refunds and the periodic jobs (marketplace/periodic.py:
         expiry, complaint deadlines, tracking polls, retention) run there, as
         in production."""
         env = {**os.environ, "SITE_URL": site_url, "DEBUG": "1"}
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             # The worker sends the WhatsApp messages: to the simulator served here.
             env["WHATSAPP_API_BASE_URL"] = site_url + "/_simulator/whatsapp"
         # Without DATABASE_URL the worker attaches to the same embedded
-        # PostgreSQL (config/embedded_db.py counts the processes using it).
+        # PostgreSQL (marketplace/embedded_db.py counts the processes using it).
         # The same command as production; a TERM lets it finish its job and
         # leave, so the embedded PostgreSQL learns that it left.
         worker = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The environment config.settings reads, once: each variable with its type
+"""The environment marketplace.settings reads, once: each variable with its type
 and default, and the values every other settings module derives from."""
 
 from pathlib import Path
