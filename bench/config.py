@@ -78,7 +78,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument(
         "--update-readme",
         action="store_true",
-        help="Put the results table into README.md's Benchmark section.",
+        help="Put the results table into bench/README.md's Latest results section.",
     )
     parser.add_argument(
         "--only",

@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     if config.update_readme:
         from bench.report import update_readme
 
-        update_readme(BASE_DIR / "README.md", markdown)
-        print("README.md: Benchmark section updated")
+        update_readme(BASE_DIR / "bench" / "README.md", markdown)
+        print("bench/README.md: Latest results updated")
     return 0
 
 

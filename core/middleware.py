@@ -134,7 +134,7 @@ class SecurityHeadersMiddleware:
     """Permissions-Policy on every response; a no-script sandbox on uploaded files.
 
     In production nginx (or the object store) serves /media/ with the same
-    headers (README, "Production"); in development Django's static() view
+    headers (docs/operations.md, "nginx, static and media"); in development Django's static() view
     serves it and this middleware adds them.
     """
 

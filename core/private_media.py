@@ -3,7 +3,7 @@ names and bank details.
 
 They are stored under `PRIVATE_MEDIA_PREFIX` in the same storage as photos.
 Nothing serves that folder to the public: the development media route skips
-it, nginx marks it `internal` (README, "Production"), and an object store's
+it, nginx marks it `internal` (docs/operations.md), and an object store's
 bucket policy must keep it unreadable. A view that has checked who is asking
 answers with `private_file_response`: nginx sends the file itself when told to
 by `X-Accel-Redirect` (`PRIVATE_MEDIA_X_ACCEL=1`), otherwise Django streams it.

@@ -252,7 +252,7 @@ if _session_store != "db" and not CACHE_IS_SHARED and not DEBUG:
 # the last change they expire, and apply_retention deletes the expired rows.
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 
-# Privacy (UU PDP 27/2022; README "Privacy"). Shopper data of an order is
+# Privacy (UU PDP 27/2022; docs/privacy.md). Shopper data of an order is
 # anonymised this many days after the order ended (completed, cancelled,
 # expired); the amounts, dates, facility, products and province stay.
 PRIVACY_RETENTION_DAYS = env("PRIVACY_RETENTION_DAYS")

@@ -2,7 +2,7 @@
 
     DJANGO_SETTINGS_MODULE=marketplace.settings_production
 
-Everything else still comes from the environment (README, "Production"). With
+Everything else still comes from the environment (docs/operations.md). With
 the documented environment this passes
 `manage.py check --deploy --fail-level WARNING`, which CI runs.
 """

@@ -1,6 +1,6 @@
-"""Drill: restore last night's backup. The README's pg_dump / pg_restore commands, run for real.
+"""Drill: restore last night's backup: docs/operations.md's pg_dump / pg_restore, run for real.
 
-The test database is dumped with exactly the flags README "Production"
+The test database is dumped with exactly the flags docs/operations.md ("Backups")
 documents, restored into a fresh database on the same server, and compared:
 every table's row count, an order found by its public code, and the stored
 search vectors that the storefront's search reads.
@@ -20,7 +20,8 @@ from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The README's commands; {dump} and the URLs are filled in.
+# docs/operations.md's commands ({dump} and the URLs filled in);
+# tests/core/test_operations_doc.py checks that the page still shows these flags.
 BACKUP = ["--format=custom", "--no-owner", "--no-privileges", "--file={dump}", "{url}"]
 RESTORE = [
     "--no-owner",

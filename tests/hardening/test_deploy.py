@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**overrides):
-    """The environment README's "Production" section documents."""
+    """The production environment docs/operations.md documents."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
         {

@@ -41,7 +41,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 GUNICORN_CONF = ROOT / "marketplace" / "gunicorn_conf.py"
 ARTIFACTS = ROOT / "test-artifacts" / "journeys"
 # The environment a deployment might carry that would change what is tested:
-# the journeys run on the defaults README documents.
+# the journeys run on the defaults docs/operations.md documents.
 NOT_INHERITED = (
     "DJANGO_",
     "SECURE_",
