@@ -6,8 +6,10 @@ pinned versions of requirements/lock.txt (runtime + the `demo` and `dev`
 extras: the embedded PostgreSQL, pytest, Playwright; again whenever the lock
 or pyproject.toml changes) and re-runs itself inside the virtual environment.
 That is what lets the README promise two commands on a machine that has
-nothing but Python. Servers never run this: they install
-requirements/runtime.txt (docs/foundations.md).
+nothing but Python. A server never bootstraps: with DEBUG off (its
+environment or .env says DEBUG=0) manage.py runs in whatever Python started
+it, and the server installs requirements/runtime.txt itself
+(docs/foundations.md).
 """
 
 import hashlib
@@ -56,9 +58,22 @@ def _install() -> None:
     _pip("--no-deps", "-e", str(ROOT))
 
 
+def _debug_off() -> bool:
+    """DEBUG explicitly off, in the environment or .env: a server, which must
+    never get the developer packages (the embedded database, Playwright)."""
+    value = os.environ.get("DEBUG")
+    dotenv = ROOT / ".env"
+    if value is None and dotenv.exists():
+        for line in dotenv.read_text().splitlines():
+            key, sep, rest = line.partition("=")
+            if sep and key.strip().removeprefix("export ").strip() == "DEBUG":
+                value = rest.strip().strip("'\"")
+    return value is not None and value.strip().lower() in {"", "0", "false", "no", "off"}
+
+
 def _ensure_virtualenv() -> None:
     """Create or refresh .venv, then re-exec this command inside it."""
-    if os.environ.get("KB_NO_BOOTSTRAP"):
+    if os.environ.get("KB_NO_BOOTSTRAP") or _debug_off():
         return
     inside = Path(sys.prefix).resolve() == VENV.resolve()
     fresh = STAMP.exists() and STAMP.read_text().strip() == _install_digest()
@@ -84,7 +99,14 @@ def main() -> None:
         # The suite is pytest-django; "manage.py test [args]" runs it in a fresh
         # process so pytest-django sets Django up itself.
         os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[2:]])
-    from django.core.management import execute_from_command_line
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError:
+        sys.exit(
+            f"Django is not installed for {sys.executable}. With DEBUG off (a server) "
+            "manage.py installs nothing: install requirements/runtime.txt "
+            "(docs/foundations.md). For development, run it without DEBUG=0."
+        )
 
     execute_from_command_line(sys.argv)
 

@@ -131,3 +131,37 @@ def test_bootstrap_reinstalls_when_the_lock_changes(tmp_path, monkeypatch):
     before = manage._install_digest()
     lock.write_text("a==2")
     assert manage._install_digest() != before
+
+
+@pytest.mark.parametrize(
+    ("debug", "server"), [("0", True), ("false", True), ("1", False), (None, False)]
+)
+def test_a_server_never_bootstraps(monkeypatch, tmp_path, debug, server):
+    """DEBUG off (a server's manage.py migrate) installs nothing: the developer
+    packages never reach a server through manage.py."""
+    manage = _bootstrap()
+    monkeypatch.setattr(manage, "ROOT", tmp_path)  # no .env there
+    monkeypatch.delenv("KB_NO_BOOTSTRAP", raising=False)
+    if debug is None:
+        monkeypatch.delenv("DEBUG", raising=False)
+    else:
+        monkeypatch.setenv("DEBUG", debug)
+    assert manage._debug_off() is server
+    calls = []
+    monkeypatch.setattr(manage, "_install", lambda: calls.append("install"))
+    monkeypatch.setattr(manage, "VENV_PYTHON", tmp_path / "python")  # exists: no venv made
+    (tmp_path / "python").touch()
+    monkeypatch.setattr(manage, "STAMP", tmp_path / "stamp")
+    monkeypatch.setattr(manage.os, "execv", lambda *a: calls.append("execv"))
+    manage._ensure_virtualenv()
+    assert (calls == []) is server
+
+
+def test_a_servers_dotenv_debug_off_counts(monkeypatch, tmp_path):
+    manage = _bootstrap()
+    monkeypatch.setattr(manage, "ROOT", tmp_path)
+    monkeypatch.delenv("DEBUG", raising=False)
+    (tmp_path / ".env").write_text("SECRET_KEY=x\nexport DEBUG='0'\n")
+    assert manage._debug_off()
+    (tmp_path / ".env").write_text("DEBUG=1\n")
+    assert not manage._debug_off()
