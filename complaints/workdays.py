@@ -1,6 +1,8 @@
 """Deadlines in working days: Monday to Friday, except Indonesia's public
-holidays (the maintained `holidays` package, national holidays only; a
-facility's own days off and cuti bersama are not counted out).
+holidays and cuti bersama (the maintained `holidays` package: its "public"
+category is the national holidays, its "government" category the joint leave
+days of the yearly SKB, on which government offices, UPTs included, are
+closed). A facility's own days off are not counted out.
 
 Days are counted in the site's time zone (WIB), so a complaint opened late on
 a Friday evening is counted from Friday, not from the UTC date."""
@@ -12,11 +14,15 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+from holidays.constants import GOVERNMENT, PUBLIC
+
+# A UPT is a government office: closed on national holidays and on cuti bersama.
+CATEGORIES = (PUBLIC, GOVERNMENT)
 
 
 @lru_cache(maxsize=32)
 def _holidays_of(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=year)
+    return holidays.country_holidays("ID", years=year, categories=CATEGORIES)
 
 
 def is_working_day(day: date) -> bool:

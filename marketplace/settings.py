@@ -93,12 +93,16 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only: the server named by DATABASE_URL, else the embedded one.
+# PostgreSQL only: the server named by DATABASE_URL, else (development only:
+# DEBUG on, the README's two commands) the embedded one. A server with DEBUG off
+# and no DATABASE_URL refuses to start: it must never keep orders in a private
+# database inside the checkout (marketplace/embedded_db.py).
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from marketplace.embedded_db import embedded_database_config
+    from marketplace.embedded_db import embedded_database_config, refuse_without_debug
 
+    refuse_without_debug(DEBUG)
     DATABASES = {"default": embedded_database_config(BASE_DIR)}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Karya Binaan runs on PostgreSQL only.")
@@ -202,7 +206,7 @@ REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 # Complaints (complaints app; the terms page states both): days after
 # shipping/completion a shopper may complain or ask to return/exchange goods
 # not as described (PP 80/2019 art. 53 asks for at least 2 working days), and
-# working days (Mon-Fri except public holidays, complaints/workdays.py) the
+# working days (Mon-Fri except public holidays and cuti bersama, complaints/workdays.py) the
 # facility has to answer before the Kanwil decides, and working days the shopper
 # has to accept or dispute an answer before it stands and the complaint closes.
 COMPLAINT_WINDOW_DAYS = env.int("COMPLAINT_WINDOW_DAYS", default=7)

@@ -65,7 +65,9 @@ env = environ.Env(
     WHATSAPP_APP_SECRET=(str, ""),
     WHATSAPP_VERIFY_TOKEN=(str, ""),
     WHATSAPP_API_BASE_URL=(str, ""),
-    WHATSAPP_API_VERSION=(str, "v21.0"),
+    # Meta's current Graph API version (v21.0 is retired on 2027-01-21); the
+    # deploy check warns 60 days before its end (notifications/graph_versions.py).
+    WHATSAPP_API_VERSION=(str, "v26.0"),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 

@@ -8,10 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifikasi")
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import post_save
 
         from core.page_cache import register_private_models
         from notifications import models, receivers
+        from notifications.graph_versions import check_whatsapp_api_version
         from orders.models import OrderEvent, TrackingEvent
         from orders.models_privacy import OrderErasure
 
@@ -30,3 +32,5 @@ class NotificationsConfig(AppConfig):
             receivers.tracking_event_saved, sender=TrackingEvent, dispatch_uid="notif-delivered"
         )
         post_save.connect(receivers.order_erased, sender=OrderErasure, dispatch_uid="notif-erasure")
+        # A server's WhatsApp stops on the day Meta retires its Graph API version.
+        checks.register(check_whatsapp_api_version, checks.Tags.compatibility, deploy=True)

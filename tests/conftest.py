@@ -105,6 +105,10 @@ def production_static_root(tmp_path_factory) -> Path:
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "STATIC_ROOT": str(folder),
             "DEBUG": "0",
+            # DEBUG off refuses to start without DATABASE_URL (the embedded
+            # database is development only); collectstatic never connects.
+            "DATABASE_URL": os.environ.get("DATABASE_URL")
+            or "postgres://unused@127.0.0.1:9/collectstatic-connects-to-no-database",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "KB_NO_BOOTSTRAP": "1",
         },

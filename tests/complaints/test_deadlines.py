@@ -24,7 +24,24 @@ def test_public_holidays_are_not_working_days():
     assert not is_working_day(date(2026, 12, 25))  # Christmas, a Friday
     assert not is_working_day(date(2026, 8, 17))  # Independence Day, a Monday
     assert not is_working_day(date(2026, 12, 26))  # Saturday
-    assert is_working_day(date(2026, 12, 24))
+    assert is_working_day(date(2026, 12, 23))
+
+
+def test_cuti_bersama_is_not_a_working_day():
+    # SKB 3 Menteri 2026: Thursday 24 December is cuti bersama (joint leave)
+    # before Christmas, and Friday 20 March, Monday 23 and Tuesday 24 March
+    # around Idul Fitri; government offices, UPTs included, are closed.
+    for day in (date(2026, 12, 24), date(2026, 3, 20), date(2026, 3, 23), date(2026, 5, 15)):
+        assert not is_working_day(day), day
+    # Control: the days beside them are ordinary working days.
+    assert is_working_day(date(2026, 12, 23))
+    assert is_working_day(date(2026, 3, 25))
+
+
+def test_deadline_across_cuti_bersama_and_idul_fitri():
+    # Thu 19 March 2026 (Nyepi): Fri 20 (cuti bersama), the weekend, Mon 23 and Tue 24
+    # (cuti bersama); the first working day after is Wednesday 25 March.
+    assert add_working_days(_wib(2026, 3, 19, 10, 0), 1).date() == date(2026, 3, 25)
 
 
 def test_deadline_across_christmas_is_a_day_longer():

