@@ -9,7 +9,7 @@ That is what lets the README promise two commands on a machine that has
 nothing but Python. A server never bootstraps: with DEBUG off (its
 environment or .env says DEBUG=0) manage.py runs in whatever Python started
 it, and the server installs requirements/runtime.txt itself
-(docs/foundations.md).
+(docs/operations.md).
 """
 
 import hashlib
@@ -105,7 +105,7 @@ def main() -> None:
         sys.exit(
             f"Django is not installed for {sys.executable}. With DEBUG off (a server) "
             "manage.py installs nothing: install requirements/runtime.txt "
-            "(docs/foundations.md). For development, run it without DEBUG=0."
+            "(docs/operations.md). For development, run it without DEBUG=0."
         )
 
     execute_from_command_line(sys.argv)

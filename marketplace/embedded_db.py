@@ -31,7 +31,7 @@ NO_DATABASE_URL = (
     "DATABASE_URL is not set, and DEBUG is off. A server needs its PostgreSQL "
     "named in DATABASE_URL (postgres://user:password@host:5432/name); the "
     "embedded database is for development only (DEBUG=1: manage.py demo, "
-    "manage.py test). See docs/foundations.md."
+    "manage.py test). See docs/operations.md."
 )
 NOT_INSTALLED = (
     "DATABASE_URL is not set and the embedded PostgreSQL is not installed. "

