@@ -51,7 +51,7 @@ def test_tampered_expired_and_erased_links_open_nothing(client, monkeypatch):
     monkeypatch.setattr(links, "ORDER_LINK_DAYS", 60)
     assert links.codes_from_token(token) == [order.code]
     # The order's phone was erased: the link no longer matches.
-    Order.objects.filter(pk=order.pk).update(contact_phone="+6200000000")
+    Order.objects.filter(pk=order.pk).update(contact_phone="+6281100000000")
     response = client.get(f"/buka/{token}/")
     assert response.status_code == 302 and response.url == "/lacak/"
     assert TRACKED_KEY not in client.session
