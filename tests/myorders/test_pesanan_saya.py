@@ -46,7 +46,11 @@ def _ask(client, phone="0812-3456-7890"):
 
 
 def test_code_signs_this_browser_in_and_lists_every_order_newest_first(wa, mailoutbox):
+    from tests.quotes.conftest import make_request
+
     first, second = _orders()
+    product = ProductFactory(facility=shop(), stock=50)
+    quote_request = make_request(product.facility, [(product, 20)], contact_phone=PHONE)
     _orders(phone=OTHER, n=1)  # someone else's: never listed
     client = Client()
     response = _ask(client)
@@ -54,13 +58,15 @@ def test_code_signs_this_browser_in_and_lists_every_order_newest_first(wa, mailo
     otp = _code_sent()
     assert re.fullmatch(r"\d{6}", otp)
     [mail] = [m for m in mailoutbox if "Kode masuk" in m.subject]
-    assert mail.to == ["siti@example.com"] and otp in mail.body
+    assert mail.to == ["pupr@example.go.id"] and otp in mail.body  # the newest address given
     # Stored hashed: the session never holds the code itself.
     assert otp not in str(dict(client.session))
     response = client.post("/pesanan-saya/kode/", {"otp": otp})
     assert response.status_code == 302
     page = client.get("/pesanan-saya/").content.decode()
-    assert page.index(second.code) < page.index(first.code)  # newest first
+    # Newest first: the quote request, then the second order, then the first.
+    assert page.index(quote_request.code) < page.index(second.code) < page.index(first.code)
+    assert f"/penawaran/{quote_request.token}/" in page
     assert "Menunggu" in page or "Diproses" in page or "Dibayar" in page or "Dibuat" in page
     # Opening an order from the list signs the browser in for it.
     response = client.get(f"/pesanan-saya/buka/{first.code}/")
