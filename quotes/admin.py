@@ -139,6 +139,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "contact_email",
         "address_line",
         "needed_by",
+        "ready_by",
         "notes",
         "requested_lines",
         "quote_history",
