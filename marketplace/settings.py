@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "quotes",
     "oversight",
     "gatewaysim",
+    "myorders",
     "notifications",
     "marketplace",
 ]

@@ -66,6 +66,20 @@ RATE_LIMITS = {
         "per_address": env.int("RATE_LIMIT_TRACK", default=30),
         "window": 600,
     },
+    # "Pesanan saya" sign-in codes asked for, per hour (every request counts;
+    # myorders.codes also allows 3 per phone per hour, whoever asks).
+    "mine_code": {
+        "per_session": env.int("RATE_LIMIT_MINE_CODE_SESSION", default=3),
+        "per_address": env.int("RATE_LIMIT_MINE_CODE", default=10),
+        "window": 3600,
+    },
+    # Sign-in codes typed, per 10 minutes, as the tracking form's guesses
+    # (a right code is given back; 5 tries per code, 10 wrong per phone an hour).
+    "mine_verify": {
+        "per_session": env.int("RATE_LIMIT_MINE_VERIFY_SESSION", default=10),
+        "per_address": env.int("RATE_LIMIT_MINE_VERIFY", default=30),
+        "window": 600,
+    },
     # Receipt uploads, per hour: every POST counts, since each one is read and
     # checked before the view knows whether it was any good.
     "receipt": {

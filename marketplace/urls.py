@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("complaints.urls")),
     path("", include("quotes.urls")),
+    path("", include("myorders.urls")),
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),

@@ -13,7 +13,6 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 
 from notifications import whatsapp
 from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
@@ -44,7 +43,10 @@ def event_kind(event) -> str | None:
 
 
 def _track_url(order) -> str:
-    return settings.SITE_URL + reverse("orders:track")
+    """A signed, expiring link that opens the order itself (orders.account.links)."""
+    from orders.account.links import order_link
+
+    return order_link(order)
 
 
 def _courier_link(order) -> str:
@@ -56,9 +58,12 @@ def _courier_link(order) -> str:
     return safe_link(next(iter(link), "")) or _track_url(order)
 
 
-def _params(kind: str, order) -> list[str]:
-    link = _track_url(order)
-    base = [order.contact_name, order.code]
+def _params(kind: str, order, group=None) -> list[str]:
+    from orders.account.links import order_link
+
+    group = group or [order]
+    link = order_link(group)
+    base = [order.contact_name, ", ".join(o.code for o in group)]
     if kind == "shipped":
         link = _courier_link(order)
         return [*base, order.courier or "-", order.tracking_number or "-", link]
@@ -87,7 +92,12 @@ def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
     kind = event_kind(event)
     if kind is None:
         return None
-    return _queue(event.order, kind)
+    # One message per checkout event (orders.account.events): stored against
+    # the group's first order, so a second order's event finds it and stops.
+    from orders.account.events import checkout_group
+
+    group = checkout_group(event.order, kind)
+    return _queue(group[0], kind, group)
 
 
 def message_queue_delivered(*, shipment_id: int) -> OutboundMessage | None:
@@ -101,7 +111,7 @@ def message_queue_delivered(*, shipment_id: int) -> OutboundMessage | None:
     return _queue(shipment.order, "delivered")
 
 
-def _queue(order, kind: str) -> OutboundMessage | None:
+def _queue(order, kind: str, group=None) -> OutboundMessage | None:
     phone = recipient_digits(order)
     if not phone or opted_out(phone, order.pk):
         return None
@@ -113,7 +123,7 @@ def _queue(order, kind: str) -> OutboundMessage | None:
                 channel=Channel.WHATSAPP,
                 recipient=phone,
                 template=TEMPLATES[kind],
-                params=_params(kind, order),
+                params=_params(kind, order, group),
             )
     except IntegrityError:
         return None  # replayed event: already queued once

@@ -125,7 +125,24 @@ def send_receipt_uploaded(proof_id: int) -> None:
 
 
 def send_status_changed(event_id: int) -> None:
+    from orders.account import events
+
     event = OrderEvent.objects.select_related("order__facility").get(pk=event_id)
+    if key := events.paid_group_key(event):  # one "paid" mail per checkout payment
+        orders = events.checkout_group(event.order, events.PAID)
+        if orders[0].pk != event.order_id:
+            # Only the first order's event mails the checkout: two workers
+            # running both events at once cannot both send (mail_once alone
+            # lets a concurrent twin through).
+            return
+        _send(
+            "orders/mail/status_subject.txt",
+            "orders/mail/paid_shopper.txt",
+            {"order": event.order, "orders": orders, "event": event},
+            [event.order.contact_email],
+            key=key,
+        )
+        return
     _send(
         "orders/mail/status_subject.txt",
         "orders/mail/status_shopper.txt",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orders import views, views_documents, views_payment, views_shipping, views_tracking
+from orders.account import links as account_links
 
 app_name = "orders"
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
     path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
     path("lacak/", views_tracking.track, name="track"),
+    path("buka/<str:token>/", account_links.open_link, name="link"),
     path("lacak/<str:code>/", views_tracking.track_detail, name="track_detail"),
     path("lacak/<str:code>/bukti/", views_tracking.receipt_upload, name="receipt_upload"),
     path("lacak/<str:code>/qris.svg", views_tracking.payment_qr, name="track_payment_qr"),

@@ -24,6 +24,7 @@ from facilities.admin_scoping import FacilityScopedModelAdmin
 from facilities.scoping import scope_for
 from orders.models import DeliveryMethod
 from quotes import services
+from quotes import stock as quote_stock
 from quotes.models import Quote, QuoteLine, QuoteRequest, RequestStatus
 
 PAY_BEFORE = "before"
@@ -53,6 +54,12 @@ class QuoteStepForm(forms.ModelForm):
     delivery_date = forms.DateField(
         label=_("Tanggal kirim"),
         required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
+    ready_date = forms.DateField(
+        label=_("Siap dikirim tanggal"),
+        required=False,
+        help_text=_("Wajib bila jumlah melebihi stok: hari barang selesai dibuat."),
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     valid_until = forms.DateField(
@@ -105,6 +112,12 @@ class QuoteStepForm(forms.ModelForm):
         for field, message in problems.items():
             if field not in self.errors:
                 self.add_error(field, message)
+        if problem := quote_stock.ready_date_problem(
+            data.get("ready_date"),
+            needed=bool(getattr(self, "over_stock", ())),
+            latest=data.get("delivery_date"),
+        ):
+            self.add_error("ready_date", problem)
         return data
 
 
@@ -126,6 +139,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "contact_email",
         "address_line",
         "needed_by",
+        "ready_by",
         "notes",
         "requested_lines",
         "quote_history",
@@ -137,6 +151,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
         "delivery_method",
         "delivery_fee",
         "delivery_date",
+        "ready_date",
         "valid_until",
         "terms",
         "payment_terms_days",
@@ -246,8 +261,18 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
                 required=False,
                 initial=suggested[line.pk],
                 help_text=_("Dari harga grosir hari ini: %(p)s")
-                % {"p": format_rupiah(suggested[line.pk])},
+                % {"p": format_rupiah(suggested[line.pk])}
+                + (
+                    " ⚠ " + quote_stock.over_stock_message(line.product, line.quantity)
+                    if quote_stock.is_over_stock(line.product, line.quantity)
+                    else ""
+                ),
             )
+        fields["over_stock"] = [
+            line.product
+            for line in obj.lines.select_related("product")
+            if quote_stock.is_over_stock(line.product, line.quantity)
+        ]
         step_form = type("QuoteStepFormFor", (form,), fields)
         step_form.base_fields["delivery_date"].initial = obj.needed_by
         step_form.base_fields["valid_until"].initial = today + timedelta(
@@ -288,6 +313,7 @@ class QuoteRequestAdmin(FacilityScopedModelAdmin):
                     valid_until=data["valid_until"],
                     payment_terms_days=data["agreed_terms_days"],
                     note=data.get("note") or "",
+                    ready_date=data.get("ready_date"),
                 )
                 messages.success(request, _("Penawaran dikirim ke pembeli."))
             elif step == "decline":

@@ -13,6 +13,7 @@ from core.npwp import clean_npwp
 from core.phone import normalize_phone
 from orders.limits import MAX_QUANTITY
 from orders.shipping import PROVINCES
+from quotes.stock import is_over_stock, over_stock_message, ready_date_problem
 
 
 class QuoteRequestForm(forms.Form):
@@ -37,6 +38,13 @@ class QuoteRequestForm(forms.Form):
         label=_("Dibutuhkan paling lambat"),
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
+    # Asked for (shown, and required) only when a quantity is over stock.
+    ready_by = forms.DateField(
+        label=_("Siap dikirim tanggal"),
+        required=False,
+        help_text=_("Tanggal paling cepat yang Anda terima bila UPT perlu membuat sisanya."),
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
     notes = forms.CharField(
         label=_("Catatan (spesifikasi, ukuran, warna)"),
         required=False,
@@ -47,6 +55,7 @@ class QuoteRequestForm(forms.Form):
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
         self.products = products
+        self.over_stock = []  # products whose quantity is over stock (quotes.stock)
         self.fields["province"].choices = [("", _("— pilih provinsi —"))] + [
             (p, p) for p in PROVINCES
         ]
@@ -63,7 +72,13 @@ class QuoteRequestForm(forms.Form):
         return [(p, self[f"qty_{p.pk}"]) for p in self.products]
 
     def detail_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("qty_")]
+        return [
+            self[name] for name in self.fields if not name.startswith("qty_") and name != "ready_by"
+        ]
+
+    def asks_ready_date(self) -> bool:
+        """Show "Siap dikirim tanggal": a quantity was over stock (or it was filled)."""
+        return bool(self.over_stock or self.data.get("ready_by"))
 
     def clean_buyer_npwp(self):
         return clean_npwp(self.cleaned_data["buyer_npwp"])
@@ -92,6 +107,15 @@ class QuoteRequestForm(forms.Form):
                     _("Minimal pembelian %(min)s %(unit)s.")
                     % {"min": product.min_order_quantity, "unit": product.get_unit_display()},
                 )
+            elif quantity and is_over_stock(product, quantity):
+                self.over_stock.append(product)
+                if not data.get("ready_by"):  # a warning until a ready date is given
+                    self.add_error(f"qty_{product.pk}", over_stock_message(product, quantity))
+        problem = ready_date_problem(
+            data.get("ready_by"), needed=bool(self.over_stock), latest=data.get("needed_by")
+        )
+        if problem and "ready_by" not in self.errors:
+            self.add_error("ready_by", problem)
         return data
 
     def items(self) -> list[tuple[int, int]]:

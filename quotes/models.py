@@ -62,6 +62,9 @@ class QuoteRequest(models.Model):
     city = models.CharField(_("kota/kabupaten"), max_length=80)
     street = models.CharField(_("alamat pengiriman"), max_length=255)
     needed_by = models.DateField(_("dibutuhkan paling lambat"))
+    # Asked for when a quantity is over stock (quotes.stock): the day the buyer
+    # accepts the goods being ready to ship, the rest made for them till then.
+    ready_by = models.DateField(_("siap dikirim tanggal"), null=True, blank=True)
     notes = models.TextField(_("catatan pembeli"), max_length=2000, blank=True)
     # The one order an accepted quote made: unique, so a second never exists.
     order = models.OneToOneField(
@@ -126,6 +129,9 @@ class Quote(models.Model):
     )
     delivery_fee = MoneyField(_("ongkos kirim (Rp)"), default=0, limit=MAX_UNIT_AMOUNT)
     delivery_date = models.DateField(_("tanggal kirim"))
+    # Set when a line is over stock: the facility makes the rest by this day,
+    # and accepting orders those lines as made to order (quotes.stock).
+    ready_date = models.DateField(_("siap dikirim tanggal"), null=True, blank=True)
     valid_until = models.DateField(_("berlaku sampai"))
     # None: pay before delivery; N: within N days after delivery.
     payment_terms_days = models.PositiveSmallIntegerField(

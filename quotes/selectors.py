@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from orders.states import RELEASING
 from quotes.models import QuoteRequest, QuoteStatus
+from quotes.stock import short_lines
 
 TOKEN_MAX = 64
 
@@ -41,5 +42,10 @@ def quote_page(quote_request: QuoteRequest) -> dict:
         "earlier": quotes[1:],
         "expired": expired,
         "answerable": bool(current and current.status == QuoteStatus.SENT and not expired),
+        # Why the quote cannot be filled now (stock gone, product withdrawn):
+        # said before the buyer taps "Setujui", with a one-tap new version.
+        "short": short_lines(current)
+        if current and current.status == QuoteStatus.SENT and not expired
+        else [],
         "order": quote_request.order,
     }

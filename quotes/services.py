@@ -25,6 +25,7 @@ from core.npwp import clean_npwp
 from facilities.scoping import scope_for
 from orders import services as order_services
 from orders.models import DeliveryMethod
+from quotes.errors import QuoteError, QuoteUnfillable
 from quotes.models import (
     Quote,
     QuoteLine,
@@ -33,12 +34,9 @@ from quotes.models import (
     QuoteStatus,
     RequestStatus,
 )
+from quotes.stock import is_over_stock, made_here, ready_date_problem
 
 MAX_LINES = 20
-
-
-class QuoteError(Exception):
-    """A refused step; the message is ready to show (Indonesian)."""
 
 
 @dataclass(frozen=True)
@@ -71,13 +69,20 @@ def _mail(kind: str, pk: int) -> None:
 
 
 def request_submit(
-    *, facility_id: int, items: list[tuple[int, int]], buyer: Buyer, delivery: Delivery, notes: str
+    *,
+    facility_id: int,
+    items: list[tuple[int, int]],
+    buyer: Buyer,
+    delivery: Delivery,
+    notes: str,
+    ready_by: date | None = None,
 ) -> QuoteRequest:
     """Record a buyer's request for a quote: [(product_id, quantity)] of one
     facility's public products. The facility hears of it by mail (a task).
 
     Raises ValidationError for an invalid NPWP, no lines, a product of another
-    facility or not for sale, a quantity below the minimum order."""
+    facility or not for sale, a quantity below the minimum order, and a
+    quantity over stock without a ready date (`ready_by`, quotes.stock)."""
     npwp = clean_npwp(buyer.npwp)
     if not items or len(items) > MAX_LINES:
         raise ValidationError(_("Pilih 1 sampai %(n)s produk.") % {"n": MAX_LINES})
@@ -103,6 +108,9 @@ def request_submit(
                     "unit": product.get_unit_display(),
                 }
             )
+    over = any(p in products and is_over_stock(products[p], q) for p, q in items)
+    if problem := ready_date_problem(ready_by, needed=over, latest=delivery.needed_by):
+        problems.append(problem)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -117,6 +125,7 @@ def request_submit(
             city=delivery.city,
             street=delivery.street,
             needed_by=delivery.needed_by,
+            ready_by=ready_by,
             notes=notes,
         )
         QuoteRequestLine.objects.bulk_create(
@@ -171,11 +180,15 @@ def quote_send(
     valid_until: date,
     payment_terms_days: int | None,
     note: str = "",
+    ready_date: date | None = None,
 ) -> Quote:
     """Send the buyer a quote (a new version; the previous one is superseded).
 
     `unit_prices` is {request line id: unit price} for every line. The prices
     are stored on the quote's lines: a later tier change never changes it.
+
+    `ready_date` ("siap dikirim tanggal") is required when a line is over
+    stock (quotes.stock): those lines are then made for the buyer by that day.
 
     Raises QuoteError out of scope, when the request is accepted or declined,
     a price is missing, or the dates or terms do not hold.
@@ -200,6 +213,9 @@ def quote_send(
         ):
             raise QuoteError(_("Isi harga satuan untuk setiap barang."))
         _check_amounts(lines, unit_prices, delivery_fee)
+        over = any(is_over_stock(line.product, line.quantity) for line in lines)
+        if problem := ready_date_problem(ready_date, needed=over, latest=delivery_date):
+            raise QuoteError(problem)
         previous = locked.quotes.order_by("-version").first()
         if previous is not None and previous.status in (
             QuoteStatus.SENT,
@@ -214,6 +230,7 @@ def quote_send(
             delivery_method=delivery_method,
             delivery_fee=delivery_fee,
             delivery_date=delivery_date,
+            ready_date=ready_date,
             valid_until=valid_until,
             payment_terms_days=payment_terms_days,
             note=note,
@@ -301,19 +318,25 @@ def quote_accept(*, request: QuoteRequest, quote_id: int):
     (QuoteRequest.order, and the checkout key derived from the quote), so a
     double submit makes one order: the second finds the request accepted.
 
-    Raises QuoteError when the quote is superseded, answered or expired, and
-    when the order is refused (stock, a product withdrawn)."""
+    Lines over stock on a quote with a ready date are ordered as made to
+    order (quotes.stock.made_here). Raises QuoteError when the quote is
+    superseded, answered or expired, and QuoteUnfillable (with the reasons, in
+    Indonesian) when the order is refused: stock gone, a product withdrawn."""
     with transaction.atomic():
         locked = _lock_request(request.pk)
         if locked.order_id is not None:
             raise QuoteError(_("Penawaran ini sudah disetujui; pesanan sudah dibuat."))
         quote = _answerable(locked, quote_id)
         lines = list(quote.lines.all())
+        made = made_here(quote)
         agreement = order_services.Agreement(
             facility_id=locked.facility_id,
             lines=[
                 order_services.AgreedLine(
-                    product_id=line.product_id, quantity=line.quantity, unit_price=line.unit_price
+                    product_id=line.product_id,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    made_to_order=line.product_id in made,
                 )
                 for line in lines
             ],
@@ -343,7 +366,7 @@ def quote_accept(*, request: QuoteRequest, quote_id: int):
                 agreement=agreement,
             )
         except order_services.OrderError as error:
-            raise QuoteError(" ".join(error.messages)) from None
+            raise QuoteUnfillable(error.messages) from None
         quote.status = QuoteStatus.ACCEPTED
         quote.answered_at = timezone.now()
         quote.save(update_fields=["status", "answered_at"])

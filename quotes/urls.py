@@ -9,4 +9,5 @@ urlpatterns = [
     path("penawaran/<str:token>/", views.quote_detail, name="detail"),
     path("penawaran/<str:token>/setuju/", views.quote_accept, name="accept"),
     path("penawaran/<str:token>/ubah/", views.quote_change, name="change"),
+    path("penawaran/<str:token>/versi-baru/", views.quote_requote, name="requote"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from catalog.models import Product
 from core.rate_limits import rate_limit
 from facilities.models import Facility
-from quotes import selectors, services
+from quotes import requote, selectors, services
 from quotes.forms import ChangeRequestForm, QuoteRequestForm
 
 MAX_PRODUCTS_ON_FORM = 60
@@ -70,6 +70,7 @@ def request_create(request):
                         needed_by=d["needed_by"],
                     ),
                     notes=d["notes"].strip(),
+                    ready_by=d.get("ready_by"),
                 )
             except ValidationError as error:
                 for text in error.messages:
@@ -152,4 +153,22 @@ def quote_change(request, token):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Permintaan perubahan terkirim ke UPT."))
+    return redirect("quotes:detail", token=token)
+
+
+@require_POST
+def quote_requote(request, token):
+    """One tap: the quote can no longer be filled, ask the facility for a new version."""
+    if not rate_limit("quote").consume(request):
+        return render(request, "429.html", status=429)
+    quote_request = _by_token(token)
+    try:
+        requote.quote_requote(request=quote_request, quote_id=_quote_id(request))
+    except services.QuoteError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Permintaan versi baru terkirim ke UPT. Penawaran baru akan muncul di halaman ini."),
+        )
     return redirect("quotes:detail", token=token)

@@ -28,6 +28,9 @@ class AgreedLine:
     product_id: int
     quantity: int
     unit_price: int
+    # Made for this order (a quote over stock with a ready date): no stock is
+    # checked or taken, and none is given back on cancel (OrderLine.made_to_order).
+    made_to_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ def order_place_agreed(
                 raise OrderError(_("Produk penawaran bukan milik UPT ini."))
             if not product.is_public:
                 problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
-            elif not product.made_to_order and line.quantity > product.stock:
+            elif line.quantity > product.stock and not (
+                product.made_to_order or line.made_to_order
+            ):
                 problems.append(
                     _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
                     % {"name": product.name, "stock": product.stock}
@@ -116,7 +121,10 @@ def order_place_agreed(
         )
         unit_prices = {p.pk: wanted[p.pk].unit_price for p in products}
         _write_lines(order, products, unit_prices, wanted)
+        made = [pid for pid, line in wanted.items() if line.made_to_order]
+        if made:
+            order.lines.filter(product_id__in=made).update(made_to_order=True)
         _write_placed_event(order, _("Pesanan dibuat dari penawaran yang disetujui pembeli."))
-        stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
+        stock.take(products, {p.pk: wanted[p.pk].quantity for p in products if p.pk not in made})
         transaction.on_commit(lambda: mail.queue_new_orders([order.pk]))
     return order
