@@ -1,0 +1,69 @@
+"""The house rules the import contract cannot see (issue 32): no private name
+crosses apps, packages re-export no private name, migrations depend only on
+apps below. Each check has a control that plants a breach and sees it caught."""
+
+from pathlib import Path
+
+from django.apps import apps
+
+from tests.core import house_rules as rules
+
+
+def _labels() -> dict[str, str]:
+    return {c.label: c.name.split(".")[0] for c in apps.get_app_configs()}
+
+
+def test_no_private_name_crosses_apps():
+    # Before issue 32: 7 (orders.mail._send used by complaints and quotes, …).
+    found = rules.private_names_across_apps()
+    assert not found, "make the name public in its own module:\n" + "\n".join(map(str, found))
+
+
+def test_packages_reexport_no_private_name():
+    # Before issue 32: 30, through catalog.services, orders.services, oversight.selectors.
+    found = rules.private_reexports()
+    assert not found, "import it from the module that defines it:\n" + "\n".join(map(str, found))
+
+
+def test_migrations_depend_only_downward():
+    # Before issue 32: 4 (catalog and facilities role migrations waiting for orders).
+    found = rules.upward_migrations(_labels())
+    assert not found, "\n".join(map(str, found))
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, Path]]:
+    out = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        rel = path.relative_to(tmp_path).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out.append((".".join(parts), path))
+    return out
+
+
+def test_control_private_names_are_caught(tmp_path):
+    files = _tree(
+        tmp_path,
+        {
+            "low/__init__.py": "from low.mail import _send, send\n",
+            "low/mail.py": "def _send(): ...\ndef send(): ...\n",
+            "high/__init__.py": "",
+            "high/a.py": "from low.mail import _send\n",
+            "high/b.py": "from low import mail\nmail._send()\n",
+            "high/c.py": "import low.mail\nlow.mail._send()\n",
+            "high/d.py": "from .a import _own\nfrom low.mail import send\n",
+        },
+    )
+    crossing = sorted(f.where for f in rules.private_names_across_apps(files))
+    assert crossing == ["high.a:1", "high.b:2", "high.c:2"]
+    assert [f.where for f in rules.private_reexports(files)] == ["low:1"]
+
+
+def test_control_upward_migration_is_caught(monkeypatch):
+    planted = [("catalog", "0099_x", "orders"), ("orders", "0099_y", "catalog")]
+    monkeypatch.setattr(rules, "migration_dependencies", lambda: iter(planted))
+    assert [f.where for f in rules.upward_migrations(_labels())] == ["catalog/migrations/0099_x"]
