@@ -67,3 +67,51 @@ def test_control_upward_migration_is_caught(monkeypatch):
     planted = [("catalog", "0099_x", "orders"), ("orders", "0099_y", "catalog")]
     monkeypatch.setattr(rules, "migration_dependencies", lambda: iter(planted))
     assert [f.where for f in rules.upward_migrations(_labels())] == ["catalog/migrations/0099_x"]
+
+
+def test_templates_reach_only_their_app_or_below():
+    # Before issue 32: 10 (the product page included orders' cart form, linked
+    # quotes: and loaded reviews' tags; orders' tracking page loaded reviews' and
+    # complaints'). A higher app fills a lower page through a slot
+    # (core.page_registry.register_slot).
+    found = rules.TemplateLayers(_labels()).upward()
+    assert not found, "\n".join(map(str, found))
+
+
+def test_control_upward_template_references_are_caught():
+    templates = {
+        "catalog/page.html": (
+            '{% extends "base.html" %}{% load reviews %}'
+            '{% include "orders/partials/x.html" %}\n{% url "quotes:request" %}'
+            '{% include "partials/shared.html" %}{% include "partials/plain.html" %}'
+            '{% include "facilities/partials/y.html" %}{% url "catalog:list" %}'
+        ),
+        "base.html": '{% url "orders:cart" %}',
+        "orders/partials/x.html": "",
+        "facilities/partials/y.html": "",
+        "partials/shared.html": '{% url "orders:cart" %}',  # reaches orders, so sits there
+        "partials/plain.html": '{% url "admin:index" %}',
+    }
+    found = [f.what for f in rules.TemplateLayers(_labels(), templates).upward()]
+    assert found == [
+        "include orders/partials/x.html reaches above catalog",
+        "url quotes:request reaches above catalog",
+        "include partials/shared.html reaches above catalog",
+        "load reviews reaches above catalog",
+    ]
+
+
+def test_models_reverse_no_url_of_a_higher_app():
+    # Before issue 32: 1 (Facility.get_absolute_url reversed catalog:storefront).
+    found = rules.models_reversing_upward()
+    assert not found, "register the page instead (core.page_registry.register_page):\n" + "\n".join(
+        map(str, found)
+    )
+
+
+def test_control_model_reversing_upward_is_caught(monkeypatch, tmp_path):
+    planted = tmp_path / "models.py"
+    planted.write_text('from django.urls import reverse\nreverse("catalog:storefront")\n')
+    monkeypatch.setattr(rules, "source_files", lambda: iter([("facilities.models", planted)]))
+    monkeypatch.setattr(rules, "url_namespaces", lambda: {"catalog": "catalog"})
+    assert [f.where for f in rules.models_reversing_upward()] == ["facilities.models:2"]
