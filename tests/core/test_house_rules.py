@@ -115,3 +115,18 @@ def test_control_model_reversing_upward_is_caught(monkeypatch, tmp_path):
     monkeypatch.setattr(rules, "source_files", lambda: iter([("facilities.models", planted)]))
     monkeypatch.setattr(rules, "url_namespaces", lambda: {"catalog": "catalog"})
     assert [f.where for f in rules.models_reversing_upward()] == ["facilities.models:2"]
+
+
+def test_every_app_is_layered_inside():
+    # An app (or a room of one) with pages, services and models is a container of
+    # an import-linter layers contract (pyproject), so `lint-imports` looks inside it.
+    assert rules.packages_outside_inner_contracts() == []
+
+
+def test_control_app_outside_the_inner_contract_is_caught(monkeypatch):
+    contract = rules._contract()
+    inner = dict(contract["contracts"][1], containers=["core"])
+    monkeypatch.setattr(
+        rules, "_contract", lambda: dict(contract, contracts=[contract["contracts"][0], inner])
+    )
+    assert "catalog" in rules.packages_outside_inner_contracts()
