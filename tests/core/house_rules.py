@@ -194,7 +194,19 @@ def upward_migrations(labels: dict[str, str]) -> list[Finding]:
 
 # --- templates -------------------------------------------------------------------------------
 
-TEMPLATES = ROOT / "templates"
+
+def template_files() -> dict[str, str]:
+    """Template name -> text, from the project's templates/ and any app's own
+    templates/ directory (APP_DIRS), first found first as Django looks them up."""
+    roots = [ROOT / "templates"] + [ROOT / p / "templates" for p in _contract()["root_packages"]]
+    found: dict[str, str] = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".html", ".txt"):
+                found.setdefault(str(path.relative_to(root)), path.read_text())
+    return found
+
+
 _TAG = re.compile(r"""\{%-?\s*(include|extends|url)\s+(["'])([^"']+)\2""")
 _LOAD = re.compile(r"\{%-?\s*load\s+([^%]+?)\s*-?%\}")
 
@@ -264,12 +276,7 @@ class TemplateLayers:
         self.ranks = app_layers()
         self.namespaces = url_namespaces()
         self.libraries = tag_libraries()
-        if templates is None:
-            templates = {
-                str(p.relative_to(TEMPLATES)): p.read_text()
-                for p in sorted(TEMPLATES.rglob("*.html")) + sorted(TEMPLATES.rglob("*.txt"))
-            }
-        self.templates = templates
+        self.templates = template_files() if templates is None else templates
         self._reach: dict[str, int | None] = {}
 
     def _highest(self, ranks: Iterator[int | None]) -> int | None:
@@ -389,3 +396,22 @@ def packages_outside_inner_contracts() -> list[str]:
             app_of(package) == "orders" and not any(app_of(c) == "orders" for c in covered if c)
         )
     )
+
+
+def code_naming_higher_templates(labels: dict[str, str]) -> list[Finding]:
+    """An app's code rendering a template of an app above it ("orders/…" from
+    catalog's view), which the template check alone would not see."""
+    ranks = app_layers()
+    found = []
+    for module, path in source_files():
+        own = app_of(module)
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.endswith((".html", ".txt"))
+            ):
+                owner = template_owner(node.value, labels)
+                if owner and is_above(owner, own, ranks):
+                    found.append(Finding(f"{module}:{node.lineno}", f"names {node.value}"))
+    return found

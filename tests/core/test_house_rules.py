@@ -78,6 +78,20 @@ def test_templates_reach_only_their_app_or_below():
     assert not found, "\n".join(map(str, found))
 
 
+def test_code_names_no_template_of_a_higher_app():
+    # Before issue 32: 0 (catalog rendered facilities/storefront.html: below it).
+    found = rules.code_naming_higher_templates(_labels())
+    assert not found, "\n".join(map(str, found))
+
+
+def test_control_code_naming_a_higher_template_is_caught(monkeypatch, tmp_path):
+    planted = tmp_path / "views.py"
+    planted.write_text('render(request, "orders/cart.html")\nrender(request, "catalog/x.html")\n')
+    monkeypatch.setattr(rules, "source_files", lambda: iter([("catalog.views", planted)]))
+    found = rules.code_naming_higher_templates(_labels())
+    assert [f.where for f in found] == ["catalog.views:1"]
+
+
 def test_control_upward_template_references_are_caught():
     templates = {
         "catalog/page.html": (
