@@ -7,6 +7,7 @@ from pathlib import Path
 from django.apps import apps
 
 from tests.core import house_rules as rules
+from tests.core import house_rules_templates as template_rules
 
 
 def _labels() -> dict[str, str]:
@@ -74,13 +75,13 @@ def test_templates_reach_only_their_app_or_below():
     # quotes: and loaded reviews' tags; orders' tracking page loaded reviews' and
     # complaints'). A higher app fills a lower page through a slot
     # (core.page_registry.register_slot).
-    found = rules.TemplateLayers(_labels()).upward()
+    found = template_rules.TemplateLayers(_labels()).upward()
     assert not found, "\n".join(map(str, found))
 
 
 def test_code_names_no_template_of_a_higher_app():
     # Before issue 32: 0 (catalog rendered facilities/storefront.html: below it).
-    found = rules.code_naming_higher_templates(_labels())
+    found = template_rules.code_naming_higher_templates(_labels())
     assert not found, "\n".join(map(str, found))
 
 
@@ -88,7 +89,7 @@ def test_control_code_naming_a_higher_template_is_caught(monkeypatch, tmp_path):
     planted = tmp_path / "views.py"
     planted.write_text('render(request, "orders/cart.html")\nrender(request, "catalog/x.html")\n')
     monkeypatch.setattr(rules, "source_files", lambda: iter([("catalog.views", planted)]))
-    found = rules.code_naming_higher_templates(_labels())
+    found = template_rules.code_naming_higher_templates(_labels())
     assert [f.where for f in found] == ["catalog.views:1"]
 
 
@@ -106,7 +107,7 @@ def test_control_upward_template_references_are_caught():
         "partials/shared.html": '{% url "orders:cart" %}',  # reaches orders, so sits there
         "partials/plain.html": '{% url "admin:index" %}',
     }
-    found = [f.what for f in rules.TemplateLayers(_labels(), templates).upward()]
+    found = [f.what for f in template_rules.TemplateLayers(_labels(), templates).upward()]
     assert found == [
         "include orders/partials/x.html reaches above catalog",
         "url quotes:request reaches above catalog",
