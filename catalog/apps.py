@@ -14,3 +14,10 @@ class CatalogConfig(AppConfig):
 
         page_tags.register()  # which rows public pages show (core.page_cache)
         search_sync.connect()
+        from django.urls import reverse
+
+        from core.page_registry import register_page
+        from facilities.models import Facility
+
+        # A facility's page is its storefront here (facilities may not name catalog).
+        register_page(Facility, lambda f: reverse("catalog:storefront", kwargs={"slug": f.slug}))

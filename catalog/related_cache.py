@@ -16,7 +16,8 @@ from django.core.cache import cache
 
 from catalog.page_tags import product_tag
 from catalog.selectors import public_products, related_products
-from core.page_cache import GLOBAL, _build_reads, _read_tag_versions, _tag_key, tag_versions
+from core.page_cache import GLOBAL, tag_versions
+from core.page_versions import build_reads, read_tag_versions, tag_key
 
 # The product tags of each category's pool as this process last stored or
 # read it: asked for in the same multi-get as the pool next time, so the
@@ -35,14 +36,14 @@ def _category_pool(product, limit: int, also_read: tuple[str, ...]):
     the pool stored with the version it was built at."""
     tag = f"products:category:{product.category.slug}"
     key = f"kb:related:{product.category_id}:{tag_versions((GLOBAL,))[GLOBAL]}"
-    reads = _build_reads.get()
+    reads = build_reads.get()
     if reads is None:  # not a page built for sharing: no one to read them for
         wanted = [tag]
     else:
         hinted = (tag, *also_read, *_pool_tags.get(product.category_id, ()))
         wanted = [t for t in dict.fromkeys(hinted) if t not in reads]
-    found = cache.get_many([key, *(_tag_key(t) for t in wanted)])
-    versions = _read_tag_versions(wanted, prefetched=found)
+    found = cache.get_many([key, *(tag_key(t) for t in wanted)])
+    versions = read_tag_versions(wanted, prefetched=found)
     if reads is not None:
         for name, value in versions.items():
             reads.setdefault(name, value)  # one version of a tag per build

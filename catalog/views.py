@@ -85,7 +85,7 @@ def storefront(request, slug):
         "outlets": list(facility_outlets(facility)),
         "next_event": next_exhibition(facility),
     }
-    return render(request, "facilities/storefront.html", context)
+    return render(request, "catalog/facility_storefront.html", context)
 
 
 @require_safe

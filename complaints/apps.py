@@ -11,6 +11,10 @@ class ComplaintsConfig(AppConfig):
         from complaints import inbox
 
         inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
+        from core.page_registry import register_slot
+
+        # Complaints on orders' tracking page, after the review forms (reviews.apps).
+        register_slot("order_tracking", "complaints/partials/order_tracking_slot.html", order=20)
         from complaints import models
         from complaints.privacy_holds import complaint_erasure_holds
         from core.page_cache import register_private_models

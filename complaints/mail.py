@@ -4,7 +4,7 @@ they gave an email) of each answer, escalation and decision."""
 from __future__ import annotations
 
 from complaints.models import ComplaintEvent
-from orders.mail import _facility_recipients, _send
+from orders.mail import facility_recipients, render_and_send
 
 
 def send_for_event(kind: str, event_id: int) -> None:
@@ -18,10 +18,10 @@ def send_for_event(kind: str, event_id: int) -> None:
     complaint = event.complaint
     context = {"complaint": complaint, "order": complaint.order, "event": event, "kind": kind}
     if kind == "opened":
-        to = _facility_recipients(complaint.facility)
+        to = facility_recipients(complaint.facility)
     else:
         to = [complaint.order.contact_email]
-    _send(
+    render_and_send(
         "complaints/mail_subject.txt",
         "complaints/mail_body.txt",
         context,

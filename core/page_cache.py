@@ -72,14 +72,14 @@ from core.page_versions import (  # noqa: F401
     GLOBAL,
     LISTS,
     TAG_KEY,
-    _build_reads,
-    _read_tag_versions,
     _retire_now,
-    _tag_key,
+    build_reads,
     cached_public_data,
     public_generation,
     public_pages_changed,
+    read_tag_versions,
     retire,
+    tag_key,
     tag_versions,
 )
 
@@ -217,7 +217,7 @@ def _fresh(entry, found: dict, prefetched: set[str]) -> bool:
         return False
     unread = []
     for tag, version in versions.items():
-        key = _tag_key(tag)
+        key = tag_key(tag)
         if key in prefetched:
             if found.get(key) != version:
                 return False
@@ -250,7 +250,7 @@ def public_page(view=None, *, tags=None):
         key = _key(request)
         # The stored page and the versions every build reads, in one call.
         wanted = (*_BUILD_PREFETCH, *(tags(request, *args, **kwargs) if tags else ()))
-        prefetch = [_tag_key(tag) for tag in wanted]
+        prefetch = [tag_key(tag) for tag in wanted]
         found = cache.get_many([key, *prefetch])
         entry = found.get(key)
         if entry is not None:
@@ -264,14 +264,14 @@ def public_page(view=None, *, tags=None):
         # The versions every page depends on (and those named by `tags`),
         # read before the rows are (a page that declares its own tags drops
         # ANY_WRITE).
-        reads = _read_tag_versions(wanted, found)
-        token = _build_reads.set(reads)
+        reads = read_tag_versions(wanted, found)
+        token = build_reads.set(reads)
         request._page_cache_versions = {tag: reads[tag] for tag in (GLOBAL, ANY_WRITE)}
         request._page_cache_declared = set()
         try:
             response = _build(view, request, key, *args, **kwargs)
         finally:
-            _build_reads.reset(token)
+            build_reads.reset(token)
             del request._page_cache_versions, request._page_cache_declared
             if entry is not None:
                 cache.delete(f"{key}:rebuilding")

@@ -21,6 +21,10 @@ _PUBLIC_M2M: dict[str, Callable[..., Iterable[str]] | None] = {}
 _PRIVATE: set[str] = set()
 # name -> (placeholder, fill(request) -> str)
 _FRAGMENTS: dict[str, tuple[str, Callable]] = {}
+# model label -> url(row): the page showing a row, named by the app that serves it
+_PAGES: dict[str, Callable] = {}
+# slot name -> [(order, template name)]
+_SLOTS: dict[str, list[tuple[int, str]]] = {}
 
 
 def register_public_model(
@@ -49,6 +53,38 @@ def register_fragment(name: str, fill: Callable) -> None:
     placeholder for the template to output instead; each visitor's page gets
     `fill(request)` there."""
     _FRAGMENTS[name] = (f"\x00frag:{name}\x00", fill)
+
+
+def register_page(model, url: Callable) -> None:
+    """The page that shows a row of `model` is served by a higher app (a
+    facility's storefront, by catalog): that app registers `url(row)` here and
+    the model's get_absolute_url returns `page_url(row)`, so a model reverses
+    no URL of an app above its own."""
+    _PAGES[model._meta.label_lower] = url
+
+
+def page_url(instance) -> str:
+    try:
+        url = _PAGES[instance._meta.label_lower]
+    except KeyError:
+        raise LookupError(f"no app registered the page of {instance._meta.label}") from None
+    return url(instance)
+
+
+def register_slot(name: str, template: str, *, order: int = 0) -> None:
+    """A higher app's piece of a lower app's page (the product page's cart form
+    from orders, its quote link from quotes): the page writes `{% slot name %}`
+    (core's fragments tags) and each template registered here is rendered there,
+    lowest `order` first, with the page's context. So a template names no app
+    above its own, as the import contract asks of code (tests/core/test_house_rules)."""
+    entries = _SLOTS.setdefault(name, [])
+    if all(registered != template for _, registered in entries):
+        entries.append((order, template))
+        entries.sort()
+
+
+def slot_templates(name: str) -> list[str]:
+    return [template for _, template in _SLOTS.get(name, ())]
 
 
 def public_models() -> set[str]:

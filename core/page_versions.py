@@ -32,7 +32,7 @@ def _new_version() -> str:
     return f"{time.time_ns():x}.{os.getpid():x}.{next(_counter):x}"
 
 
-def _tag_key(tag: str) -> str:
+def tag_key(tag: str) -> str:
     return TAG_KEY + quote(tag, safe=":-_.")  # names hold spaces ("Jawa Timur")
 
 
@@ -43,13 +43,13 @@ def _tag_key(tag: str) -> str:
 # own dependencies always did (page_depends_on reads a tag once); a write
 # meanwhile still retires the page, whose stored versions are these. Each
 # cache call costs ~0.3 ms of Python on a built page (the bench's phases).
-_build_reads: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+build_reads: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "kb_page_cache_build_reads", default=None
 )
 
 
-def _read_tag_versions(tags: Iterable[str], prefetched: dict | None = None) -> dict[str, str]:
-    keys = {_tag_key(tag): tag for tag in tags}
+def read_tag_versions(tags: Iterable[str], prefetched: dict | None = None) -> dict[str, str]:
+    keys = {tag_key(tag): tag for tag in tags}
     found = (
         {k: prefetched[k] for k in keys if k in prefetched}
         if prefetched is not None
@@ -67,17 +67,17 @@ def tag_versions(tags: Iterable[str]) -> dict[str, str]:
     """The current version of each tag. A tag never retired (or evicted)
     gets a fresh one, never a value whose pages may still be stored."""
     tags = set(tags)
-    reads = _build_reads.get()
+    reads = build_reads.get()
     if reads is None:
-        return _read_tag_versions(tags)
+        return read_tag_versions(tags)
     unread = tags - set(reads)
     if unread:
-        reads.update(_read_tag_versions(unread))
+        reads.update(read_tag_versions(unread))
     return {tag: reads[tag] for tag in tags}
 
 
 def _retire_now(tags: frozenset[str]) -> None:
-    cache.set_many({_tag_key(tag): _new_version() for tag in tags}, timeout=None)
+    cache.set_many({tag_key(tag): _new_version() for tag in tags}, timeout=None)
 
 
 def retire(*tags: str) -> None:

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PhoneField
+from core.page_registry import page_url
 from core.phone import whatsapp_digits
 
 
@@ -125,7 +125,8 @@ class Facility(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:storefront", kwargs={"slug": self.slug})
+        # The storefront is catalog's page; catalog.apps registers its URL.
+        return page_url(self)
 
     @property
     def whatsapp_number(self) -> str:

@@ -16,3 +16,7 @@ class OrdersConfig(AppConfig):
         from orders.page_cache import register
 
         register()  # the cart count in shared pages; no order row is public
+        from core.page_registry import register_slot
+
+        # The cart form on catalog's product page (catalog may not name orders).
+        register_slot("product_buy", "orders/partials/product_buy.html")

@@ -22,7 +22,7 @@ from orders.models import Order, OrderEvent, PaymentProof
 log = logging.getLogger(__name__)
 
 
-def _send(
+def render_and_send(
     subject_template: str, body_template: str, context: dict, to: list[str], *, key: str
 ) -> None:
     """Render and send one mail, once per `key` (the event it is about: a task
@@ -45,7 +45,7 @@ def _send(
         raise
 
 
-def _facility_recipients(facility) -> list[str]:
+def facility_recipients(facility) -> list[str]:
     """The facility's own address, else its staff's: someone must hear of an order."""
     if facility.email:
         return [facility.email]
@@ -71,11 +71,11 @@ def send_new_order_facility(order_id: int) -> None:
     """The facility hears of its new order."""
     order = _orders([order_id]).first()
     if order is not None:
-        _send(
+        render_and_send(
             "orders/mail/new_order_subject.txt",
             "orders/mail/new_order_facility.txt",
             {"order": order},
-            _facility_recipients(order.facility),
+            facility_recipients(order.facility),
             key=f"orders.new_order:{order_id}",
         )
 
@@ -84,7 +84,7 @@ def send_checkout_shopper(order_ids: list[int]) -> None:
     """One mail to the shopper listing every order of the checkout."""
     orders = list(_orders(order_ids))
     if orders and orders[0].contact_email:
-        _send(
+        render_and_send(
             "orders/mail/confirmation_subject.txt",
             "orders/mail/confirmation_shopper.txt",
             {"orders": orders, "contact_name": orders[0].contact_name},
@@ -115,11 +115,11 @@ def queue_status_changed(event_id: int) -> None:
 
 def send_receipt_uploaded(proof_id: int) -> None:
     proof = PaymentProof.objects.select_related("order__facility").get(pk=proof_id)
-    _send(
+    render_and_send(
         "orders/mail/receipt_subject.txt",
         "orders/mail/receipt_facility.txt",
         {"order": proof.order, "proof": proof},
-        _facility_recipients(proof.order.facility),
+        facility_recipients(proof.order.facility),
         key=f"orders.receipt:{proof_id}",
     )
 
@@ -135,7 +135,7 @@ def send_status_changed(event_id: int) -> None:
             # running both events at once cannot both send (mail_once alone
             # lets a concurrent twin through).
             return
-        _send(
+        render_and_send(
             "orders/mail/status_subject.txt",
             "orders/mail/paid_shopper.txt",
             {"order": event.order, "orders": orders, "event": event},
@@ -143,7 +143,7 @@ def send_status_changed(event_id: int) -> None:
             key=key,
         )
         return
-    _send(
+    render_and_send(
         "orders/mail/status_subject.txt",
         "orders/mail/status_shopper.txt",
         {"order": event.order, "event": event},

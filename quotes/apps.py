@@ -11,6 +11,11 @@ class QuotesConfig(AppConfig):
         from quotes import inbox
 
         inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
+        from core.page_registry import register_slot
+
+        # "Ask for a quote" on catalog's pages (catalog may not name quotes).
+        register_slot("product_facility_box", "quotes/partials/product_quote_link.html")
+        register_slot("facility_header", "quotes/partials/facility_quote_link.html")
         from core.page_cache import register_private_models
         from quotes import models
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from orders.mail import _facility_recipients, _send
+from orders.mail import facility_recipients, render_and_send
 from quotes.models import Quote, QuoteRequest
 
 
@@ -25,5 +25,7 @@ def send(kind: str, pk: int) -> None:
         "link": reverse("quotes:detail", kwargs={"token": request.token}),
         "admin_link": reverse("admin:quotes_quoterequest_change", args=[request.pk]),
     }
-    to = [request.contact_email] if kind == "quoted" else _facility_recipients(request.facility)
-    _send("quotes/mail_subject.txt", "quotes/mail_body.txt", context, to, key=f"quotes.{kind}:{pk}")
+    to = [request.contact_email] if kind == "quoted" else facility_recipients(request.facility)
+    render_and_send(
+        "quotes/mail_subject.txt", "quotes/mail_body.txt", context, to, key=f"quotes.{kind}:{pk}"
+    )

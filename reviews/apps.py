@@ -9,6 +9,13 @@ class ReviewsConfig(AppConfig):
         from reviews import inbox
 
         inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
+        from core.page_registry import register_slot
+
+        # Ratings and reviews on catalog's pages and the review forms on orders'
+        # tracking page (neither may name reviews); before complaints (order 20).
+        register_slot("product_reviews", "reviews/partials/product_reviews_slot.html")
+        register_slot("facility_rating", "reviews/partials/facility_rating_slot.html")
+        register_slot("order_tracking", "reviews/partials/order_tracking_slot.html", order=10)
         from catalog.page_tags import product_tag
         from core.page_cache import register_public_model
         from reviews.models import ProductReview, ReviewPhoto

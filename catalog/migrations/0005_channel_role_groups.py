@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0004_outlet_exhibition_products"),
         ("facilities", "0004_partner_outlets_exhibitions"),
-        ("orders", "0003_bank_statements"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

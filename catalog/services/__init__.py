@@ -9,9 +9,6 @@ rolled back.
 from catalog.services.consignment import (  # noqa: F401
     CONSIGNMENT_SERVICES,
     ConsignmentError,
-    _check_quantity,
-    _consignment_locked,
-    _record,
     consignment_hand_over,
     consignment_problem,
     consignment_record,
@@ -30,11 +27,6 @@ from catalog.services.listing import (  # noqa: F401
     ListingTransitionError,
     PhotoGoneError,
     S,
-    _check_scope,
-    _decide_with_note,
-    _locked,
-    _sent_for_review_by,
-    _transition,
     listing_approve,
     listing_archive,
     listing_reject,
@@ -49,9 +41,6 @@ from catalog.services.photos import (  # noqa: F401
     product_image_update,
 )
 from catalog.services.products import (  # noqa: F401
-    _check_fields,
-    _content_changed,
-    _unique_slug,
     product_create,
     product_update,
 )

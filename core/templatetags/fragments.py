@@ -1,4 +1,8 @@
-"""{% per_language "name" %}...{% endper_language %}: a piece of the layout
+"""{% slot "name" %}: where a higher app fills a piece of a lower app's page
+(core.page_registry.register_slot), e.g. orders' cart form on catalog's product
+page.
+
+{% per_language "name" %}...{% endper_language %}: a piece of the layout
 that is the same on every page in one language (footer links, the
 programme's story), rendered once per language in each process.
 
@@ -13,7 +17,21 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.page_registry import slot_templates
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name: str):
+    """Render each template registered for slot `name`, as {% include %} would."""
+    engine = context.template.engine
+    html = []
+    for template_name in slot_templates(name):
+        with context.push():
+            html.append(engine.get_template(template_name).render(context))
+    return mark_safe("".join(html))  # noqa: S308 - rendered templates, escaped as they render
+
 
 _rendered: dict[tuple[str, str], str] = {}
 

@@ -21,9 +21,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("facilities", "0004_partner_outlets_exhibitions"),
-        # The role groups name permissions of both apps; sync after they exist.
-        ("catalog", "0007_reviewers_publish_exhibitions"),
-        ("orders", "0002_role_groups"),
+        # No upward dependency: each app that adds models a role works with grants
+        # them in a role migration of its own (facilities.roles), whenever that runs.
     ]
 
     operations = [

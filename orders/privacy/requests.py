@@ -21,7 +21,8 @@ from orders.privacy.erasure import order_anonymise
 from orders.privacy.held import mail_shopper_on_commit, request_hold
 from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
 from orders.privacy.rules import CORRECTABLE, RESPONSE_HOURS, PrivacyError
-from orders.services import Address, Contact, OrderError, _address_fields, address_checked
+from orders.services import Address, Contact, OrderError, address_checked
+from orders.services.checkout_input import _address_fields
 
 log = logging.getLogger("orders.privacy")  # one name for the package
 
@@ -110,7 +111,7 @@ def order_data_export(*, order: Order) -> dict:
 
 CORRECTION_FIELDS = ("contact_name", "contact_phone", "contact_email")
 # What a delivery address correction writes: the same fields, names and codes
-# as placement (orders.services._address_fields).
+# as placement (orders.services.checkout_input._address_fields).
 ADDRESS_FIELDS = tuple(_address_fields(Address()))
 
 FEE_KEPT = gettext_lazy(
@@ -269,10 +270,10 @@ def privacy_deletion_request(*, order: Order) -> PrivacyRequest:
 
 
 def _mail_deletion_request(request_id: int) -> None:
-    from orders.mail import _facility_recipients  # the one rule for who hears of an order
+    from orders.mail import facility_recipients  # the one rule for who hears of an order
 
     request = PrivacyRequest.objects.select_related("order__facility").get(pk=request_id)
-    to = _facility_recipients(request.order.facility)
+    to = facility_recipients(request.order.facility)
     if not to:
         return
     context = {"request": request, "SITE_URL": settings.SITE_URL}

@@ -13,12 +13,9 @@ from orders.services.agreed import (  # noqa: F401
     order_place_agreed,
 )
 from orders.services.checkout import (  # noqa: F401
-    _place_orders,
     order_place,
 )
 from orders.services.checkout_choices import (  # noqa: F401
-    _check_choice,
-    _courier_option,
     address_checked,
 )
 from orders.services.checkout_input import (  # noqa: F401
@@ -27,11 +24,6 @@ from orders.services.checkout_input import (  # noqa: F401
     FacilityChoice,
     PlaceLine,
     PlaceResult,
-    _address_fields,
-)
-from orders.services.checkout_lines import (  # noqa: F401
-    _check_lines_shape,
-    _locked_priced_products,
 )
 from orders.services.common import (  # noqa: F401
     IDEMPOTENCY_KEY_RE,
@@ -39,7 +31,6 @@ from orders.services.common import (  # noqa: F401
     OrderError,
 )
 from orders.services.receipts import (  # noqa: F401
-    _check_takes_receipt,
     payment_proof_submit,
 )
 from orders.services.statements import (  # noqa: F401
@@ -47,9 +38,6 @@ from orders.services.statements import (  # noqa: F401
     statement_line_resolve,
 )
 from orders.services.steps import (  # noqa: F401
-    _ensure_may_act,
-    _move,
-    _release_stock,
     order_complete,
     order_complete_delivered,
     order_confirm_payment,

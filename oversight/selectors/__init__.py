@@ -15,16 +15,10 @@ from oversight.selectors.common import (  # noqa: F401
     READY_STOCK_DISPATCH_DAYS,
     SALE_STATUSES,
     STUCK_AFTER,
-    _int,
-    _last_status_change,
-    _promised_by,
-    _stuck_q,
     sale_orders,
 )
 from oversight.selectors.facility import (  # noqa: F401
     MonthComparison,
-    _open_orders,
-    _overdue_q,
     listings_sent_back,
     orders_needing_action,
     overdue_orders,
@@ -45,7 +39,6 @@ from oversight.selectors.institutional import (  # noqa: F401
 )
 from oversight.selectors.regional import (  # noqa: F401
     UnitRow,
-    _listing_counts,
     monthly_revenue,
     review_queue,
     top_categories,
@@ -56,8 +49,6 @@ from oversight.selectors.reports import (  # noqa: F401
     RecapRow,
     SalesRow,
     ShareRow,
-    _period_q,
-    _share_amount,
     proceeds_allocation,
     product_recap,
     sales_by_facility_month,

@@ -57,3 +57,22 @@ def test_the_shipping_estimate_lists_every_province_on_every_product_page(db):
         assert f'id="ongkir-{product.pk}"' in body
         for code, name in PROVINCE_CHOICES:  # 38 provinces, by Kemendagri code
             assert f'<option value="{code}">{name}</option>' in body
+
+
+def test_slot_renders_what_higher_apps_registered_in_order():
+    """{% slot %} (core.page_registry.register_slot): a lower app's page shows
+    a higher app's piece without naming it; pieces come in their `order`."""
+    from types import SimpleNamespace
+
+    from core.page_registry import slot_templates
+
+    assert slot_templates("order_tracking") == [
+        "reviews/partials/order_tracking_slot.html",
+        "complaints/partials/order_tracking_slot.html",
+    ]
+    product = SimpleNamespace(slug="tas-anyam")
+    html = Template('{% load fragments %}<p>{% slot "product_facility_box" %}</p>').render(
+        Context({"product": product})
+    )
+    assert 'href="/penawaran/minta/?product=tas-anyam"' in html
+    assert Template('{% load fragments %}{% slot "nobody_fills_this" %}').render(Context()) == ""

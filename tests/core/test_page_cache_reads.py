@@ -20,13 +20,13 @@ def test_outside_a_build_every_call_reads_the_cache(db):
 
 
 def test_within_a_build_a_tag_is_read_once_and_keeps_its_version(db):
-    token = page_cache._build_reads.set({})
+    token = page_cache.build_reads.set({})
     try:
         first = page_cache.tag_versions(["product:a", page_cache.GLOBAL])
         page_cache._retire_now(frozenset({"product:a"}))  # a write meanwhile
         assert page_cache.tag_versions(["product:a"]) == {"product:a": first["product:a"]}
     finally:
-        page_cache._build_reads.reset(token)
+        page_cache.build_reads.reset(token)
     # The next build (or a freshness check) sees the write.
     assert page_cache.tag_versions(["product:a"]) != {"product:a": first["product:a"]}
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from catalog.models import ListingStatus, Product
 from orders import services
 from orders.models import Checkout, Order, OrderEvent, OrderStatus
+from orders.services import steps
 from orders.states import SHOPPER, STAFF, SYSTEM, TRANSITIONS, can_transition
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import (
@@ -362,7 +363,7 @@ def test_stock_comes_back_exactly_once(mukena):
     ):
         with pytest.raises(services.OrderError):
             again()
-    assert services._release_stock(Order.objects.get(pk=order.pk)) is False
+    assert steps._release_stock(Order.objects.get(pk=order.pk)) is False
     assert stock(mukena) == 5
     assert Order.objects.get(pk=order.pk).stock_released
 
