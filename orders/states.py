@@ -3,8 +3,8 @@
 Anything not listed is refused by orders.services with a clear message.
 """
 
-from orders.models import OrderStatus as S
 from orders.models import DeliveryMethod, PaymentMethod
+from orders.models import OrderStatus as S
 
 SHOPPER = "shopper"
 STAFF = "staff"
@@ -110,7 +110,10 @@ SENT_OR_LATER = frozenset({S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED})
 
 def progress_steps(order) -> list[tuple[str, bool]]:
     """(label, reached) for dibuat, dibayar, dikemas, dikirim (or siap diambil), diterima."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    def _(label):
+        return pgettext("order step", label)
 
     status = order.status
     if order.payment_terms_days or order.payment_method == PaymentMethod.PAY_AT_PICKUP:

@@ -135,9 +135,8 @@ def test_mobile_lighthouse_scores(gunicorn_site, shop):
     (ARTIFACTS / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
     print("\n[lighthouse]", json.dumps(scores, indent=1))
     low = {
-        name: {key: page[key] for key in MINIMUM if page[key] < MINIMUM[key]} | {
-            "flagged": page["flagged"]
-        }
+        name: {key: page[key] for key in MINIMUM if page[key] < MINIMUM[key]}
+        | {"flagged": page["flagged"]}
         for name, page in scores.items()
         if any(page[key] < minimum for key, minimum in MINIMUM.items())
     }
