@@ -69,7 +69,8 @@ def test_compact_header_products_first_and_thumb_sized_targets(chromium, live_se
     page = journey.page
     try:
         product = stock["products"][1]
-        for path in ("/", "/produk/", product.get_absolute_url(), "/keranjang/", "/lacak/"):
+        pages = ("/", "/produk/", "/upt/lapas-kendari/", product.get_absolute_url(), "/lacak/")
+        for path in (*pages, "/syarat/"):
             journey.visit(path)
             sizes = _header_fits(page)
             assert sizes["header"] <= HEADER_MAX, (path, sizes)
@@ -158,6 +159,7 @@ def test_tracking_shows_a_status_stepper(chromium, live_server, stock):
         assert current.inner_text() == "Dikemas"
         # The history stays below as the dated record.
         assert page.locator(".order-history li").count() >= 1
+        assert not page.evaluate(SMALL_TARGETS)
         box = page.locator(".stepper").bounding_box()
         assert box["width"] <= 360
     finally:
