@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
+from core.units import format_kg
 from orders import quotes, shipments
 from orders.models import DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
@@ -117,7 +118,7 @@ class FacilityChoiceForm(forms.Form):
             choices=choices,
             required=False,
             widget=ChoiceCards,
-            help_text=help_text % {"kg": f"{weight / 1000:.1f} kg".replace(".", ",")},
+            help_text=help_text % {"kg": format_kg(weight)},
             error_messages={
                 "invalid_choice": _("Ongkir berubah atau layanan tidak tersedia; pilih lagi.")
             },

@@ -3,8 +3,8 @@
 Anything not listed is refused by orders.services with a clear message.
 """
 
+from orders.models import DeliveryMethod, PaymentMethod
 from orders.models import OrderStatus as S
-from orders.models import PaymentMethod
 
 SHOPPER = "shopper"
 STAFF = "staff"
@@ -98,3 +98,36 @@ def takes_terms_payment(status: str, payment_terms_days: int | None, paid_at) ->
 def due_on_completion(payment_terms_days: int | None, paid_at) -> bool:
     """Whether completing the order starts its payment clock (delivery + N days)."""
     return payment_terms_days is not None and paid_at is None
+
+
+# The tracking page's stepper (issue 30): five steps a shopper knows from the
+# big marketplaces. A step is reached when the order's status is at or past
+# it; "dibayar" by the payment itself (paid_at), since a pay-at-pickup or
+# terms order is packed and handed over before it is paid.
+PACKED_OR_LATER = frozenset({S.PROCESSING, S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED})
+SENT_OR_LATER = frozenset({S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED})
+
+
+def progress_steps(order) -> list[tuple[str, bool]]:
+    """(label, reached) for dibuat, dibayar, dikemas, dikirim (or siap diambil), diterima."""
+    from django.utils.translation import pgettext
+
+    def _(label):
+        return pgettext("order step", label)
+
+    status = order.status
+    if order.payment_terms_days or order.payment_method == PaymentMethod.PAY_AT_PICKUP:
+        # Paid on terms (paid_at) or at the counter, when the order is completed.
+        paid = bool(order.paid_at) or (
+            order.payment_method == PaymentMethod.PAY_AT_PICKUP and status == S.COMPLETED
+        )
+    else:
+        paid = status == S.PAID or status in PACKED_OR_LATER
+    pickup = order.delivery_method == DeliveryMethod.PICKUP
+    return [
+        (_("Dibuat"), True),
+        (_("Dibayar"), paid),
+        (_("Dikemas"), status in PACKED_OR_LATER),
+        (_("Siap diambil") if pickup else _("Dikirim"), status in SENT_OR_LATER),
+        (_("Diterima"), status == S.COMPLETED),
+    ]

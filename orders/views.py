@@ -7,7 +7,7 @@ import copy
 import uuid
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,21 +49,36 @@ def cart_detail(request):
 
 @require_POST
 def cart_add(request):
+    """Add to the cart and stay on the product page: the page's script posts
+    with fetch and gets JSON (message and the header's new count, shown as a
+    notice); without JavaScript the POST redirects back with the message."""
+    wants_json = "application/json" in request.headers.get("accept", "")
     form = AddToCartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(_back(request))
+        return _added(request, wants_json, form_errors(form), ok=False, back=_back(request))
     product = selectors.public_product(form.cleaned_data["product"])
     if product is None:
-        messages.error(request, _("Produk tidak ditemukan atau tidak lagi dijual."))
-        return redirect("orders:cart")
+        message = _("Produk tidak ditemukan atau tidak lagi dijual.")
+        return _added(request, wants_json, message, ok=False, back=reverse("orders:cart"))
+    back = product.get_absolute_url()
     try:
         Cart(request.session).add(product=product, quantity=form.cleaned_data["quantity"])
     except CartError as error:
-        messages.error(request, str(error))
-        return redirect(_back(request, product.get_absolute_url()))
-    messages.success(request, _("%(name)s masuk keranjang.") % {"name": product.name})
-    return redirect("orders:cart")
+        return _added(request, wants_json, str(error), ok=False, back=_back(request, back))
+    message = _("Ditambahkan ke keranjang: %(name)s.") % {"name": product.name}
+    return _added(request, wants_json, message, ok=True, back=back)
+
+
+def _added(request, wants_json: bool, message: str, *, ok: bool, back: str):
+    """cart_add's answer: JSON for the page's script, else a message and a redirect."""
+    if wants_json:
+        count = len(request.session.get(SESSION_KEY) or {})
+        return JsonResponse(
+            {"ok": ok, "message": message, "count": count, "cart_url": reverse("orders:cart")},
+            status=200 if ok else 400,
+        )
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(back)
 
 
 @require_POST

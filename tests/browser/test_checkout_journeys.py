@@ -15,6 +15,7 @@ from catalog.models import ListingStatus
 from facilities.models import Facility
 from orders.models import Order
 from tests.browser.address_steps import pick_address
+from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.catalog.listing_factories import product_with_photo
 from tests.orders.factories import shop
@@ -122,7 +123,7 @@ def _fill_cart(journey, mukena, miniature):
     for product, quantity in ((mukena, 2), (miniature, 1)):
         journey.visit(product.get_absolute_url(), f"product {product.pk}")
         page.locator(f"#qty-{product.pk}").fill(str(quantity))
-        page.get_by_role("button", name="Masukkan keranjang").click()
+        add_to_cart(page)
         page.wait_for_load_state("load")
     journey.visit("/checkout/", "checkout")
     _check(journey, "checkout empty")

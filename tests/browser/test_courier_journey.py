@@ -8,6 +8,7 @@ from catalog.models import ListingStatus
 from gatewaysim.biteship_models import SimShipment
 from orders import services, shipments
 from orders.models import Order, OrderStatus
+from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.browser.test_checkout_journeys import PHONE_360, _check
 from tests.catalog.listing_factories import product_with_photo
@@ -45,7 +46,7 @@ def test_courier_choice_to_dikirim_with_resi_link(chromium, live_server, courier
     page = journey.page
     try:
         journey.visit(product.get_absolute_url(), "product")
-        page.get_by_role("button", name="Masukkan keranjang").click()
+        add_to_cart(page)
         page.wait_for_load_state("load")
         journey.visit("/checkout/", "checkout")
         page.fill("#id_c-name", "Siti Aminah")

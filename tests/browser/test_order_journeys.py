@@ -15,6 +15,7 @@ from PIL import Image
 from catalog.models import ListingStatus
 from orders.models import Checkout, Order, OrderStatus, PaymentProof
 from tests.browser.address_steps import pick_address
+from tests.browser.cart_steps import add_to_cart
 from tests.catalog.listing_factories import product_with_photo
 from tests.factories import facility_staff
 from tests.orders.factories import shop
@@ -69,7 +70,7 @@ def _receipt_png(path):
 def _add_to_cart(journey, product, quantity):
     page = journey.page
     page.locator(f"#qty-{product.pk}").fill(str(quantity))
-    page.get_by_role("button", name="Masukkan keranjang").click()
+    add_to_cart(page)
     page.wait_for_load_state("load")
     journey.check(f"added {product.name}")
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from catalog.models import ListingStatus
 from orders.models import GatewayPayment, Order, OrderStatus
+from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.catalog.listing_factories import product_with_photo
 from tests.orders.factories import shop
@@ -46,7 +47,7 @@ def test_phone_shopper_pays_by_qris_and_sees_it_paid(chromium, simulator, media)
     page = journey.page
     try:
         journey.visit(mukena.get_absolute_url(), "product")
-        page.get_by_role("button", name="Masukkan keranjang").click()
+        add_to_cart(page)
         page.wait_for_load_state("load")
         journey.visit("/checkout/", "checkout")
         no_sideways_scroll(page)

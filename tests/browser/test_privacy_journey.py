@@ -13,6 +13,7 @@ from django.core import mail
 from orders import privacy
 from orders.models import Checkout, Order
 from orders.models_privacy import PrivacyRequest
+from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.orders.factories import ProductFactory, shop
 
@@ -46,7 +47,7 @@ def test_shopper_reads_the_notice_at_checkout_and_asks_about_their_data(small_ph
 
     journey.visit(product.get_absolute_url(), "product")
     page.locator(f"#qty-{product.pk}").fill("1")
-    page.get_by_role("button", name="Masukkan keranjang").click()
+    add_to_cart(page)
     page.wait_for_load_state("load")
     journey.visit("/checkout/", "checkout")
     fits(page, "checkout")

@@ -37,11 +37,18 @@ def shop(media):
     return {"kendari": kendari, "palembang": palembang, "products": [miniature, songket]}
 
 
+def open_menu(journey):
+    """On a phone the header's links sit behind its menu button (issue 30)."""
+    if journey.size == "phone":
+        journey.page.get_by_role("link", name="Menu", exact=True).click()
+
+
 def test_browse_home_directory_storefront_and_product(journey, shop):
     page = journey.page
     journey.visit("/", "home")
     assert "Karya Binaan" in page.title()
 
+    open_menu(journey)
     page.get_by_role("link", name="UPT", exact=True).first.click()
     journey.check("directory")
     assert page.get_by_text("Lapas Kelas IIA Kendari").first.is_visible()
@@ -99,6 +106,7 @@ def test_language_switch_to_english_and_back(journey, shop):
     page = journey.page
     journey.visit("/upt/", "directory in Indonesian")
     assert page.locator("html").get_attribute("lang") == "id"
+    open_menu(journey)
     # The button to switch is legible: its text is not painted in its background.
     english = page.get_by_role("button", name="EN")
     colours = english.evaluate(
@@ -112,7 +120,11 @@ def test_language_switch_to_english_and_back(journey, shop):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.url.endswith("/upt/")
     assert page.get_by_role("button", name="Search").is_visible()
+    open_menu(journey)
     assert page.get_by_role("link", name="Track order").first.is_visible()
+    # The navigation in English says what is behind each link (issue 30: "Product", "Facility").
+    assert page.get_by_role("link", name="Products", exact=True).first.is_visible()
+    assert page.get_by_role("link", name="Facilities", exact=True).first.is_visible()
 
     page.get_by_role("button", name="ID").click()
     page.wait_for_load_state("load")

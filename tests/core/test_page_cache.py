@@ -102,7 +102,7 @@ def test_the_page_showing_a_message_is_built_for_its_visitor(client, kursi):
     client.post("/keranjang/tambah/", {"product": kursi.pk, "quantity": 1})
     page = client.get("/produk/")  # the "added to cart" message shows here
     assert "X-Page-Cache" not in page
-    assert "masuk keranjang" in page.text
+    assert "Ditambahkan ke keranjang" in page.text
 
 
 def test_a_message_waiting_in_the_session_gets_a_page_of_its_own(client, kursi):

@@ -17,6 +17,7 @@ from catalog.models import ListingStatus
 from gatewaysim.biteship_models import SimShipment
 from orders import services, shipments
 from orders.models import Order, OrderStatus
+from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import chromium  # noqa: F401 - the fixture
 from tests.factories import facility_staff
 from tests.journeys import conftest as journeys_conftest
@@ -75,7 +76,7 @@ def test_address_by_chained_selects_to_dikirim_with_resi_link_over_gunicorn(
     fid = facility.pk
     try:
         page.goto(base + product.get_absolute_url())
-        page.get_by_role("button", name="Masukkan keranjang").click()
+        add_to_cart(page)
         page.wait_for_load_state("load")
         page.goto(base + "/checkout/")
         page.fill("#id_c-name", "Siti Aminah")

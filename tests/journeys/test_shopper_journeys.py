@@ -72,7 +72,7 @@ def test_a_shopper_buys_from_two_facilities_tracks_and_sends_a_receipt(server, r
     phone = Browser(server, "198.51.100.40")
     first = phone.add_to_cart(rows.products[0].pk, 2)
     # The flash message crossed a redirect, and likely a worker.
-    assert "Mukena Jurnal masuk keranjang" in first.body
+    assert "Ditambahkan ke keranjang: Mukena Jurnal" in first.body
     phone.add_to_cart(rows.products[2].pk)
     wanted = {rows.products[0].pk: 2, rows.products[2].pk: 1}
     assert all(phone.cart() == wanted for _ in range(10))
