@@ -16,8 +16,6 @@ from oversight.selectors.common import (  # noqa: F401
     SALE_STATUSES,
     STUCK_AFTER,
     _int,
-    _last_status_change,
-    _promised_by,
     _stuck_q,
     sale_orders,
 )
