@@ -61,9 +61,12 @@ def _writes_stock(tree: ast.AST) -> list[int]:
             for k in node.keywords:
                 if k.arg in {"update_fields", "fields"} and "'stock'" in ast.dump(k.value):
                     found.append(node.lineno)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if re.search(r"\bSET\s+stock\b", node.value, re.IGNORECASE):
-                found.append(node.lineno)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.search(r"\bSET\s+stock\b", node.value, re.IGNORECASE)
+        ):
+            found.append(node.lineno)
     return found
 
 

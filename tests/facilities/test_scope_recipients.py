@@ -56,7 +56,9 @@ def test_holders_are_the_people_whose_own_scope_it_is():
 
 def test_no_module_but_scoping_queries_staff_by_membership():
     # Who works where is Scope's question; mail modules ask it, never re-derive it.
-    pattern = re.compile(r"Membership\.objects\.filter\(\s*facility|membership__(facility|region|\{)")
+    pattern = re.compile(
+        r"Membership\.objects\.filter\(\s*facility|membership__(facility|region|\{)"
+    )
     allowed = {"facilities/scoping.py", "facilities/admin_accounts.py", "facilities/services.py"}
     found = [
         str(path.relative_to(ROOT))
