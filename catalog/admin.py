@@ -22,6 +22,7 @@ from catalog import pricing, services
 from catalog import stock as stock_rules
 from catalog.admin_photos import ProductColumnsMixin, ProductImageAdmin, ProductImageInline
 from catalog.admin_review import ReviewingAdminMixin
+from catalog.admin_stock import StockFieldMixin, stock_change
 from catalog.admin_workflow import ListingWorkflowMixin
 from catalog.models import (
     Category,
@@ -123,7 +124,11 @@ class StockFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
-    ListingWorkflowMixin, ProductColumnsMixin, ReviewingAdminMixin, FacilityScopedModelAdmin
+    StockFieldMixin,
+    ListingWorkflowMixin,
+    ProductColumnsMixin,
+    ReviewingAdminMixin,
+    FacilityScopedModelAdmin,
 ):
     class Media:
         css = {"all": ["css/admin_pages.css"]}  # thumbnails, low stock, re-review note
@@ -277,6 +282,7 @@ class ProductAdmin(
             fields = {
                 name: form.cleaned_data[name] for name in form.changed_data if name in editable
             }
+            fields |= stock_change(form)
             before = Product.objects.only("status").get(pk=obj.pk).status
             services.product_update(product=obj, actor=request.user, **fields)
             if before == ListingStatus.APPROVED and obj.status == ListingStatus.PENDING_REVIEW:
@@ -288,6 +294,7 @@ class ProductAdmin(
             return
         facility = self.scoped_facility(request) or form.cleaned_data.get("facility")
         fields = {name: value for name, value in form.cleaned_data.items() if name in editable}
+        fields["stock"] = form.cleaned_data.get("stock") or 0
         created = services.product_create(facility=facility, actor=request.user, **fields)
         obj.pk = created.pk
         obj.refresh_from_db()

@@ -5,13 +5,12 @@ change sends nothing, and each mail is a retried task (catalog/tasks.py): a
 mail server that is down is logged and retried, never an error for the
 reviewer whose decision is already committed. Recipients are the staff
 accounts (with an email address) of the facility, or the reviewers of its
-region.
+region: who holds that scope (facilities.scoping.Scope.recipients).
 """
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,18 +18,9 @@ from django.utils import translation
 
 from catalog.models import ListingReview
 from core.mail_once import mail_send_once
-from facilities.models import Membership
+from facilities.scoping import Scope
 
 log = logging.getLogger(__name__)
-
-
-def _emails(**membership_filter) -> list[str]:
-    users = get_user_model().objects.filter(
-        is_active=True,
-        membership__isnull=False,
-        **{f"membership__{key}": value for key, value in membership_filter.items()},
-    )
-    return sorted({email for email in users.values_list("email", flat=True) if email})
 
 
 def _review(review_id: int) -> ListingReview:
@@ -70,18 +60,14 @@ def _send(template: str, review: ListingReview, recipients: list[str]) -> int:
 def send_listing_submitted(*, review_id: int) -> int:
     """Tell the region's reviewers a listing waits in their queue."""
     review = _review(review_id)
-    recipients = _emails(
-        role=Membership.Role.REGIONAL_REVIEWER, region_id=review.product.facility.region_id
-    )
+    recipients = Scope.of_region(review.product.facility.region_id).recipients()
     return _send("listing_submitted", review, recipients)
 
 
 def send_listing_decided(*, review_id: int) -> int:
     """Tell the facility's staff their listing was approved, sent back or rejected."""
     review = _review(review_id)
-    recipients = _emails(
-        role=Membership.Role.FACILITY_STAFF, facility_id=review.product.facility_id
-    )
+    recipients = Scope.of_facility(review.product.facility_id).recipients()
     return _send("listing_decided", review, recipients)
 
 

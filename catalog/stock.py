@@ -5,17 +5,21 @@ In the manner of Saleor's warehouse/management.py: every writer of
 - rows are locked with SELECT ... FOR UPDATE in product-id order, so a
   checkout, a cancellation and a consignment move that touch the same
   products queue behind each other and can never deadlock;
-- stock is taken and given back with `F()` updates on the locked rows;
+- stock is taken and given back with `F()` updates on the locked rows, and
+  set by staff (set_counted) as the change they made, never over a sale;
 - made-to-order products hold no stock and are skipped.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.db.models import F, Q
 
 from catalog.models import Product
+
+logger = logging.getLogger(__name__)
 
 # "Menipis": at or under this many left (or under the minimum order), staff
 # see the product flagged in the admin and on their dashboard.
@@ -59,3 +63,37 @@ def give_back(quantities: dict[int, int]) -> None:
     order checkout locks in, so a release never deadlocks a checkout)."""
     for product_id in sorted(quantities):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+
+
+def set_counted(locked: Product, count: int, *, seen: int | None = None, by=None) -> int:
+    """Staff set a product's ready stock to `count` (the admin's "stok siap"):
+    the one absolute writer, on a row locked by the caller (lock_products, or
+    the listing services' lock) or one just created in the same transaction.
+
+    `seen` is the stock the staff's form showed. Stock taken or given back
+    since (a checkout, a cancellation, a consignment) is kept: the change the
+    person made (`count - seen`) is applied to the row as it is now, so a
+    save from a form opened before a sale can't undo the sale. Without
+    `seen` the count is set as given. Never below zero.
+
+    Returns the stock written. Raises ValueError for a negative count.
+    """
+    if count < 0:
+        raise ValueError("Stock cannot be negative.")
+    current = Product.objects.filter(pk=locked.pk).values_list("stock", flat=True).get()
+    new = count if seen is None else max(0, current + count - seen)
+    if new != current:
+        Product.objects.filter(pk=locked.pk).update(stock=new)
+        # No history table for stock yet: the log keeps who set what, and the
+        # orders and consignment movements keep every other change.
+        logger.info(
+            "stock set: product=%s %s -> %s (asked %s, form showed %s) by=%s",
+            locked.pk,
+            current,
+            new,
+            count,
+            seen,
+            getattr(by, "pk", None),
+        )
+    locked.stock = new
+    return new

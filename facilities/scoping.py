@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from facilities.models import Facility, Membership, Region
@@ -110,6 +111,37 @@ class Scope:
         office's: a reviewer who could make facility accounts (or set their
         passwords) could write a listing and approve it too."""
         return self.is_national
+
+    # --- who holds a scope: the people who hear of its work ------------------
+
+    @classmethod
+    def of_facility(cls, facility_id: int) -> Scope:
+        """The scope a facility's staff hold."""
+        return cls(role=Membership.Role.FACILITY_STAFF, facility_id=facility_id)
+
+    @classmethod
+    def of_region(cls, region_id: int) -> Scope:
+        """The scope a region's Kanwil reviewers hold."""
+        return cls(role=Membership.Role.REGIONAL_REVIEWER, region_id=region_id)
+
+    def holders(self) -> QuerySet:
+        """The active accounts whose own scope this is (scope_for(user) == self,
+        superusers aside): the other way round from scope_for, so who works at
+        a facility or a Kanwil is answered here too."""
+        users = get_user_model().objects.filter(is_active=True, membership__role=self.role)
+        if self.is_facility_staff:
+            return users.filter(membership__facility_id=self.facility_id)
+        if self.is_reviewer:
+            return users.filter(membership__region_id=self.region_id)
+        if self.is_national:
+            return users
+        return users.none()
+
+    def recipients(self) -> list[str]:
+        """The email addresses of holders(), each once, in order: who gets
+        staff mail about this facility's or region's work."""
+        emails = self.holders().exclude(email="").values_list("email", flat=True)
+        return sorted(set(emails))
 
     def regions(self) -> QuerySet[Region]:
         if self.is_national:

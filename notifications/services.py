@@ -9,10 +9,12 @@ replayed event or task finds the row and does nothing.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications import whatsapp
 from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
@@ -144,42 +146,82 @@ class RetryLater(Exception):
 
 
 def message_send(*, message_id: int) -> None:
-    """One attempt. Transient errors raise RetryLater (the task retries with backoff)."""
-    retry_error = None
-    with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().get(pk=message_id)
-        if message.status != MessageStatus.QUEUED:
+    """One attempt. Transient errors raise RetryLater (the task retries with backoff).
+
+    WhatsApp is called with no row lock held and outside any transaction of
+    ours: a slow Graph API must not keep the message row (and the order's
+    writers behind it) waiting. Two workers never send the same message at
+    once: each first claims it (_claimed, a session advisory lock, not a row
+    lock); the one that does not get it leaves it to the one that did.
+    """
+    with _claimed(message_id) as mine:
+        if not mine:
             return
-        if not message.recipient:  # the order was anonymised (privacy erasure)
-            message.status = MessageStatus.FAILED
-            message.last_error = "anonymised"
-            message.save(update_fields=["status", "last_error", "updated_at"])
+        message = _counted_attempt(message_id)
+        if message is None:
             return
-        if opted_out(message.recipient, message.order_id):
-            message.status = MessageStatus.FAILED
-            message.last_error = "opted out"
-            message.save(update_fields=["status", "last_error", "updated_at"])
-            return
-        message.attempts += 1
         try:
             sent = whatsapp.send_template(
                 to=message.recipient, template=message.template, params=message.params
             )
         except whatsapp.SendError as exc:
-            message.last_error = str(exc)[:1000]
             retry = exc.transient and message.attempts < MAX_ATTEMPTS
-            if not retry:
-                message.status = MessageStatus.FAILED
-            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+            _record(
+                message_id,
+                last_error=str(exc)[:1000],
+                **({} if retry else {"status": MessageStatus.FAILED}),
+            )
             if retry:
-                retry_error = str(exc)
+                raise RetryLater(str(exc)) from None
         else:
-            message.status = MessageStatus.SENT
-            message.provider_message_id = sent.message_id
-            message.last_error = ""
-            message.save()
-    if retry_error:
-        raise RetryLater(retry_error)
+            _record(
+                message_id,
+                status=MessageStatus.SENT,
+                provider_message_id=sent.message_id,
+                last_error="",
+            )
+
+
+# Advisory-lock keys: (this namespace, the message id).
+_CLAIM_NAMESPACE = 7301
+
+
+@contextmanager
+def _claimed(message_id: int):
+    """Whether this session holds the message's claim while the block runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_CLAIM_NAMESPACE, message_id])
+        mine = cursor.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_CLAIM_NAMESPACE, message_id])
+
+
+def _counted_attempt(message_id: int) -> OutboundMessage | None:
+    """The message to send now, its attempt counted; None when it is not to be
+    sent (sent already, anonymised, the phone opted out)."""
+    with transaction.atomic():
+        message = OutboundMessage.objects.get(pk=message_id)
+        if message.status != MessageStatus.QUEUED:
+            return None
+        if not message.recipient:  # the order was anonymised (privacy erasure)
+            _record(message_id, status=MessageStatus.FAILED, last_error="anonymised")
+            return None
+        if opted_out(message.recipient, message.order_id):
+            _record(message_id, status=MessageStatus.FAILED, last_error="opted out")
+            return None
+        message.attempts += 1
+        message.save(update_fields=["attempts", "updated_at"])
+    return message
+
+
+def _record(message_id: int, **fields) -> None:
+    # Only the fields of this attempt: a privacy erasure that blanked the
+    # recipient meanwhile stays blank.
+    OutboundMessage.objects.filter(pk=message_id).update(**fields, updated_at=timezone.now())
 
 
 def message_resend(*, message_id: int) -> bool:

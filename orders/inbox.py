@@ -1,5 +1,5 @@
 """What orders put in the officer's inbox (facilities.inbox): the order steps
-of the to-do list with their deadlines (orders.selectors.OVERDUE_AFTER), and
+of the to-do list with their deadlines (orders.lateness, the one rule), and
 shoppers' deletion requests with their 3x24-hour deadline (orders.privacy)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
 from facilities.inbox import InboxItem, register_source
-from orders import selectors
+from orders import lateness, selectors
 from orders.models_privacy import PrivacyRequest
 
 STEPS = {
@@ -23,7 +23,8 @@ STEPS = {
 
 def _order_item(step: str, label):
     def item(order, now) -> InboxItem:
-        deadline = selectors.order_step_deadline(step, order.moved_at)
+        # The moment late_q calls it late, so the item and the count agree.
+        deadline = lateness.late_at(order)
         return InboxItem(
             kind=step,
             kind_label=str(label),
@@ -64,7 +65,7 @@ def register() -> None:
             step,
             label=label,
             rows=lambda now, step=step: selectors.orders_at_step(step),
-            late=lambda now, step=step: selectors.order_step_late(step, now),
+            late=selectors.order_step_late,
             item=_order_item(step, label),
             perm="orders.view_order",
             position=position,

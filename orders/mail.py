@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.mail_once import mail_send_once
+from facilities.scoping import Scope
 from orders.models import Order, OrderEvent, PaymentProof
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,7 @@ def facility_recipients(facility) -> list[str]:
     """The facility's own address, else its staff's: someone must hear of an order."""
     if facility.email:
         return [facility.email]
-    from facilities.models import Membership
-
-    return list(
-        Membership.objects.filter(facility=facility, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    return Scope.of_facility(facility.pk).recipients()
 
 
 def _orders(order_ids):

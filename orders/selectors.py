@@ -7,29 +7,24 @@ from datetime import timedelta
 from django.db.models import (
     Case,
     Exists,
-    F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
 from facilities.models import BankAccount
+from orders import lateness
 from orders.models import (
     Checkout,
-    DeliveryMethod,
     DeliverySettings,
     GatewayPayment,
     Order,
-    OrderEvent,
     OrderStatus,
     PaymentMethod,
     PaymentProof,
@@ -153,66 +148,27 @@ def orders_due_to_expire(now) -> QuerySet[Order]:
     ).order_by("id")
 
 
-# How long an order may wait at a step before the to-do list calls it late.
-OVERDUE_AFTER = {
-    "receipts": timedelta(days=1),
-    "to_pack": timedelta(days=2),
-    "to_ship": timedelta(days=2),
-    "pickups": timedelta(days=7),
-}
-
-
-def order_step_deadline(step: str, since):
-    """When an order that reached `step` at `since` becomes late there: the
-    one rule (OVERDUE_AFTER) read by the to-do list and the inbox."""
-    return since + OVERDUE_AFTER[step]
-
-
 def ship_allowance() -> timedelta:
-    """How long a paid parcel may take to leave: the to-do list's time to
-    pack plus its time to ship (OVERDUE_AFTER), for the Kanwil's on-time
-    figures."""
-    return OVERDUE_AFTER["to_pack"] + OVERDUE_AFTER["to_ship"]
-
-
-def _moved_at():
-    # The order's last status change (its newest event), else its creation.
-    last = (
-        OrderEvent.objects.filter(order=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    return Coalesce(Subquery(last), F("created_at"))
-
-
-def _step_filters() -> dict[str, Q]:
-    pending_proof = Exists(
-        PaymentProof.objects.filter(order=OuterRef("pk"), status=PaymentProof.Status.PENDING)
-    )
-    pickup = Q(delivery_method=DeliveryMethod.PICKUP)
-    return {
-        "receipts": Q(pending_proof, status=OrderStatus.AWAITING_PAYMENT),
-        "to_pack": Q(status=OrderStatus.PAID),
-        "to_ship": Q(status=OrderStatus.PROCESSING) & ~pickup,
-        "pickups": Q(status=OrderStatus.READY_FOR_PICKUP)
-        | (Q(status=OrderStatus.PROCESSING) & pickup),
-    }
+    """How long a paid parcel may take to leave: the time to pack plus the
+    time to ship of the one late-order rule (orders.lateness), for the
+    Kanwil's on-time figures."""
+    return lateness.LATE_AFTER[OrderStatus.PAID] + lateness.LATE_AFTER[OrderStatus.PROCESSING]
 
 
 def orders_at_step(step: str) -> QuerySet[Order]:
     """Orders waiting at one step of the to-do list (unscoped), the longest
-    waiting first, each with `moved_at` (when it reached the step)."""
+    waiting first, each with `status_since` (when it reached the step) and
+    what orders.lateness reads."""
     return (
-        Order.objects.filter(_step_filters()[step])
-        .select_related("facility")
-        .annotate(moved_at=_moved_at())
-        .order_by("moved_at", "id")
+        lateness.annotate_lateness(Order.objects.select_related("facility"))
+        .filter(lateness.step_filters()[step])
+        .order_by("status_since", "id")
     )
 
 
-def order_step_late(step: str, now) -> Q:
-    """The rows of orders_at_step(step) that are late at `now`."""
-    return Q(moved_at__lt=now - OVERDUE_AFTER[step])
+def order_step_late(now) -> Q:
+    """The rows of orders_at_step that are late at `now` (orders.lateness)."""
+    return lateness.late_q(now)
 
 
 @dataclass
@@ -226,11 +182,13 @@ def orders_todo(orders: QuerySet[Order], *, now, limit: int = 50) -> list[TodoBu
     """An officer's to-do list from `orders` (already scoped): receipts to check,
     parcels to pack, to ship, pickups waiting, and those late at any of these.
 
-    Each order carries `moved_at` (its last status change) and `is_late`.
+    Each order carries `status_since` (its last status change) and `is_late`
+    (orders.lateness, the one rule).
     One query whatever the number of orders: the pending-proof flag and the
     last move are annotations."""
     rows = list(
-        orders.filter(
+        lateness.annotate_lateness(orders, proof=False)
+        .filter(
             Q(status=OrderStatus.AWAITING_PAYMENT, has_pending_proof=True)
             | Q(
                 status__in=[
@@ -240,7 +198,6 @@ def orders_todo(orders: QuerySet[Order], *, now, limit: int = 50) -> list[TodoBu
                 ]
             )
         )
-        .annotate(moved_at=Max("events__created_at"))
         .order_by("created_at", "id")[: limit * 4]
     )
     buckets = {
@@ -251,17 +208,8 @@ def orders_todo(orders: QuerySet[Order], *, now, limit: int = 50) -> list[TodoBu
         "overdue": TodoBucket("overdue", _("Terlambat")),
     }
     for order in rows:
-        pickup = order.delivery_method == DeliveryMethod.PICKUP
-        if order.status == OrderStatus.AWAITING_PAYMENT:
-            key = "receipts"
-        elif order.status == OrderStatus.PAID:
-            key = "to_pack"
-        elif order.status == OrderStatus.PROCESSING:
-            key = "pickups" if pickup else "to_ship"
-        else:
-            key = "pickups"
-        since = order.moved_at or order.created_at
-        order.is_late = now > order_step_deadline(key, since)
+        key = lateness.step_of(order)
+        order.is_late = lateness.is_late(order, now)
         if len(buckets[key].orders) < limit:
             buckets[key].orders.append(order)
         if order.is_late and len(buckets["overdue"].orders) < limit:

@@ -72,6 +72,7 @@ REVIEWED_FIELDS: tuple[str, ...] = (
 
 # Fields a product service may write; anything else passed in is refused, so
 # a caller cannot slip status, facility or approved_at through product_update.
+# Stock is not among them: it is its own argument, written by catalog.stock.
 EDITABLE_FIELDS = frozenset(
     {
         "category",
@@ -82,7 +83,6 @@ EDITABLE_FIELDS = frozenset(
         "min_order_quantity",
         "made_to_order",
         "lead_time_days",
-        "stock",
         "weight_grams",
         "length_cm",
         "width_cm",

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog import mail
+from catalog import stock as stock_rules
 from catalog.models import (
     Product,
 )
@@ -55,8 +56,11 @@ def _content_changed(product: Product, actor, what: str) -> None:
         transaction.on_commit(lambda: mail.queue_listing_submitted(review.pk))
 
 
-def product_create(*, facility: Facility, actor, slug: str = "", **fields: Any) -> Product:
+def product_create(
+    *, facility: Facility, actor, slug: str = "", stock: int = 0, **fields: Any
+) -> Product:
     """Create a draft product of `facility`; the slug is made from the name once.
+    Its first ready stock is set through catalog.stock, as every later one.
 
     Raises ListingPermissionError when `actor` may not act for `facility`,
     ValueError for fields that are not editable (status, facility, ...).
@@ -69,15 +73,26 @@ def product_create(*, facility: Facility, actor, slug: str = "", **fields: Any) 
         product.slug = slug or _unique_slug(product.name, facility)
         product.full_clean(exclude=["search_vector"])
         product.save()
+        if stock:
+            stock_rules.set_counted(product, stock, by=actor)
         refresh_search_vectors(product_ids=[product.pk])
     return product
 
 
-def product_update(*, product: Product, actor, **fields: Any) -> Product:
+def product_update(
+    *,
+    product: Product,
+    actor,
+    stock: int | None = None,
+    stock_seen: int | None = None,
+    **fields: Any,
+) -> Product:
     """Write changed fields of `product`; content changes send an approved
     listing back to pending_review (with a CONTENT_CHANGED history row).
 
-    Stock and price are plain column writes and never trigger review.
+    Stock and price never trigger review. `stock` is written by
+    catalog.stock.set_counted under this row lock; `stock_seen` is the stock
+    the caller's form showed, so a sale made since is kept (see there).
     Raises ListingPermissionError for an actor out of scope; ValueError for
     fields that are not editable.
     """
@@ -92,7 +107,12 @@ def product_update(*, product: Product, actor, **fields: Any) -> Product:
             if getattr(locked, attr) != new:
                 setattr(locked, name, value)
                 changed.append(name)
-        if not changed:
+        stock_changed = stock is not None and stock != (
+            locked.stock if stock_seen is None else stock_seen
+        )
+        if stock_changed:
+            stock_rules.set_counted(locked, stock, seen=stock_seen, by=actor)
+        elif not changed:
             return locked
         locked.save(update_fields=[*changed, "updated_at"])
         content = [name for name in changed if name in REVIEWED_FIELDS]

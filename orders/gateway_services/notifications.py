@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from orders import services
 from orders.gateway_services.refunds import gateway_refunds_record_reported, refund_in_full
+from orders.gateway_services.settlement import settlement_owe
 from orders.midtrans import (
     FAILED_STATUSES,
     PAID_STATUSES,
@@ -27,7 +28,6 @@ from orders.models import (
     Order,
     OrderStatus,
     PaymentMethod,
-    SettlementEntry,
 )
 from orders.states import RELEASING
 
@@ -185,21 +185,12 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
                     note=_("Dibayar online (%(channel)s), transaksi %(id)s.")
                     % {"channel": payment.get_channel_display(), "id": payment.gateway_order_id},
                 )
-                SettlementEntry.objects.create(
-                    order=order, facility=order.facility, payment=payment, amount=order.total
-                )
+                settlement_owe(order=order, payment=payment)
                 confirmed.append(order.code)
             elif order.status not in RELEASING:
                 # Staff confirmed it by hand meanwhile (e.g. a notification was
                 # late): the money is here all the same and owed to the facility.
-                SettlementEntry.objects.get_or_create(
-                    order=order,
-                    defaults={
-                        "facility": order.facility,
-                        "payment": payment,
-                        "amount": order.total,
-                    },
-                )
+                settlement_owe(order=order, payment=payment)
                 confirmed.append(order.code)
             else:
                 # Expired or cancelled before the money came: give it back.

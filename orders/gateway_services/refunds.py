@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services
+from orders.gateway_services.settlement import settlement_refund_all, settlement_shrink
 from orders.midtrans import (
     GatewayError,
     MidtransClient,
@@ -62,23 +63,6 @@ def _first_status(payment: GatewayPayment) -> str:
     )
 
 
-def _shrink_settlement(order: Order, amount: int) -> None:
-    # What the operator owes the facility shrinks by the refund while it is
-    # still owed; refunded in full, the row is marked so. (Paid out already:
-    # the facility owes it back, settled outside the site.)
-    entry = (
-        SettlementEntry.objects.select_for_update()
-        .filter(order=order, status=SettlementEntry.Status.OWED)
-        .first()
-    )
-    if entry is not None:
-        if amount >= entry.amount:
-            entry.status = SettlementEntry.Status.REFUNDED
-        else:
-            entry.amount -= amount
-        entry.save(update_fields=["amount", "status"])
-
-
 def refund_in_full(payment: GatewayPayment, order: Order, reason: str) -> GatewayRefund:
     # The full refund's key is fixed per order, so a cancelled order's money
     # still goes back once however often this runs.
@@ -93,9 +77,7 @@ def refund_in_full(payment: GatewayPayment, order: Order, reason: str) -> Gatewa
         },
     )
     if created:
-        SettlementEntry.objects.filter(order=order, status=SettlementEntry.Status.OWED).update(
-            status=SettlementEntry.Status.REFUNDED
-        )
+        settlement_refund_all(order=order)
         _send_after_commit(refund)
     return refund
 
@@ -136,7 +118,7 @@ def gateway_refund_partial(
         reason=reason[:300],
         status=_first_status(payment),
     )
-    _shrink_settlement(order, amount)
+    settlement_shrink(order=order, amount=amount)
     _send_after_commit(refund)
     return refund
 
@@ -303,7 +285,7 @@ def _record_reported(payment: GatewayPayment, key: str, amount: int) -> list[str
             status=GatewayRefund.Status.DONE,
             done_at=timezone.now(),
         )
-        _shrink_settlement(order, part)
+        settlement_shrink(order=order, amount=part)
         if order.status not in RELEASING:
             OrderRefund.objects.create(
                 order=order,

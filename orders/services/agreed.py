@@ -1,8 +1,10 @@
 """Placing an order on agreed terms (an accepted quote): the prices, delivery
 fee and payment terms come from the agreement, not from the catalog now.
 
-The stock rules are any order's: rows locked through catalog.stock in
-product-id order, stock taken unless made to order, given back on cancel.
+The stock rules, the line checks and the rows written are any order's
+(orders.services.placement, shared with a checkout): rows locked through
+catalog.stock in product-id order, stock taken unless made to order, given
+back on cancel.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from django.utils.translation import gettext as _
 
 from catalog import stock
 from orders import mail
-from orders.limits import line_amount_problem, order_amount_problem
 from orders.models import Checkout, Order, PaymentMethod
-from orders.services.checkout import _write_lines, _write_placed_event
 from orders.services.checkout_input import Address, Contact, _address_fields
 from orders.services.common import IDEMPOTENCY_KEY_RE, OrderError
+from orders.services.placement import line_problem, order_write
 from orders.states import start_status_for_terms
 
 
@@ -77,54 +78,42 @@ def order_place_agreed(
             line = wanted[product.pk]
             if product.facility_id != agreement.facility_id:
                 raise OrderError(_("Produk penawaran bukan milik UPT ini."))
-            if not product.is_public:
-                problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
-            elif line.quantity > product.stock and not (
-                product.made_to_order or line.made_to_order
-            ):
-                problems.append(
-                    _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
-                    % {"name": product.name, "stock": product.stock}
-                )
-            elif problem := line_amount_problem(
-                name=product.name, unit_price=line.unit_price, quantity=line.quantity
-            ):
-                problems.append(problem)
+            # The agreement's price and quantities stand: no catalog price or
+            # minimum is asked of them, the rest is any order's check.
+            refused = line_problem(
+                product,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                check_minimum=False,
+                made_to_order=line.made_to_order,
+            )
+            if refused:
+                problems.append(refused[0])
         if problems:
             raise OrderError(*problems)
-        facility = products[0].facility
-        subtotal = sum(line.unit_price * line.quantity for line in agreement.lines)
-        total = subtotal + agreement.shipping_fee
-        problem = order_amount_problem(facility_name=facility.name, total=total)
-        if problem:
-            raise OrderError(problem)
         pay_before = agreement.payment_terms_days is None
-        order = Order.objects.create(
+        # Lines quoted over stock with a ready date: made for this buyer.
+        made = frozenset(pid for pid, line in wanted.items() if line.made_to_order)
+        order = order_write(
             checkout=checkout,
-            facility=facility,
+            facility=products[0].facility,
+            products=products,
+            unit_prices={p.pk: wanted[p.pk].unit_price for p in products},
+            quantities={p.pk: wanted[p.pk].quantity for p in products},
             status=start_status_for_terms(agreement.payment_terms_days),
-            contact_name=contact.name,
-            contact_phone=contact.phone,
-            contact_email=contact.email,
+            contact=contact,
             delivery_method=agreement.delivery_method,
             payment_method=PaymentMethod.BANK_TRANSFER,
             note=agreement.note[:300],
-            subtotal=subtotal,
             shipping_fee=agreement.shipping_fee,
-            total=total,
-            total_weight_grams=sum(p.weight_grams * wanted[p.pk].quantity for p in products),
             payment_deadline=agreement.payment_deadline if pay_before else None,
+            address_fields=_address_fields(address),
+            placed_note=_("Pesanan dibuat dari penawaran yang disetujui pembeli."),
+            made_to_order_ids=made,
             buyer_organisation=agreement.buyer_organisation,
             buyer_npwp=agreement.buyer_npwp,
             payment_terms_days=agreement.payment_terms_days,
-            **_address_fields(address),
         )
-        unit_prices = {p.pk: wanted[p.pk].unit_price for p in products}
-        _write_lines(order, products, unit_prices, wanted)
-        made = [pid for pid, line in wanted.items() if line.made_to_order]
-        if made:
-            order.lines.filter(product_id__in=made).update(made_to_order=True)
-        _write_placed_event(order, _("Pesanan dibuat dari penawaran yang disetujui pembeli."))
         stock.take(products, {p.pk: wanted[p.pk].quantity for p in products if p.pk not in made})
         transaction.on_commit(lambda: mail.queue_new_orders([order.pk]))
     return order

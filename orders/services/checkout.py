@@ -2,8 +2,8 @@
 
 What it is given is in checkout_input, the cart lines are checked in
 checkout_lines and each facility's choices in checkout_choices; this module
-holds the transaction and writes the rows (the order lines and the first
-event are written the same way for an agreed order, orders.services.agreed).
+holds the transaction; each order, its lines and its first event are written
+by orders.services.placement, as an agreed order's are (orders.services.agreed).
 """
 
 from __future__ import annotations
@@ -15,15 +15,7 @@ from django.utils.translation import gettext as _
 from catalog import stock
 from catalog.models import Product
 from orders import mail, selectors, shipments, shipping
-from orders.limits import order_amount_problem
-from orders.models import (
-    Checkout,
-    DeliveryMethod,
-    Order,
-    OrderEvent,
-    OrderLine,
-    PaymentMethod,
-)
+from orders.models import Checkout, DeliveryMethod, Order, PaymentMethod
 from orders.payments import provider_for
 from orders.services.checkout_choices import (
     PricedCourier,
@@ -42,7 +34,7 @@ from orders.services.checkout_input import (
 )
 from orders.services.checkout_lines import _check_lines_shape, _locked_priced_products
 from orders.services.common import IDEMPOTENCY_KEY_RE, OrderError
-from orders.states import SHOPPER
+from orders.services.placement import order_write
 
 
 def order_place(
@@ -149,34 +141,25 @@ def _place_orders(
                 weight_grams=weight,
             )
         )
-        subtotal = sum(prices[p.pk] * wanted[p.pk].quantity for p in facility_products)
-        # Checked before any row is written with it: the money columns hold
-        # whatever passes (core.money), never a 500 for what does not.
-        problem = order_amount_problem(facility_name=facility.name, total=subtotal + fee)
-        if problem:
-            raise OrderError(problem)
         delivered = choice.delivery_method != DeliveryMethod.PICKUP
-        order = Order.objects.create(
+        order = order_write(
             checkout=checkout,
             facility=facility,
+            products=facility_products,
+            unit_prices=prices,
+            quantities={p.pk: wanted[p.pk].quantity for p in facility_products},
             status=provider.initial_status(),
-            contact_name=contact.name,
-            contact_phone=contact.phone,
-            contact_email=contact.email,
+            contact=contact,
             delivery_method=choice.delivery_method,
             payment_method=choice.payment_method,
             note=choice.note,
-            subtotal=subtotal,
             shipping_fee=fee,
-            total=subtotal + fee,
-            total_weight_grams=weight,
             payment_deadline=provider.payment_deadline(settings, now),
-            **(_address_fields(address) if delivered else {}),
+            address_fields=_address_fields(address) if delivered else {},
+            placed_note=_("Pesanan dibuat."),
         )
-        _write_lines(order, facility_products, prices, wanted)
         if courier_option is not None:
             shipments.shipment_create_for(order=order, option=courier_option)
-        _write_placed_event(order, _("Pesanan dibuat."))
         orders.append(order)
 
     # Stock is written last, after the orders exist: with the lock held this
@@ -190,30 +173,3 @@ def _place_orders(
     if order_ids:
         transaction.on_commit(lambda: mail.queue_new_orders(order_ids))
     return orders
-
-
-def _write_lines(order: Order, products: list[Product], unit_prices: dict, wanted: dict) -> None:
-    """The order's lines, one per product, as the product is now (name,
-    weight, made to order, lead time) at the unit price given by product id;
-    `wanted` maps a product id to its line (anything with a quantity)."""
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            product=p,
-            product_name=p.name,
-            unit_price=unit_prices[p.pk],
-            quantity=wanted[p.pk].quantity,
-            line_total=unit_prices[p.pk] * wanted[p.pk].quantity,
-            weight_grams=p.weight_grams,
-            made_to_order=p.made_to_order,
-            lead_time_days=p.lead_time_days,
-        )
-        for p in products
-    )
-
-
-def _write_placed_event(order: Order, note: str) -> None:
-    """The order's first event: the shopper placed it, in its first status."""
-    OrderEvent.objects.create(
-        order=order, actor_label=SHOPPER, from_status="", to_status=order.status, note=note
-    )

@@ -1,6 +1,7 @@
 """A checkout's cart lines: their shape, then, under the stock locks, the
 products they name priced and checked (still sold, same price, enough stock,
-within the money limits)."""
+within the money limits: orders.services.placement.line_problem, which an
+agreed order asks too)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from catalog import pricing, stock
 from catalog.models import Product
-from core.money import format_rupiah
-from orders.limits import line_amount_problem, quantity_problem
+from orders.limits import quantity_problem
 from orders.services.checkout_input import PlaceLine
 from orders.services.common import OrderError
+from orders.services.placement import line_problem
 
 
 def _check_lines_shape(lines: list[PlaceLine]) -> None:
@@ -47,33 +48,15 @@ def _locked_priced_products(wanted: dict[int, PlaceLine]) -> tuple[list[Product]
         raise OrderError(_("Ada produk yang tidak dikenal di keranjang."), stale_cart=True)
     for product in products:
         line = wanted[product.pk]
-        if not product.is_public:
-            problems.append(_("%(name)s tidak lagi dijual.") % {"name": product.name})
-            stale = True
-        elif prices[product.pk] != line.expected_price:
-            problems.append(
-                _("Harga %(name)s berubah menjadi %(price)s.")
-                % {"name": product.name, "price": format_rupiah(prices[product.pk])}
-            )
-            stale = True
-        elif line.quantity < product.min_order_quantity:
-            problems.append(
-                _("Minimal pembelian %(name)s adalah %(min)s.")
-                % {"name": product.name, "min": product.min_order_quantity}
-            )
-        elif not product.made_to_order and line.quantity > product.stock:
-            problems.append(
-                _("Stok %(name)s tidak cukup (tersisa %(stock)s).")
-                % {"name": product.name, "stock": product.stock}
-            )
-            stale = True
-        elif problem := line_amount_problem(
-            name=product.name, unit_price=prices[product.pk], quantity=line.quantity
-        ):
-            # The cart refuses this line before checkout; only a cart that
-            # dodged it gets here, and the cart is where it is fixed.
-            problems.append(problem)
-            stale = True
+        refused = line_problem(
+            product,
+            quantity=line.quantity,
+            unit_price=prices[product.pk],
+            expected_price=line.expected_price,
+        )
+        if refused:
+            problems.append(refused[0])
+            stale = stale or refused[1]
     if problems:
         raise OrderError(*problems, stale_cart=stale)
     return products, prices

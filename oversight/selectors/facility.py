@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from django.db.models import (
     Count,
-    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -20,9 +19,10 @@ from django.utils import timezone
 from catalog import stock as stock_rules
 from catalog.models import ListingReview, ListingStatus, Product
 from facilities.scoping import Scope
-from orders.models import Order, OrderStatus, PaymentProof
+from orders import lateness
+from orders.models import Order, OrderStatus
 from oversight.periods import add_months, month_start_at, this_month
-from oversight.selectors.common import _int, _promised_by, sale_orders
+from oversight.selectors.common import _int, sale_orders
 
 # --- facility staff ---------------------------------------------------------
 
@@ -49,26 +49,25 @@ class MonthComparison:
 
 def _open_orders(scope: Scope) -> QuerySet[Order]:
     """The scope's orders still waiting on staff, with whether a receipt waits to
-    be checked and when each was promised by (see _promised_by)."""
-    pending_proof = PaymentProof.objects.filter(
-        order=OuterRef("pk"), status=PaymentProof.Status.PENDING
-    )
-    return scope.filter_facility_rows(
-        Order.objects.filter(
-            status__in=[
-                OrderStatus.AWAITING_PAYMENT,
-                OrderStatus.PAID,
-                OrderStatus.PROCESSING,
-                OrderStatus.READY_FOR_PICKUP,
-            ]
+    be checked, when each got to its status and when it was promised by
+    (what orders.lateness reads)."""
+    return lateness.annotate_lateness(
+        scope.filter_facility_rows(
+            Order.objects.filter(
+                status__in=[
+                    OrderStatus.AWAITING_PAYMENT,
+                    OrderStatus.PAID,
+                    OrderStatus.PROCESSING,
+                    OrderStatus.READY_FOR_PICKUP,
+                ]
+            )
         )
-    ).annotate(has_pending_proof=Exists(pending_proof), promised_by=_promised_by())
+    )
 
 
 def _overdue_q(now: datetime) -> Q:
-    return Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now) | Q(
-        status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], promised_by__lt=now
-    )
+    """Late by the one rule (orders.lateness)."""
+    return lateness.late_q(now)
 
 
 def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[str, int]:
@@ -84,9 +83,10 @@ def orders_needing_action(scope: Scope, *, now: datetime | None = None) -> dict[
         past_payment_deadline=Count(
             "id", filter=Q(status=OrderStatus.AWAITING_PAYMENT, payment_deadline__lt=now)
         ),
+        # Late at packing or shipping by the one rule: past the step's time,
+        # and a made-to-order piece past the date promised.
         past_promised_time=Count(
-            "id",
-            filter=Q(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], promised_by__lt=now),
+            "id", filter=_overdue_q(now) & ~Q(status=OrderStatus.AWAITING_PAYMENT)
         ),
     )
 

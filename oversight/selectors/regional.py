@@ -18,15 +18,14 @@ from django.utils import timezone
 
 from catalog.models import Category, ListingStatus, Product
 from facilities.scoping import Scope
-from orders.models import Order, OrderLine, OrderStatus
+from orders import lateness
+from orders.models import Order, OrderLine
 from oversight.periods import add_months, month_start_at, this_month
 from oversight.selectors.common import (
     LISTING_STATUSES,
     SALE_STATUSES,
     STUCK_AFTER,
     _int,
-    _last_status_change,
-    _promised_by,
     _stuck_q,
     sale_orders,
 )
@@ -114,9 +113,9 @@ def unit_overview(
             rows[row[group]].revenue_30d = _int(row["revenue"])
 
     stuck = (
-        scope.filter_facility_rows(Order.objects.all())
-        .filter(status__in=[OrderStatus.AWAITING_PAYMENT, *STUCK_AFTER])
-        .annotate(status_since=_last_status_change(), promised_by=_promised_by())
+        lateness.annotate_lateness(
+            scope.filter_facility_rows(Order.objects.filter(status__in=list(STUCK_AFTER)))
+        )
         .filter(_stuck_q(now))
         .values(group)
         .annotate(n=Count("id"))
