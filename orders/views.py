@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
 from orders import (
-    gateway_services,
     privacy,
     selectors,
     services,
@@ -29,7 +28,7 @@ from orders.forms import (
     CheckoutForm,
     posted_idempotency_key,
 )
-from orders.models import PaymentMethod
+from orders.services.checkout_submit import checkout_submit
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
 
@@ -152,57 +151,37 @@ def checkout(request):
             limit = rate_limit("checkout")
             if not limit.consume(request):
                 return render(request, "429.html", status=429)
-            try:
-                # The orders and, for those paid online, the payment's intent
-                # (its own reference) in one transaction; the charge after.
-                result = gateway_services.gateway_checkout_place(
-                    gateway_channel=form.gateway_channel,
-                    idempotency_key=form.idempotency_key,
-                    contact=form.contact.to_contact(),
-                    address=form.address.to_address(),
-                    lines=[
-                        services.PlaceLine(product_id=pid, quantity=q, expected_price=p)
-                        for pid, q, p in cart.expected()
-                    ],
-                    choices=form.choices(),
-                    privacy_notice_version=privacy.NOTICE_VERSION,
-                    terms_version=terms.TERMS_VERSION,
+            submitted = checkout_submit(
+                gateway_channel=form.gateway_channel,
+                give_back=lambda: limit.refund(request),
+                idempotency_key=form.idempotency_key,
+                contact=form.contact.to_contact(),
+                address=form.address.to_address(),
+                lines=[
+                    services.PlaceLine(product_id=pid, quantity=q, expected_price=p)
+                    for pid, q, p in cart.expected()
+                ],
+                choices=form.choices(),
+                privacy_notice_version=privacy.NOTICE_VERSION,
+                terms_version=terms.TERMS_VERSION,
+            )
+            if submitted.stale_cart:
+                for message in submitted.errors:
+                    messages.error(request, message)
+                return redirect("orders:cart")
+            if submitted.gateway_down:
+                # A new key, so the next submit is a new checkout.
+                form.idempotency_key = uuid.uuid4().hex
+                form.errors.extend(submitted.errors)
+                return render(
+                    request,
+                    "orders/checkout.html",
+                    {"snapshot": snapshot, "form": form, "notices": notices},
+                    status=503,
                 )
-            except services.OrderError as error:
-                limit.refund(request)
-                if error.stale_cart:
-                    for message in error.messages:
-                        messages.error(request, message)
-                    return redirect("orders:cart")
-                form.errors.extend(error.messages)
-            else:
-                if not result.created:  # a double submit: counted by its first
-                    limit.refund(request)
-                online = [o for o in result.orders if o.payment_method == PaymentMethod.GATEWAY]
-                if result.created and online:
-                    try:
-                        gateway_services.gateway_payment_start(
-                            payment=selectors.gateway_payment_for_checkout(result.checkout.code)
-                        )
-                    except gateway_services.GatewayUnavailable:
-                        # Nothing was bought: orders called off, stock back, cart
-                        # kept; a new key so the next submit is a new checkout.
-                        gateway_services.gateway_checkout_call_off(orders=result.orders)
-                        limit.refund(request)  # nothing was placed after all
-                        form.idempotency_key = uuid.uuid4().hex
-                        form.errors.append(
-                            _(
-                                "Pembayaran online sedang tidak bisa dibuat. Keranjang Anda "
-                                "masih utuh: pilih Transfer bank lalu buat pesanan lagi, atau "
-                                "coba lagi sebentar lagi."
-                            )
-                        )
-                        return render(
-                            request,
-                            "orders/checkout.html",
-                            {"snapshot": snapshot, "form": form, "notices": notices},
-                            status=503,
-                        )
+            form.errors.extend(submitted.errors)
+            if submitted.placed:
+                result = submitted.result
                 cart.remove_many(line.product.pk for line in snapshot.lines)
                 remember(request, CHECKOUTS_KEY, result.checkout.code)
                 remember(request, TRACKED_KEY, *(o.code for o in result.orders))
