@@ -211,8 +211,9 @@ class _SessionCopy(dict):
 
 @require_POST
 def checkout_totals(request):
-    """The totals box of the checkout page for the choices posted so far: the
-    page's script swaps it in as the shopper picks, instead of a reload."""
+    """The totals box of the checkout page and each facility's courier services
+    for the choices and address posted so far: the page's script swaps them
+    in as the shopper picks, instead of a reload."""
     # A copy of the cart: refreshing the real one here would settle its notices
     # (a price changed, a product sold out) without the page ever showing them.
     cart = Cart(_SessionCopy(request.session))
@@ -220,4 +221,4 @@ def checkout_totals(request):
     if snapshot.is_empty:
         return HttpResponse(status=204)
     form = _checkout_form(request, cart, snapshot, check=False)
-    return render(request, "orders/partials/checkout_totals.html", {"form": form})
+    return render(request, "orders/partials/checkout_live.html", {"form": form})

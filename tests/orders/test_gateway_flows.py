@@ -55,9 +55,7 @@ def two_shops():
 
 def online_form(client, *facilities, channel="qris"):
     data = checkout_form(client, *facilities)
-    for facility in facilities:
-        data[f"f{facility.pk}-payment"] = "gateway"
-    data["g-channel"] = channel
+    data["g-payment"] = channel  # one payment choice: QRIS or a bank's VA
     return data
 
 
@@ -223,8 +221,7 @@ def test_gateway_down_at_checkout_keeps_the_cart_and_offers_bank_transfer(
     again = response.context["form"]
     assert again.idempotency_key != data["idempotency_key"]
     data.update(idempotency_key=again.idempotency_key)
-    for facility in (mukena.facility, miniature.facility):
-        data[f"f{facility.pk}-payment"] = "bank_transfer"
+    data["g-payment"] = "bank_transfer"
     placed = client.post("/checkout/", data)
     assert placed.status_code == 302
     assert Order.objects.filter(status="awaiting_payment").count() == 2
@@ -236,11 +233,11 @@ def test_without_credentials_and_debug_off_the_gateway_is_not_offered(client, se
     mukena, _ = two_shops
     fill_cart(client, mukena)
     form = client.get("/checkout/").context["form"]
-    choices = dict(form.facility_forms[0].fields["payment"].choices)
-    assert "gateway" not in choices and "bank_transfer" in choices
-    assert not form.offers_gateway
+    choices = dict(form.payment.fields["payment"].choices)
+    assert "qris" not in choices and "bank_transfer" in choices
+    assert not form.payment.offers_gateway
     data = checkout_form(client, mukena.facility)
-    data[f"f{mukena.facility.pk}-payment"] = "gateway"
+    data["g-payment"] = "qris"
     assert client.post("/checkout/", data).status_code == 400
     assert not Order.objects.exists()
     # The simulator's API is not there either.
