@@ -36,7 +36,6 @@ def review_time() -> timedelta:
 def review_due_at(submitted_at):
     return submitted_at + review_time()
 
-
 # action -> (statuses it may start from, status it leads to). The whole machine.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     A.SUBMIT: (frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.PENDING_REVIEW),
