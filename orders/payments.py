@@ -116,8 +116,8 @@ class OnlinePayment(PaymentProvider):
             "reference": order.code,
             "deadline": order.payment_deadline,
             "text": _(
-                "Dibayar sekaligus dengan pesanan lain di checkout ini lewat pembayaran online "
-                "(QRIS, virtual account atau e-wallet)."
+                "Dibayar lewat pembayaran online checkout ini (QRIS atau virtual account), "
+                "satu pembayaran untuk semua pesanannya yang dibayar online."
             ),
         }
 

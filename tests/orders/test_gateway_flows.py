@@ -13,8 +13,10 @@ import socket
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from catalog.models import Product
+from core.money import format_rupiah
 from gatewaysim.models import SimTransaction
 from orders import gateway_services, services
 from orders.models import (
@@ -78,9 +80,16 @@ def test_two_facilities_one_qris_paid_by_the_simulator(client, simulator, two_sh
 
     page = client.get(placed.url)
     html = page.content.decode()
-    assert "Pembayaran online" in html and "qris.svg" in html
+    assert "Bayar sekarang" in html and "qris.svg" in html
+    # First on the page: the amount before any order's details.
+    assert html.index(format_rupiah(payment.amount)) < html.index("order-code")
+    assert "Satu pembayaran untuk 2 pesanan" in html and "Simpan QR" in html
     qr = client.get(f"/pesanan/{payment.checkout.code}/qris.svg")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    saved = client.get(f"/pesanan/{payment.checkout.code}/qris.png")
+    assert saved.status_code == 200 and saved.content.startswith(b"\x89PNG")
+    assert saved["Content-Disposition"].startswith("attachment;")
+    assert Client().get(f"/pesanan/{payment.checkout.code}/qris.png").status_code == 404
     status = client.get(f"/pesanan/{payment.checkout.code}/status-bayar/").json()
     assert status == {"status": "pending", "label": "Menunggu pembayaran", "final": False}
     # The facilities hear of their orders only once the charge exists.
@@ -94,10 +103,8 @@ def test_two_facilities_one_qris_paid_by_the_simulator(client, simulator, two_sh
     assert SettlementEntry.objects.count() == 2
     status = client.get(f"/pesanan/{payment.checkout.code}/status-bayar/").json()
     assert status["status"] == "paid" and status["final"]
-    assert "Pembayaran berhasil" in client.get(placed.url).content.decode()
+    assert "Dibayar — pembayaran berhasil" in client.get(placed.url).content.decode()
     # Someone else's browser learns nothing.
-    from django.test import Client
-
     stranger = Client()
     assert stranger.get(f"/pesanan/{payment.checkout.code}/status-bayar/").status_code == 404
     assert stranger.get(f"/pesanan/{payment.checkout.code}/qris.svg").status_code == 404
@@ -112,10 +119,12 @@ def test_virtual_account_refund_is_held_for_a_manual_transfer(client, simulator,
     client.post("/checkout/", online_form(client, mukena.facility, channel="bca_va"))
     payment = GatewayPayment.objects.get()
     assert payment.channel == "bca_va" and len(payment.va_number) == 16
-    assert (
-        payment.va_number
-        in client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
-    )
+    html = client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
+    assert payment.va_number in html
+    # A copy button for the number, BCA's own steps, words for one order.
+    assert f'data-copy="{payment.va_number}"' in html
+    assert "m-Transfer &gt; BCA Virtual Account" in html and "ATM BCA" in html
+    assert "Untuk pesanan di bawah ini." in html and "pesanan lain" not in html
     call_command("simulate_payment", payment.gateway_order_id)
     order = Order.objects.get()
     assert order.status == OrderStatus.PAID
