@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phone import normalize_phone
 from orders import quotes, shipments, shipping
-from orders.address_form import AddressForm
+from orders.address_form import SEARCH_ACTION, AddressForm, picked_chain
 from orders.cart import CartSnapshot
 from orders.forms_choice import FacilityChoiceForm
 from orders.forms_payment import PaymentChoiceForm
 from orders.models import DeliveryMethod
 from orders.services import IDEMPOTENCY_KEY_RE, Contact, FacilityChoice
+from regions.selectors import village_search
 
 
 class ContactForm(forms.Form):
@@ -119,7 +120,17 @@ class CheckoutForm:
             return {k.removeprefix(start): data.get(k) for k in data if k.startswith(start)}
 
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
-        self.address = AddressForm(bound, prefix="a", initial=initial("a"))
+        address_initial = initial("a")
+        action = str((data or {}).get("action") or "")
+        picked = picked_chain(action)
+        if picked and address_initial is not None:
+            # A village from the search: the whole chain at once.
+            address_initial.update(picked, postal_code="")
+        self.address_query = str(address_initial.get("search") or "") if address_initial else ""
+        self.address_results = (
+            village_search(self.address_query) if action == SEARCH_ACTION else None
+        )
+        self.address = AddressForm(bound, prefix="a", initial=address_initial)
         destination = self.address.destination()
         self.consent = PrivacyConsentForm(bound, prefix="p", initial=initial("p"))
         self.facility_forms = [

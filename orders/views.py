@@ -21,6 +21,7 @@ from orders import (
     terms,
     views_shipping,
 )
+from orders.address_form import PICK_PREFIX, SEARCH_ACTION
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -120,12 +121,19 @@ def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
 # page's way to show shipping fees without JavaScript ("preview" is its old name).
 # "region" is the address's "Pilih" (orders/address_form.py): the same round
 # trip, with the next level of the address to choose from.
-UPDATE_ACTIONS = {"update", "preview", "region"}
+# "region-search" lists villages by name and "pick:<code>" takes one of them
+# (the whole address chain in one tap).
+UPDATE_ACTIONS = {"update", "preview", "region", SEARCH_ACTION}
+
+
+def _updating(post) -> bool:
+    action = post.get("action") or ""
+    return action in UPDATE_ACTIONS or action.startswith(PICK_PREFIX)
 
 
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    placing = request.method == "POST" and request.POST.get("action") not in UPDATE_ACTIONS
+    placing = request.method == "POST" and not _updating(request.POST)
     if placing:
         # A double submit finds the checkout its first submit made: same confirmation.
         key = posted_idempotency_key(request.POST)

@@ -30,7 +30,7 @@ BEFORE = 25  # measured when issue 30 was filed (JavaScript on)
 GOAL = 12
 # What this branch needs today (see the report in docs/checkout.md); lower it
 # as the journey gets shorter, never raise it without saying why.
-BUDGET = {"js": 17, "nojs": 21}
+BUDGET = {"js": 15, "nojs": 16}
 
 
 class Actions:
@@ -122,11 +122,19 @@ def _home_to_paid(journey: Journey, act: Actions, products, *, scripted: bool) -
 
     act.fill("#id_c-name", "Siti Aminah", "name")
     act.fill("#id_c-phone", "0812-3456-7890", "phone")
+    # The address in one choice: the village found by name (the four
+    # selects stay for those who prefer them).
+    act.fill("#id_a-search", "tebet barat", "village search")
+    if not scripted:
+        act.tap(page.locator("#alamat").get_by_role("button", name="Cari"), "Cari", navigates=True)
+    act.tap(
+        page.locator(".region-result", has_text="Tebet Barat, Tebet"),
+        "village found",
+        navigates=not scripted,
+    )
+    page.wait_for_function("() => document.getElementById('id_a-postal_code').value !== ''")
     for selector, code in TEBET:
-        act.choose(selector, code, selector.removeprefix("#id_a-"))
-        if not scripted:  # each level's "Pilih" is the round trip
-            button = page.locator(selector).locator("xpath=..").get_by_role("button", name="Pilih")
-            act.tap(button, "Pilih", navigates=True)
+        assert page.locator(selector).input_value() == code
     if scripted:
         # The couriers arrive in place, the cheapest chosen: nothing to tap.
         for product in products:
