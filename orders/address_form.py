@@ -47,6 +47,7 @@ def picked_chain(action: str) -> dict | None:
         return None
     return {"province": code[:2], "regency": code[:5], "district": code[:8], "village": code}
 
+
 PROMPTS = {
     "province": _("— pilih provinsi —"),
     "regency": _("— pilih kabupaten/kota —"),

@@ -102,6 +102,7 @@ class CheckoutForm:
         rates,
         cart_token: str,
         check: bool = True,
+        address_initial: dict | None = None,
     ):
         """`check=False` is the "update totals" submit: the posted values are
         shown again (as initial values, so nothing is flagged as an error)
@@ -120,7 +121,9 @@ class CheckoutForm:
             return {k.removeprefix(start): data.get(k) for k in data if k.startswith(start)}
 
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
-        address_initial = initial("a")
+        # A fresh page may start from the shopper's last village (the
+        # product page's remembered destination): one choice fewer.
+        address_initial = initial("a") if data is not None else address_initial
         action = str((data or {}).get("action") or "")
         picked = picked_chain(action)
         if picked and address_initial is not None:

@@ -21,7 +21,7 @@ from orders import (
     terms,
     views_shipping,
 )
-from orders.address_form import PICK_PREFIX, SEARCH_ACTION
+from orders.address_form import PICK_PREFIX, SEARCH_ACTION, picked_chain
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -107,8 +107,10 @@ def _back(request, fallback: str = "") -> str:
 
 def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
     facility_ids = [g.facility.pk for g in snapshot.groups]
+    _province, village = views_shipping.remembered_destination(request)
     return CheckoutForm(
         request.POST if request.method == "POST" else None,
+        address_initial=picked_chain(PICK_PREFIX + village) if village else None,
         snapshot=snapshot,
         settings=selectors.delivery_settings_for(facility_ids),
         rates=selectors.shipping_rates_for(facility_ids),

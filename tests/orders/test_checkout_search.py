@@ -134,3 +134,19 @@ def test_the_service_gives_the_count_back_only_when_nothing_new_was_placed(monke
     submitted = checkout_submit(gateway_channel="qris", give_back=counter)
     assert submitted.gateway_down and not submitted.placed
     assert counter.given_back == 1 and called_off == placed.orders
+
+
+def test_a_remembered_village_starts_the_checkout_address(client, miniature):
+    """The product page's (or the last order's) village fills the chain on a
+    fresh checkout page: the couriers are priced before any tap."""
+    add(client, miniature, 1)
+    client.cookies["kb_ongkir_wilayah"] = "31.74.01.1002"
+    html = client.get("/checkout/").content.decode()
+    select = re.search(r'<select name="a-village".*?</select>', html, re.S).group(0)
+    assert '<option value="31.74.01.1002" selected>' in select
+    pk = miniature.facility_id
+    assert re.search(rf'<input[^>]*name="f{pk}-courier"[^>]*checked', html)
+    # A province alone (a product page's guess) leaves the address to the shopper.
+    client.cookies["kb_ongkir_wilayah"] = "31"
+    html = client.get("/checkout/").content.decode()
+    assert f'name="f{pk}-courier"' not in html
