@@ -84,9 +84,10 @@ class FacilityChoiceForm(forms.Form):
         if answer.from_aggregator:
             help_text = _("Tarif dan estimasi langsung dari kurir, untuk berat %(kg)s.")
         elif shipments.aggregator_offered():
+            # The village is known (no price before it): the aggregator had
+            # no answer for this parcel, so the facility's own table prices it.
             help_text = _(
-                "Cek tarif kurir belum bisa dipakai (pilih kelurahan/desa lalu tekan Hitung ongkos "
-                "kirim, atau layanan sedang gangguan): dipakai tarif UPT untuk berat %(kg)s."
+                "Tarif kurir langsung sedang tidak tersedia: dipakai tarif UPT untuk berat %(kg)s."
             )
         else:
             help_text = _("Tarif UPT menurut berat %(kg)s dan provinsi tujuan.")
@@ -138,7 +139,7 @@ class FacilityChoiceForm(forms.Form):
                 "city": self.group.facility.city,
                 "fee": format_rupiah(self.settings.local_delivery_fee),
             }
-        return _("%(label)s — menurut berat dan provinsi tujuan") % {"label": label}
+        return _("%(label)s — harga menurut berat dan alamat") % {"label": label}
 
     def clean(self):
         data = super().clean()

@@ -115,10 +115,7 @@ class OnlinePayment(PaymentProvider):
             "amount": order.total,
             "reference": order.code,
             "deadline": order.payment_deadline,
-            "text": _(
-                "Dibayar lewat pembayaran online checkout ini (QRIS atau virtual account), "
-                "satu pembayaran untuk semua pesanannya yang dibayar online."
-            ),
+            "text": _("Dibayar dengan pembayaran online checkout ini (QRIS atau virtual account)."),
         }
 
 
