@@ -125,6 +125,9 @@
         setLevel("district", district, levels[1]);
         setLevel("village", code, levels[2]);
         fillPostal();
+        // The tapped result is gone: the street is what is left to type.
+        var street = form && form.querySelector("input[name$='street']");
+        if (street) street.focus();
       })
       .catch(function () { chain.removeAttribute("aria-busy"); });
   }
