@@ -18,15 +18,26 @@ from orders.forms_choice import ChoiceCards
 from orders.models import DeliveryMethod, GatewayChannel, PaymentMethod
 from orders.payments import PROVIDERS
 
-# The gateway's channels offered at checkout: QRIS pays from any e-wallet or
-# bank app (GoPay and ShopeePay included), so their own channels add nothing.
+# The gateway's channels offered at checkout. QRIS pays from any e-wallet or
+# bank app, but a phone cannot scan its own screen: GoPay and ShopeePay are
+# offered too because their charge answers with a link that opens the app
+# (Midtrans's "deeplink-redirect"), one tap instead of saving the QR.
 GATEWAY_CHOICES = (
     GatewayChannel.QRIS,
+    GatewayChannel.GOPAY,
+    GatewayChannel.SHOPEEPAY,
     GatewayChannel.BCA_VA,
     GatewayChannel.BNI_VA,
     GatewayChannel.BRI_VA,
     GatewayChannel.PERMATA_VA,
 )
+
+
+# On a phone these open the wallet's own app from the payment page.
+APP_LABELS = {
+    GatewayChannel.GOPAY: _("GoPay — langsung buka aplikasi GoPay"),
+    GatewayChannel.SHOPEEPAY: _("ShopeePay — langsung buka aplikasi Shopee"),
+}
 
 
 def method_and_channel(value: str) -> tuple[str, str]:
@@ -60,7 +71,7 @@ class PaymentChoiceForm(forms.Form):
         usable = common or set().union(*offered)
         choices, fits = [], {}
         if PaymentMethod.GATEWAY in usable:
-            choices += [(c.value, c.label) for c in GATEWAY_CHOICES]
+            choices += [(c.value, APP_LABELS.get(c, c.label)) for c in GATEWAY_CHOICES]
         if PaymentMethod.BANK_TRANSFER in usable:
             choices.append(
                 (

@@ -370,3 +370,23 @@ def test_expiry_racing_the_payment_ends_one_way_only(signed):
         midtrans.MidtransClient.refund = original
     sold = sum(2 for status in ends if status == OrderStatus.PAID)
     assert stock(product) == 100 - sold
+
+
+def test_gopay_on_a_phone_opens_the_app_from_the_payment_page(client, simulator, two_shops):
+    """A phone cannot scan its own screen: GoPay's charge answers a link that
+    opens the app (Midtrans's deeplink-redirect, as the simulator does); QRIS
+    answers none, and its page offers the QR to save instead (the control)."""
+    mukena, _ = two_shops
+    fill_cart(client, mukena)
+    client.post("/checkout/", online_form(client, mukena.facility, channel="gopay"))
+    payment = GatewayPayment.objects.get()
+    assert payment.channel == "gopay" and payment.deeplink_url
+    html = client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
+    assert "Buka GoPay" in html and payment.deeplink_url in html
+
+    other = Client()
+    fill_cart(other, mukena)
+    other.post("/checkout/", online_form(other, mukena.facility, channel="qris"))
+    qris = GatewayPayment.objects.exclude(pk=payment.pk).get()
+    html = other.get(f"/pesanan/{qris.checkout.code}/selesai/").content.decode()
+    assert not qris.deeplink_url and "Buka " not in html and "Simpan QR" in html
