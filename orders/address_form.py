@@ -12,6 +12,8 @@ the order is placed.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,22 @@ from regions.chain import (
 
 # The submit each level carries for the no-JavaScript round trip.
 CHOOSE_ACTION = "region"
+# The village search (regions.selectors.village_search): "Cari" lists the
+# villages, each a submit "pick:<village code>" that fills the whole chain.
+SEARCH_ACTION = "region-search"
+PICK_PREFIX = "pick:"
+VILLAGE_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+def picked_chain(action: str) -> dict | None:
+    """The address levels of a "pick:<village code>" submit (each level's code
+    is a prefix of the village's), or None for any other action; the chain
+    itself is checked like any posted one."""
+    code = action.removeprefix(PICK_PREFIX) if action.startswith(PICK_PREFIX) else ""
+    if not VILLAGE_CODE_RE.match(code):
+        return None
+    return {"province": code[:2], "regency": code[:5], "district": code[:8], "village": code}
+
 
 PROMPTS = {
     "province": _("— pilih provinsi —"),

@@ -14,7 +14,8 @@ from orders.forms_checkout import (
     posted_idempotency_key,
     summary_of,
 )
-from orders.forms_choice import ChoiceCards, FacilityChoiceForm, GatewayChannelForm
+from orders.forms_choice import ChoiceCards, FacilityChoiceForm
+from orders.forms_payment import PaymentChoiceForm
 from orders.forms_tracking import ReceiptForm, ShopperCancelForm, TrackForm
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
     "ChoiceCards",
     "ContactForm",
     "FacilityChoiceForm",
-    "GatewayChannelForm",
+    "PaymentChoiceForm",
     "PrivacyConsentForm",
     "ReceiptForm",
     "ShopperCancelForm",

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phone import normalize_phone
 from orders import quotes, shipments, shipping
-from orders.address_form import AddressForm
+from orders.address_form import SEARCH_ACTION, AddressForm, picked_chain
 from orders.cart import CartSnapshot
-from orders.forms_choice import FacilityChoiceForm, GatewayChannelForm
-from orders.models import DeliveryMethod, PaymentMethod
+from orders.forms_choice import FacilityChoiceForm
+from orders.forms_payment import PaymentChoiceForm
+from orders.models import DeliveryMethod
 from orders.services import IDEMPOTENCY_KEY_RE, Contact, FacilityChoice
+from regions.selectors import village_search
 
 
 class ContactForm(forms.Form):
@@ -100,6 +102,7 @@ class CheckoutForm:
         rates,
         cart_token: str,
         check: bool = True,
+        address_initial: dict | None = None,
     ):
         """`check=False` is the "update totals" submit: the posted values are
         shown again (as initial values, so nothing is flagged as an error)
@@ -118,10 +121,21 @@ class CheckoutForm:
             return {k.removeprefix(start): data.get(k) for k in data if k.startswith(start)}
 
         self.contact = ContactForm(bound, prefix="c", initial=initial("c"))
-        self.address = AddressForm(bound, prefix="a", initial=initial("a"))
+        # A fresh page may start from the shopper's last village (the
+        # product page's remembered destination): one choice fewer.
+        address_initial = initial("a") if data is not None else address_initial
+        action = str((data or {}).get("action") or "")
+        picked = picked_chain(action)
+        if picked and address_initial is not None:
+            # A village from the search: the whole chain at once.
+            address_initial.update(picked, postal_code="")
+        self.address_query = str(address_initial.get("search") or "") if address_initial else ""
+        self.address_results = (
+            village_search(self.address_query) if action == SEARCH_ACTION else None
+        )
+        self.address = AddressForm(bound, prefix="a", initial=address_initial)
         destination = self.address.destination()
         self.consent = PrivacyConsentForm(bound, prefix="p", initial=initial("p"))
-        self.gateway = GatewayChannelForm(bound, prefix="g", initial=initial("g"))
         self.facility_forms = [
             FacilityChoiceForm(
                 bound,
@@ -139,18 +153,16 @@ class CheckoutForm:
             )
             for group in snapshot.groups
         ]
+        # One way to pay for the whole checkout, after the deliveries it must fit.
+        self.payment = PaymentChoiceForm(
+            bound, prefix="g", initial=initial("g"), facility_forms=self.facility_forms
+        )
         self.idempotency_key = posted_idempotency_key(data) or uuid.uuid4().hex
         self.errors: list[str] = []
 
     @property
-    def offers_gateway(self) -> bool:
-        return any(
-            PaymentMethod.GATEWAY in dict(f.fields["payment"].choices) for f in self.facility_forms
-        )
-
-    @property
     def gateway_channel(self) -> str:
-        return self.gateway.cleaned_data["channel"]
+        return self.payment.channel()
 
     def is_valid(self) -> bool:
         if self.data is None:
@@ -158,11 +170,11 @@ class CheckoutForm:
         results = [
             self.contact.is_valid(),
             self.address.is_valid(),
-            self.gateway.is_valid(),
+            self.payment.is_valid(),
             self.consent.is_valid(),
         ]
         results += [f.is_valid() for f in self.facility_forms]
-        ok = all(results)
+        ok = all(results) and self.payment.check_against(self.facility_forms)
         if self.data.get("cart_token") != self.cart_token:
             self.errors.append(
                 _("Isi keranjang berubah sejak halaman ini dibuka. Periksa lagi lalu kirim ulang.")
@@ -209,7 +221,7 @@ class CheckoutForm:
     def _describe_errors(self) -> None:
         """Point each invalid field at its message (aria-describedby), so a
         screen reader reads the error with the field."""
-        for form in (self.contact, *self.facility_forms, self.address, self.gateway, self.consent):
+        for form in (self.contact, *self.facility_forms, self.address, self.payment, self.consent):
             for name in form.errors:
                 if name not in form.fields:
                     continue
@@ -226,7 +238,7 @@ class CheckoutForm:
         summary = [SummaryError(str(e)) for e in self.errors]
         sections = [(self.contact, "")]
         sections += [(f, f.group.facility.name) for f in self.facility_forms]
-        sections += [(self.address, _("Alamat")), (self.gateway, "")]
+        sections += [(self.address, _("Alamat")), (self.payment, "")]
         summary += summary_of(sections)
         # The consent box's label is a whole sentence: its message says enough alone.
         for error in self.consent.errors.get("agree", []):
@@ -261,7 +273,8 @@ class CheckoutForm:
         return [(f.group, f, quote.row_for(f.group.facility.pk)) for f in self.facility_forms]
 
     def choices(self) -> dict[int, FacilityChoice]:
-        return {f.group.facility.pk: f.to_choice() for f in self.facility_forms}
+        method = self.payment.method()
+        return {f.group.facility.pk: f.to_choice(method) for f in self.facility_forms}
 
 
 def summary_of(sections) -> list[SummaryError]:

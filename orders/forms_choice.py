@@ -1,5 +1,6 @@
-"""Per-facility checkout choices (delivery, payment, courier) and the online
-payment channel, with the card-style radio widget they are drawn with."""
+"""Per-facility checkout choices (delivery, courier), with the card-style
+radio widget they are drawn with; the payment is one choice per checkout
+(orders/forms_payment.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_rupiah
 from core.units import format_kg
 from orders import quotes, shipments
-from orders.models import DeliveryMethod, GatewayChannel, PaymentMethod
-from orders.payments import PROVIDERS
+from orders.models import DeliveryMethod
 from orders.services import FacilityChoice
-
-
-def _lower_first(label) -> str:
-    """'Ambil di showroom UPT' inside a sentence: 'ambil di showroom UPT'."""
-    text = str(label)
-    return text[:1].lower() + text[1:]
 
 
 class ChoiceCards(forms.RadioSelect):
@@ -43,10 +37,10 @@ class ChoiceCards(forms.RadioSelect):
 
 
 class FacilityChoiceForm(forms.Form):
-    """Delivery and payment for one facility's part of the cart."""
+    """Delivery for one facility's part of the cart (the payment is chosen
+    once for the whole checkout: orders/forms_payment.py)."""
 
     delivery = forms.ChoiceField(label=_("Pengiriman"), widget=ChoiceCards)
-    payment = forms.ChoiceField(label=_("Pembayaran"), widget=ChoiceCards)
     note = forms.CharField(
         label=_("Catatan untuk UPT (tidak wajib)"), max_length=300, required=False
     )
@@ -65,50 +59,36 @@ class FacilityChoiceForm(forms.Form):
             required=_("Pilih cara pengiriman."),
             invalid_choice=_("Pilih cara pengiriman yang tersedia untuk UPT ini."),
         )
-        # Only the payments that fit some offered delivery are listed; one that
-        # fits only some (pay at pickup) says so, and is disabled while the
-        # chosen delivery is not one of them.
-        payment_choices, fits = [], {}
-        for code, provider in PROVIDERS.items():
-            fitting = [m for m in methods if provider.is_available(settings, m)]
-            if not fitting:
-                continue
-            label = provider.label
-            if len(fitting) < len(methods):
-                label = _("%(label)s — hanya untuk %(methods)s") % {
-                    "label": label,
-                    "methods": ", ".join(_lower_first(DeliveryMethod(m).label) for m in fitting),
-                }
-            payment_choices.append((code, label))
-            fits[code] = [str(m) for m in fitting]
-        self.fields["payment"].choices = payment_choices
-        self.fields["payment"].error_messages.update(
-            required=_("Pilih cara pembayaran."),
-            invalid_choice=_("Pilih cara pembayaran yang tersedia untuk UPT ini."),
-        )
-        widget = self.fields["payment"].widget
-        widget.fits = fits
-        chosen = self.chosen_delivery()
-        widget.disabled_values = (
-            {code for code, methods_ in fits.items() if chosen not in methods_} if chosen else set()
-        )
         if len(methods) == 1:
             self.fields["delivery"].initial = methods[0]
-        if len(payment_choices) == 1:
-            self.fields["payment"].initial = payment_choices[0][0]
+        elif DeliveryMethod.COURIER in methods:
+            # Sent by courier unless the shopper picks otherwise, as the
+            # big marketplaces do: one tap fewer per facility.
+            self.fields["delivery"].initial = DeliveryMethod.COURIER
 
     def _add_courier_field(self, answer) -> None:
         """The couriers and services for this facility's parcel, each with its
         price and estimate (orders/shipment_rates.py); the help text says whose rates."""
-        choices = [(o.key, shipments.option_label(o)) for o in answer.options]
-        if not choices:
-            return  # no province yet: the fee line says to pick one
+        options = answer.options
+        if not options:
+            return  # no village yet: the fee line says the address comes first
+        cheapest = min(options, key=lambda o: (o.price, o.etd_max_days or 99))
+        timed = [o for o in options if o.etd_max_days]
+        fastest = min(timed, key=lambda o: (o.etd_max_days, o.price)) if len(timed) > 1 else None
+        choices = []
+        for option in options:
+            marks = [str(_("Termurah"))] if option is cheapest and len(options) > 1 else []
+            if option is fastest:
+                marks.append(str(_("Tercepat")))
+            label = shipments.option_label(option)
+            choices.append((option.key, f"{label} · {', '.join(marks)}" if marks else label))
         if answer.from_aggregator:
             help_text = _("Tarif dan estimasi langsung dari kurir, untuk berat %(kg)s.")
         elif shipments.aggregator_offered():
+            # The village is known (no price before it): the aggregator had
+            # no answer for this parcel, so the facility's own table prices it.
             help_text = _(
-                "Cek tarif kurir belum bisa dipakai (pilih kelurahan/desa lalu tekan Hitung ongkos "
-                "kirim, atau layanan sedang gangguan): dipakai tarif UPT untuk berat %(kg)s."
+                "Tarif kurir langsung sedang tidak tersedia: dipakai tarif UPT untuk berat %(kg)s."
             )
         else:
             help_text = _("Tarif UPT menurut berat %(kg)s dan provinsi tujuan.")
@@ -123,8 +103,11 @@ class FacilityChoiceForm(forms.Form):
                 "invalid_choice": _("Ongkir berubah atau layanan tidak tersedia; pilih lagi.")
             },
         )
-        if len(choices) == 1:
-            self.fields["courier"].initial = choices[0][0]
+        # The cheapest is chosen until the shopper picks another (what the big
+        # marketplaces do); a posted service no longer offered falls back to it.
+        self.fields["courier"].initial = cheapest.key
+        if self.initial.get("courier") not in {key for key, _label in choices}:
+            self.initial.pop("courier", None)
 
     def chosen_courier_fee(self) -> int | None:
         """The price of the courier service picked so far, for the totals."""
@@ -157,19 +140,11 @@ class FacilityChoiceForm(forms.Form):
                 "city": self.group.facility.city,
                 "fee": format_rupiah(self.settings.local_delivery_fee),
             }
-        return _("%(label)s — menurut berat dan provinsi tujuan") % {"label": label}
+        return _("%(label)s — harga menurut berat dan alamat") % {"label": label}
 
     def clean(self):
         data = super().clean()
-        delivery, payment = data.get("delivery"), data.get("payment")
-        if delivery and payment and not PROVIDERS[payment].is_available(self.settings, delivery):
-            if payment == PaymentMethod.PAY_AT_PICKUP:
-                message = _("Bayar saat ambil hanya untuk pesanan yang diambil di showroom.")
-            else:
-                message = _(
-                    "Cara pembayaran ini tidak bisa dipakai dengan pengiriman yang dipilih."
-                )
-            self.add_error("payment", message)
+        delivery = data.get("delivery")
         if (
             delivery == DeliveryMethod.COURIER
             and "courier" in self.fields
@@ -179,27 +154,11 @@ class FacilityChoiceForm(forms.Form):
             self.add_error("courier", _("Pilih kurir dan layanan pengiriman."))
         return data
 
-    def to_choice(self) -> FacilityChoice:
+    def to_choice(self, payment_method: str) -> FacilityChoice:
         d = self.cleaned_data
         return FacilityChoice(
             delivery_method=d["delivery"],
-            payment_method=d["payment"],
+            payment_method=payment_method,
             note=d.get("note", ""),
             courier_option=d.get("courier") or "",
         )
-
-
-class GatewayChannelForm(forms.Form):
-    """How to pay online, once for the whole checkout (QRIS unless chosen)."""
-
-    channel = forms.ChoiceField(
-        label=_("Cara bayar online"),
-        choices=GatewayChannel.choices,
-        initial=GatewayChannel.QRIS,
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Pilih cara bayar online dari daftar.")},
-    )
-
-    def clean_channel(self):
-        return self.cleaned_data["channel"] or GatewayChannel.QRIS

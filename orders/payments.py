@@ -115,10 +115,7 @@ class OnlinePayment(PaymentProvider):
             "amount": order.total,
             "reference": order.code,
             "deadline": order.payment_deadline,
-            "text": _(
-                "Dibayar sekaligus dengan pesanan lain di checkout ini lewat pembayaran online "
-                "(QRIS, virtual account atau e-wallet)."
-            ),
+            "text": _("Dibayar dengan pembayaran online checkout ini (QRIS atau virtual account)."),
         }
 
 

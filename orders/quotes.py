@@ -44,8 +44,11 @@ class FacilityQuote:
         return None if self.shipping_fee is None else self.subtotal + self.shipping_fee
 
     @property
-    def needs_province(self) -> bool:
+    def needs_address(self) -> bool:
+        """A courier is chosen and its price waits for the village."""
         return self.delivery_method == DeliveryMethod.COURIER and self.shipping_fee is None
+
+    needs_province = needs_address  # the name before prices waited for the village
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,11 @@ def checkout_quote(
         if method not in offered_methods(group, facility_settings):
             method = ""
         fee = None
-        if method == DeliveryMethod.COURIER and facility_id in (courier_fees or {}):
-            # The courier service the shopper picked (orders/shipment_rates.py).
-            fee = courier_fees[facility_id]
-        elif method and not (method == DeliveryMethod.COURIER and not province):
+        if method == DeliveryMethod.COURIER:
+            # The courier service picked (orders/shipment_rates.py), priced to
+            # the village: no fee until then, never a guess from the province.
+            fee = (courier_fees or {}).get(facility_id)
+        elif method:
             fee = shipping.delivery_fee(
                 method,
                 settings=facility_settings,

@@ -137,13 +137,17 @@ def aggregator_offered() -> bool:
 
 def answer_for_group(group, delivery_settings, rates, destination) -> RateAnswer | None:
     """The courier options for one cart group at checkout, to `destination`
-    (province code, postal code) as picked so far; None when the group
-    cannot go by courier."""
+    (province code, postal code, village code) as picked so far; None when
+    the group cannot go by courier, or until the village is picked."""
     if DeliveryMethod.COURIER not in table.enabled_methods(delivery_settings):
         return None
     if group.local_only_names:
         return None
     province, postal_code, *village = destination
+    if not _postal_ok(postal_code):
+        # One price per parcel: none until the village (its postal code) is
+        # known, rather than a province guess that changes at the village.
+        return None
     return courier_answer(
         group.facility,
         delivery_settings,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pesanan/<str:code>/selesai/", views_payment.confirmation, name="confirmation"),
     path("pesanan/<str:code>/status-bayar/", views_payment.payment_status, name="payment_status"),
     path("pesanan/<str:code>/qris.svg", views_payment.payment_qr, name="payment_qr"),
+    path("pesanan/<str:code>/qris.png", views_payment.payment_qr_png, name="payment_qr_png"),
     path("pesanan/<str:code>/bayar-ulang/", views_payment.payment_retry, name="payment_retry"),
     path(
         "pembayaran/notifikasi/midtrans/",

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
 from orders import (
-    gateway_services,
     privacy,
     selectors,
     services,
     terms,
     views_shipping,
 )
+from orders.address_form import PICK_PREFIX, SEARCH_ACTION, picked_chain
 from orders.cart import SESSION_KEY, Cart, CartError
 from orders.forms import (
     AddToCartForm,
@@ -29,7 +29,7 @@ from orders.forms import (
     CheckoutForm,
     posted_idempotency_key,
 )
-from orders.models import PaymentMethod
+from orders.services.checkout_submit import checkout_submit
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
 
@@ -122,8 +122,10 @@ def _back(request, fallback: str = "") -> str:
 
 def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
     facility_ids = [g.facility.pk for g in snapshot.groups]
+    _province, village = views_shipping.remembered_destination(request)
     return CheckoutForm(
         request.POST if request.method == "POST" else None,
+        address_initial=picked_chain(PICK_PREFIX + village) if village else None,
         snapshot=snapshot,
         settings=selectors.delivery_settings_for(facility_ids),
         rates=selectors.shipping_rates_for(facility_ids),
@@ -136,12 +138,19 @@ def _checkout_form(request, cart, snapshot, *, check: bool) -> CheckoutForm:
 # page's way to show shipping fees without JavaScript ("preview" is its old name).
 # "region" is the address's "Pilih" (orders/address_form.py): the same round
 # trip, with the next level of the address to choose from.
-UPDATE_ACTIONS = {"update", "preview", "region"}
+# "region-search" lists villages by name and "pick:<code>" takes one of them
+# (the whole address chain in one tap).
+UPDATE_ACTIONS = {"update", "preview", "region", SEARCH_ACTION}
+
+
+def _updating(post) -> bool:
+    action = post.get("action") or ""
+    return action in UPDATE_ACTIONS or action.startswith(PICK_PREFIX)
 
 
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    placing = request.method == "POST" and request.POST.get("action") not in UPDATE_ACTIONS
+    placing = request.method == "POST" and not _updating(request.POST)
     if placing:
         # A double submit finds the checkout its first submit made: same confirmation.
         key = posted_idempotency_key(request.POST)
@@ -167,57 +176,37 @@ def checkout(request):
             limit = rate_limit("checkout")
             if not limit.consume(request):
                 return render(request, "429.html", status=429)
-            try:
-                # The orders and, for those paid online, the payment's intent
-                # (its own reference) in one transaction; the charge after.
-                result = gateway_services.gateway_checkout_place(
-                    gateway_channel=form.gateway_channel,
-                    idempotency_key=form.idempotency_key,
-                    contact=form.contact.to_contact(),
-                    address=form.address.to_address(),
-                    lines=[
-                        services.PlaceLine(product_id=pid, quantity=q, expected_price=p)
-                        for pid, q, p in cart.expected()
-                    ],
-                    choices=form.choices(),
-                    privacy_notice_version=privacy.NOTICE_VERSION,
-                    terms_version=terms.TERMS_VERSION,
+            submitted = checkout_submit(
+                gateway_channel=form.gateway_channel,
+                give_back=lambda: limit.refund(request),
+                idempotency_key=form.idempotency_key,
+                contact=form.contact.to_contact(),
+                address=form.address.to_address(),
+                lines=[
+                    services.PlaceLine(product_id=pid, quantity=q, expected_price=p)
+                    for pid, q, p in cart.expected()
+                ],
+                choices=form.choices(),
+                privacy_notice_version=privacy.NOTICE_VERSION,
+                terms_version=terms.TERMS_VERSION,
+            )
+            if submitted.stale_cart:
+                for message in submitted.errors:
+                    messages.error(request, message)
+                return redirect("orders:cart")
+            if submitted.gateway_down:
+                # A new key, so the next submit is a new checkout.
+                form.idempotency_key = uuid.uuid4().hex
+                form.errors.extend(submitted.errors)
+                return render(
+                    request,
+                    "orders/checkout.html",
+                    {"snapshot": snapshot, "form": form, "notices": notices},
+                    status=503,
                 )
-            except services.OrderError as error:
-                limit.refund(request)
-                if error.stale_cart:
-                    for message in error.messages:
-                        messages.error(request, message)
-                    return redirect("orders:cart")
-                form.errors.extend(error.messages)
-            else:
-                if not result.created:  # a double submit: counted by its first
-                    limit.refund(request)
-                online = [o for o in result.orders if o.payment_method == PaymentMethod.GATEWAY]
-                if result.created and online:
-                    try:
-                        gateway_services.gateway_payment_start(
-                            payment=selectors.gateway_payment_for_checkout(result.checkout.code)
-                        )
-                    except gateway_services.GatewayUnavailable:
-                        # Nothing was bought: orders called off, stock back, cart
-                        # kept; a new key so the next submit is a new checkout.
-                        gateway_services.gateway_checkout_call_off(orders=result.orders)
-                        limit.refund(request)  # nothing was placed after all
-                        form.idempotency_key = uuid.uuid4().hex
-                        form.errors.append(
-                            _(
-                                "Pembayaran online sedang tidak bisa dibuat. Keranjang Anda "
-                                "masih utuh: pilih Transfer bank lalu buat pesanan lagi, atau "
-                                "coba lagi sebentar lagi."
-                            )
-                        )
-                        return render(
-                            request,
-                            "orders/checkout.html",
-                            {"snapshot": snapshot, "form": form, "notices": notices},
-                            status=503,
-                        )
+            form.errors.extend(submitted.errors)
+            if submitted.placed:
+                result = submitted.result
                 cart.remove_many(line.product.pk for line in snapshot.lines)
                 remember(request, CHECKOUTS_KEY, result.checkout.code)
                 remember(request, TRACKED_KEY, *(o.code for o in result.orders))
@@ -247,8 +236,9 @@ class _SessionCopy(dict):
 
 @require_POST
 def checkout_totals(request):
-    """The totals box of the checkout page for the choices posted so far: the
-    page's script swaps it in as the shopper picks, instead of a reload."""
+    """The totals box of the checkout page and each facility's courier services
+    for the choices and address posted so far: the page's script swaps them
+    in as the shopper picks, instead of a reload."""
     # A copy of the cart: refreshing the real one here would settle its notices
     # (a price changed, a product sold out) without the page ever showing them.
     cart = Cart(_SessionCopy(request.session))
@@ -256,4 +246,4 @@ def checkout_totals(request):
     if snapshot.is_empty:
         return HttpResponse(status=204)
     form = _checkout_form(request, cart, snapshot, check=False)
-    return render(request, "orders/partials/checkout_totals.html", {"form": form})
+    return render(request, "orders/partials/checkout_live.html", {"form": form})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orders import (
     gateway_services,
+    payment_steps,
     selectors,
     zones,
 )
@@ -63,6 +64,7 @@ def confirmation(request, code):
             "shopper_zone": shopper_zone,
             "shopper_zone_label": zones.zone_label(shopper_zone),
             "gateway_payment": payment,
+            "bank_steps": payment_steps.steps_for(payment.channel) if payment else None,
             "simulator_pay_url": _simulator_pay_url(payment, code),
         },
     )
@@ -114,7 +116,17 @@ def payment_qr(request, code):
     return qr_response(selectors.gateway_payment_for_checkout(code))
 
 
-def qr_response(payment) -> HttpResponse:
+@require_GET
+def payment_qr_png(request, code):
+    """The same QRIS code as a PNG file to save ("Simpan QR"): a phone cannot
+    scan its own screen, so the shopper saves it and opens it from the
+    e-wallet's or bank app's "scan from gallery"."""
+    if not _own_checkout(request, code):
+        raise Http404
+    return qr_response(selectors.gateway_payment_for_checkout(code), kind="png", name=code)
+
+
+def qr_response(payment, *, kind: str = "svg", name: str = "") -> HttpResponse:
     if payment is None or not payment.qr_string:
         raise Http404
     import io
@@ -122,8 +134,18 @@ def qr_response(payment) -> HttpResponse:
     import segno
 
     out = io.BytesIO()
-    segno.make(payment.qr_string, error="m").save(out, kind="svg", scale=6, border=2)
-    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    # segno writes PNG itself (no imaging library); a wider border for the
+    # wallets' gallery scanners.
+    qr = segno.make(payment.qr_string, error="m")
+    if kind == "png":
+        qr.save(out, kind="png", scale=10, border=4)
+    else:
+        qr.save(out, kind="svg", scale=6, border=2)
+    response = HttpResponse(
+        out.getvalue(), content_type=f"image/{'png' if kind == 'png' else 'svg+xml'}"
+    )
+    if kind == "png":
+        response["Content-Disposition"] = f'attachment; filename="QRIS-{name}.png"'
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -129,6 +129,9 @@ def shipping_estimate(request, pk: int):
             "province": provinces.name_for_code(province),
             "province_code": province,
             "estimate": estimate,
+            # To the shopper's own village (the checkout's price, one piece),
+            # or only a guess to the province capital: the page says which.
+            "exact": bool(postal_code),
             "provinces": table.PROVINCE_CHOICES,
         },
     )

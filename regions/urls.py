@@ -6,5 +6,6 @@ app_name = "regions"
 
 urlpatterns = [
     path("wilayah/", views.children, name="provinces"),
+    path("wilayah/cari.json", views.search, name="search"),
     path("wilayah/<str:code>.json", views.children, name="children"),
 ]

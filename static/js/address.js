@@ -98,6 +98,91 @@
       .catch(function () {});
   }
 
+  // The village search: results as the shopper types; a tap fills the whole
+  // chain (each level's code is a prefix of the village's), then the postal
+  // code, whose change brings the couriers (static/js/checkout.js).
+  function setLevel(level, code, rows) {
+    fill(level, rows);
+    selects[level].value = code;
+  }
+
+  function getChildren(code) {
+    return fetch(base + encodeURIComponent(code) + ".json", { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error("wilayah"); return response.json(); })
+      .then(function (data) { return data.children || []; });
+  }
+
+  function pickVillage(code) {
+    var ticket = ++latest;
+    var province = code.slice(0, 2), regency = code.slice(0, 5), district = code.slice(0, 8);
+    chain.setAttribute("aria-busy", "true");
+    return Promise.all([getChildren(province), getChildren(regency), getChildren(district)])
+      .then(function (levels) {
+        if (ticket !== latest) return;
+        chain.removeAttribute("aria-busy");
+        selects.province.value = province;
+        setLevel("regency", regency, levels[0]);
+        setLevel("district", district, levels[1]);
+        setLevel("village", code, levels[2]);
+        fillPostal();
+        // The tapped result is gone: the street is what is left to type.
+        var street = form && form.querySelector("input[name$='street']");
+        if (street) street.focus();
+      })
+      .catch(function () { chain.removeAttribute("aria-busy"); });
+  }
+
+  var search = form && form.querySelector(".region-search[data-search-url]");
+  if (search) {
+    var input = search.querySelector("input[type=search]");
+    var list = search.querySelector(".region-results");
+    var searchTicket = 0, timer = 0;
+    search.classList.add("js-search");
+    var show = function (rows, query) {
+      list.textContent = "";
+      rows.forEach(function (row) {
+        var item = document.createElement("li");
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "region-result secondary";
+        button.dataset.code = row.code;
+        button.textContent = row.label + " · " + row.postal_code;
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      if (!rows.length && query) {
+        var none = document.createElement("li");
+        none.className = "small muted";
+        none.textContent = search.dataset.none || "—";
+        list.appendChild(none);
+      }
+    };
+    var find = function () {
+      var query = input.value.trim();
+      var ticket = ++searchTicket;
+      if (query.length < 3) { show([], ""); return; }
+      fetch(search.dataset.searchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) { if (ticket === searchTicket) show(data.results || [], query); })
+        .catch(function () { search.classList.remove("js-search"); });
+    };
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(find, 250);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); find(); }
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-code]");
+      if (!button) return;
+      event.preventDefault();
+      list.textContent = "";
+      input.value = button.textContent.split(",")[0];
+      pickVillage(button.dataset.code);
+    });
+  }
+
   chain.addEventListener("change", function (event) {
     var level = event.target.dataset && event.target.dataset.level;
     if (level === "village") fillPostal();

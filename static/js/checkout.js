@@ -1,11 +1,15 @@
 // The checkout page, a little faster with JavaScript (it works without):
-// focus the error summary, offer only the payments that fit the delivery
-// chosen, hide the address while everything is picked up, and refresh the
-// server-rendered totals as the shopper chooses. No inline code: the CSP.
+// focus the error summary, offer only the payments that fit the deliveries
+// chosen, hide the address while everything is picked up, and as the shopper
+// chooses, swap in the server-rendered totals and, when the address changes,
+// each facility's courier services with their prices (orders.views.
+// checkout_totals). No inline code: the CSP.
 (function () {
   "use strict";
   var form = document.querySelector("form.checkout-form[data-totals-url]");
   if (!form) return;
+  // The round-trip buttons ("Hitung ongkos kirim") are for pages without script.
+  form.querySelectorAll(".js-hidden").forEach(function (el) { el.hidden = true; });
 
   var summary = document.getElementById("error-summary");
   if (summary) {
@@ -28,16 +32,24 @@
     return checked ? checked.value : "";
   }
 
-  function fitPayments(section) {
-    var delivery = chosenDelivery(section);
-    section.querySelectorAll("input[type=radio][data-fits]").forEach(function (input) {
-      var fits = delivery === "" || input.dataset.fits.split(" ").indexOf(delivery) !== -1;
-      input.disabled = !fits;
-      if (!fits && input.checked) input.checked = false;
+  // One payment for the checkout: an option with data-fits (pay at pickup)
+  // fits only when every delivery chosen is one of them.
+  function fitPayments() {
+    var chosen = facilities.map(chosenDelivery).filter(Boolean);
+    form.querySelectorAll("input[type=radio][name='g-payment'][data-fits]").forEach(function (input) {
+      var fits = input.dataset.fits.split(" ");
+      var ok = chosen.every(function (d) { return fits.indexOf(d) !== -1; });
+      input.disabled = !ok;
+      if (!ok && input.checked) input.checked = false;
     });
   }
 
-  var address = document.getElementById("address-section");
+  function showCouriers(section) {
+    var box = section.querySelector(".courier-box");
+    if (box) box.hidden = chosenDelivery(section) !== "courier";
+  }
+
+  var address = document.getElementById("alamat");
   function toggleAddress() {
     if (!address) return;
     var allPickup = facilities.length > 0 && facilities.every(function (section) {
@@ -48,9 +60,10 @@
 
   var totals = document.getElementById("checkout-totals");
   var latest = 0;
-  function refreshTotals() {
+  function refresh(withCouriers) {
     if (!totals || !window.fetch) return;
     var ticket = ++latest;
+    form.setAttribute("aria-busy", "true");
     fetch(form.dataset.totalsUrl, {
       method: "POST",
       body: new FormData(form),
@@ -61,6 +74,7 @@
       .then(function (html) {
         // An older answer arriving after a newer one is dropped.
         if (html === null || ticket !== latest) return;
+        form.removeAttribute("aria-busy");
         var holder = document.createElement("template");
         holder.innerHTML = html;
         var fresh = holder.content.getElementById("checkout-totals");
@@ -70,22 +84,35 @@
           var line = document.getElementById("fee-" + fee.dataset.feeFor);
           if (line) line.innerHTML = fee.innerHTML;
         });
+        if (!withCouriers) return;
+        holder.content.querySelectorAll("[data-courier-for]").forEach(function (block) {
+          var box = document.getElementById("courier-" + block.dataset.courierFor);
+          if (box) box.innerHTML = block.innerHTML;
+        });
       })
-      .catch(function () { /* the "Hitung" button still works */ });
+      .catch(function () {
+        // Offline: the "Hitung ongkos kirim" button still works.
+        form.removeAttribute("aria-busy");
+        form.querySelectorAll(".js-hidden").forEach(function (el) { el.hidden = false; });
+      });
   }
 
   form.addEventListener("change", function (event) {
     var name = event.target.name || "";
     var section = event.target.closest(".facility-choice");
     if (section && /-delivery$/.test(name)) {
-      fitPayments(section);
+      fitPayments();
       toggleAddress();
+      showCouriers(section);
     }
-    if (/-(delivery|courier)$/.test(name) || name === "a-province" || name === "a-postal_code") {
-      refreshTotals();
+    if (/^a-(province|regency|district|village|postal_code)$/.test(name) || /-delivery$/.test(name)) {
+      refresh(true); // the couriers follow the address
+    } else if (/-courier$/.test(name)) {
+      refresh(false);
     }
   });
 
-  facilities.forEach(fitPayments);
+  fitPayments();
+  facilities.forEach(showCouriers);
   toggleAddress();
 })();

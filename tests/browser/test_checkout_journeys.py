@@ -14,7 +14,7 @@ import pytest
 from catalog.models import ListingStatus
 from facilities.models import Facility
 from orders.models import Order
-from tests.browser.address_steps import pick_address
+from tests.browser.address_steps import TEBET, pick_address
 from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.catalog.listing_factories import product_with_photo
@@ -137,14 +137,19 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
     page = journey.page
     try:
         _fill_cart(journey, mukena, miniature)
+        # The round-trip buttons are for pages without JavaScript.
+        assert not page.get_by_role("button", name="Hitung ongkos kirim").is_visible()
+        # Sent by courier unless chosen otherwise; until the village is known
+        # no price is shown that would change.
+        assert page.is_checked(f"input[name='f{raha}-delivery'][value='courier']")
+        assert "dihitung setelah alamat diisi" in page.locator(f"#fee-{raha}").inner_text()
+        # One payment choice for the checkout; pay at pickup waits for pickup.
+        assert page.locator("input[name$='-payment'][name^='f']").count() == 0
+        assert page.is_checked("input[name='g-payment'][value='qris']")
+        assert page.locator("input[name='g-payment'][value='pay_at_pickup']").is_disabled()
 
-        # Mistakes on purpose: no name, a bad phone, courier with no address,
-        # nothing chosen for the other facility.
+        # Mistakes on purpose: no name, a bad phone, courier with no address.
         page.fill("#id_c-phone", "123")
-        page.check(f"input[name='f{raha}-delivery'][value='courier']")
-        # Pay at pickup does not fit a courier: disabled as soon as it is chosen.
-        assert page.locator(f"input[name='f{raha}-payment'][value='pay_at_pickup']").is_disabled()
-        page.check(f"input[name='f{raha}-payment'][value='bank_transfer']")
         journey.allowed_statuses.add(400)
         page.get_by_role("button", name="Buat pesanan").click()
         page.wait_for_load_state("load")
@@ -156,7 +161,6 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
         for expected in (
             "Isi nama lengkap Anda",
             "Nomor telepon tidak valid",
-            "Pilih cara pengiriman",
             "Wajib diisi untuk pengiriman: Provinsi",
             "Wajib diisi untuk pengiriman: Alamat jalan",
             "Setujui Syarat dan Ketentuan dan Kebijakan Privasi",
@@ -171,23 +175,23 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
             .startswith("id_c-phone_error")
         )
 
-        # Fix everything; the totals follow each choice without a reload.
+        # Fix everything; couriers and totals follow each choice without a reload.
         page.evaluate("() => { window.sameDocument = true; }")
         page.fill("#id_c-name", "Siti Aminah")
         page.fill("#id_c-phone", "0812-3456-7890")
         page.check(f"input[name='f{palembang}-delivery'][value='pickup']")
-        page.check(f"input[name='f{palembang}-payment'][value='pay_at_pickup']")
-        fee = page.locator(f"#fee-{raha}")
-        assert "pilih provinsi" in fee.inner_text()
-        page.select_option("#id_a-province", "31")
+        assert not page.locator(f"#courier-{palembang}").is_visible()
+        pick_address(page)
+        # The village brings Raha's courier services in place, the cheapest chosen.
+        page.wait_for_selector(f"#courier-{raha} input[name='f{raha}-courier']:checked")
         page.wait_for_function(
             f"() => document.getElementById('fee-{raha}').textContent.includes('Rp 50.000')"
         )
         grand = page.locator(".grand-total-amount")
         assert grand.inner_text() == "Rp 750.000"  # 2 x 175.000 + 350.000 + 50.000
-        pick_address(page, start=1)
         assert page.evaluate("() => window.sameDocument === true")  # no reload
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
+        page.check("input[name='g-payment'][value='bank_transfer']")
         _check(journey, "fixed with totals")
 
         page.check("#id_p-agree")
@@ -196,6 +200,7 @@ def test_checkout_with_mistakes_then_totals_then_confirmation(chromium, live_ser
         _check(journey, "confirmation")
         orders = {o.facility_id: o for o in Order.objects.all()}
         assert sum(o.total for o in orders.values()) == 750_000
+        assert {o.payment_method for o in orders.values()} == {"bank_transfer"}
         assert "Rp 750.000" in page.locator("#grand-total").inner_text()
 
         # Copy buttons appear with JavaScript and copy the bare value.
@@ -232,29 +237,32 @@ def test_checkout_without_javascript_updates_totals_by_submitting(chromium, live
     try:
         _fill_cart(journey, mukena, miniature)
         page.fill("#id_c-name", "Siti Aminah")
-        page.check(f"input[name='f{raha}-delivery'][value='courier']")
-        page.select_option("#id_a-province", "31")
-        assert "pilih cara pengiriman" in page.locator(f"#fee-{raha}").inner_text()
+        assert page.is_checked(f"input[name='f{raha}-delivery'][value='courier']")
+        assert "dihitung setelah alamat diisi" in page.locator(f"#fee-{raha}").inner_text()
+        # Each "Pilih" comes back to the address; the village brings the couriers.
+        pick_address(page, TEBET[:3])
+        assert page.url.endswith("#alamat")
+        page.select_option("#id_a-village", TEBET[3][1])
         page.get_by_role("button", name="Hitung ongkos kirim").click()
         page.wait_for_load_state("load")
         _check(journey, "updated")
+        # Back at the couriers, not at the top of the page.
+        assert page.url.endswith("#pengiriman")
+        assert page.evaluate("() => window.scrollY") > 300
         # Totals shown, nothing flagged yet, what was typed kept.
         assert page.locator(f"#fee-{raha}").inner_text() == "Rp 50.000"
+        assert page.is_checked(f"input[name='f{raha}-courier']")  # the cheapest
         assert page.locator("#error-summary").count() == 0
         assert page.locator("#id_c-name").input_value() == "Siti Aminah"
+        assert page.locator("#id_a-postal_code").input_value() == "12810"
         # Pay at pickup was re-rendered disabled for the courier.
-        assert page.locator(f"input[name='f{raha}-payment'][value='pay_at_pickup']").is_disabled()
+        assert page.locator("input[name='g-payment'][value='pay_at_pickup']").is_disabled()
         assert not Order.objects.exists()
 
         page.fill("#id_c-phone", "0812-3456-7890")
         page.check(f"input[name='f{palembang}-delivery'][value='pickup']")
-        page.check(f"input[name='f{palembang}-payment'][value='bank_transfer']")
-        page.check(f"input[name='f{raha}-payment'][value='bank_transfer']")
+        page.check("input[name='g-payment'][value='bank_transfer']")
         page.fill("#id_a-street", "Jl. Tebet Raya No. 5")
-        pick_address(page, start=1)  # each "Pilih" keeps everything typed
-        assert page.locator("#id_a-street").input_value() == "Jl. Tebet Raya No. 5"
-        assert page.locator("#id_c-phone").input_value() == "0812-3456-7890"
-        assert page.locator("#id_a-postal_code").input_value() == "12810"
         page.check("#id_p-agree")
         with page.expect_navigation(url="**/selesai/"):
             page.get_by_role("button", name="Buat pesanan").click()

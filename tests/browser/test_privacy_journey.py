@@ -67,7 +67,7 @@ def test_shopper_reads_the_notice_at_checkout_and_asks_about_their_data(small_ph
     page.fill("#id_c-phone", "0812-3456-7890")
     page.fill("#id_c-email", "siti@example.com")
     page.check(f"input[name='f{facility.pk}-delivery'][value='pickup']")
-    page.check(f"input[name='f{facility.pk}-payment'][value='bank_transfer']")
+    page.check("input[name='g-payment'][value='bank_transfer']")
     # Without the consent box: refused, with the reason, nothing placed.
     journey.allowed_statuses.add(400)
     page.get_by_role("button", name="Buat pesanan").click()

@@ -30,5 +30,5 @@ def checkout_form(client, *facilities, email="siti@example.com") -> dict:
     }
     for facility in facilities:
         data[f"f{facility.pk}-delivery"] = "courier"
-        data[f"f{facility.pk}-payment"] = "bank_transfer"
+    data["g-payment"] = "bank_transfer"  # one payment choice per checkout
     return data

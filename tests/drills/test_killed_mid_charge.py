@@ -93,8 +93,7 @@ def test_workers_killed_mid_charge_leave_orders_the_sweep_makes_payable(
         browser = Browser(app, address=f"198.51.100.{n + 10}")
         browser.add_to_cart(product.pk)
         fields = browser.checkout_fields([product.facility_id])
-        fields[f"f{product.facility_id}-payment"] = "gateway"
-        fields["g-channel"] = "bca_va"
+        fields["g-payment"] = "bca_va"  # one payment choice: the VA is the gateway
         browsers.append(browser)
         forms.append(fields)
 

@@ -57,7 +57,7 @@ def _checkout_data(client, product, **overrides):
         "p-agree": "on",
         "action": "place",
         f"f{product.facility_id}-delivery": "courier",
-        f"f{product.facility_id}-payment": "bank_transfer",
+        "g-payment": "bank_transfer",
         **ADDRESS,
     }
     data.update(overrides)

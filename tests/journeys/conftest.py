@@ -269,7 +269,7 @@ class Browser:
         }
         for facility_id in facility_ids:
             fields[f"f{facility_id}-delivery"] = "courier"
-            fields[f"f{facility_id}-payment"] = "bank_transfer"
+        fields["g-payment"] = "bank_transfer"  # one payment choice per checkout
         return fields
 
     def track(self, code: str, phone: str) -> Page:

@@ -55,7 +55,7 @@ def test_every_error_comes_in_the_first_round(client, mukena, miniature):
     add(client, miniature, 1)
     data = checkout_data(
         client,
-        {miniature.facility: ("courier", "bank_transfer")},  # mukena: nothing chosen
+        {miniature.facility: ("courier", "")},  # mukena: nothing chosen, no payment
         address=False,
         **{"c-name": "", "c-phone": "12345", "a-postal_code": "12AB"},
     )
@@ -68,7 +68,7 @@ def test_every_error_comes_in_the_first_round(client, mukena, miniature):
         "Isi nama lengkap Anda",
         "Nomor telepon tidak valid",
         "Pilih cara pengiriman.",
-        "Pilih cara pembayaran.",
+        "Pilih cara bayar.",
         "Pilih kelurahan/desa dulu",
         "Wajib diisi untuk pengiriman: Provinsi",
         "Wajib diisi untuk pengiriman: Alamat jalan",
@@ -117,9 +117,11 @@ def test_pay_at_pickup_says_it_is_for_pickup_and_courier_disables_it(client, min
     add(client, miniature, 1)
     pk = miniature.facility_id
     page = client.get("/checkout/").content.decode()
-    option = re.search(rf'<input[^>]*name="f{pk}-payment"[^>]*value="pay_at_pickup"[^>]*>', page)
-    assert option and 'data-fits="pickup"' in option.group(0) and "disabled" not in option.group(0)
-    assert "hanya untuk ambil di showroom UPT" in page
+    option = re.search(r'<input[^>]*name="g-payment"[^>]*value="pay_at_pickup"[^>]*>', page)
+    # Courier is chosen first (the facility offers it): pay at pickup waits.
+    assert option and 'data-fits="pickup"' in option.group(0) and "disabled" in option.group(0)
+    assert "hanya bila diambil" in page
+    assert f'name="f{pk}-payment"' not in page  # one payment choice per checkout
 
     # The no-JavaScript update with courier chosen re-renders it disabled.
     data = checkout_data(client, {miniature.facility: ("courier", "pay_at_pickup")})
@@ -134,7 +136,7 @@ def test_server_refuses_pay_at_pickup_with_courier_clearly(client, miniature):
     response = client.post("/checkout/", data)
     assert response.status_code == 400
     summary = _summary(response.content.decode())
-    assert "Bayar saat ambil hanya untuk pesanan yang diambil di showroom" in summary
+    assert "Bayar saat ambil hanya bila semua pesanan diambil di showroom" in summary
     assert not Order.objects.exists()
 
 
@@ -153,11 +155,22 @@ def test_quote_prices_each_facility_and_the_grand_total(client, mukena, miniatur
     no_province = quotes.checkout_quote(
         snapshot=snapshot, methods=methods, province="", settings=settings, rates=rates
     )
-    assert no_province.row_for(miniature.facility_id).needs_province
+    assert no_province.row_for(miniature.facility_id).needs_address
     assert no_province.grand_total is None and no_province.product_total == 1_050_000
+    # A province alone prices no courier: the price waits for the village's
+    # courier options, never a province guess that changes (issue 30).
+    province_only = quotes.checkout_quote(
+        snapshot=snapshot, methods=methods, province="31", settings=settings, rates=rates
+    )
+    assert province_only.row_for(miniature.facility_id).needs_address
 
     quote = quotes.checkout_quote(
-        snapshot=snapshot, methods=methods, province="31", settings=settings, rates=rates
+        snapshot=snapshot,
+        methods=methods,
+        province="31",
+        settings=settings,
+        rates=rates,
+        courier_fees={miniature.facility_id: 90_000},  # the table's option to the village
     )
     assert quote.row_for(mukena.facility_id).shipping_fee == 0
     assert quote.row_for(miniature.facility_id).shipping_fee == 90_000
@@ -172,7 +185,7 @@ def test_quote_prices_each_facility_and_the_grand_total(client, mukena, miniatur
         rates=rates,
     )
     assert tampered.row_for(mukena.facility_id).shipping_fee is None
-    assert tampered.row_for(miniature.facility_id).needs_province
+    assert tampered.row_for(miniature.facility_id).needs_address
 
     # What was shown is what is charged.
     data = checkout_data(
@@ -182,6 +195,7 @@ def test_quote_prices_each_facility_and_the_grand_total(client, mukena, miniatur
             miniature.facility: ("courier", "bank_transfer"),
         },
     )
+    assert _form(client, data, check=False).quote().grand_total == quote.grand_total
     assert client.post("/checkout/", data).status_code == 302
     assert sum(o.total for o in Order.objects.all()) == quote.grand_total
 
@@ -226,8 +240,11 @@ def test_totals_fragment_follows_the_choices(client, mukena, miniature):
     html = response.content.decode()
     assert html.strip().startswith('<section class="card totals" id="checkout-totals"')
     assert "Rp 400.000" in html and "<html" not in html
-    response = client.post("/checkout/ringkasan/", {**data, "a-province": ""})
-    assert "pilih provinsi tujuan" in response.content.decode()
+    # The courier services come with it, for the page to put in place.
+    pk = miniature.facility_id
+    assert f'<div data-courier-for="{pk}">' in html and f'name="f{pk}-courier"' in html
+    response = client.post("/checkout/ringkasan/", {**data, "a-village": "", "a-postal_code": ""})
+    assert "Ongkos kirim dihitung setelah alamat diisi" in response.content.decode()
     assert "Rp 400.000" not in response.content.decode()
     assert not Order.objects.exists()
 
@@ -389,7 +406,7 @@ def test_confirmation_query_budget_with_receipts(client, django_assert_max_num_q
     data = checkout_data(client, {}, address=False)
     for group in client.get("/checkout/").context["snapshot"].groups:
         data[f"f{group.facility.pk}-delivery"] = "pickup"
-        data[f"f{group.facility.pk}-payment"] = "bank_transfer"
+    data["g-payment"] = "bank_transfer"
     placed = client.post("/checkout/", data)
     assert placed.status_code == 302
     # Session, orders, lines, bank accounts, receipts, the checkout's gateway charge.

@@ -390,6 +390,8 @@ def test_product_page_estimate_remembers_the_province(simulator, client, palemba
     # steps x 2,000 (30139, the facility's origin village, to 40111).
     assert "Ongkir ke Jawa Barat mulai Rp 19.000" in text
     assert "estimasi 3-5 hari" in text
+    # A province alone is a guess to its capital: the page says the price waits.
+    assert "ongkos kirim pasti dihitung setelah alamat diisi" in text
     remembered = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"})
     assert "Ongkir ke Jawa Barat mulai" in remembered.content.decode()
     # A name (the cookie of old, or a forged one) is no province code: ignored.
@@ -418,6 +420,8 @@ def test_a_courier_order_remembers_its_village_for_the_product_page(
     text = client.get(f"/ongkir/{product.pk}/", {"fragment": "1"}).content.decode()
     # To Tebet Barat's 12810 (not the capital's 10110): 3 distance steps from 30139.
     assert "Ongkir ke DKI Jakarta mulai" in text
+    # The village is known: the checkout's own price for one piece, no caveat.
+    assert "Perkiraan ke ibu kota" not in text
 
 
 def test_staff_book_the_courier_from_the_admin_order_page(simulator, client, palembang_product):

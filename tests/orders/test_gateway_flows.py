@@ -13,8 +13,10 @@ import socket
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from catalog.models import Product
+from core.money import format_rupiah
 from gatewaysim.models import SimTransaction
 from orders import gateway_services, services
 from orders.models import (
@@ -55,9 +57,7 @@ def two_shops():
 
 def online_form(client, *facilities, channel="qris"):
     data = checkout_form(client, *facilities)
-    for facility in facilities:
-        data[f"f{facility.pk}-payment"] = "gateway"
-    data["g-channel"] = channel
+    data["g-payment"] = channel  # one payment choice: QRIS or a bank's VA
     return data
 
 
@@ -80,9 +80,16 @@ def test_two_facilities_one_qris_paid_by_the_simulator(client, simulator, two_sh
 
     page = client.get(placed.url)
     html = page.content.decode()
-    assert "Pembayaran online" in html and "qris.svg" in html
+    assert "Bayar sekarang" in html and "qris.svg" in html
+    # First on the page: the amount before any order's details.
+    assert html.index(format_rupiah(payment.amount)) < html.index("order-code")
+    assert "Satu pembayaran untuk 2 pesanan" in html and "Simpan QR" in html
     qr = client.get(f"/pesanan/{payment.checkout.code}/qris.svg")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    saved = client.get(f"/pesanan/{payment.checkout.code}/qris.png")
+    assert saved.status_code == 200 and saved.content.startswith(b"\x89PNG")
+    assert saved["Content-Disposition"].startswith("attachment;")
+    assert Client().get(f"/pesanan/{payment.checkout.code}/qris.png").status_code == 404
     status = client.get(f"/pesanan/{payment.checkout.code}/status-bayar/").json()
     assert status == {"status": "pending", "label": "Menunggu pembayaran", "final": False}
     # The facilities hear of their orders only once the charge exists.
@@ -96,10 +103,8 @@ def test_two_facilities_one_qris_paid_by_the_simulator(client, simulator, two_sh
     assert SettlementEntry.objects.count() == 2
     status = client.get(f"/pesanan/{payment.checkout.code}/status-bayar/").json()
     assert status["status"] == "paid" and status["final"]
-    assert "Pembayaran berhasil" in client.get(placed.url).content.decode()
+    assert "Dibayar — pembayaran berhasil" in client.get(placed.url).content.decode()
     # Someone else's browser learns nothing.
-    from django.test import Client
-
     stranger = Client()
     assert stranger.get(f"/pesanan/{payment.checkout.code}/status-bayar/").status_code == 404
     assert stranger.get(f"/pesanan/{payment.checkout.code}/qris.svg").status_code == 404
@@ -114,10 +119,12 @@ def test_virtual_account_refund_is_held_for_a_manual_transfer(client, simulator,
     client.post("/checkout/", online_form(client, mukena.facility, channel="bca_va"))
     payment = GatewayPayment.objects.get()
     assert payment.channel == "bca_va" and len(payment.va_number) == 16
-    assert (
-        payment.va_number
-        in client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
-    )
+    html = client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
+    assert payment.va_number in html
+    # A copy button for the number, BCA's own steps, words for one order.
+    assert f'data-copy="{payment.va_number}"' in html
+    assert "m-Transfer &gt; BCA Virtual Account" in html and "ATM BCA" in html
+    assert "Untuk pesanan di bawah ini." in html and "pesanan lain" not in html
     call_command("simulate_payment", payment.gateway_order_id)
     order = Order.objects.get()
     assert order.status == OrderStatus.PAID
@@ -223,8 +230,7 @@ def test_gateway_down_at_checkout_keeps_the_cart_and_offers_bank_transfer(
     again = response.context["form"]
     assert again.idempotency_key != data["idempotency_key"]
     data.update(idempotency_key=again.idempotency_key)
-    for facility in (mukena.facility, miniature.facility):
-        data[f"f{facility.pk}-payment"] = "bank_transfer"
+    data["g-payment"] = "bank_transfer"
     placed = client.post("/checkout/", data)
     assert placed.status_code == 302
     assert Order.objects.filter(status="awaiting_payment").count() == 2
@@ -236,11 +242,11 @@ def test_without_credentials_and_debug_off_the_gateway_is_not_offered(client, se
     mukena, _ = two_shops
     fill_cart(client, mukena)
     form = client.get("/checkout/").context["form"]
-    choices = dict(form.facility_forms[0].fields["payment"].choices)
-    assert "gateway" not in choices and "bank_transfer" in choices
-    assert not form.offers_gateway
+    choices = dict(form.payment.fields["payment"].choices)
+    assert "qris" not in choices and "bank_transfer" in choices
+    assert not form.payment.offers_gateway
     data = checkout_form(client, mukena.facility)
-    data[f"f{mukena.facility.pk}-payment"] = "gateway"
+    data["g-payment"] = "qris"
     assert client.post("/checkout/", data).status_code == 400
     assert not Order.objects.exists()
     # The simulator's API is not there either.
@@ -364,3 +370,23 @@ def test_expiry_racing_the_payment_ends_one_way_only(signed):
         midtrans.MidtransClient.refund = original
     sold = sum(2 for status in ends if status == OrderStatus.PAID)
     assert stock(product) == 100 - sold
+
+
+def test_gopay_on_a_phone_opens_the_app_from_the_payment_page(client, simulator, two_shops):
+    """A phone cannot scan its own screen: GoPay's charge answers a link that
+    opens the app (Midtrans's deeplink-redirect, as the simulator does); QRIS
+    answers none, and its page offers the QR to save instead (the control)."""
+    mukena, _ = two_shops
+    fill_cart(client, mukena)
+    client.post("/checkout/", online_form(client, mukena.facility, channel="gopay"))
+    payment = GatewayPayment.objects.get()
+    assert payment.channel == "gopay" and payment.deeplink_url
+    html = client.get(f"/pesanan/{payment.checkout.code}/selesai/").content.decode()
+    assert "Buka GoPay" in html and payment.deeplink_url in html
+
+    other = Client()
+    fill_cart(other, mukena)
+    other.post("/checkout/", online_form(other, mukena.facility, channel="qris"))
+    qris = GatewayPayment.objects.exclude(pk=payment.pk).get()
+    html = other.get(f"/pesanan/{qris.checkout.code}/selesai/").content.decode()
+    assert not qris.deeplink_url and "Buka " not in html and "Simpan QR" in html

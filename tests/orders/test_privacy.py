@@ -84,7 +84,7 @@ def _checkout_post(client, product, **overrides):
         "c-name": "Siti Aminah",
         "c-phone": "0812-3456-7890",
         f"f{product.facility_id}-delivery": "pickup",
-        f"f{product.facility_id}-payment": "bank_transfer",
+        "g-payment": "bank_transfer",
         "p-agree": "on",
         "action": "place",
         **overrides,

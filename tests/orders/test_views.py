@@ -46,9 +46,15 @@ def checkout_data(client, choices, *, address=True, **overrides):
         "p-agree": "on",
         "action": "place",
     }
-    for facility, (delivery, payment) in choices.items():
+    # One payment choice for the whole checkout (orders/forms_payment.py):
+    # the facilities' payments must agree; "gateway" is QRIS unless a channel
+    # is given as an override.
+    payments = {payment for _delivery, payment in choices.values()} - {""}
+    assert len(payments) <= 1, "one payment choice per checkout"
+    for facility, (delivery, _payment) in choices.items():
         data[f"f{facility.pk}-delivery"] = delivery
-        data[f"f{facility.pk}-payment"] = payment
+    if payments:
+        data["g-payment"] = "qris" if payments == {"gateway"} else payments.pop()
     if address:
         data.update(ADDRESS)
     data.update(overrides)
@@ -344,7 +350,7 @@ def test_address_only_required_for_delivery(client, mukena, miniature):
     data = checkout_data(
         client,
         {
-            mukena.facility: ("pickup", "pay_at_pickup"),
+            mukena.facility: ("pickup", "bank_transfer"),
             miniature.facility: ("courier", "bank_transfer"),
         },
         address=False,
@@ -353,9 +359,13 @@ def test_address_only_required_for_delivery(client, mukena, miniature):
     assert response.status_code == 400
     assert "Wajib diisi untuk pengiriman" in response.content.decode()
     assert not Order.objects.exists()
+    # Pay at pickup is one choice for the checkout: only when everything is picked up.
+    data["g-payment"] = "pay_at_pickup"
+    response = client.post("/checkout/", data)
+    assert "Bayar saat ambil hanya bila semua pesanan diambil" in response.content.decode()
     data[f"f{miniature.facility.pk}-delivery"] = "pickup"
     assert client.post("/checkout/", data).status_code == 302
-    assert {o.status for o in Order.objects.all()} == {"processing", "awaiting_payment"}
+    assert {o.status for o in Order.objects.all()} == {"processing"}
 
 
 @pytest.mark.parametrize(
@@ -367,7 +377,7 @@ def test_address_only_required_for_delivery(client, mukena, miniature):
         ("c-name", "", "Isi nama lengkap Anda"),
         ("c-phone", "", "Isi nomor HP Anda"),
         ("DELIVERY", "teleport", "Pilih cara pengiriman yang tersedia"),
-        ("PAYMENT", "crypto", "Pilih cara pembayaran yang tersedia"),
+        ("g-payment", "crypto", "Pilih cara bayar dari daftar"),
         ("a-postal_code", "12AB", "bukan kode pos kelurahan/desa yang dipilih"),
         ("a-postal_code", "12820", "bukan kode pos kelurahan/desa yang dipilih"),
         ("a-province", "Atlantis", "Provinsi tidak dikenal"),
@@ -383,7 +393,6 @@ def test_checkout_bad_input_is_refused_clearly(client, miniature, field, value, 
     data = checkout_data(client, {miniature.facility: ("courier", "bank_transfer")})
     field = {
         "DELIVERY": f"f{miniature.facility.pk}-delivery",
-        "PAYMENT": f"f{miniature.facility.pk}-payment",
     }.get(field, field)
     data[field] = value
     response = client.post("/checkout/", data)
@@ -530,7 +539,7 @@ def test_confirmation_page_query_budget(client, django_assert_max_num_queries, f
     data = checkout_data(client, {})
     for group in client.get("/checkout/").context["snapshot"].groups:
         data[f"f{group.facility.pk}-delivery"] = "pickup"
-        data[f"f{group.facility.pk}-payment"] = "bank_transfer"
+    data["g-payment"] = "bank_transfer"
     placed = client.post("/checkout/", data)
     assert placed.status_code == 302
     # Session, orders, lines, bank accounts, receipts, the checkout's gateway charge.
