@@ -8,9 +8,11 @@ import uuid
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
@@ -74,11 +76,26 @@ def _added(request, wants_json: bool, message: str, *, ok: bool, back: str):
     if wants_json:
         count = len(request.session.get(SESSION_KEY) or {})
         return JsonResponse(
-            {"ok": ok, "message": message, "count": count, "cart_url": reverse("orders:cart")},
+            {
+                "ok": ok,
+                "message": message,
+                "count": count,
+                "cart_url": reverse("orders:cart"),
+                "checkout_url": reverse("orders:checkout"),
+            },
             status=200 if ok else 400,
         )
     (messages.success if ok else messages.error)(request, message)
     return redirect(back)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def cart_token(request):
+    """The CSRF token for the "+ Keranjang" buttons of product cards: cards and
+    the pages that list them are cached for every shopper alike, so they carry
+    no token; the script asks for one here on the first tap."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @require_POST

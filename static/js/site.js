@@ -19,18 +19,22 @@
 
   // --- adding to the cart stays on the page and says so.
   var notice = document.getElementById("cart-notice");
-  function say(text, ok, cartUrl, cartLabel) {
+  function say(text, ok, data) {
     if (!notice) return;
     notice.textContent = "";
     var line = document.createElement("p");
     line.className = "msg " + (ok ? "msg-success" : "msg-error");
     line.appendChild(document.createTextNode(text + " "));
-    if (ok && cartUrl) {
-      var link = document.createElement("a");
-      link.href = cartUrl;
-      link.textContent = cartLabel;
-      line.appendChild(link);
-    }
+    // Where the shopper goes next: the cart, or straight on to checkout.
+    [[data.cart_url, notice.dataset.cartLabel], [data.checkout_url, notice.dataset.checkoutLabel]]
+      .forEach(function (pair, n) {
+        if (!ok || !pair[0] || !pair[1]) return;
+        if (n) line.appendChild(document.createTextNode(" · "));
+        var link = document.createElement("a");
+        link.href = pair[0];
+        link.textContent = pair[1];
+        line.appendChild(link);
+      });
     notice.appendChild(line);
     window.clearTimeout(say.timer);
     say.timer = window.setTimeout(function () { notice.textContent = ""; }, 8000);
@@ -63,7 +67,7 @@
           return response.json().catch(function () { throw new Error("not json"); });
         })
         .then(function (data) {
-          say(data.message, data.ok, data.cart_url, form.dataset.cartLabel || "");
+          say(data.message, data.ok, data);
           if (data.ok) setCount(data.count);
         })
         .catch(function () {
@@ -75,4 +79,43 @@
         });
     });
   });
+
+  // --- "+ Keranjang" on a product card: one piece, and the shopper stays on
+  // the list. Lists are cached alike for everyone, so they carry no CSRF
+  // token: the first tap asks orders for one. Without JavaScript (or on any
+  // failure) the link opens the product page at its buy form.
+  var token = null;
+  function csrfToken() {
+    if (token) return Promise.resolve(token);
+    return fetch(notice.dataset.tokenUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { token = data.token; return token; });
+  }
+  if (notice && notice.dataset.addUrl && window.fetch && window.FormData) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a.quick-add") : null;
+      if (!link || link.dataset.busy) return;
+      event.preventDefault();
+      link.dataset.busy = "1";
+      csrfToken()
+        .then(function (csrf) {
+          var body = new FormData();
+          body.append("product", link.dataset.product);
+          body.append("quantity", "1");
+          return fetch(notice.dataset.addUrl, {
+            method: "POST",
+            body: body,
+            headers: { Accept: "application/json", "X-CSRFToken": csrf },
+            credentials: "same-origin"
+          });
+        })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          say(data.message, data.ok, data);
+          if (data.ok) setCount(data.count);
+        })
+        .catch(function () { window.location.href = link.href; })
+        .then(function () { delete link.dataset.busy; });
+    });
+  }
 })();

@@ -30,7 +30,7 @@ BEFORE = 25  # measured when issue 30 was filed (JavaScript on)
 GOAL = 12
 # What this branch needs today (see the report in docs/checkout.md); lower it
 # as the journey gets shorter, never raise it without saying why.
-BUDGET = {"js": 15, "nojs": 16}
+BUDGET = {"js": 12, "nojs": 17}
 
 
 class Actions:
@@ -110,14 +110,32 @@ def _journey(chromium, simulator, name: str, *, scripted: bool) -> tuple[Journey
 def _home_to_paid(journey: Journey, act: Actions, products, *, scripted: bool) -> None:
     page = journey.page
     journey.visit("/", "home")  # the first load: not an action
-    for n, product in enumerate(products):
-        if n:
-            act.tap(page.locator("a.brand"), "home (header)", navigates=True)
+    if scripted:
+        # "+ Keranjang" on each card of the home page: one tap, the shopper
+        # stays on the list; the notice then leads straight on to checkout.
+        for n, product in enumerate(products, 1):
+            card = page.locator("article.product-card", has_text=product.name).first
+            act.tap(card.locator("a.quick-add"), "+ Keranjang on home")
+            page.wait_for_function(
+                "n => (document.querySelector('.cart-count') || {}).textContent === `(${n})`",
+                arg=n,
+            )
         act.tap(
-            page.get_by_role("link", name=product.name).first, "product on home", navigates=True
+            page.locator("#cart-notice").get_by_role("link", name="Checkout"),
+            "checkout",
+            navigates=True,
         )
-        act.tap(page.get_by_role("button", name="Masukkan keranjang"), "add", navigates=True)
-    act.tap(page.get_by_role("link", name="Lanjut ke checkout"), "checkout", navigates=True)
+    else:
+        # Without JavaScript the card's link opens the product page at its
+        # buy form; the POST comes back to the product page.
+        for n, product in enumerate(products):
+            if n:
+                act.tap(page.locator("a.brand"), "home (header)", navigates=True)
+            card = page.locator("article.product-card", has_text=product.name).first
+            act.tap(card.locator("a.quick-add"), "+ Keranjang on home", navigates=True)
+            act.tap(page.get_by_role("button", name="Masukkan keranjang"), "add", navigates=True)
+        act.tap(page.locator("a.cart-link"), "cart (header)", navigates=True)
+        act.tap(page.get_by_role("link", name="Lanjut ke checkout"), "checkout", navigates=True)
     journey.check("checkout")
 
     act.fill("#id_c-name", "Siti Aminah", "name")
