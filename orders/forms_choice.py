@@ -7,9 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
-from orders import quotes, shipments
-from orders.models import DeliveryMethod, GatewayChannel, PaymentMethod
-from orders.payments import PROVIDERS
+from orders import quotes
+from orders.delivery import shipments
+from orders.models import DeliveryMethod, PaymentMethod
+from orders.payments.models import GatewayChannel
+from orders.payments.providers import PROVIDERS
 from orders.services import FacilityChoice
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orders import shipping
 from orders.cart import CartSnapshot, FacilityGroup
+from orders.delivery import fees as shipping
 from orders.models import DeliveryMethod, DeliverySettings, ShippingRate
 
 

@@ -27,7 +27,6 @@ from orders.models import (
     Checkout,
     DeliveryMethod,
     DeliverySettings,
-    GatewayPayment,
     Order,
     OrderEvent,
     OrderStatus,
@@ -35,6 +34,7 @@ from orders.models import (
     PaymentProof,
     ShippingRate,
 )
+from orders.payments.models import GatewayPayment
 
 
 def cart_products(product_ids: Iterable[int]) -> QuerySet[Product]:

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from orders import views, views_documents, views_payment, views_shipping, views_tracking
+from orders import views, views_tracking
+from orders.delivery import views as views_shipping
+from orders.documents import views as views_documents
+from orders.payments import views as views_payment
 
 app_name = "orders"
 

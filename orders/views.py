@@ -14,15 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import (
-    gateway_services,
-    privacy,
-    selectors,
-    services,
-    terms,
-    views_shipping,
-)
+from orders import privacy, selectors, services, terms
 from orders.cart import SESSION_KEY, Cart, CartError
+from orders.delivery import views as views_shipping
 from orders.forms import (
     AddToCartForm,
     CartUpdateForm,
@@ -30,6 +24,7 @@ from orders.forms import (
     posted_idempotency_key,
 )
 from orders.models import PaymentMethod
+from orders.payments import services as gateway_services
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
 

@@ -6,7 +6,8 @@ import pytest
 
 from catalog.models import ListingStatus
 from gatewaysim.biteship_models import SimShipment
-from orders import services, shipments
+from orders import services
+from orders.delivery import shipments
 from orders.models import Order, OrderStatus
 from tests.browser.conftest import Journey
 from tests.browser.test_checkout_journeys import PHONE_360, _check
