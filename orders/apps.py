@@ -44,3 +44,6 @@ class OrdersConfig(AppConfig):
         hooks.invoices.provide(invoices)
         hooks.payments.provide(payments)
         hooks.courier_bookings.provide(bookings)
+        from orders import tasks
+
+        hooks.tasks.provide(tasks)

@@ -1,6 +1,7 @@
 """Where the order core sets off work in a room above it (payments, delivery,
 documents): a status step bills the order, closes the gateway's charge of a
-released checkout, refunds a paid order staff cancel, calls the courier off.
+released checkout, refunds a paid order staff cancel, calls the courier off;
+and where any module queues a task of orders.tasks (which imports them all).
 
 The core cannot import those rooms (they import the core: its models, its
 steps), so it calls them through ports declared here; OrdersConfig.ready
@@ -23,8 +24,8 @@ class Port:
         self._provider = None
 
     def provide(self, provider) -> None:
-        """`provider` (a module) has a function for every operation."""
-        lacking = [op for op in self.operations if not callable(getattr(provider, op, None))]
+        """`provider` (a module) has a function (or a task) for every operation."""
+        lacking = sorted(op for op in self.operations if getattr(provider, op, None) is None)
         if lacking:
             raise ImproperlyConfigured(f"{provider!r} lacks {self.name}.{', '.join(lacking)}")
         self._provider = provider
@@ -50,4 +51,19 @@ payments = Port("payments", "gateway_charge_close_if_unused", "gateway_refund_fo
 # A booked courier told to stay away (orders.delivery.bookings).
 courier_bookings = Port("courier_bookings", "booking_cancel_request")
 
-PORTS = (invoices, payments, courier_bookings)
+# The queue: the tasks that run this work later (orders.tasks, which imports
+# the rooms to run them; so whoever queues one reaches it through here).
+tasks = Port(
+    "tasks",
+    "mail_new_order_facility",
+    "mail_checkout_shopper",
+    "mail_receipt_uploaded",
+    "mail_status_changed",
+    "gateway_notification_process",
+    "gateway_refund_send",
+    "gateway_charge_expire",
+    "order_complete_delivered",
+    "courier_booking_cancel",
+)
+
+PORTS = (invoices, payments, courier_bookings, tasks)

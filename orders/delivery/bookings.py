@@ -36,7 +36,10 @@ from django.utils.translation import gettext as _
 
 from orders.delivery.models import CourierBooking, Shipment
 from orders.delivery.rates import origin_postal_code
+from orders.hooks import tasks
 from orders.models import OrderStatus
+from orders.services.common import OrderError
+from orders.services.steps import order_process_and_ship
 from shipping import biteship
 from shipping.providers import Booking, Parcel, ShippingError
 
@@ -225,8 +228,6 @@ def booking_waybill_record(*, shipment_id: int, waybill: str) -> bool:
     """The courier's resi for a booked parcel (the answer, the webhook or a
     poll): stored once, and the order shipped in the name of whoever booked.
     Returns True when the order was shipped now."""
-    from orders import services
-
     waybill = (waybill or "").strip()[:60]
     if not waybill:
         return False
@@ -243,13 +244,13 @@ def booking_waybill_record(*, shipment_id: int, waybill: str) -> bool:
         if actor is None:
             return False  # no one to ship in the name of: staff see the resi
         try:
-            services.order_process_and_ship(
+            order_process_and_ship(
                 order=order,
                 actor=actor,
                 courier=f"{shipment.courier_name} {shipment.service_name}".strip(),
                 tracking_number=shipment.waybill_id,
             )
-        except services.OrderError as error:
+        except OrderError as error:
             log.warning("order %s not shipped with resi %s: %s", order.code, waybill, error)
             return False
     return True
@@ -270,8 +271,6 @@ def booking_cancel_request(*, order, reason: str) -> list[int]:
     )
 
     def enqueue():
-        from orders import tasks
-
         for pk in ids:
             tasks.courier_booking_cancel.enqueue(pk)
 

@@ -9,6 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import MoneyField
 from shipping.links import safe_link
 
+# The courier's words for a parcel's status, as a shopper reads them.
+STATUS_LABELS = {
+    "confirmed": _("Pesanan kurir dibuat"),
+    "allocated": _("Kurir ditugaskan"),
+    "picking_up": _("Kurir menuju UPT"),
+    "picked": _("Paket dijemput kurir"),
+    "dropping_off": _("Dalam perjalanan ke alamat Anda"),
+    "delivered": _("Paket diterima"),
+    "return_in_transit": _("Paket dalam perjalanan kembali"),
+    "returned": _("Paket dikembalikan"),
+    "rejected": _("Paket ditolak"),
+    "cancelled": _("Pengiriman dibatalkan"),
+    "on_hold": _("Pengiriman tertahan"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
 
 class Shipment(models.Model):
     class Status(models.TextChoices):
@@ -162,6 +181,4 @@ class TrackingEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from orders.delivery.shipments import status_label
-
         return status_label(self.status)

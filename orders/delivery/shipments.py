@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from orders.delivery import bookings as courier_bookings
 from orders.delivery import fees as table
-from orders.delivery.models import CourierBooking, Shipment
+from orders.delivery.models import STATUS_LABELS, CourierBooking, Shipment, status_label
 from orders.delivery.rates import (
     CAPITAL_POSTAL_CODES,
     PRICE_CHANGED,
@@ -29,18 +29,17 @@ from orders.delivery.rates import (
 )
 from orders.delivery.tracking import (
     DELIVERED,
-    STATUS_LABELS,
     admin_summary,
     complete_delivered,
     public_tracking_link,
     shipment_for_tracking,
     shipments_to_poll,
-    status_label,
     tracking_events_apply,
     tracking_poll,
     tracking_webhook_record,
 )
 from orders.models import DeliveryMethod, Order, OrderStatus
+from orders.services.steps import order_process_and_ship
 from shipping import biteship
 from shipping.providers import AGGREGATOR, RateOption
 from shipping.rates import RateAnswer
@@ -176,10 +175,8 @@ def shipment_book(*, order: Order, actor) -> Shipment:
 
 def shipment_record_manual(*, order: Order, actor, courier: str, waybill: str) -> Order:
     """Staff typed the resi themselves (no aggregator, or booked elsewhere)."""
-    from orders import services
-
     with transaction.atomic():
-        services.order_process_and_ship(
+        order_process_and_ship(
             order=order, actor=actor, courier=courier, tracking_number=waybill
         )
         Shipment.objects.filter(order_id=order.pk, status=Shipment.Status.CHOSEN).update(

@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from orders.delivery import bookings as courier_bookings
 from orders.delivery.models import CourierBooking, Shipment, TrackingEvent
+from orders.hooks import tasks
 from orders.models import DeliveryMethod, Order, OrderStatus
+from orders.services.common import OrderError
+from orders.services.steps import order_complete_delivered
 from shipping import biteship
 from shipping.links import safe_link
 
@@ -70,8 +73,6 @@ def tracking_events_apply(
     if updates.get("status") == Shipment.Status.DELIVERED:
         after = django_settings.DELIVERED_COMPLETES_AFTER_DAYS
         if after:
-            from orders import tasks
-
             transaction.on_commit(
                 lambda: tasks.order_complete_delivered.using(
                     run_after=timezone.now() + timedelta(days=after)
@@ -84,14 +85,12 @@ def tracking_events_apply(
 
 def complete_delivered(order_id: int) -> bool:
     """Delivered parcel -> completed order, when it is still shipped."""
-    from orders import services
-
     order = Order.objects.filter(pk=order_id, status=OrderStatus.SHIPPED).first()
     if order is None:
         return False
     try:
-        services.order_complete_delivered(order=order)
-    except services.OrderError:
+        order_complete_delivered(order=order)
+    except OrderError:
         return False
     return True
 
@@ -150,25 +149,6 @@ def shipments_to_poll() -> list[int]:
             status=Shipment.Status.BOOKED, order__status=OrderStatus.SHIPPED
         ).values_list("pk", flat=True)[:500]
     )
-
-
-STATUS_LABELS = {
-    "confirmed": _("Pesanan kurir dibuat"),
-    "allocated": _("Kurir ditugaskan"),
-    "picking_up": _("Kurir menuju UPT"),
-    "picked": _("Paket dijemput kurir"),
-    "dropping_off": _("Dalam perjalanan ke alamat Anda"),
-    "delivered": _("Paket diterima"),
-    "return_in_transit": _("Paket dalam perjalanan kembali"),
-    "returned": _("Paket dikembalikan"),
-    "rejected": _("Paket ditolak"),
-    "cancelled": _("Pengiriman dibatalkan"),
-    "on_hold": _("Pengiriman tertahan"),
-}
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 def shipment_for_tracking(order: Order) -> Shipment | None:

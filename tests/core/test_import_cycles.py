@@ -17,6 +17,24 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Cycles outside orders found when this check came (issue 32), each a
+# models/states or mail|services/tasks pair; named here so that no new one
+# appears and each is struck off when it is broken. orders has none.
+KNOWN = {
+    ("catalog.models", "catalog.models_channels", "catalog.models_photos", "catalog.models_review"),
+    ("catalog.mail", "catalog.tasks"),
+    ("complaints.models", "complaints.states"),
+    (
+        "complaints.services",
+        "complaints.services.common",
+        "complaints.services.escalation",
+        "complaints.services.opening",
+        "complaints.services.settling",
+        "complaints.tasks",
+    ),
+    ("gatewaysim.biteship", "gatewaysim.biteship_maps"),
+    ("notifications.services", "notifications.staff_alerts", "notifications.tasks"),
+}
 SKIP_PARTS = {"migrations", "tests", "__pycache__"}
 
 
@@ -165,8 +183,17 @@ def test_the_checker_sees_a_cycle_made_inside_a_function():
 def test_no_import_cycles_among_project_modules():
     graph = import_graph()
     assert len(graph) > 300  # the walk found the project
-    found = cycles(graph)
+    found = [c for c in cycles(graph) if tuple(c) not in KNOWN]
     message = "\n".join(
         f"{len(c)} modules in a cycle, e.g. " + " -> ".join(one_loop(graph, c)) for c in found
     )
     assert not found, message
+
+
+def test_known_cycles_are_still_there():
+    # A cycle broken (or changed) is struck off KNOWN, so the list only shrinks.
+    assert KNOWN <= {tuple(c) for c in cycles(import_graph())}
+
+
+def test_orders_has_no_cycle():
+    assert not [c for c in cycles(import_graph()) if c[0].startswith("orders")]

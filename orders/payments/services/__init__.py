@@ -28,7 +28,6 @@ Import from `orders.payments.services`.
 from orders.payments.services.charges import (
     GatewayUnavailable,
     gateway_charge_close_if_unused,
-    gateway_charge_expire,
     gateway_checkout_call_off,
     gateway_checkout_place,
     gateway_payment_intend,
@@ -50,7 +49,11 @@ from orders.payments.services.notifications import (
     gateway_notification_receive,
     gateway_status_apply,
 )
-from orders.payments.services.reconcile import payment_reconcile, payments_reconcile
+from orders.payments.services.reconcile import (
+    gateway_charge_expire,
+    payment_reconcile,
+    payments_reconcile,
+)
 from orders.payments.services.report import gateway_report_import, gateway_report_line_resolve
 from orders.payments.services.settlement import settlement_pay_out
 

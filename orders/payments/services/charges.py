@@ -28,9 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import mail, services
+from orders.hooks import tasks
 from orders.models import Checkout, Order, OrderStatus, PaymentMethod
 from orders.payments.midtrans import Charge, GatewayError, MidtransClient
 from orders.payments.models import GatewayPayment
+from orders.payments.services.notifications import gateway_status_apply
 
 log = logging.getLogger("orders.payments.services")  # one name for the package
 
@@ -195,8 +197,6 @@ def gateway_payment_resume(*, payment: GatewayPayment, may_charge: bool = True) 
       the orders still wait, else the orders are closed (stock back);
     - no answer: left as it is, for the next sweep.
     """
-    from orders.payments.services.notifications import gateway_status_apply
-
     if payment.status != GatewayPayment.Status.PENDING or payment.charged_at is not None:
         return payment
     client = MidtransClient()
@@ -237,8 +237,6 @@ def _charge_again(payment: GatewayPayment, client: MidtransClient) -> GatewayPay
         if not error.refused:
             return payment  # unreachable: the sweep comes back
         # Refused: paid or over meanwhile; the status says which.
-        from orders.payments.services.notifications import gateway_status_apply
-
         try:
             answer = client.status(payment.gateway_order_id)
         except GatewayError:
@@ -312,34 +310,7 @@ def gateway_charge_close_if_unused(*, checkout_id: int) -> bool:
         return False
 
     def queue():
-        from orders import tasks
-
         tasks.gateway_charge_expire.enqueue(payment.pk)
 
     transaction.on_commit(queue)
     return True
-
-
-def gateway_charge_expire(*, payment_id: int, old_behaviour: bool = False) -> str:
-    """Expire a pending charge at the gateway. Success is Midtrans's 407
-    ("transaction has expired"). A refusal (412: paid or over there) means the
-    gateway knows better: its status is asked for and applied at once, as its
-    notification would be (a settlement here is money for orders that are
-    gone, so it is refunded). An unreachable gateway raises; the task retries.
-
-    `old_behaviour=True` exists only for the drill's control: a refusal is
-    logged and nothing else happens, as before issue 29."""
-    payment = GatewayPayment.objects.get(pk=payment_id)
-    if payment.status != GatewayPayment.Status.PENDING:
-        return "not pending"
-    try:
-        MidtransClient().expire(payment.gateway_order_id)
-    except GatewayError as error:
-        if not error.refused:
-            raise
-        if old_behaviour:
-            return f"refused: {error.status_code}"
-        from orders.payments.services.reconcile import payment_reconcile
-
-        return f"refused: {error.status_code}; {payment_reconcile(payment=payment)}"
-    return "expired"

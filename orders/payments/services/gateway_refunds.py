@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services
+from orders.hooks import tasks
 from orders.models import Order, PaymentMethod
 from orders.payments.midtrans import (
     GatewayError,
@@ -41,8 +42,6 @@ def _send_after_commit(refund: GatewayRefund) -> None:
         return
 
     def queue():
-        from orders import tasks
-
         tasks.gateway_refund_send.enqueue(refund.pk)
 
     transaction.on_commit(queue)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services
+from orders.hooks import tasks
 from orders.models import Order, OrderStatus, PaymentMethod
 from orders.payments.midtrans import (
     FAILED_STATUSES,
@@ -105,8 +106,6 @@ def gateway_status_apply(*, answer: dict) -> str:
 
 
 def _queue_processing(notification_id: int) -> None:
-    from orders import tasks
-
     tasks.gateway_notification_process.enqueue(notification_id)
 
 

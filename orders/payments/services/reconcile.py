@@ -191,3 +191,26 @@ def payments_reconcile(*, now=None) -> ReconcileSummary:
         summary.outcomes[_kind(outcome)] += 1
         log.info("reconcile %s: %s", payment.gateway_order_id, outcome)
     return summary
+
+
+def gateway_charge_expire(*, payment_id: int, old_behaviour: bool = False) -> str:
+    """Expire a pending charge at the gateway. Success is Midtrans's 407
+    ("transaction has expired"). A refusal (412: paid or over there) means the
+    gateway knows better: its status is asked for and applied at once, as its
+    notification would be (a settlement here is money for orders that are
+    gone, so it is refunded). An unreachable gateway raises; the task retries.
+
+    `old_behaviour=True` exists only for the drill's control: a refusal is
+    logged and nothing else happens, as before issue 29."""
+    payment = GatewayPayment.objects.get(pk=payment_id)
+    if payment.status != GatewayPayment.Status.PENDING:
+        return "not pending"
+    try:
+        MidtransClient().expire(payment.gateway_order_id)
+    except GatewayError as error:
+        if not error.refused:
+            raise
+        if old_behaviour:
+            return f"refused: {error.status_code}"
+        return f"refused: {error.status_code}; {payment_reconcile(payment=payment)}"
+    return "expired"
