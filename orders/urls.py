@@ -27,7 +27,7 @@ urlpatterns = [
         views_shipping.biteship_webhook,
         name="biteship_webhook",
     ),
-    path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
+    path("pengiriman/label/<int:pk>/", views_documents.shipping_label, name="shipping_label"),
     path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
     path("lacak/", views_tracking.track, name="track"),
     path("lacak/<str:code>/", views_tracking.track_detail, name="track_detail"),

@@ -24,6 +24,7 @@ from orders.forms import (
     posted_idempotency_key,
 )
 from orders.models import PaymentMethod
+from orders.payments import selectors as payment_selectors
 from orders.payments import services as gateway_services
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
@@ -177,7 +178,9 @@ def checkout(request):
                 if result.created and online:
                     try:
                         gateway_services.gateway_payment_start(
-                            payment=selectors.gateway_payment_for_checkout(result.checkout.code)
+                            payment=payment_selectors.gateway_payment_for_checkout(
+                                result.checkout.code
+                            )
                         )
                     except gateway_services.GatewayUnavailable:
                         # Nothing was bought: orders called off, stock back, cart

@@ -18,6 +18,7 @@ from orders.forms import (
     ShopperCancelForm,
     TrackForm,
 )
+from orders.payments import selectors as payment_selectors
 from orders.payments import services as gateway_services
 from orders.payments import views as views_payment
 from orders.payments.providers import provider_for
@@ -78,7 +79,9 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "cancel_form": ShopperCancelForm() if may_cancel else None,
             "payment_instructions": pay_now,
             "shipment": shipments.shipment_for_tracking(order),
-            "gateway_payment": selectors.gateway_payment_for_order(order) if pay_now else None,
+            "gateway_payment": payment_selectors.gateway_payment_for_order(order)
+            if pay_now
+            else None,
         },
         status=status,
     )
@@ -89,7 +92,7 @@ def payment_qr(request, code):
     order = _tracked_order(request, code)
     if order is None or not shows_payment_instructions(order.status, order.payment_method):
         raise Http404
-    return views_payment.qr_response(selectors.gateway_payment_for_order(order))
+    return views_payment.qr_response(payment_selectors.gateway_payment_for_order(order))
 
 
 @require_POST
@@ -99,7 +102,7 @@ def payment_retry(request, code):
     order = _tracked_order(request, code)
     if order is None:
         return redirect("orders:track")
-    payment = selectors.gateway_payment_for_order(order)
+    payment = payment_selectors.gateway_payment_for_order(order)
     if payment is not None:
         payment = gateway_services.gateway_payment_retry(checkout=payment.checkout)
     views_payment.retry_message(request, payment)

@@ -176,9 +176,7 @@ def shipment_book(*, order: Order, actor) -> Shipment:
 def shipment_record_manual(*, order: Order, actor, courier: str, waybill: str) -> Order:
     """Staff typed the resi themselves (no aggregator, or booked elsewhere)."""
     with transaction.atomic():
-        order_process_and_ship(
-            order=order, actor=actor, courier=courier, tracking_number=waybill
-        )
+        order_process_and_ship(order=order, actor=actor, courier=courier, tracking_number=waybill)
         Shipment.objects.filter(order_id=order.pk, status=Shipment.Status.CHOSEN).update(
             status=Shipment.Status.MANUAL, waybill_id=(waybill or "").strip()[:60]
         )

@@ -1,19 +1,16 @@
-"""Biteship's tracking webhook and the printable parcel label."""
+"""Biteship's tracking webhook and the shipping estimate on product pages (the
+printable parcel label is a document: orders.documents.views)."""
 
 from __future__ import annotations
 
 import json
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from facilities.scoping import scope_for
 from orders.delivery import shipments
-from orders.documents.labels import label_for, label_resi
-from orders.models import Order
 from shipping import biteship
 
 
@@ -36,20 +33,6 @@ def biteship_webhook(request):
     known = shipments.tracking_webhook_record(payload)
     # Unknown parcels answer 200 too, so Biteship stops retrying them.
     return JsonResponse({"status": "ok" if known else "ignored"})
-
-
-@staff_member_required
-def shipping_label(request, pk: int):
-    """A printable A6 label: the resi (and its barcode), courier, sender, recipient."""
-    order = get_object_or_404(
-        Order.objects.select_related("facility", "shipment").prefetch_related("lines"), pk=pk
-    )
-    scope = scope_for(request.user)
-    if not (scope.is_national or scope.facility_id == order.facility_id):
-        raise Http404
-    if not label_resi(order):
-        raise Http404
-    return render(request, "orders/shipping_label.html", {"label": label_for(order)})
 
 
 # The remembered destination: a province code ("31") chosen on a product page,

@@ -15,10 +15,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from orders import privacy
 from orders.documents import content as documents
 from orders.documents import invoices
 from orders.documents.models import Invoice
+from orders.privacy.models import AccessEvent
+from orders.privacy.trail import access_record
 
 TEMPLATE = "orders/documents/document.html"
 
@@ -64,9 +65,7 @@ def _scoped_order(model_admin, request, object_id, what: str):
     if not model_admin.has_view_permission(request, order):
         raise PermissionDenied
     # The document shows the buyer: UU PDP wants a trail of who printed it.
-    privacy.access_record(
-        actor=request.user, action=privacy.AccessEvent.Action.PRINTED, orders=order, detail=what
-    )
+    access_record(actor=request.user, action=AccessEvent.Action.PRINTED, orders=order, detail=what)
     return order
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.private_media import private_file_response
-from orders import privacy
 from orders.documents import admin as admin_invoices
 from orders.documents import labels
 from orders.payments.providers import provider_for
+from orders.privacy.models import AccessEvent
+from orders.privacy.trail import access_record
 
 
 class OrderPrintMixin:
@@ -66,9 +67,9 @@ class OrderPrintMixin:
             raise Http404
         if not proof.file:  # erased (orders.privacy): nothing left to open
             raise Http404
-        privacy.access_record(
+        access_record(
             actor=request.user,
-            action=privacy.AccessEvent.Action.RECEIPT_OPENED,
+            action=AccessEvent.Action.RECEIPT_OPENED,
             orders=order,
             detail=f"bukti #{proof.pk}",
         )
@@ -90,9 +91,9 @@ class OrderPrintMixin:
             raise Http404
         if not self.has_view_permission(request, order):
             raise PermissionDenied
-        privacy.access_record(
+        access_record(
             actor=request.user,
-            action=privacy.AccessEvent.Action.PRINTED,
+            action=AccessEvent.Action.PRINTED,
             orders=order,
             detail=template.rsplit("/", 1)[-1].removesuffix(".html"),
         )
@@ -115,9 +116,9 @@ class OrderPrintMixin:
         )
         printable = [order for order in orders if labels.label_resi(order)]
         if printable:
-            privacy.access_record(
+            access_record(
                 actor=request.user,
-                action=privacy.AccessEvent.Action.PRINTED,
+                action=AccessEvent.Action.PRINTED,
                 orders=printable,
                 detail="label",
             )

@@ -1,4 +1,5 @@
-"""The shopper's printable invoice and delivery note, from the tracking page.
+"""The shopper's printable invoice and delivery note, from the tracking page;
+and the staff's printable A6 parcel label (shipping_label).
 
 Same door as the tracking page: the session must have matched the order's code
 and phone (orders.tracking); anything else gets exactly the wrong-code answer.
@@ -7,16 +8,21 @@ and phone (orders.tracking); anything else gets exactly the wrong-code answer.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from facilities.scoping import scope_for
 from orders import tracking
 from orders.documents import content as documents
 from orders.documents import invoices
+from orders.documents.labels import label_for, label_resi
+from orders.models import Order
 
 TEMPLATE = "orders/documents/document.html"
 NOT_YET = gettext_lazy(
@@ -55,3 +61,17 @@ def delivery_note(request, code):
         messages.info(request, _("Surat jalan tersedia setelah pesanan diproses UPT."))
         return redirect("orders:track_detail", code=order.code)
     return _render(request, documents.delivery_note_document(order), order)
+
+
+@staff_member_required
+def shipping_label(request, pk: int):
+    """A printable A6 label: the resi (and its barcode), courier, sender, recipient."""
+    order = get_object_or_404(
+        Order.objects.select_related("facility", "shipment").prefetch_related("lines"), pk=pk
+    )
+    scope = scope_for(request.user)
+    if not (scope.is_national or scope.facility_id == order.facility_id):
+        raise Http404
+    if not label_resi(order):
+        raise Http404
+    return render(request, "orders/shipping_label.html", {"label": label_for(order)})

@@ -15,7 +15,6 @@ from core.admin_inlines import ReadOnlyAdminMixin
 from core.exports import csv_writer
 from facilities.admin_scoping import FacilityScopedAdminMixin, FacilityScopedModelAdmin
 from facilities.scoping import scope_for
-from orders import services
 from orders.payments import services as gateway_services
 from orders.payments.models import (
     GatewayNotification,
@@ -24,6 +23,7 @@ from orders.payments.models import (
     OrderRefund,
     SettlementEntry,
 )
+from orders.services.common import OrderError
 
 
 class _ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -125,7 +125,7 @@ class GatewayRefundAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
                     bank_account=form.cleaned_data["bank_account"],
                     reference=form.cleaned_data["reference"],
                 )
-            except services.OrderError as error:
+            except OrderError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(
@@ -218,7 +218,7 @@ class SettlementEntryAdmin(FacilityScopedAdminMixin, _ReadOnlyAdmin):
                         actor=request.user,
                         reference=form.cleaned_data["reference"],
                     )
-                except services.OrderError as error:
+                except OrderError as error:
                     self.message_user(request, " ".join(error.messages), messages.ERROR)
                 else:
                     self.message_user(

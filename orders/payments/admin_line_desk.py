@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders import services
 from orders.payments.statement_csv import StatementError
+from orders.services.common import OrderError
 
 
 class NeedsPersonFilter(admin.SimpleListFilter):
@@ -55,7 +55,7 @@ class LineDeskAdminMixin:
         raise NotImplementedError
 
     def resolve_line(self, *, line, actor) -> None:
-        """The desk's service; raises services.OrderError when it refuses."""
+        """The desk's service; raises OrderError when it refuses."""
         raise NotImplementedError
 
     def has_module_permission(self, request):
@@ -79,7 +79,7 @@ class LineDeskAdminMixin:
         for line in queryset:
             try:
                 self.resolve_line(line=line, actor=request.user)
-            except services.OrderError as error:
+            except OrderError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 done += 1
@@ -105,7 +105,7 @@ class ImportDeskAdminMixin:
 
     def import_upload(self, request, form, upload):
         """Read and import the file; raises StatementError for a file that
-        cannot be read, services.OrderError when the service refuses."""
+        cannot be read, OrderError when the service refuses."""
         raise NotImplementedError
 
     def import_summary(self, imported) -> str:
@@ -139,7 +139,7 @@ class ImportDeskAdminMixin:
                 imported = self.import_upload(request, form, form.cleaned_data["file"])
             except StatementError as error:
                 form.add_error("file", str(error))
-            except services.OrderError as error:
+            except OrderError as error:
                 form.add_error(None, " ".join(error.messages))
             else:
                 self.message_user(request, self.import_summary(imported), messages.SUCCESS)

@@ -16,11 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from orders import selectors
-from orders.delivery import zones
-from orders.forms import (
-    ReceiptForm,
-)
+from orders import selectors, zones
+from orders.forms_tracking import ReceiptForm
+from orders.payments import selectors as payment_selectors
 from orders.payments import services as gateway_services
 from orders.payments.providers import provider_for
 from orders.states import takes_receipt
@@ -49,7 +47,7 @@ def confirmation(request, code):
         }
         for order in orders
     ]
-    payment = selectors.gateway_payment_for_checkout(code)
+    payment = payment_selectors.gateway_payment_for_checkout(code)
     return render(
         request,
         "orders/confirmation.html",
@@ -91,7 +89,7 @@ def payment_status(request, code):
     """The online payment's state for the confirmation page's poller (JSON)."""
     if not _own_checkout(request, code):
         raise Http404
-    payment = selectors.gateway_payment_for_checkout(code)
+    payment = payment_selectors.gateway_payment_for_checkout(code)
     if payment is None:
         raise Http404
     return JsonResponse(
@@ -109,7 +107,7 @@ def payment_qr(request, code):
     origin, so the CSP needs no third-party image host)."""
     if not _own_checkout(request, code):
         raise Http404
-    return qr_response(selectors.gateway_payment_for_checkout(code))
+    return qr_response(payment_selectors.gateway_payment_for_checkout(code))
 
 
 def qr_response(payment) -> HttpResponse:

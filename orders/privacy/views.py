@@ -2,7 +2,7 @@
 tracking page: download, correct, delete.
 
 Every request page starts where the tracking page does: the order must be one
-this browser opened with its code and phone (orders.views.TRACKED_KEY);
+this browser opened with its code and phone (orders.tracking.TRACKED_KEY);
 anything else is sent to the tracking form exactly as a wrong code is, so
 nothing tells a stranger that an order exists. Where the order has an email,
 a one-time code mailed to it is asked for too (orders.privacy.otp_*).
@@ -25,7 +25,7 @@ from core.rate_limits import count_key
 from orders import privacy, selectors
 from orders.forms import AddressForm, ContactForm, SummaryError, summary_of
 from orders.privacy.models import PrivacyRequest
-from orders.views import TRACKED_KEY
+from orders.tracking import TRACKED_KEY
 
 OTP_SENDS_KEY = "kb_privacy_otp_sends"
 OTP_SENDS_LIMIT = 3  # per order per browser session: a mailbox is not a spam target

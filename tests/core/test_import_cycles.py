@@ -192,7 +192,7 @@ def test_no_import_cycles_among_project_modules():
 
 def test_known_cycles_are_still_there():
     # A cycle broken (or changed) is struck off KNOWN, so the list only shrinks.
-    assert KNOWN <= {tuple(c) for c in cycles(import_graph())}
+    assert {tuple(c) for c in cycles(import_graph())} >= KNOWN
 
 
 def test_orders_has_no_cycle():

@@ -14,9 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from facilities.models import Facility
-from orders import quotes, selectors
+from orders import quotes, selectors, zones
 from orders.cart import Cart
-from orders.delivery import zones
 from orders.forms import CheckoutForm
 from orders.models import Order, PaymentProof
 from tests.orders.factories import ProductFactory, shop

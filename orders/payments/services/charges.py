@@ -27,12 +27,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import mail, services
+from orders import mail
 from orders.hooks import tasks
 from orders.models import Checkout, Order, OrderStatus, PaymentMethod
 from orders.payments.midtrans import Charge, GatewayError, MidtransClient
 from orders.payments.models import GatewayPayment
 from orders.payments.services.notifications import gateway_status_apply
+from orders.services.checkout import order_place
+from orders.services.common import OrderError
+from orders.services.steps_ending import order_call_off, order_close_unpaid
 
 log = logging.getLogger("orders.payments.services")  # one name for the package
 
@@ -76,11 +79,11 @@ def gateway_payment_intend(*, checkout: Checkout, channel: str) -> GatewayPaymen
 
 
 def gateway_checkout_place(*, gateway_channel: str, **place):
-    """services.order_place, and in the same transaction the gateway payment's
+    """order_place, and in the same transaction the gateway payment's
     intent when an order is paid online (the charge itself is asked for after
     commit, by gateway_payment_start). Raises what order_place raises."""
     with transaction.atomic():
-        result = services.order_place(**place)
+        result = order_place(**place)
         if result.created and any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders):
             gateway_payment_intend(checkout=result.checkout, channel=gateway_channel)
     return result
@@ -118,8 +121,8 @@ def _close(payment: GatewayPayment, *, gateway_status: str, close_orders: bool) 
         if close_orders:
             for order in _online_orders(payment.checkout_id):
                 if order.status == OrderStatus.AWAITING_PAYMENT:
-                    with contextlib.suppress(services.OrderError):  # paid meanwhile
-                        services.order_close_unpaid(order=order, gateway_status=gateway_status)
+                    with contextlib.suppress(OrderError):  # paid meanwhile
+                        order_close_unpaid(order=order, gateway_status=gateway_status)
     payment.refresh_from_db()
 
 
@@ -284,10 +287,10 @@ def gateway_checkout_call_off(*, orders: list[Order]) -> None:
         if order.payment_method != PaymentMethod.GATEWAY:
             continue
         try:
-            services.order_call_off(
+            order_call_off(
                 order=order, reason=_("Pembayaran online tidak dapat dibuat; pesanan dibatalkan.")
             )
-        except services.OrderError:
+        except OrderError:
             log.warning("order %s moved on before it could be called off", order.code)
 
 

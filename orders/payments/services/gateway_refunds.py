@@ -14,7 +14,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import services
 from orders.hooks import tasks
 from orders.models import Order, PaymentMethod
 from orders.payments.midtrans import (
@@ -24,6 +23,7 @@ from orders.payments.midtrans import (
     channel_refundable,
 )
 from orders.payments.models import GatewayPayment, GatewayRefund, OrderRefund, SettlementEntry
+from orders.services.common import OrderError
 from orders.states import RELEASING
 
 log = logging.getLogger("orders.payments.services")  # one name for the package
@@ -117,10 +117,10 @@ def gateway_refund_partial(
     through the gateway after commit (Midtrans' refund API takes an amount and a
     refund_key), or hold it for a manual transfer when the gateway cannot refund
     the channel. The caller (orders.payments.services.order_refunds) has checked the amount under a
-    lock on the order. Raises services.OrderError when the order was not paid online."""
+    lock on the order. Raises OrderError when the order was not paid online."""
     payment = gateway_payment_for(order)
     if payment is None:
-        raise services.OrderError(_("Pesanan ini tidak dibayar lewat gateway."))
+        raise OrderError(_("Pesanan ini tidak dibayar lewat gateway."))
     refund = GatewayRefund.objects.create(
         payment=payment,
         order=order,
@@ -180,20 +180,20 @@ def gateway_refund_manual_done(
     transfer for an order that was sold; an order that never became a sale
     (expired, cancelled) has no revenue to reduce, so its ledger is this row.
 
-    Raises services.OrderError outside the actor's scope, without account or
+    Raises OrderError outside the actor's scope, without account or
     reference, or when the refund is not waiting for a person."""
     from facilities.scoping import scope_for
 
     bank_account = (bank_account or "").strip()[:200]
     reference = (reference or "").strip()[:100]
     if not bank_account or not reference:
-        raise services.OrderError(_("Isi rekening pembeli dan referensi transfer."))
+        raise OrderError(_("Isi rekening pembeli dan referensi transfer."))
     if not scope_for(actor).may_act_for(refund.order.facility_id):
-        raise services.OrderError(_("Pengembalian dana ini di luar wewenang Anda."))
+        raise OrderError(_("Pengembalian dana ini di luar wewenang Anda."))
     with transaction.atomic():
         locked = GatewayRefund.objects.select_for_update().get(pk=refund.pk)
         if locked.status not in (GatewayRefund.Status.MANUAL, GatewayRefund.Status.FAILED):
-            raise services.OrderError(
+            raise OrderError(
                 _("Pengembalian dana %(key)s tidak menunggu transfer manual.")
                 % {"key": locked.refund_key}
             )

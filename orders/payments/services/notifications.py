@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import services
 from orders.hooks import tasks
 from orders.models import Order, OrderStatus, PaymentMethod
 from orders.payments.midtrans import (
@@ -24,6 +23,8 @@ from orders.payments.midtrans import (
 )
 from orders.payments.models import GatewayNotification, GatewayPayment, SettlementEntry
 from orders.payments.services.gateway_refunds import gateway_refunds_record_reported, refund_in_full
+from orders.services.steps import order_confirm_payment
+from orders.services.steps_ending import order_close_unpaid
 from orders.states import RELEASING
 
 log = logging.getLogger("orders.payments.services")  # one name for the package
@@ -171,7 +172,7 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
         confirmed, refunded = [], []
         for order in _online_orders(payment, lock):
             if order.status == OrderStatus.AWAITING_PAYMENT:
-                services.order_confirm_payment(
+                order_confirm_payment(
                     order=order,
                     actor=None,
                     by_gateway=True,
@@ -214,7 +215,7 @@ def _apply(note: GatewayNotification, payment: GatewayPayment | None, lock: bool
         closed = []
         for order in _online_orders(payment, lock):
             if order.status == OrderStatus.AWAITING_PAYMENT:
-                services.order_close_unpaid(order=order, gateway_status=status)
+                order_close_unpaid(order=order, gateway_status=status)
                 closed.append(order.code)
         return f"failed ({status}): closed {closed}"
     if status in REFUND_STATUSES:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderStatus, PaymentMethod
 from orders.payments.models import OrderRefund
-from orders.services import OrderError
+from orders.services.common import OrderError
 
 # Statuses in which the order's total has been received.
 _PAID_STATUSES = frozenset(

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.scoping import scope_for
-from orders import services
 from orders.payments.midtrans import FAILED_STATUSES, PAID_STATUSES
 from orders.payments.models import (
     GatewayPayment,
@@ -18,6 +17,7 @@ from orders.payments.models import (
     GatewayReportLine,
 )
 from orders.payments.report_csv import ReportLine
+from orders.services.common import OrderError
 
 Outcome = GatewayReportLine.Outcome
 REFUND_STATUSES = frozenset({"refund", "partial_refund"})
@@ -38,11 +38,11 @@ def gateway_report_import(*, actor, lines: list[ReportLine], file_name: str) -> 
     Everything else keeps its outcome for a person. Lines imported before
     (same hash) are skipped, so a second import changes nothing.
 
-    Raises services.OrderError for anyone but head office: the report covers
+    Raises OrderError for anyone but head office: the report covers
     every facility's money.
     """
     if not scope_for(actor).is_national:
-        raise services.OrderError(_("Hanya kantor pusat yang mengimpor laporan settlement."))
+        raise OrderError(_("Hanya kantor pusat yang mengimpor laporan settlement."))
     with transaction.atomic():
         report = GatewayReportImport.objects.create(
             uploaded_by=actor, file_name=file_name[:200], lines_read=len(lines)
@@ -146,9 +146,9 @@ def gateway_report_line_resolve(*, line: GatewayReportLine, actor) -> GatewayRep
     """A person has dealt with a line matching could not (e.g. reconciled the
     payment, or recorded the refund): mark it handled.
 
-    Raises services.OrderError for anyone but head office."""
+    Raises OrderError for anyone but head office."""
     if not scope_for(actor).is_national:
-        raise services.OrderError(_("Hanya kantor pusat yang menangani baris laporan settlement."))
+        raise OrderError(_("Hanya kantor pusat yang menangani baris laporan settlement."))
     with transaction.atomic():
         GatewayReportLine.objects.filter(pk=line.pk, resolved_at__isnull=True).update(
             resolved_by=actor, resolved_at=timezone.now()

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import services
 from orders.payments.models import SettlementEntry
+from orders.services.common import OrderError
 
 
 def settlement_pay_out(*, entries, actor, reference: str) -> int:
@@ -16,14 +16,14 @@ def settlement_pay_out(*, entries, actor, reference: str) -> int:
     owed -> paid_out with who, when and the transfer reference. Returns how
     many changed; rows already paid out or refunded are left alone.
 
-    Raises services.OrderError for anyone but head office, or without a reference."""
+    Raises OrderError for anyone but head office, or without a reference."""
     from facilities.scoping import scope_for
 
     if not scope_for(actor).is_national:
-        raise services.OrderError(_("Hanya kantor pusat yang mencatat setoran ke UPT."))
+        raise OrderError(_("Hanya kantor pusat yang mencatat setoran ke UPT."))
     reference = (reference or "").strip()[:100]
     if not reference:
-        raise services.OrderError(_("Isi referensi transfer setoran."))
+        raise OrderError(_("Isi referensi transfer setoran."))
     with transaction.atomic():
         return SettlementEntry.objects.filter(
             pk__in=[e.pk for e in entries], status=SettlementEntry.Status.OWED
