@@ -102,7 +102,7 @@ def checkout_quote(
             method = ""
         fee = None
         if method == DeliveryMethod.COURIER and facility_id in (courier_fees or {}):
-            # The courier service the shopper picked (orders/shipment_rates.py).
+            # The courier service the shopper picked (orders/delivery/rates.py).
             fee = courier_fees[facility_id]
         elif method and not (method == DeliveryMethod.COURIER and not province):
             fee = shipping.delivery_fee(

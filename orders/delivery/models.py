@@ -103,7 +103,7 @@ class CourierBooking(models.Model):
     any point leaves a row the sweep can finish: `reference` goes as Biteship's
     reference_id, the aggregator's order id is saved the moment it answers.
     A retry whose earlier attempt has no answer looks the reference up before
-    it creates anything (orders/courier_bookings.py)."""
+    it creates anything (orders/delivery/bookings.py)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Sedang dipesan")

@@ -121,7 +121,7 @@ def shipment_book(*, order: Order, actor) -> Shipment:
 
     The booking row (our reference) is written under the shipment's row lock
     and committed before the aggregator is called; the call itself runs with
-    no lock held (orders/courier_bookings.py). A second click while the first
+    no lock held (orders/delivery/bookings.py). A second click while the first
     call is out finds the same booking and waits for it. Raises ShipmentError."""
     with transaction.atomic():
         shipment = (

@@ -1,6 +1,6 @@
 """What the two desks of imported money lines share (bank statements,
-orders/admin_statements.py; the gateway's settlement report,
-orders/admin_gateway_report.py): a file is uploaded and read into lines by
+orders/payments/admin_statements.py; the gateway's settlement report,
+orders/payments/admin_gateway_report.py): a file is uploaded and read into lines by
 the desk's service; a line is read-only, waits for a person until it is
 matched or marked handled, and "Tandai sudah ditangani" calls the desk's own
 service. Each desk says who may use it, how it reads a file and which lines
