@@ -22,28 +22,25 @@ class OrdersConfig(AppConfig):
         from orders.privacy import models as privacy_models  # noqa: F401
 
     def ready(self):
-        from orders import hooks, inbox
+        from orders import hooks, inbox, page_cache, tasks
+
+        # Each room's desks register themselves (Django's admin autodiscovery
+        # imports orders.admin alone).
+        from orders.delivery import admin as delivery_admin  # noqa: F401
+        from orders.delivery import bookings
+        from orders.documents import admin as documents_admin  # noqa: F401
+        from orders.documents import invoices
+        from orders.payments import admin_gateway, admin_gateway_report, admin_statements  # noqa: F401
         from orders.payments import inbox as inbox_money
+        from orders.payments import services as payments
+        from orders.privacy import admin as privacy_admin  # noqa: F401
 
         inbox.register()  # its kinds of work in the officer's inbox (facilities.inbox)
         inbox_money.register()  # money waiting for a person (issue 29)
-        # Each room's admin registers itself (Django's autodiscovery imports
-        # orders.admin alone).
-        from orders.delivery import admin as delivery_admin  # noqa: F401
-        from orders.documents import admin as documents_admin  # noqa: F401
-        from orders.page_cache import register
-        from orders.payments import admin_gateway, admin_gateway_report, admin_statements  # noqa: F401
-        from orders.privacy import admin as privacy_admin  # noqa: F401
-
-        register()  # the cart count in shared pages; no order row is public
-        # What the order core's steps set off in the rooms (orders.hooks).
-        from orders.delivery import bookings
-        from orders.documents import invoices
-        from orders.payments import services as payments
-
+        page_cache.register()  # the cart count in shared pages; no order row is public
+        # What the order core sets off in the rooms, and the tasks it queues
+        # (orders.hooks): the core cannot import them, they import the core.
         hooks.invoices.provide(invoices)
         hooks.payments.provide(payments)
         hooks.courier_bookings.provide(bookings)
-        from orders import tasks
-
         hooks.tasks.provide(tasks)
