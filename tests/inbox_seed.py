@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import ListingStatus, OutletProduct
 from complaints.models import Complaint, ComplaintStatus
 from orders.models import OrderStatus
-from orders.payments.models.transfers import PaymentProof
+from orders.models import PaymentProof
 from orders.privacy.models import PrivacyRequest
 from quotes.models import QuoteRequest
 from reviews.models import ProductReview
