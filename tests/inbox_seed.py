@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from catalog.models import ListingStatus, OutletProduct
 from complaints.models import Complaint, ComplaintStatus
-from orders.models import OrderStatus
-from orders.models import PaymentProof
+from orders.models import OrderStatus, PaymentProof
 from orders.privacy.models import PrivacyRequest
 from quotes.models import QuoteRequest
 from reviews.models import ProductReview

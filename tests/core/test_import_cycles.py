@@ -32,7 +32,6 @@ KNOWN = {
         "complaints.services.settling",
         "complaints.tasks",
     ),
-    ("gatewaysim.biteship", "gatewaysim.biteship_maps"),
     ("notifications.services", "notifications.staff_alerts", "notifications.tasks"),
 }
 SKIP_PARTS = {"migrations", "tests", "__pycache__"}
