@@ -159,7 +159,7 @@ _grant(
     head_office=_CHANNELS_VIEW + _CHANNELS_WORK,
 )
 
-# Privacy (orders.models_privacy): staff answer their facility's shoppers'
+# Privacy (orders.privacy.models): staff answer their facility's shoppers'
 # requests, reviewers watch their region's; only head office reads the access
 # trail and the erasures (the admin also checks national scope).
 _PRIVACY_VIEW = ["orders.view_privacyrequest"]
@@ -169,7 +169,7 @@ _grant(
     head_office=_PRIVACY_VIEW
     + ["orders.change_privacyrequest", "orders.view_accessevent", "orders.view_ordererasure"],
 )
-# Online payments (orders.gateway_services): the settlement ledger and refunds of
+# Online payments (orders.payments.services): the settlement ledger and refunds of
 # a facility's orders are its staff's to see (and their Kanwil's); charges and
 # raw notifications span facilities, so head office only, with the task queue's
 # jobs (procrastinate), where a failed background task shows its error (core.QueueJobError).
@@ -188,7 +188,7 @@ _grant(
         "marketplace.view_queuejoberror",
     ],
 )
-# Courier bookings (orders.courier_bookings): each request to the aggregator
+# Courier bookings (orders.delivery.bookings): each request to the aggregator
 # and its cancel, so a booking in review or a failed cancel is seen (and asked
 # again) by the facility's staff, its Kanwil and head office.
 _COURIER_VIEW = ["orders.view_courierbooking"]

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from gatewaysim.biteship_areas import postal_for_area
 from gatewaysim.biteship_models import SimShipment
 from gatewaysim.switch import enabled_by
 
@@ -90,8 +91,6 @@ def _postal(value) -> str:
 @_api
 @require_http_methods(["POST"])
 def rates(request):
-    from gatewaysim.biteship_maps import postal_for_area
-
     try:
         data = json.loads(request.body)
         if data.get("origin_area_id") or data.get("destination_area_id"):

@@ -12,23 +12,10 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from gatewaysim.biteship import _api, _error
+from gatewaysim.biteship_areas import area_id
 from regions.models import Village
 
-AREA_RE = re.compile(r"^IDNP(\d{2})IDNC(\d{2})IDND(\d{2})IDZ(\d{5})$")
 MAX_AREAS = 10
-
-
-def area_id(district_code: str, postal_code: str) -> str:
-    province, regency, district = district_code.split(".")
-    return f"IDNP{province}IDNC{regency}IDND{district}IDZ{postal_code}"
-
-
-def postal_for_area(value) -> str:
-    """The postal code inside a simulated area id; ValueError for any other id."""
-    found = AREA_RE.match(str(value or ""))
-    if not found:
-        raise ValueError(value)
-    return found.group(4)
 
 
 def _matches(text: str):

@@ -1,5 +1,5 @@
 """A local stand-in for the Midtrans Core API: same paths, same JSON, same
-Basic auth, and notifications signed the same way (orders.midtrans.signature_for).
+Basic auth, and notifications signed the same way (orders.payments.midtrans.signature_for).
 
 It answers only while settings.MIDTRANS_SIMULATOR is on (DEBUG without a real
 server key); otherwise every path is a 404. "Paying" is a button on
@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gatewaysim.models import SimTransaction
 from gatewaysim.switch import enabled_by
-from orders.midtrans import REFUNDABLE_PAYMENT_TYPES, amount_string, signature_for
+from orders.payments.midtrans import REFUNDABLE_PAYMENT_TYPES, amount_string, signature_for
 
 log = logging.getLogger(__name__)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # Midtrans's, in WIB

@@ -27,7 +27,7 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Ask the gateway about every payment left unfinished: an answer never
     # recorded, a notification not applied, a deadline near or past, a refused
     # expire (`reconcile_payments`, docs/payments-recovery.md). Before expiry.
-    ("payments_reconcile", "*/5 * * * *", "orders.gateway_services.payments_reconcile"),
+    ("payments_reconcile", "*/5 * * * *", "orders.payments.services.payments_reconcile"),
     # Unpaid orders past their deadline give their stock back (`expire_orders`).
     ("expire_orders", "*/5 * * * *", "orders.services.order_expire_due"),
     # Unanswered complaints go to the Kanwil, answers left alone close (`escalate_complaints`).
@@ -36,7 +36,7 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     ("poll_tracking", "17 * * * *", "orders.tasks.tracking_poll_all"),
     # Courier bookings left half done, resis still pending, cancels not yet
     # sent (`sweep_courier_bookings`, docs/courier-bookings.md).
-    ("courier_bookings_sweep", "*/5 * * * *", "orders.courier_bookings.bookings_sweep"),
+    ("courier_bookings_sweep", "*/5 * * * *", "orders.delivery.bookings.bookings_sweep"),
     # Yesterday's books per facility, 01:00 WIB; differences logged and on
     # head office's page (`check_books`, docs/books.md).
     ("books_check", "0 18 * * *", "oversight.books.books_check_daily"),
@@ -46,7 +46,7 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     ("staff_digest", "0 0 * * *", "notifications.staff_alerts.staff_digest_queue_all"),
     # Shopper data past retention, expired sessions, deletion requests that
     # waited for what was owed (`apply_retention`), at night (WIB).
-    ("apply_retention", "30 19 * * *", "orders.retention.retention_apply"),
+    ("apply_retention", "30 19 * * *", "orders.privacy.retention.retention_apply"),
     # Finished jobs older than 30 days leave the queue's table.
     ("queue_prune", "45 19 * * *", "core.queue_status.jobs_prune_finished"),
 ]

@@ -29,7 +29,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": QUEUE_STALLED_SECONDS,
 }
 
-# Payment gateway: Midtrans Core API (orders/midtrans.py). Keys come from the
+# Payment gateway: Midtrans Core API (orders/payments/midtrans.py). Keys come from the
 # environment only. Without a server key, DEBUG runs the local simulator
 # (gatewaysim/) under /_simulator/midtrans, which speaks the same API and signs
 # its notifications with the simulator key below.

@@ -44,7 +44,7 @@ urlpatterns = [
     path("", include("facilities.urls")),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
-    path("", include("orders.urls_privacy")),
+    path("", include("orders.privacy.urls")),
     path("", include("reviews.urls")),
     path("", include("complaints.urls")),
     path("", include("quotes.urls")),

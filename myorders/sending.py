@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from myorders import codes, selectors
+from myorders import rules, selectors
 from notifications import whatsapp
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def code_deliver(*, phone: str, otp: str) -> None:
             log.warning("sign-in code by WhatsApp failed: %s", exc)
     email = selectors.newest_email(phone)
     if email:
-        context = {"otp": otp, "minutes": codes.CODE_MINUTES, "SITE_URL": settings.SITE_URL}
+        context = {"otp": otp, "minutes": rules.CODE_MINUTES, "SITE_URL": settings.SITE_URL}
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("myorders/mail/code_subject.txt", context).strip()
             body = render_to_string("myorders/mail/code.txt", context)

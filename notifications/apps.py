@@ -14,8 +14,9 @@ class NotificationsConfig(AppConfig):
         from core.page_cache import register_private_models
         from notifications import models, receivers
         from notifications.graph_versions import check_whatsapp_api_version
-        from orders.models import OrderEvent, TrackingEvent
-        from orders.models_privacy import OrderErasure
+        from orders.delivery.models import TrackingEvent
+        from orders.models import OrderEvent
+        from orders.privacy.models import OrderErasure
 
         # Messages and opt-outs never appear on a public page.
         register_private_models(

@@ -54,7 +54,7 @@ def _track_url(order) -> str:
 def _courier_link(order) -> str:
     """The courier's own tracking page for the parcel when the aggregator gave
     one (it needs no code or phone), else the site's tracking form."""
-    from orders.models import Shipment
+    from orders.delivery.models import Shipment
 
     link = Shipment.objects.filter(order_id=order.pk).values_list("tracking_link", flat=True)
     return safe_link(next(iter(link), "")) or _track_url(order)
@@ -105,7 +105,7 @@ def message_queue_for_event(*, event_id: int) -> OutboundMessage | None:
 def message_queue_delivered(*, shipment_id: int) -> OutboundMessage | None:
     """The courier delivered the parcel but the order completes later
     (DELIVERED_COMPLETES_AFTER_DAYS): tell the shopper now."""
-    from orders.models import Shipment
+    from orders.delivery.models import Shipment
 
     if not whatsapp.enabled() or not settings.DELIVERED_COMPLETES_AFTER_DAYS:
         return None

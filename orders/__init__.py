@@ -1,17 +1,15 @@
-"""Cart, checkout, orders and payments.
+"""Cart, checkout, orders and their states, with four rooms of their own.
 
-Where things live:
-- cart.py: the session cart (product id -> quantity and the price seen), and
-  `Cart.refresh()` that re-reads the catalog and says what changed.
-- services.py: every write. `order_place` makes one Order per facility in one
-  transaction, locking product rows in id order; the status steps
-  (`order_confirm_payment`, `order_ship`, `order_cancel`, `order_expire`, ...)
-  check orders.states and write an OrderEvent; `payment_proof_submit`.
-- states.py: the one table of allowed status moves and who may make them.
-- payments.py: payment providers (bank transfer, pay at pickup) behind one
-  interface; shipping.py: delivery methods and fees from a facility's settings
-  and rate table; receipts.py: receipt checks (catalog's photo pipeline, PDF
-  magic); mail.py: mail sent on commit.
-- selectors.py: reads with their joins; views.py: thin pages; admin.py: the
-  staff's scoped order desk; `manage.py expire_orders` for cron.
+One Django app (label `orders`, one migration history); the rooms are
+sub-packages with their own models, services, admin and views:
+- payments/: the gateway client (midtrans.py), payment providers, charges,
+  notifications, refunds, settlement, bank statements and receipts.
+- delivery/: delivery fees, shipments, courier rates, bookings and tracking.
+- documents/: invoices, delivery notes and parcel labels.
+- privacy/: shopper data requests, erasure, retention and the access trail.
+Here: the cart, checkout (services/checkout*), the order models and their
+states (states.py, the one table of status moves), the status steps
+(services/steps*), selectors, mail and the task queue (tasks.py). The core
+reaches a room only through orders.hooks; the layers are a contract in
+pyproject.toml. See docs/orders-rooms.md.
 """

@@ -1,8 +1,8 @@
 """The staff's order desk: scoped lists, actions that call the services,
 CSV export. Beside it: the inlines (orders.admin_inlines), printable pages
-(orders.admin_printing), step pages (orders.admin_workflow), delivery settings
-(orders.admin_delivery), online payments (orders.admin_gateway), statements
-(orders.admin_statements), privacy (orders.admin_privacy) and the official
+(orders.documents.admin_printing), step pages (orders.admin_workflow), delivery settings
+(orders.delivery.admin), online payments (orders.payments.admin_gateway), statements
+(orders.payments.admin_statements), privacy (orders.privacy.admin) and the official
 address's codes (orders.admin_regions)."""
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from orders.admin_inlines import (
     PaymentProofInline,
     SettlementInline,
 )
-from orders.admin_printing import OrderPrintMixin
 from orders.admin_regions import OrderRegionsMixin
 from orders.admin_texts import chosen_courier
 from orders.admin_workflow import (
     OrderWorkflowMixin,
     confirm_payment_question,
 )
+from orders.documents.admin_printing import OrderPrintMixin
 from orders.models import Order
 
 
@@ -358,12 +358,3 @@ class OrderAdmin(
                 ]
             )
         return response
-
-
-# The rest of the desk lives in modules of its own; importing them registers them.
-from orders import (  # noqa: E402, F401
-    admin_delivery,
-    admin_gateway,
-    admin_gateway_report,
-    admin_statements,
-)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from core.admin_inlines import ReadOnlyInline
 from core.money import format_rupiah
 from orders.admin_workflow import actor_label_display
-from orders.models import GatewayRefund, OrderEvent, OrderLine, PaymentProof, SettlementEntry
+from orders.models import OrderEvent, OrderLine, PaymentProof
+from orders.payments.models import GatewayRefund, SettlementEntry
 
 
 class OrderLineInline(ReadOnlyInline):

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from core.money import format_rupiah
 from core.phone import whatsapp_digits
 from facilities.admin_zone import FacilityZoneAdminMixin, rendered_in_zone, staff_zone
-from orders import selectors, services, shipments
+from orders import selectors, services
 from orders.admin_texts import chosen_courier, payment_text
+from orders.delivery import shipments
 from orders.models import DeliveryMethod, Order, OrderStatus, PaymentProof
 from orders.states import (
     FINAL,

@@ -64,7 +64,7 @@ class FacilityGroup:
 
     @property
     def local_only_names(self) -> list[str]:
-        from orders.shipping import local_only_names
+        from orders.delivery.fees import local_only_names
 
         return local_only_names(line.product for line in self.lines)
 

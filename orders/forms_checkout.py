@@ -12,9 +12,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.phone import normalize_phone
-from orders import quotes, shipments, shipping
+from orders import quotes
 from orders.address_form import SEARCH_ACTION, AddressForm, picked_chain
 from orders.cart import CartSnapshot
+from orders.delivery import fees as shipping
+from orders.delivery import shipments
 from orders.forms_choice import FacilityChoiceForm
 from orders.forms_payment import PaymentChoiceForm
 from orders.models import DeliveryMethod

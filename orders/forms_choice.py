@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
 from core.units import format_kg
-from orders import quotes, shipments
+from orders import quotes
+from orders.delivery import shipments
 from orders.models import DeliveryMethod
 from orders.services import FacilityChoice
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from orders.forms_choice import ChoiceCards
-from orders.models import DeliveryMethod, GatewayChannel, PaymentMethod
-from orders.payments import PROVIDERS
+from orders.models import DeliveryMethod, PaymentMethod
+from orders.payments.models import GatewayChannel
+from orders.payments.providers import PROVIDERS
 
 # The gateway's channels offered at checkout. QRIS pays from any e-wallet or
 # bank app, but a phone cannot scan its own screen: GoPay and ShopeePay are

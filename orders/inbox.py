@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_rupiah
 from facilities.inbox import InboxItem, register_source
 from orders import lateness, selectors
-from orders.models_privacy import PrivacyRequest
+from orders.privacy.models import PrivacyRequest
 
 STEPS = {
     "receipts": (_("Bukti transfer perlu diperiksa"), 10),

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from core.mail_once import mail_send_once
 from facilities.scoping import Scope
+from orders.hooks import tasks
 from orders.models import Order, OrderEvent, PaymentProof
 
 log = logging.getLogger(__name__)
@@ -89,22 +90,16 @@ def send_checkout_shopper(order_ids: list[int]) -> None:
 
 
 def queue_new_orders(order_ids: list[int]) -> None:
-    from orders import tasks
-
     for order_id in order_ids:
         tasks.mail_new_order_facility.enqueue(order_id)
     tasks.mail_checkout_shopper.enqueue(list(order_ids))
 
 
 def queue_receipt_uploaded(proof_id: int) -> None:
-    from orders import tasks
-
     tasks.mail_receipt_uploaded.enqueue(proof_id)
 
 
 def queue_status_changed(event_id: int) -> None:
-    from orders import tasks
-
     tasks.mail_status_changed.enqueue(event_id)
 
 

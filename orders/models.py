@@ -1,13 +1,16 @@
 """Orders: one per facility per checkout, their lines and history.
 
-Payments (models_payments, models_gateway), privacy, refunds and shipments
-live in the models_* modules beside this one, imported at the end. Also each
+Payments, shipments, invoices and privacy keep their tables in their rooms
+(orders/payments/models, orders/delivery/models.py, orders/documents/models.py,
+orders/privacy/models.py), loaded by OrdersConfig.import_models: they import
+these models, never the other way round. Also each
 facility's delivery settings and courier rate table, which checkout reads to
 price shipping. Status changes go through orders.services only; the
 allowed moves are declared once in orders.states.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Product
 from core.fields import MoneyField, PhoneField
 from core.money import MAX_UNIT_AMOUNT
+from core.private_media import PRIVATE_MEDIA_PREFIX
 from facilities.models import Facility
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over WhatsApp stays unambiguous.
@@ -312,25 +316,43 @@ class OrderEvent(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-# Split by concern; imported here so `orders.models.X` and the migrations keep working.
-from orders.models_gateway import (  # noqa: E402, F401
-    GatewayChannel,
-    GatewayNotification,
-    GatewayPayment,
-    GatewayRefund,
-    SettlementEntry,
-)
-from orders.models_gateway_report import (  # noqa: E402, F401
-    GatewayReportImport,
-    GatewayReportLine,
-)
-from orders.models_invoices import Invoice, InvoiceNumberCounter  # noqa: E402, F401
-from orders.models_payments import (  # noqa: E402, F401
-    PaymentProof,
-    StatementImport,
-    StatementLine,
-    receipt_upload_to,
-)
-from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest  # noqa: E402, F401
-from orders.models_refunds import OrderRefund  # noqa: E402, F401
-from orders.models_shipping import CourierBooking, Shipment, TrackingEvent  # noqa: E402, F401
+def receipt_upload_to(instance, filename: str) -> str:
+    """An unguessable name in the private folder: receipts show shoppers' bank
+    details, so only staff open them, through OrderAdmin's receipt view."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{PRIVATE_MEDIA_PREFIX}receipts/{uuid.uuid4().hex}.{extension}"
+
+
+class PaymentProof(models.Model):
+    """A shopper's transfer receipt (re-encoded image or checked PDF) and its review."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu diperiksa")
+        ACCEPTED = "accepted", _("Diterima")
+        REJECTED = "rejected", _("Ditolak")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payment_proofs")
+    file = models.FileField(_("bukti transfer"), upload_to=receipt_upload_to)
+    content_type = models.CharField(max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    rejection_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("bukti transfer")
+        verbose_name_plural = _("bukti transfer")
+
+    def __str__(self):
+        return f"{self.order} — {self.get_status_display()}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orders import shipping
 from orders.cart import CartSnapshot, FacilityGroup
+from orders.delivery import fees as shipping
 from orders.models import DeliveryMethod, DeliverySettings, ShippingRate
 
 
@@ -105,7 +105,7 @@ def checkout_quote(
             method = ""
         fee = None
         if method == DeliveryMethod.COURIER:
-            # The courier service picked (orders/shipment_rates.py), priced to
+            # The courier service picked (orders/delivery/rates.py), priced to
             # the village: no fee until then, never a guess from the province.
             fee = (courier_fees or {}).get(facility_id)
         elif method:

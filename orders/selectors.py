@@ -23,10 +23,8 @@ from orders import lateness
 from orders.models import (
     Checkout,
     DeliverySettings,
-    GatewayPayment,
     Order,
     OrderStatus,
-    PaymentMethod,
     PaymentProof,
     ShippingRate,
 )
@@ -84,22 +82,6 @@ def confirmation_orders(code: str) -> QuerySet[Order]:
     """The checkout's orders with what its confirmation page shows: payment
     instructions, showroom details and the receipts already sent."""
     return checkout_orders(code).prefetch_related("payment_proofs")
-
-
-def gateway_payment_for_checkout(code: str) -> GatewayPayment | None:
-    """The checkout's latest gateway charge (one query), or None."""
-    return GatewayPayment.objects.filter(checkout__code=code).order_by("-created_at", "-id").first()
-
-
-def gateway_payment_for_order(order: Order) -> GatewayPayment | None:
-    """The latest gateway charge of the order's checkout, for an order paid online."""
-    if order.payment_method != PaymentMethod.GATEWAY:
-        return None
-    return (
-        GatewayPayment.objects.filter(checkout_id=order.checkout_id)
-        .order_by("-created_at", "-id")
-        .first()
-    )
 
 
 def order_for_tracking(code: str) -> Order | None:

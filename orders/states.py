@@ -24,7 +24,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.PROCESSING, S.SHIPPED): frozenset({STAFF}),
     (S.PROCESSING, S.READY_FOR_PICKUP): frozenset({STAFF}),
     (S.PROCESSING, S.CANCELLED): frozenset({SHOPPER, STAFF}),
-    # SYSTEM: the courier reports the parcel delivered (orders/shipment_tracking.py).
+    # SYSTEM: the courier reports the parcel delivered (orders/delivery/tracking.py).
     (S.SHIPPED, S.COMPLETED): frozenset({STAFF, SYSTEM}),
     (S.READY_FOR_PICKUP, S.COMPLETED): frozenset({STAFF}),
     (S.READY_FOR_PICKUP, S.CANCELLED): frozenset({SHOPPER, STAFF}),

@@ -36,21 +36,21 @@ def mail_status_changed(event_id: int) -> None:
 
 @retried_task(max_attempts=8)
 def gateway_notification_process(notification_id: int) -> None:
-    from orders.gateway_services import gateway_notification_process as process
+    from orders.payments.services import gateway_notification_process as process
 
     process(notification_id=notification_id)
 
 
 @retried_task(max_attempts=8)
 def gateway_refund_send(refund_id: int) -> None:
-    from orders.gateway_services import gateway_refund_send as send
+    from orders.payments.services import gateway_refund_send as send
 
     send(refund_id=refund_id)
 
 
 @retried_task(max_attempts=8)
 def gateway_charge_expire(payment_id: int) -> None:
-    from orders.gateway_services import gateway_charge_expire as expire
+    from orders.payments.services import gateway_charge_expire as expire
 
     expire(payment_id=payment_id)
 
@@ -58,29 +58,29 @@ def gateway_charge_expire(payment_id: int) -> None:
 @retried_task(max_attempts=1)
 def payments_reconcile() -> str:
     """The payments sweep, as a task: the queue's schedule runs it every 5
-    minutes (orders.gateway_services.reconcile). No retries: the next run is one."""
-    from orders.gateway_services import payments_reconcile as sweep
+    minutes (orders.payments.services.reconcile). No retries: the next run is one."""
+    from orders.payments.services import payments_reconcile as sweep
 
     return str(sweep())
 
 
 @retried_task()
 def order_complete_delivered(order_id: int) -> None:
-    from orders.shipments import complete_delivered
+    from orders.delivery.shipments import complete_delivered
 
     complete_delivered(order_id)
 
 
 @retried_task()
 def tracking_poll(shipment_id: int) -> None:
-    from orders.shipments import tracking_poll as poll
+    from orders.delivery.shipments import tracking_poll as poll
 
     poll(shipment_id)
 
 
 def tracking_poll_all() -> int:
     """Queues one poll per parcel still on its way (`manage.py poll_tracking`)."""
-    from orders.shipments import shipments_to_poll
+    from orders.delivery.shipments import shipments_to_poll
 
     ids = shipments_to_poll()
     for shipment_id in ids:
@@ -90,10 +90,10 @@ def tracking_poll_all() -> int:
 
 @retried_task(max_attempts=3)
 def retention_run() -> None:
-    """The daily retention (orders.retention.retention_apply): held deletion
+    """The daily retention (orders.privacy.retention.retention_apply): held deletion
     requests are completed here once nothing is owed, so the queue's periodic
     schedule must run it (daily)."""
-    from orders.retention import retention_apply
+    from orders.privacy.retention import retention_apply
 
     report = retention_apply()
     log.info(
@@ -107,14 +107,14 @@ def retention_run() -> None:
 
 @retried_task(max_attempts=8)
 def courier_booking_cancel(booking_id: int) -> None:
-    from orders.courier_bookings import booking_cancel_send
+    from orders.delivery.bookings import booking_cancel_send
 
     booking_cancel_send(booking_id)
 
 
 def courier_bookings_sweep() -> dict:
     """Periodic (every 5 minutes): finishes courier bookings left half done,
-    fetches pending resis, sends cancels not yet done (orders.courier_bookings)."""
-    from orders.courier_bookings import bookings_sweep
+    fetches pending resis, sends cancels not yet done (orders.delivery.bookings)."""
+    from orders.delivery.bookings import bookings_sweep
 
     return bookings_sweep()

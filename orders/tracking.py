@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from orders import selectors
-from orders.forms import TrackForm
+from orders.forms_tracking import TrackForm
 from orders.models import Order
 
 TRACKED_KEY = "kb_tracked"

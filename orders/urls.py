@@ -1,7 +1,10 @@
 from django.urls import path
 
-from orders import views, views_documents, views_payment, views_shipping, views_tracking
+from orders import views, views_tracking
 from orders.account import links as account_links
+from orders.delivery import views as views_shipping
+from orders.documents import views as views_documents
+from orders.payments import views as views_payment
 
 app_name = "orders"
 
@@ -27,7 +30,7 @@ urlpatterns = [
         views_shipping.biteship_webhook,
         name="biteship_webhook",
     ),
-    path("pengiriman/label/<int:pk>/", views_shipping.shipping_label, name="shipping_label"),
+    path("pengiriman/label/<int:pk>/", views_documents.shipping_label, name="shipping_label"),
     path("ongkir/<int:pk>/", views_shipping.shipping_estimate, name="shipping_estimate"),
     path("lacak/", views_tracking.track, name="track"),
     path("buka/<str:token>/", account_links.open_link, name="link"),

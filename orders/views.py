@@ -16,15 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.rate_limits import rate_limit
-from orders import (
-    privacy,
-    selectors,
-    services,
-    terms,
-    views_shipping,
-)
+from orders import privacy, selectors, services, terms
 from orders.address_form import PICK_PREFIX, SEARCH_ACTION, picked_chain
 from orders.cart import SESSION_KEY, Cart, CartError
+from orders.delivery import views as views_shipping
 from orders.forms import (
     AddToCartForm,
     CartUpdateForm,

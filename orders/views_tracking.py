@@ -11,19 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.rate_limits import rate_limit
-from orders import (
-    gateway_services,
-    selectors,
-    services,
-    shipments,
-    views_payment,
-)
+from orders import selectors, services
+from orders.delivery import shipments
 from orders.forms import (
     ReceiptForm,
     ShopperCancelForm,
     TrackForm,
 )
-from orders.payments import provider_for
+from orders.payments import selectors as payment_selectors
+from orders.payments import services as gateway_services
+from orders.payments import views as views_payment
+from orders.payments.providers import provider_for
+from orders.payments.services.receipts import payment_proof_submit
 from orders.states import shopper_may_cancel, shows_payment_instructions, takes_receipt
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
@@ -80,7 +79,9 @@ def _render_detail(request, order, *, receipt_form=None, status=200):
             "cancel_form": ShopperCancelForm() if may_cancel else None,
             "payment_instructions": pay_now,
             "shipment": shipments.shipment_for_tracking(order),
-            "gateway_payment": selectors.gateway_payment_for_order(order) if pay_now else None,
+            "gateway_payment": payment_selectors.gateway_payment_for_order(order)
+            if pay_now
+            else None,
         },
         status=status,
     )
@@ -91,17 +92,17 @@ def payment_qr(request, code):
     order = _tracked_order(request, code)
     if order is None or not shows_payment_instructions(order.status, order.payment_method):
         raise Http404
-    return views_payment.qr_response(selectors.gateway_payment_for_order(order))
+    return views_payment.qr_response(payment_selectors.gateway_payment_for_order(order))
 
 
 @require_POST
 def payment_retry(request, code):
     """The tracking page's "try again" while the online payment is being
-    prepared: the same intent is resumed (orders.gateway_services)."""
+    prepared: the same intent is resumed (orders.payments.services)."""
     order = _tracked_order(request, code)
     if order is None:
         return redirect("orders:track")
-    payment = selectors.gateway_payment_for_order(order)
+    payment = payment_selectors.gateway_payment_for_order(order)
     if payment is not None:
         payment = gateway_services.gateway_payment_retry(checkout=payment.checkout)
     views_payment.retry_message(request, payment)
@@ -123,7 +124,7 @@ def receipt_upload(request, code):
         error = form_errors(form)
     else:
         try:
-            services.payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
+            payment_proof_submit(order=order, upload=form.cleaned_data["receipt"])
         except services.OrderError as refused:
             error = " ".join(refused.messages)
     if error:

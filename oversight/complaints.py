@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint, ComplaintStatus
 from complaints.states import CLOSED
 from facilities.scoping import Scope
-from orders.models import OrderRefund
+from orders.payments.models import OrderRefund
 from oversight.periods import month_start_at, this_month
 
 # Upper bounds (days) of the age buckets; the last bucket is open-ended.

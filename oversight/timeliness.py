@@ -32,7 +32,7 @@ from complaints.models import Complaint, ComplaintStatus
 from facilities.models import Facility, Region
 from facilities.scoping import Scope
 from orders.models import OrderEvent, OrderStatus
-from orders.models_privacy import PrivacyRequest
+from orders.privacy.models import PrivacyRequest
 from orders.selectors import ship_allowance
 from oversight.periods import add_months, month_start_at, this_month
 

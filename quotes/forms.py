@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.npwp import clean_npwp
 from core.phone import normalize_phone
+from orders.delivery.fees import PROVINCES
 from orders.limits import MAX_QUANTITY
-from orders.shipping import PROVINCES
 from quotes.stock import is_over_stock, over_stock_message, ready_date_problem
 
 

@@ -1,5 +1,5 @@
 """The 38 provinces (Kemendagri code, official name) and a name -> code map
-that accepts the spellings already stored in free text (orders/shipping.py's
+that accepts the spellings already stored in free text (orders/delivery/fees.py's
 PROVINCES, facilities, ShippingRate rows): "DKI Jakarta", "DI Yogyakarta",
 "Bangka Belitung", ... A data migration can create the provinces from this
 list when the regions table is still empty (load_regions then upserts the

@@ -5,7 +5,7 @@ Each payment goes through the same path as a real one: the checkout is
 placed by orders.services, the charge recorded as the gateway made it (no
 HTTP: the simulator is not served yet while seeds load), and the gateway's
 signed settlement notification received and applied by
-orders.gateway_services. The gateway's settlement report is imported through
+orders.payments.services. The gateway's settlement report is imported through
 its service too: yesterday's matches; today's also holds a settlement for an
 order id this shop never made, the difference head office sees.
 """
@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from catalog.models import Product
 from facilities.models import Facility, Membership
-from orders import gateway_services, services
-from orders.gateway_services.report_csv import read_report
-from orders.midtrans import amount_string, is_configured, signature_for
-from orders.models import Checkout, GatewayPayment, PaymentMethod
+from orders import services
+from orders.models import Checkout, PaymentMethod
+from orders.payments import services as gateway_services
+from orders.payments.midtrans import amount_string, is_configured, signature_for
+from orders.payments.models import GatewayPayment
+from orders.payments.report_csv import read_report
 from seeds.orders import DEMO_ADDRESS
 
 KEY = "seed-books-{}"

@@ -19,6 +19,7 @@ from facilities import provinces
 from facilities.models import Facility, Membership
 from orders import services
 from orders.models import Checkout, DeliverySettings, ShippingRate
+from orders.payments.services.receipts import payment_proof_submit
 
 # Which island group a province belongs to: same province < same group < elsewhere.
 ISLANDS = provinces.island_groups()
@@ -168,7 +169,7 @@ def load_demo_orders(facilities: dict[str, Facility]) -> int:
         staff = _demo_staff(order.facility) if steps else None
         for step in steps:
             if step == "receipt":
-                services.payment_proof_submit(
+                payment_proof_submit(
                     order=order,
                     upload=SimpleUploadedFile(
                         "bukti-demo.pdf", b"%PDF-1.4\n% bukti transfer demo\n%%EOF\n"

@@ -8,7 +8,7 @@
   and courier.{tracking_id, waybill_id, link}. `waybill_id` may be null: the
   courier gives the resi later (the `order.waybill_id` webhook, or
   GET /v1/orders/:id). Biteship documents no idempotency header and does not
-  refuse a repeated `reference_id`: orders/courier_bookings.py commits a
+  refuse a repeated `reference_id`: orders/delivery/bookings.py commits a
   booking row with our reference before calling, saves the id at once, and
   looks the reference up before any retry creates again.
 - GET /v1/orders/:id (documented): the order as it is now.
@@ -30,7 +30,7 @@
   BITESHIP_WEBHOOK_SECRET) in constant time.
 
 Authorization is the API key itself in the Authorization header. Only the
-standard library: one JSON call with a timeout, as orders/midtrans.py does.
+standard library: one JSON call with a timeout, as orders/payments/midtrans.py does.
 """
 
 from __future__ import annotations

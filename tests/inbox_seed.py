@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from catalog.models import ListingStatus, OutletProduct
 from complaints.models import Complaint, ComplaintStatus
-from orders.models import OrderStatus
-from orders.models_payments import PaymentProof
-from orders.models_privacy import PrivacyRequest
+from orders.models import OrderStatus, PaymentProof
+from orders.privacy.models import PrivacyRequest
 from quotes.models import QuoteRequest
 from reviews.models import ProductReview
 from tests.factories import PartnerOutletFactory, ProductFactory, make_order

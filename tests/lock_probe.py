@@ -26,7 +26,7 @@ from django.db import connection
 ROOT = str(Path(__file__).resolve().parents[1]) + "/"
 OUTSIDE = [
     ("core.json_http", "json_request"),  # the gateway and the courier aggregator
-    ("orders.midtrans", "json_request"),
+    ("orders.payments.midtrans", "json_request"),
     ("shipping.biteship", "json_request"),
     ("notifications.whatsapp", "send_template"),
     ("django.core.mail.backends.locmem", "EmailBackend.send_messages"),

@@ -12,7 +12,7 @@ from complaints import states
 from complaints.models import AnswerKind, Complaint, ComplaintStatus, Remedy
 from complaints.services.common import ComplaintError, _check_amount, _event, _move
 from facilities.scoping import scope_for
-from orders.refunds import order_refund_record, order_refundable_amount
+from orders.payments.services.order_refunds import order_refund_record, order_refundable_amount
 from orders.services import OrderError
 
 

@@ -8,7 +8,7 @@ about what the shopper did, so they are grouped here:
 
 - "placed": every order of the checkout (one form, one moment);
 - "paid" by the gateway: every online-paid order of the checkout (one payment
-  confirms them in one transaction, orders.gateway_services);
+  confirms them in one transaction, orders.payments.services);
 - anything else (a transfer confirmed by one facility, a shipment, ...) is one
   order's own news and stays per order.
 

@@ -11,7 +11,6 @@ erasure, requests, held (deletion requests waiting for what is owed), otp,
 trail. Import from `orders.privacy`.
 """
 
-from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest
 from orders.privacy.erasure import order_anonymise
 from orders.privacy.held import privacy_requests_release
 from orders.privacy.holds import (
@@ -23,6 +22,7 @@ from orders.privacy.holds import (
     register_erasure_hold,
 )
 from orders.privacy.masking import mask_email, mask_phone, mask_text, masked_address
+from orders.privacy.models import AccessEvent, OrderErasure, PrivacyRequest
 from orders.privacy.otp import (
     OTP_ATTEMPTS,
     OTP_SECONDS,

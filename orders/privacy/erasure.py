@@ -8,10 +8,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from orders.invoices import invoice_erase_buyer
+from orders.documents.invoices import invoice_erase_buyer
 from orders.models import Order, OrderEvent, OrderStatus, PaymentProof
-from orders.models_privacy import OrderErasure
 from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
+from orders.privacy.models import OrderErasure
 from orders.privacy.rules import ANONYMOUS_NAME, ERASED_FIELDS, PrivacyError
 from orders.states import SHOPPER
 
@@ -27,7 +27,7 @@ def order_anonymise(
     Returns the erasure row, or None when the order was already anonymised
     (idempotent). Receipt files are deleted after commit, so a rollback never
     leaves a named order without its receipt. The invoice keeps its
-    bookkeeping fields (orders.invoices.invoice_erase_buyer).
+    bookkeeping fields (orders.documents.invoices.invoice_erase_buyer).
 
     Raises PrivacyError when the order is still running (erasure_refusal),
     and its subclass ErasureHeld, with the holds, while something is still

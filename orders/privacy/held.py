@@ -1,6 +1,6 @@
 """Deletion requests that wait for what is still owed on their order: holding
 one with its reasons, telling the shopper, and completing it once nothing
-holds it (run by the daily retention, orders.retention.retention_apply, so a
+holds it (run by the daily retention, orders.privacy.retention.retention_apply, so a
 held request is never left for someone to remember)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from orders.models_privacy import OrderErasure, PrivacyRequest
 from orders.privacy.erasure import order_anonymise
 from orders.privacy.holds import ErasureHeld, ErasureHold, holds_text, holds_until
+from orders.privacy.models import OrderErasure, PrivacyRequest
 from orders.privacy.rules import PrivacyError
 
 log = logging.getLogger("orders.privacy")  # one name for the package

@@ -15,7 +15,7 @@ settling it needs to know who the other party is:
 
 Each hold says why in Indonesian (what the shopper is told: it names only
 this order, never another person or a bank description) and, when known, the
-date it is expected to clear. The periodic retention run (orders.retention)
+date it is expected to clear. The periodic retention run (orders.privacy.retention)
 asks again every day and completes a held deletion request once nothing holds.
 
 An order that has not ended is a different answer (`erasure_refusal`): its
@@ -33,7 +33,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from orders.models import GatewayRefund, Order, PaymentProof, StatementLine
+from orders.models import Order, PaymentProof
+from orders.payments.models import GatewayRefund, StatementLine
 from orders.privacy.rules import PrivacyError
 from orders.states import FINAL, is_receivable
 

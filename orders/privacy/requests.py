@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilities.scoping import scope_for
-from orders import shipping
+from orders.delivery import fees as shipping
 from orders.models import DeliveryMethod, Order
-from orders.models_privacy import OrderErasure, PrivacyRequest
 from orders.privacy.erasure import order_anonymise
 from orders.privacy.held import mail_shopper_on_commit, request_hold
 from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
+from orders.privacy.models import OrderErasure, PrivacyRequest
 from orders.privacy.rules import CORRECTABLE, RESPONSE_HOURS, PrivacyError
-from orders.services import Address, Contact, OrderError, address_checked
-from orders.services.checkout_input import _address_fields
+from orders.services.checkout_choices import address_checked
+from orders.services.checkout_input import Address, Contact, _address_fields
+from orders.services.common import OrderError
 
 log = logging.getLogger("orders.privacy")  # one name for the package
 

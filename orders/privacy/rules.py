@@ -4,7 +4,7 @@ what may be corrected and what erasure blanks; and the error it raises."""
 from __future__ import annotations
 
 from orders.models import OrderStatus
-from orders.services import OrderError
+from orders.services.common import OrderError
 
 # The privacy notice's version, recorded on every checkout that agreed to it.
 # Change it whenever templates/privacy/notice.html changes what it promises.

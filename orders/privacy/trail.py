@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orders.models import Order
-from orders.models_privacy import AccessEvent
+from orders.privacy.models import AccessEvent
 
 
 def access_record(*, actor, action: str, orders, detail: str = "") -> AccessEvent:

@@ -1,6 +1,7 @@
 """Every way an order changes: placing a checkout (checkout, with its input,
-lines and choices checks), an agreed order, each status step, receipts, bank
-statements — one module each, re-exported here for `services.<name>`.
+lines and choices checks), an agreed order, each status step — one module
+each, re-exported here for `services.<name>`. Receipts and bank statements
+are the payments room's (orders.payments.services.receipts, .statements).
 
 Each service runs in its own transaction, writes an OrderEvent, and queues
 mail with transaction.on_commit. Status moves are checked against the one
@@ -29,13 +30,6 @@ from orders.services.common import (  # noqa: F401
     IDEMPOTENCY_KEY_RE,
     MAX_PROOFS_PER_ORDER,
     OrderError,
-)
-from orders.services.receipts import (  # noqa: F401
-    payment_proof_submit,
-)
-from orders.services.statements import (  # noqa: F401
-    statement_import,
-    statement_line_resolve,
 )
 from orders.services.steps import (  # noqa: F401
     order_complete,

@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from catalog import stock
 from catalog.models import Product
-from orders import mail, selectors, shipments, shipping
-from orders.models import Checkout, DeliveryMethod, Order, PaymentMethod
-from orders.payments import provider_for
+from orders import mail, selectors
+from orders.delivery import fees as shipping
+from orders.delivery import shipments
+from orders.models import (
+    Checkout,
+    DeliveryMethod,
+    Order,
+    PaymentMethod,
+)
+from orders.payments.providers import provider_for
 from orders.services.checkout_choices import (
     PricedCourier,
     _check_choice,
@@ -167,7 +174,7 @@ def _place_orders(
     stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
 
     # Orders paid online are announced once their gateway payment exists
-    # (orders.gateway_services.gateway_payment_start): if the gateway is down the
+    # (orders.payments.services.gateway_payment_start): if the gateway is down the
     # checkout is called off, and the facility should not hear of it.
     order_ids = [o.pk for o in orders if o.payment_method != PaymentMethod.GATEWAY]
     if order_ids:

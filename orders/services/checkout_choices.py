@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from facilities import provinces
-from orders import selectors, shipments, shipping
+from orders import selectors
+from orders.delivery import fees as shipping
+from orders.delivery import shipments
 from orders.models import DeliveryMethod
-from orders.payments import provider_for
+from orders.payments.providers import provider_for
 from orders.services.checkout_input import Address, FacilityChoice, PlaceLine
 from orders.services.common import OrderError
 from regions import chain

@@ -4,7 +4,7 @@ shopper's rate-limit count back whenever nothing was placed after all.
 
 The page (orders/views.py) only counts the submit before calling this and
 renders what it answers; the order of the steps is this module's. It is not
-re-exported from orders.services: it calls orders.gateway_services, which
+re-exported from orders.services: it calls orders.payments.services, which
 itself builds on orders.services (no import cycle either way).
 """
 
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy
 
-from orders import gateway_services, selectors
 from orders.models import PaymentMethod
+from orders.payments import selectors as payment_selectors
+from orders.payments import services as gateway_services
 from orders.services.checkout_input import PlaceResult
 from orders.services.common import OrderError
 
@@ -61,7 +62,7 @@ def checkout_submit(*, gateway_channel: str, give_back: Callable[[], None], **pl
     if any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders):
         try:
             gateway_services.gateway_payment_start(
-                payment=selectors.gateway_payment_for_checkout(result.checkout.code)
+                payment=payment_selectors.gateway_payment_for_checkout(result.checkout.code)
             )
         except gateway_services.GatewayUnavailable:
             # Nothing was bought: orders called off, stock back, cart kept.

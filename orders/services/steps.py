@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from catalog import stock
 from facilities.scoping import scope_for
-from orders import invoices, mail
+from orders import mail
+from orders.hooks import invoices, payments
 from orders.models import (
     DeliveryMethod,
     Order,
@@ -94,7 +95,7 @@ def _move(
             to_status=to,
             note=note,
         )
-        # Billed by this move? The rule and the numbering: orders.invoices.
+        # Billed by this move? The rule and the numbering: orders.documents.invoices.
         invoices.invoice_issue_if_due(order=locked)
         if to in RELEASING:
             _release_stock(locked)
@@ -102,9 +103,7 @@ def _move(
                 # No order left to pay for: close the charge at the gateway so
                 # the shopper cannot pay for nothing (a payment racing this is
                 # refunded by the notification's rule).
-                from orders.gateway_services import gateway_charge_close_if_unused
-
-                gateway_charge_close_if_unused(checkout_id=locked.checkout_id)
+                payments.gateway_charge_close_if_unused(checkout_id=locked.checkout_id)
         if notify:
             transaction.on_commit(lambda: mail.queue_status_changed(event.pk))
     # Keep the caller's instance current.

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import courier_bookings, selectors
+from orders import selectors
+from orders.hooks import courier_bookings, payments
 from orders.models import (
     Order,
     OrderStatus,
@@ -28,7 +29,7 @@ from orders.states import (
 def _cancel(order: Order, *, role: str, reason: str, actor=None, guard=None, notify=True):
     """-> cancelled, the reason both the event's note and the order's cancel_reason.
     A courier booked for it is cancelled at the aggregator too (asked here,
-    sent after commit: orders.courier_bookings)."""
+    sent after commit: orders.delivery.bookings)."""
     with transaction.atomic():
         order = _move(
             order,
@@ -70,9 +71,7 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", by_shopper: bool
         if order.payment_method == PaymentMethod.GATEWAY:
             # Paid online: the money goes back through the gateway (recorded,
             # sent by a task after commit). Unpaid: nothing to give back.
-            from orders.gateway_services import gateway_refund_for_cancelled
-
-            gateway_refund_for_cancelled(order=order, reason=reason)
+            payments.gateway_refund_for_cancelled(order=order, reason=reason)
     return order
 
 

@@ -1,17 +1,17 @@
-"""Links to the printable documents on the tracking page (orders.views_documents)."""
+"""Links to the printable documents on the tracking page (orders.documents.views)."""
 
 from django import template
 
-from orders import invoices
+from orders.documents import invoices
+from orders.documents.models import Invoice
 from orders.models import OrderStatus
-from orders.models_invoices import Invoice
 
 register = template.Library()
 
 
 @register.inclusion_tag("orders/partials/document_links.html")
 def order_document_links(order):
-    # Open orders: billed exactly when due (orders.invoices). Only an order
+    # Open orders: billed exactly when due (orders.documents.invoices). Only an order
     # called off after billing needs asking, so the page's query budget holds.
     has_invoice = invoices.invoice_due(order) or (
         order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED)

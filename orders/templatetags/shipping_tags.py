@@ -1,6 +1,6 @@
 from django import template
 
-from orders.shipping import PROVINCE_CHOICES
+from orders.delivery.fees import PROVINCE_CHOICES
 
 register = template.Library()
 

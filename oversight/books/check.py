@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from core.money import format_rupiah
 from facilities.scoping import Scope
-from orders.models import GatewayPayment, GatewayRefund, Order, PaymentMethod, SettlementEntry
+from orders.models import Order, PaymentMethod
+from orders.payments.models import GatewayPayment, GatewayRefund, SettlementEntry
 from oversight.books.ledger import (
     check_gateway_refunds,
     check_gateway_settlements,

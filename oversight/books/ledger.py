@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_rupiah
-from orders.midtrans import PAID_STATUSES
-from orders.models import (
+from orders.payments.midtrans import PAID_STATUSES
+from orders.payments.models import (
     GatewayNotification,
     GatewayPayment,
     GatewayRefund,

@@ -1,6 +1,6 @@
 """The gateway's settlement report in the books: every line that did not match
 one payment, and every payment paid here on a day the report covers that no
-line matched (orders.gateway_services.report does the matching)."""
+line matched (orders.payments.services.report does the matching)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.money import format_rupiah
-from orders.models import GatewayReportLine
-from orders.models_gateway_report import NEEDS_PERSON
+from orders.payments.models import GatewayReportLine
+from orders.payments.models.gateway_report import NEEDS_PERSON
 from oversight.books.types import Difference
 
 # What a person does with each kind of report line that waits for one.

@@ -21,7 +21,8 @@ from django.db.models.functions import Cast, TruncMonth
 from catalog.models import ConsignmentMovement, Product
 from facilities.models import Facility, ProceedsShare
 from facilities.scoping import Scope
-from orders.models import Order, OrderLine, OrderRefund
+from orders.models import Order, OrderLine
+from orders.payments.models import OrderRefund
 from oversight.periods import add_months, month_start_at
 from oversight.selectors.common import LISTING_STATUSES, SALE_STATUSES, _int
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from orders.models import SettlementEntry
+from orders.payments.models import SettlementEntry
 from tests.browser.test_workplace_journeys import DESKTOP, PHONE, Desk
 from tests.factories import head_office_user
 from tests.orders.factories import ProductFactory, shop

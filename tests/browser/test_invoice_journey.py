@@ -14,7 +14,8 @@ import pytest
 
 from catalog.models import ListingStatus
 from orders import services as order_services
-from orders.models import Invoice, Order
+from orders.documents.models import Invoice
+from orders.models import Order
 from tests.browser.conftest import Journey
 from tests.browser.test_checkout_journeys import PHONE_360, _check
 from tests.catalog.listing_factories import product_with_photo

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import ListingStatus
-from orders.models import GatewayPayment, Order, OrderStatus
+from orders.models import Order, OrderStatus
+from orders.payments.models import GatewayPayment
 from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.catalog.listing_factories import product_with_photo

@@ -12,7 +12,7 @@ from django.core import mail
 
 from orders import privacy
 from orders.models import Checkout, Order
-from orders.models_privacy import PrivacyRequest
+from orders.privacy.models import PrivacyRequest
 from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import Journey
 from tests.orders.factories import ProductFactory, shop

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import PriceTier, Product
-from orders.models import Invoice, Order, OrderStatus
+from orders.documents.models import Invoice
+from orders.models import Order, OrderStatus
 from quotes.models import Quote, QuoteRequest, RequestStatus
 from tests.browser.conftest import Journey
 from tests.browser.test_checkout_journeys import PHONE_360, _check

@@ -22,6 +22,7 @@ from PIL import Image
 from catalog.models import ListingStatus, Product
 from orders import services as order_services
 from orders.models import OrderStatus
+from orders.payments.services.receipts import payment_proof_submit
 from tests.factories import (
     RegionFactory,
     facility_staff,
@@ -217,7 +218,7 @@ def test_officer_adds_a_product_and_submits_it_in_one_step(
 
 def _bank_transfer_order(facility, product):
     order = place([(product, 1)], delivery="courier", address=JAKARTA).orders[0]
-    order_services.payment_proof_submit(
+    payment_proof_submit(
         order=order,
         upload=SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"),
     )

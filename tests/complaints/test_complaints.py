@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from orders.models import OrderEvent, OrderRefund, OrderStatus
+from orders.models import OrderEvent, OrderStatus
+from orders.payments.models import OrderRefund
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.test_services import _order_in
 from tests.orders.test_views import _tracking

@@ -9,7 +9,7 @@ from complaints import services
 from complaints.models import Complaint
 from facilities.scoping import scope_for
 from orders.models import OrderStatus
-from orders.refunds import order_refund_record
+from orders.payments.services.order_refunds import order_refund_record
 from oversight.complaints import complaint_overview
 from tests.factories import head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory

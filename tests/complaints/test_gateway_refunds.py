@@ -9,8 +9,9 @@ from complaints import services
 from complaints.models import ComplaintStatus
 from gatewaysim.models import SimTransaction
 from orders import services as order_services
-from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund, SettlementEntry
-from orders.refunds import order_refund_record
+from orders.models import Order
+from orders.payments.models import GatewayPayment, GatewayRefund, OrderRefund, SettlementEntry
+from orders.payments.services.order_refunds import order_refund_record
 from orders.services import OrderError
 from tests.factories import facility_staff, regional_reviewer
 from tests.orders.factories import ProductFactory, shop

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 
 from facilities.scoping import scope_for
-from orders import refunds as refund_service
-from orders.models import OrderRefund, OrderStatus
-from orders.refunds import order_refund_record
+from orders.models import OrderStatus
+from orders.payments.models import OrderRefund
+from orders.payments.services import order_refunds as refund_service
+from orders.payments.services.order_refunds import order_refund_record
 from orders.services import OrderError
 from oversight import selectors
 from oversight.periods import this_month

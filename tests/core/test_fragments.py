@@ -47,7 +47,7 @@ def test_the_footer_follows_the_visitor_language_and_the_cart_count_stays_theirs
 
 
 def test_the_shipping_estimate_lists_every_province_on_every_product_page(db):
-    from orders.shipping import PROVINCE_CHOICES
+    from orders.delivery.fees import PROVINCE_CHOICES
 
     assert len(PROVINCE_CHOICES) == 38
 

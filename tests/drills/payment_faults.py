@@ -8,7 +8,8 @@ import pytest
 from django.db.models import Sum
 
 from gatewaysim.models import SimTransaction
-from orders.models import GatewayPayment, GatewayRefund, OrderEvent, OrderStatus, SettlementEntry
+from orders.models import OrderEvent, OrderStatus
+from orders.payments.models import GatewayPayment, GatewayRefund, SettlementEntry
 from tests.drills.checkout_steps import checkout_form, fill_cart
 
 RECEIVED = {"settlement", "capture", "refund", "partial_refund"}

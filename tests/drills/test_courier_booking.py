@@ -19,8 +19,11 @@ from django.utils import timezone
 from gatewaysim import biteship as sim
 from gatewaysim import biteship_orders as sim_orders
 from gatewaysim.biteship_models import SimShipment
-from orders import courier_bookings, services, shipments
-from orders.models import CourierBooking, Order, OrderStatus, Shipment
+from orders import services
+from orders.delivery import bookings as courier_bookings
+from orders.delivery import shipments
+from orders.delivery.models import CourierBooking, Shipment
+from orders.models import Order, OrderStatus
 from tests.factories import facility_staff
 from tests.orders.factories import ProductFactory, shop
 from tests.orders.test_couriers import _paid_courier_order, _post

@@ -18,9 +18,10 @@ import pytest
 from django.utils import timezone
 
 from gatewaysim.models import SimTransaction
-from orders import gateway_services
-from orders.midtrans import GatewayError, MidtransClient
-from orders.models import GatewayPayment, Order, OrderStatus
+from orders.models import Order, OrderStatus
+from orders.payments import services as gateway_services
+from orders.payments.midtrans import GatewayError, MidtransClient
+from orders.payments.models import GatewayPayment
 from tests.drills.payment_faults import online_checkout_over_http, simulator  # noqa: F401
 from tests.orders.factories import ProductFactory, shop
 

@@ -32,8 +32,9 @@ from django.utils import timezone
 
 from catalog.models import Product
 from gatewaysim.models import SimTransaction
-from orders import gateway_services
-from orders.models import GatewayPayment, Order, OrderStatus
+from orders.models import Order, OrderStatus
+from orders.payments import services as gateway_services
+from orders.payments.models import GatewayPayment
 from tests.drills.payment_faults import simulator  # noqa: F401 (fixture)
 from tests.journeys.conftest import Browser, Server
 from tests.orders.factories import ProductFactory, shop
@@ -180,7 +181,7 @@ def test_control_charge_before_the_row_a_killed_worker_leaves_no_row(
     payment row; the tracking page says "pay online" with nothing to pay
     with; the gateway holds charge KB-<checkout>-1 open. The sweep then adopts
     the orphan: its intent takes that same reference and finds that charge."""
-    from orders.midtrans import GatewayError, MidtransClient
+    from orders.payments.midtrans import GatewayError, MidtransClient
     from orders.tracking import TRACKED_KEY
     from tests.orders.factories import place
 

@@ -5,7 +5,7 @@ Before: order_expire_due expired the order, the follow-up expire call was
 refused (412: the gateway had settled it) and logged as "refused", and
 nothing asked the gateway again: an expired order, money taken, no refund.
 Now the refusal asks the gateway for the status at once, and the sweep
-(orders.gateway_services.reconcile) asks about every pending payment near
+(orders.payments.services.reconcile) asks about every pending payment near
 its deadline: paid in time -> the order is paid; paid but expired here ->
 the money goes back (QRIS through the gateway, VA held for a person).
 """
@@ -20,9 +20,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from gatewaysim.models import SimTransaction
-from orders import gateway_services, services, tasks
-from orders.gateway_services import gateway_charge_expire
-from orders.models import GatewayPayment, GatewayRefund, Order, OrderStatus, SettlementEntry
+from orders import services, tasks
+from orders.models import Order, OrderStatus
+from orders.payments import services as gateway_services
+from orders.payments.models import GatewayPayment, GatewayRefund, SettlementEntry
+from orders.payments.services import gateway_charge_expire
 from tests.drills.payment_faults import (  # noqa: F401 (fixture)
     online_checkout_over_http,
     paid_events,
@@ -135,7 +137,7 @@ def test_expired_va_payment_is_held_for_a_person_who_records_the_transfer(paid_b
 def test_lost_notification_is_applied_by_the_sweep(paid_but_unheard, monkeypatch):
     """A notification stored but whose task was lost (a killed worker) is
     applied by the sweep a few minutes later."""
-    from orders.gateway_services import notifications
+    from orders.payments.services import notifications
 
     product, order, payment = paid_but_unheard()
     sim = SimTransaction.objects.get(order_id=payment.gateway_order_id)

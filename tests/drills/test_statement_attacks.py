@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orders.statements import LAYOUTS, StatementError, read_statement
+from orders.payments.statement_csv import LAYOUTS, StatementError, read_statement
 from tests.factories import facility_staff
 from tests.orders.factories import ProductFactory, place, shop
 

@@ -10,7 +10,7 @@ from django.db import connection
 
 from facilities.inbox import inbox_for
 from facilities.scoping import scope_for
-from orders.models import GatewayRefund
+from orders.payments.models import GatewayRefund
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, shop
 from tests.oversight.books_helpers import import_report, paid_checkout, report, report_row

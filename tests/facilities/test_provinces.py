@@ -2,7 +2,8 @@
 
 from facilities import provinces
 from facilities.models import Facility
-from orders import shipping, zones
+from orders import zones
+from orders.delivery import fees as shipping
 
 
 def test_thirty_eight_provinces_each_once_with_a_known_zone():

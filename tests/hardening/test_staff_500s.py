@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import ListingStatus, ProductImage
-from orders.models import StatementImport, StatementLine
+from orders.payments.models import StatementImport, StatementLine
 from tests.catalog.listing_factories import product_with_photo
 from tests.catalog.test_admin import _form_data
 from tests.factories import FacilityFactory, facility_staff, head_office_user

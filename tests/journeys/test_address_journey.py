@@ -15,7 +15,8 @@ import pytest
 
 from catalog.models import ListingStatus
 from gatewaysim.biteship_models import SimShipment
-from orders import services, shipments
+from orders import services
+from orders.delivery import shipments
 from orders.models import Order, OrderStatus
 from tests.browser.cart_steps import add_to_cart
 from tests.browser.conftest import chromium  # noqa: F401 - the fixture

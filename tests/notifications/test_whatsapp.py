@@ -249,8 +249,8 @@ def test_staff_see_only_their_facility_messages(wa):
 
 def test_erasing_an_order_erases_its_messages_number_and_name(wa):
     from notifications.tasks import whatsapp_send
-    from orders.models_privacy import OrderErasure
     from orders.privacy import order_anonymise
+    from orders.privacy.models import OrderErasure
 
     order = _order()
     order_services.order_cancel(order=order, reason="uji", by_shopper=True)
@@ -269,7 +269,7 @@ def test_erasing_an_order_erases_its_messages_number_and_name(wa):
 
 
 def _courier_order_shipped(link=""):
-    from orders import shipments
+    from orders.delivery import shipments
     from shipping.providers import RateOption
 
     order = _order()
@@ -299,7 +299,7 @@ def test_shipped_links_the_couriers_tracking_page_when_known(wa):
 
 @pytest.mark.parametrize("after_days", [0, 2])
 def test_delivered_is_told_at_once_even_when_completion_waits(wa, settings, after_days):
-    from orders.shipment_tracking import tracking_events_apply
+    from orders.delivery.tracking import tracking_events_apply
 
     settings.DELIVERED_COMPLETES_AFTER_DAYS = after_days
     order, shipment = _courier_order_shipped("https://track.example/jne/JN9")

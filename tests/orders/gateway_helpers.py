@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from orders.midtrans import amount_string, signature_for
-from orders.models import GatewayPayment, PaymentMethod
+from orders.models import PaymentMethod
+from orders.payments.midtrans import amount_string, signature_for
+from orders.payments.models import GatewayPayment
 from tests.orders.factories import place
 
 

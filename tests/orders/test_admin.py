@@ -7,6 +7,7 @@ import pytest
 
 from orders import services
 from orders.models import Order, OrderStatus, PaymentProof
+from orders.payments.services.receipts import payment_proof_submit
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import JAKARTA, ProductFactory, place, shop
 
@@ -155,7 +156,7 @@ def test_list_puts_what_needs_action_first(client, palembang, media):
     paid = place([(product, 1)]).orders[0]
     services.order_confirm_payment(order=paid, actor=staff)
     with_receipt = place([(product, 1)]).orders[0]
-    services.payment_proof_submit(
+    payment_proof_submit(
         order=with_receipt,
         upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"),
     )
@@ -170,7 +171,7 @@ def test_reject_receipt_with_reason(client, mukena, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     order = place([(mukena, 1)]).orders[0]
-    services.payment_proof_submit(
+    payment_proof_submit(
         order=order, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
     )
     login(client, facility_staff(mukena.facility))
@@ -195,7 +196,7 @@ def test_receipt_file_shown_to_staff(client, mukena, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     order = place([(mukena, 1)]).orders[0]
-    services.payment_proof_submit(
+    payment_proof_submit(
         order=order, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
     )
     login(client, facility_staff(mukena.facility))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderEvent, OrderStatus
+from orders.payments.services.receipts import payment_proof_submit
 from tests.factories import facility_staff, regional_reviewer
 from tests.orders.factories import JAKARTA, place
 
@@ -25,7 +26,7 @@ def _step(order, step):
 
 def _with_receipt(product, delivery="courier"):
     order = place([(product, 1)], delivery=delivery, address=JAKARTA).orders[0]
-    services.payment_proof_submit(
+    payment_proof_submit(
         order=order, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
     )
     return order

@@ -88,7 +88,7 @@ class _Counter:
 def test_the_service_gives_the_count_back_only_when_nothing_new_was_placed(monkeypatch):
     """Refused, a double submit, or called off because the gateway made no
     charge: given back once. Placed: kept (the control)."""
-    from orders import gateway_services
+    from orders.payments import services as gateway_services
 
     class Result:
         def __init__(self, created):

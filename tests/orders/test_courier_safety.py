@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from catalog.models import Product
 from gatewaysim import biteship_orders as sim_orders
 from gatewaysim.biteship_models import SimShipment
-from orders import shipments
-from orders.models import Order, Shipment
+from orders.delivery import shipments
+from orders.delivery.models import Shipment
+from orders.models import Order
 from orders.services import checkout
 from shipping.biteship import BiteshipClient
 from shipping.links import safe_link

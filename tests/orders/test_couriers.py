@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 
 from gatewaysim import biteship as sim
 from gatewaysim.biteship_models import SimShipment
-from orders import services, shipments
-from orders.models import Order, OrderStatus, Shipment, TrackingEvent
+from orders import services
+from orders.delivery import shipments
+from orders.delivery.models import Shipment, TrackingEvent
+from orders.models import Order, OrderStatus
 from shipping.providers import AGGREGATOR, TABLE, Parcel
 from shipping.rates import courier_options
 from tests.drills.checkout_steps import ADDRESS, checkout_form, fill_cart

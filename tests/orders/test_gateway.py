@@ -8,14 +8,13 @@ import json
 import pytest
 
 from catalog.models import Product
-from orders import gateway_services, services
-from orders.models import (
+from orders import services
+from orders.models import Order, OrderEvent, OrderStatus
+from orders.payments import services as gateway_services
+from orders.payments.models import (
     GatewayNotification,
     GatewayPayment,
     GatewayRefund,
-    Order,
-    OrderEvent,
-    OrderStatus,
     SettlementEntry,
 )
 from tests.factories import facility_staff, head_office_user
@@ -168,7 +167,7 @@ def test_paid_after_the_order_expired_is_refunded_not_reinstated(
 ):
     sent = []
     monkeypatch.setattr(
-        "orders.midtrans.MidtransClient.refund",
+        "orders.payments.midtrans.MidtransClient.refund",
         lambda self, order_id, **kw: sent.append((order_id, kw)) or {"status_code": "200"},
     )
     result, payment = online_checkout([(two_shops[0], 1)])
@@ -195,7 +194,7 @@ def test_staff_cancelling_a_paid_online_order_refunds_it_through_the_gateway(
 ):
     sent = []
     monkeypatch.setattr(
-        "orders.midtrans.MidtransClient.refund",
+        "orders.payments.midtrans.MidtransClient.refund",
         lambda self, order_id, **kw: sent.append(kw["amount"]) or {"status_code": "200"},
     )
     result, payment = online_checkout([(two_shops[0], 1), (two_shops[1], 1)])
@@ -218,12 +217,12 @@ def test_staff_cancelling_a_paid_online_order_refunds_it_through_the_gateway(
 def test_a_refused_refund_is_recorded_for_a_person(
     client, two_shops, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from orders.midtrans import GatewayError
+    from orders.payments.midtrans import GatewayError
 
     def refuse(self, order_id, **kw):
         raise GatewayError("412", status_code="412", body={"status_message": "cannot"})
 
-    monkeypatch.setattr("orders.midtrans.MidtransClient.refund", refuse)
+    monkeypatch.setattr("orders.payments.midtrans.MidtransClient.refund", refuse)
     result, payment = online_checkout([(two_shops[0], 1)])
     post(client, notification(payment), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -307,7 +306,8 @@ def test_the_order_page_shows_its_settlement_and_refund(
     client, two_shops, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr(
-        "orders.midtrans.MidtransClient.refund", lambda self, order_id, **kw: {"status_code": "200"}
+        "orders.payments.midtrans.MidtransClient.refund",
+        lambda self, order_id, **kw: {"status_code": "200"},
     )
     result, payment = online_checkout([(two_shops[0], 1)])
     post(client, notification(payment), django_capture_on_commit_callbacks)
@@ -341,11 +341,11 @@ def test_confirmation_page_query_budget(
 
 def test_signature_is_midtrans_documented_formula(settings):
     """Checked against hashlib directly, not against our own helper: the
-    simulator and the tests share orders.midtrans.signature_for, so a mistake
+    simulator and the tests share orders.payments.midtrans.signature_for, so a mistake
     there would otherwise go unnoticed on both sides."""
     import hashlib
 
-    from orders.midtrans import verify_notification
+    from orders.payments.midtrans import verify_notification
 
     settings.MIDTRANS_SERVER_KEY = "SB-Mid-server-abc123"
     body = {"order_id": "KB-X-1", "status_code": "200", "gross_amount": "875000.00"}

@@ -18,14 +18,13 @@ from django.test import Client
 from catalog.models import Product
 from core.money import format_rupiah
 from gatewaysim.models import SimTransaction
-from orders import gateway_services, services
-from orders.models import (
+from orders import services
+from orders.models import Order, OrderEvent, OrderStatus
+from orders.payments import services as gateway_services
+from orders.payments.models import (
     GatewayNotification,
     GatewayPayment,
     GatewayRefund,
-    Order,
-    OrderEvent,
-    OrderStatus,
     SettlementEntry,
 )
 from tests.drills.checkout_steps import checkout_form, fill_cart
@@ -139,7 +138,7 @@ def test_virtual_account_refund_is_held_for_a_manual_transfer(client, simulator,
     assert stock(mukena) == 5
 
     # The simulator refuses a VA refund the way Midtrans does.
-    from orders.midtrans import GatewayError, MidtransClient
+    from orders.payments.midtrans import GatewayError, MidtransClient
 
     with pytest.raises(GatewayError) as refused:
         MidtransClient().refund(
@@ -341,7 +340,7 @@ def test_expiry_racing_the_payment_ends_one_way_only(signed):
     facility) or expired with its stock back once and the money refunded."""
     product = ProductFactory(facility=shop(), price=100_000, stock=100)
     ends = []
-    import orders.midtrans as midtrans
+    import orders.payments.midtrans as midtrans
 
     original = midtrans.MidtransClient.refund
     midtrans.MidtransClient.refund = lambda self, order_id, **kw: {"status_code": "200"}

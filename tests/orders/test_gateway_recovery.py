@@ -8,8 +8,10 @@ import pytest
 
 from gatewaysim.models import SimTransaction
 from gatewaysim.views import dashboard_refund, notification_for
-from orders import gateway_services, services
-from orders.models import GatewayPayment, GatewayRefund, Order, OrderRefund, SettlementEntry
+from orders import services
+from orders.models import Order
+from orders.payments import services as gateway_services
+from orders.payments.models import GatewayPayment, GatewayRefund, OrderRefund, SettlementEntry
 from tests.drills.payment_faults import online_checkout_over_http, simulator  # noqa: F401
 from tests.factories import facility_staff
 from tests.orders.factories import ProductFactory, shop
@@ -63,7 +65,7 @@ def test_a_dashboard_refund_reaches_the_ledger_once(paid):
 
 
 def gateway_services_status(payment):
-    from orders.midtrans import MidtransClient
+    from orders.payments.midtrans import MidtransClient
 
     return MidtransClient().status(payment.gateway_order_id)
 
@@ -77,7 +79,7 @@ def test_our_own_refund_is_not_counted_twice_when_the_gateway_reports_it(paid):
 
 
 def test_va_refund_is_never_sent_and_only_scoped_staff_record_it(paid, monkeypatch):
-    from orders.midtrans import MidtransClient
+    from orders.payments.midtrans import MidtransClient
 
     sent = []
     monkeypatch.setattr(MidtransClient, "refund", lambda self, *a, **kw: sent.append(a))
@@ -99,7 +101,7 @@ def test_va_refund_is_never_sent_and_only_scoped_staff_record_it(paid, monkeypat
 
 
 def test_manual_transfer_of_a_complaint_refund_updates_its_ledger_row(paid):
-    from orders.refunds import order_refund_record
+    from orders.payments.services.order_refunds import order_refund_record
 
     order, payment = paid(channel="permata_va")
     ledger = order_refund_record(

@@ -13,10 +13,11 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orders import gateway_services, services
-from orders.gateway_services.report_csv import read_report
-from orders.models import GatewayRefund, GatewayReportLine
-from orders.statements import StatementError
+from orders import services
+from orders.payments import services as gateway_services
+from orders.payments.models import GatewayRefund, GatewayReportLine
+from orders.payments.report_csv import read_report
+from orders.payments.statement_csv import StatementError
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, shop
 from tests.orders.gateway_helpers import online_checkout

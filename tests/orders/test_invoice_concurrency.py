@@ -10,8 +10,9 @@ import time
 import pytest
 from django.db import IntegrityError
 
-from orders import invoices
-from orders.models import Invoice, InvoiceNumberCounter, Order, OrderStatus
+from orders.documents import invoices
+from orders.documents.models import Invoice, InvoiceNumberCounter
+from orders.models import Order, OrderStatus
 from tests.orders.concurrency_helpers import run_together
 from tests.orders.factories import ProductFactory, place, shop
 

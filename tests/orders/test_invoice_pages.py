@@ -13,7 +13,9 @@ from django.urls import reverse
 from core.money import format_rupiah
 from core.terbilang import rupiah_terbilang
 from orders import services
-from orders.models import AccessEvent, Invoice, Order, OrderStatus
+from orders.documents.models import Invoice
+from orders.models import Order, OrderStatus
+from orders.privacy.models import AccessEvent
 from tests.factories import (
     FacilityFactory,
     RegionFactory,

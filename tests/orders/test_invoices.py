@@ -1,6 +1,6 @@
 """When an order is invoiced, the number it gets, and what the invoice keeps.
 
-The rule and the numbering live in orders.invoices; these tests walk orders
+The rule and the numbering live in orders.documents.invoices; these tests walk orders
 through the real status services and read the invoice that came out.
 """
 
@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from orders import documents, invoices, privacy, services
-from orders.models import Invoice, InvoiceNumberCounter, Order, OrderStatus
+from orders import privacy, services
+from orders.documents import content as documents
+from orders.documents import invoices
+from orders.documents.models import Invoice, InvoiceNumberCounter
+from orders.models import Order, OrderStatus
 from tests.factories import head_office_user
 from tests.orders.factories import JAKARTA, PALEMBANG, ProductFactory, place, shop
 from tests.orders.test_services import _order_in as _walked

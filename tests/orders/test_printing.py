@@ -15,7 +15,8 @@ from django.conf import settings
 from PIL import Image, ImageDraw
 
 from core.barcodes import QUIET_MODULES, code128_svg, qr_svg
-from orders.models import OrderStatus, PaymentMethod, Shipment
+from orders.delivery.models import Shipment
+from orders.models import OrderStatus, PaymentMethod
 from tests.factories import ProductFactory, facility_staff, make_order
 
 pytestmark = pytest.mark.django_db

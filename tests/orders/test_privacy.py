@@ -19,8 +19,9 @@ from PIL import Image
 from facilities.scoping import scope_for
 from orders import privacy, services
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentProof
-from orders.models_privacy import AccessEvent, OrderErasure, PrivacyRequest
-from orders.retention import retention_apply
+from orders.payments.services.receipts import payment_proof_submit
+from orders.privacy.models import AccessEvent, OrderErasure, PrivacyRequest
+from orders.privacy.retention import retention_apply
 from oversight import selectors as reports
 from oversight.periods import add_months, this_month
 from tests.factories import facility_staff, head_office_user, regional_reviewer
@@ -46,7 +47,7 @@ def _completed_courier_order(product, *, staff):
     tracking number."""
     order = place([(product, 2)], delivery="courier", address=JAKARTA).orders[0]
     Order.objects.filter(pk=order.pk).update(note="Titip ke satpam, Bu Siti")
-    proof = services.payment_proof_submit(order=order, upload=_jpeg())
+    proof = payment_proof_submit(order=order, upload=_jpeg())
     services.order_confirm_payment(order=order, actor=staff)
     services.order_start_processing(order=order, actor=staff)
     services.order_ship(order=order, actor=staff, courier="JNE", tracking_number="JNE123456789")
@@ -175,7 +176,7 @@ def test_retention_is_idempotent_and_keeps_money_still_being_checked(mukena, med
     _completed_courier_order(mukena, staff=staff)
     # A receipt uploaded, then the order expired before anyone checked it.
     unchecked = place([(mukena, 1)]).orders[0]
-    services.payment_proof_submit(order=unchecked, upload=_jpeg())
+    payment_proof_submit(order=unchecked, upload=_jpeg())
     Order.objects.filter(pk=unchecked.pk).update(status=OrderStatus.EXPIRED)
 
     first = retention_apply(now=timezone.now() + LATER)
@@ -506,7 +507,7 @@ def test_trail_records_views_receipts_prints_and_exports(client, mukena, media):
     staff = facility_staff(mukena.facility)
     order = place([(mukena, 1)]).orders[0]
     other = place([(mukena, 1)]).orders[0]
-    proof = services.payment_proof_submit(order=order, upload=_jpeg())
+    proof = payment_proof_submit(order=order, upload=_jpeg())
     client.force_login(staff)
     base = "/admin/orders/order/"
     assert client.get(f"{base}{order.pk}/change/").status_code == 200

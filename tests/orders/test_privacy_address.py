@@ -12,7 +12,7 @@ import pytest
 
 from orders import privacy, services
 from orders.models import Order
-from orders.models_privacy import PrivacyRequest
+from orders.privacy.models import PrivacyRequest
 from regions.loader import regions_load
 from tests.orders.factories import JAKARTA, PALEMBANG, place
 

@@ -23,18 +23,14 @@ from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintReason, Remedy
 from complaints.workdays import add_working_days
 from orders import privacy, services
-from orders.invoices import invoice_keep_until
-from orders.models import (
-    GatewayPayment,
-    GatewayRefund,
-    Invoice,
-    Order,
-    StatementImport,
-    StatementLine,
-)
-from orders.models_privacy import OrderErasure, PrivacyRequest
+from orders.documents.invoices import invoice_keep_until
+from orders.documents.models import Invoice
+from orders.models import Order
+from orders.payments.models import GatewayPayment, GatewayRefund, StatementImport, StatementLine
+from orders.payments.services.statements import statement_line_resolve
 from orders.privacy import erasure as erasure_module
-from orders.retention import retention_apply
+from orders.privacy.models import OrderErasure, PrivacyRequest
+from orders.privacy.retention import retention_apply
 from tests.factories import facility_staff
 from tests.orders.factories import CONTACT, place
 from tests.orders.test_privacy import _completed_courier_order, _track, msgs
@@ -164,7 +160,7 @@ def _with_statement_line(linked):
         )
 
         def settle():
-            services.statement_line_resolve(line=line, actor=staff)
+            statement_line_resolve(line=line, actor=staff)
 
         return order, settle
 

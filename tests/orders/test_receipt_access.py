@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from orders.services import payment_proof_submit
+from orders.payments.services.receipts import payment_proof_submit
 from tests.factories import (
     FacilityFactory,
     RegionFactory,

@@ -15,7 +15,8 @@ from PIL import Image
 from core import images
 from orders import services
 from orders.models import PaymentProof
-from orders.receipts import RECEIPT_MAX_PIXELS
+from orders.payments.receipt_files import RECEIPT_MAX_PIXELS
+from orders.payments.services.receipts import payment_proof_submit
 from tests.factories import head_office_user
 from tests.orders.factories import ProductFactory, place, shop
 
@@ -66,7 +67,7 @@ def _cancelled(order):
 
 def _full(order):
     for _ in range(services.MAX_PROOFS_PER_ORDER):
-        services.payment_proof_submit(order=order, upload=_upload(SMALL))
+        payment_proof_submit(order=order, upload=_upload(SMALL))
 
 
 @pytest.mark.parametrize(
@@ -86,14 +87,14 @@ def test_an_order_that_takes_no_receipt_refuses_before_decoding(
     proofs = PaymentProof.objects.count()
     decodes.clear()
     with pytest.raises(services.OrderError, match=message):
-        services.payment_proof_submit(order=order, upload=_upload(data))
+        payment_proof_submit(order=order, upload=_upload(data))
     assert decodes == []
     assert PaymentProof.objects.count() == proofs
 
 
 def test_a_receipt_over_the_receipt_pixel_limit_is_refused_from_its_header(order, decodes):
     with pytest.raises(services.OrderError, match="paling banyak 16 megapiksel") as refused:
-        services.payment_proof_submit(order=order, upload=_upload(BOMB))
+        payment_proof_submit(order=order, upload=_upload(BOMB))
     assert "foto atau PDF" in str(refused.value)
     assert decodes == []
     assert not PaymentProof.objects.exists()
@@ -102,18 +103,18 @@ def test_a_receipt_over_the_receipt_pixel_limit_is_refused_from_its_header(order
 def test_the_receipt_limit_is_far_below_the_product_photo_limit_and_inclusive(order, decodes):
     assert RECEIPT_MAX_PIXELS <= images.MAX_PIXELS // 2
     # A phone screenshot and a 16-megapixel phone photo both fit.
-    services.payment_proof_submit(order=order, upload=_upload(_png(1080, 2400)))
-    services.payment_proof_submit(order=order, upload=_upload(_png(4000, 4000)))
+    payment_proof_submit(order=order, upload=_upload(_png(1080, 2400)))
+    payment_proof_submit(order=order, upload=_upload(_png(4000, 4000)))
     assert len(decodes) == 2
     with pytest.raises(services.OrderError, match="megapiksel"):
-        services.payment_proof_submit(order=order, upload=_upload(_png(4001, 4000)))
+        payment_proof_submit(order=order, upload=_upload(_png(4001, 4000)))
     assert len(decodes) == 2
     assert PaymentProof.objects.filter(order=order).count() == 2
 
 
 def test_a_stored_receipt_is_only_the_original(order):
     # Renditions are for storefront pages; a receipt makes none.
-    proof = services.payment_proof_submit(order=order, upload=_upload(_png(3000, 2000)))
+    proof = payment_proof_submit(order=order, upload=_upload(_png(3000, 2000)))
     stored = Image.open(proof.file)
     assert stored.format == "JPEG" and stored.size == (2560, 1707)
 
@@ -139,11 +140,11 @@ def test_when_every_decode_slot_stays_taken_the_upload_is_refused_as_busy(
         taken += 1
     try:
         with pytest.raises(services.OrderError, match="Coba unggah lagi"):
-            services.payment_proof_submit(order=order, upload=_upload(SMALL))
+            payment_proof_submit(order=order, upload=_upload(SMALL))
     finally:
         for _ in range(taken):
             slots.release()
     assert decodes == [] and not PaymentProof.objects.exists()
     # Once a slot is free, the same upload goes through.
-    services.payment_proof_submit(order=order, upload=_upload(SMALL))
+    payment_proof_submit(order=order, upload=_upload(SMALL))
     assert len(decodes) == 1

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from orders import services
-from orders.models import OrderEvent, OrderStatus, StatementLine
-from orders.statements import (
+from orders.models import OrderEvent, OrderStatus
+from orders.payments.models import StatementLine
+from orders.payments.services.statements import statement_import, statement_line_resolve
+from orders.payments.statement_csv import (
     LAYOUTS,
     StatementError,
     StatementLayout,
@@ -59,7 +61,7 @@ def others(miniature):
 
 def import_file(data: bytes, *, order, actor=None, layout="bca"):
     actor = actor or facility_staff(order.facility)
-    return services.statement_import(
+    return statement_import(
         facility=order.facility,
         actor=actor,
         lines=read_statement(data, LAYOUTS[layout]),
@@ -170,7 +172,7 @@ def test_another_facilitys_order_code_is_never_confirmed(own, others):
 
 def test_staff_cannot_import_for_another_facility(own, others):
     with pytest.raises(services.OrderError):
-        services.statement_import(
+        statement_import(
             facility=others.facility,
             actor=facility_staff(own.facility),
             lines=[],
@@ -178,7 +180,7 @@ def test_staff_cannot_import_for_another_facility(own, others):
             layout="bca",
         )
     with pytest.raises(services.OrderError):
-        services.statement_import(
+        statement_import(
             facility=own.facility,
             actor=regional_reviewer(own.facility.region),
             lines=[],
@@ -275,7 +277,7 @@ def test_a_bad_file_gets_an_indonesian_message(client, own):
 def test_resolving_a_line_marks_it_handled(own):
     import_file(bca_csv(("22/11/2026", "DARI ANI", "1,000.00", "CR")), order=own)
     line = StatementLine.objects.get()
-    services.statement_line_resolve(line=line, actor=facility_staff(own.facility))
+    statement_line_resolve(line=line, actor=facility_staff(own.facility))
     line.refresh_from_db()
     assert not line.needs_person
 
@@ -353,7 +355,7 @@ def test_a_date_no_calendar_has_is_kept_for_a_person_not_dropped(own, written):
 def test_29_february_without_a_year_is_read_in_a_leap_year():
     from datetime import date
 
-    from orders.statements import parse_date
+    from orders.payments.statement_csv import parse_date
 
     assert parse_date("29/02", today=date(2028, 3, 1)) == date(2028, 2, 29)
     # In January, "29/02" is last year's only if last year had one.
@@ -367,7 +369,7 @@ def test_29_february_without_a_year_is_read_in_a_leap_year():
 def test_a_29_february_line_in_a_leap_year_confirms(own, monkeypatch):
     from datetime import date
 
-    from orders import statements
+    from orders.payments import statement_csv as statements
 
     monkeypatch.setattr(statements.timezone, "localdate", lambda: date(2028, 3, 1))
     data = (

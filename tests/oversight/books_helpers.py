@@ -3,8 +3,8 @@ notification path, and settlement reports written as the gateway's dashboard doe
 
 from __future__ import annotations
 
-from orders import gateway_services
-from orders.gateway_services.report_csv import read_report
+from orders.payments import services as gateway_services
+from orders.payments.report_csv import read_report
 from tests.orders.gateway_helpers import notification, online_checkout
 
 REPORT_HEADER = (

@@ -11,15 +11,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from orders import gateway_services, services
-from orders.models import (
+from orders import services
+from orders.payments import services as gateway_services
+from orders.payments.models import (
     GatewayNotification,
     GatewayPayment,
     GatewayRefund,
     GatewayReportLine,
     SettlementEntry,
 )
-from orders.refunds import order_refund_record
+from orders.payments.services.order_refunds import order_refund_record
 from oversight.books import books_check, books_check_daily
 from tests.factories import facility_staff, head_office_user, regional_reviewer
 from tests.orders.factories import ProductFactory, shop

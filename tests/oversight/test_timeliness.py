@@ -15,7 +15,7 @@ from catalog.models import ListingReview
 from complaints.models import Complaint, ComplaintStatus
 from facilities.scoping import scope_for
 from orders.models import OrderEvent, OrderStatus
-from orders.models_privacy import PrivacyRequest
+from orders.privacy.models import PrivacyRequest
 from oversight.timeliness import timeliness
 from tests.factories import (
     FacilityFactory,

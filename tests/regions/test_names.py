@@ -1,4 +1,4 @@
-from orders.shipping import PROVINCES as OLD_PROVINCES
+from orders.delivery.fees import PROVINCES as OLD_PROVINCES
 from regions.names import PROVINCES, province_code_for_name
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from orders.retention import retention_apply
+from orders.privacy.retention import retention_apply
 
 
 class Command(BaseCommand):

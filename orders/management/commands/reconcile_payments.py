@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from orders.gateway_services import payments_reconcile
+from orders.payments.services import payments_reconcile
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from orders.models import GatewayPayment
+from orders.payments.models import GatewayPayment
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Finish courier bookings left half done: bookings whose answer was lost,
-resis still pending, cancels not yet done (orders.courier_bookings). The
+resis still pending, cancels not yet done (orders.delivery.bookings). The
 queue runs it every 5 minutes; this is the same sweep by hand.
 
     python3 manage.py sweep_courier_bookings
@@ -7,7 +7,7 @@ queue runs it every 5 minutes; this is the same sweep by hand.
 
 from django.core.management.base import BaseCommand
 
-from orders.courier_bookings import bookings_sweep
+from orders.delivery.bookings import bookings_sweep
 
 
 class Command(BaseCommand):
