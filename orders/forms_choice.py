@@ -69,7 +69,7 @@ class FacilityChoiceForm(forms.Form):
 
     def _add_courier_field(self, answer) -> None:
         """The couriers and services for this facility's parcel, each with its
-        price and estimate (orders/shipment_rates.py); the help text says whose rates."""
+        price and estimate (orders/delivery/rates.py); the help text says whose rates."""
         options = answer.options
         if not options:
             return  # no village yet: the fee line says the address comes first

@@ -37,7 +37,7 @@ class FacilityChoice:
     payment_method: str
     note: str = ""
     # The courier service the shopper picked, "courier:service:price" as shown
-    # (orders/shipment_rates.py); checked again against the rates here.
+    # (orders/delivery/rates.py); checked again against the rates here.
     courier_option: str = ""
 
 

@@ -1,5 +1,5 @@
 """The settlement ledger (SettlementEntry) has one writer,
-orders/gateway_services/settlement.py: it was written in three modules
+orders/payments/services/settlement.py: it was written in three modules
 (the gateway's notification made rows owed, refunds shrank and closed
 them, head office paid them out), each with its own copy of what "owed"
 means."""
@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OWNER = Path("orders/gateway_services/settlement.py")
+OWNER = Path("orders/payments/services/settlement.py")
 WRITES = {
     "create",
     "get_or_create",
