@@ -1,7 +1,7 @@
 """Listing mail: reviewers hear of submissions, facility staff of decisions.
 
-catalog.services queues these on commit (`queue_listing_*`), so a rolled-back
-change sends nothing, and each mail is a retried task (catalog/tasks.py): a
+catalog.services queues these on commit (catalog.tasks `queue_listing_*`), so a
+rolled-back change sends nothing, and each mail is a retried task: a
 mail server that is down is logged and retried, never an error for the
 reviewer whose decision is already committed. Recipients are the staff
 accounts (with an email address) of the facility, or the reviewers of its
@@ -69,15 +69,3 @@ def send_listing_decided(*, review_id: int) -> int:
     review = _review(review_id)
     recipients = Scope.of_facility(review.product.facility_id).recipients()
     return _send("listing_decided", review, recipients)
-
-
-def queue_listing_submitted(review_id: int) -> None:
-    from catalog import tasks
-
-    tasks.mail_listing_submitted.enqueue(review_id)
-
-
-def queue_listing_decided(review_id: int) -> None:
-    from catalog import tasks
-
-    tasks.mail_listing_decided.enqueue(review_id)

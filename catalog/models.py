@@ -1,6 +1,8 @@
 """Categories, products and their quantity prices; photos (catalog.models_photos),
 the review history (catalog.models_review) and partner outlets, exhibitions and
-consignment (catalog.models_channels) are imported at the end.
+consignment (catalog.models_channels) are imported at the end. Those modules
+name Product by string ("catalog.Product") and take ListingStatus from
+catalog.choices, so none imports this one back.
 
 P-IRT: Pangan Industri Rumah Tangga, the home-industry food registration number
 issued by a regency; BPOM: the national food and drug agency's registration.
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.choices import ListingStatus
 from core.fields import MoneyField
 from core.money import MAX_UNIT_AMOUNT
 from facilities.models import Facility
@@ -54,15 +57,6 @@ class Category(models.Model):
     def name(self) -> str:
         """The name in the active language (Indonesian unless English is chosen)."""
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
-
-
-class ListingStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf")
-    PENDING_REVIEW = "pending_review", _("Menunggu tinjauan")
-    APPROVED = "approved", _("Disetujui")
-    CHANGES_REQUESTED = "changes_requested", _("Perlu perbaikan")
-    REJECTED = "rejected", _("Ditolak")
-    ARCHIVED = "archived", _("Diarsipkan")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -286,4 +280,15 @@ from catalog.models_channels import (  # noqa: E402, F401
     OutletProduct,
 )
 from catalog.models_photos import ProductImage  # noqa: E402, F401
-from catalog.models_review import ListingReview, ReviewQueueItem  # noqa: E402, F401
+from catalog.models_review import ListingReview  # noqa: E402, F401
+
+
+class ReviewQueueItem(Product):
+    """The reviewer's queue in the admin: pending listings, oldest first. Here
+    and not in models_review: a proxy subclasses Product, and the submodules
+    never import this module (it imports them; no cycle)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("antrean tinjauan")
+        verbose_name_plural = _("antrean tinjauan")

@@ -8,7 +8,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
 from core.fields import MoneyField
 from core.money import MAX_UNIT_AMOUNT
 
@@ -31,7 +30,10 @@ class OutletProduct(models.Model):
         verbose_name=_("mitra penjualan"),
     )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="outlet_links", verbose_name=_("produk")
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="outlet_links",
+        verbose_name=_("produk"),
     )
     on_hand = models.PositiveIntegerField(_("titipan di mitra"), default=0, editable=False)
     sold = models.PositiveIntegerField(_("terjual di mitra"), default=0, editable=False)
@@ -70,7 +72,10 @@ class ExhibitionProduct(models.Model):
         verbose_name=_("pameran"),
     )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="exhibition_links", verbose_name=_("produk")
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="exhibition_links",
+        verbose_name=_("produk"),
     )
 
     class Meta:

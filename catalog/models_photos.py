@@ -4,7 +4,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
 from core import images
 
 
@@ -16,7 +15,7 @@ class ProductImage(models.Model):
     """
 
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("produk")
+        "catalog.Product", on_delete=models.CASCADE, related_name="images", verbose_name=_("produk")
     )
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
     image = models.ImageField(

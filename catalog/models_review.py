@@ -1,12 +1,13 @@
-"""The review history of each listing and the reviewer's queue. Part of
-catalog.models (imported there, so `catalog.models.ListingReview` is the name
-to use)."""
+"""The review history of each listing. Part of catalog.models (imported there,
+so `catalog.models.ListingReview` is the name to use); the reviewer's queue, a
+proxy of Product, sits in catalog.models itself. Product is named by string so
+this module never imports catalog.models (which imports it)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import ListingStatus, Product
+from catalog.choices import ListingStatus
 
 
 class ListingReview(models.Model):
@@ -21,7 +22,10 @@ class ListingReview(models.Model):
         CONTENT_CHANGED = "content_changed", _("Isi diubah, ditinjau ulang")
 
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("produk")
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("produk"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,12 +52,3 @@ class ListingReview(models.Model):
 
     def __str__(self):
         return f"{self.product} — {self.get_action_display()}"
-
-
-class ReviewQueueItem(Product):
-    """The reviewer's queue in the admin: pending listings, oldest first."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("antrean tinjauan")
-        verbose_name_plural = _("antrean tinjauan")

@@ -2,7 +2,9 @@
 
 Like order mail (orders/tasks.py), each mail is one retried task queued after
 commit, so a mail server that is down delays the mail and never turns a
-committed submission or decision into an error page.
+committed submission or decision into an error page. The services queue them
+through `queue_listing_*` here (not in catalog.mail, which these tasks call:
+mail queuing its own tasks made mail and tasks import each other).
 """
 
 from __future__ import annotations
@@ -19,3 +21,11 @@ def mail_listing_submitted(review_id: int) -> None:
 @retried_task()
 def mail_listing_decided(review_id: int) -> None:
     mail.send_listing_decided(review_id=review_id)
+
+
+def queue_listing_submitted(review_id: int) -> None:
+    mail_listing_submitted.enqueue(review_id)
+
+
+def queue_listing_decided(review_id: int) -> None:
+    mail_listing_decided.enqueue(review_id)

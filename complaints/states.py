@@ -1,6 +1,20 @@
-"""The complaint status machine: every allowed move and who may make it."""
+"""The complaint status machine: the statuses, every allowed move and who may
+make it. The statuses are declared here (complaints.models re-exports them), so
+the machine needs no model and the models import it one way."""
 
-from complaints.models import ComplaintStatus as S
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Menunggu jawaban UPT")
+    ANSWERED = "answered", _("Dijawab UPT")
+    RESOLVED = "resolved", _("Selesai (disetujui pembeli)")
+    ESCALATED = "escalated", _("Diteruskan ke Kanwil")
+    DECIDED = "decided", _("Diputuskan Kanwil")
+
+
+S = ComplaintStatus
 
 SHOPPER = "shopper"
 FACILITY = "facility"  # staff of the complaint's facility

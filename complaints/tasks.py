@@ -1,20 +1,14 @@
-"""Background work of complaints: mail per step, and the deadline sweep."""
+"""Background work of complaints: one mail per step. (The deadline sweep is a
+periodic job that calls complaints.services directly, marketplace/periodic.py;
+a task here calling back into services made services and tasks import each
+other.)"""
 
 from __future__ import annotations
 
+from complaints import mail
 from core.task_retry import retried_task
 
 
 @retried_task()
 def complaint_mail(kind: str, event_id: int) -> None:
-    from complaints.mail import send_for_event
-
-    send_for_event(kind, event_id)
-
-
-@retried_task()
-def complaints_escalate_overdue() -> None:
-    # The whole deadline sweep: escalation and closing answers left alone.
-    from complaints.services import complaints_sweep_deadlines
-
-    complaints_sweep_deadlines()
+    mail.send_for_event(kind, event_id)

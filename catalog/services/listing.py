@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog import mail
+from catalog import tasks
 from catalog.models import (
     ListingReview,
     ListingStatus,
@@ -258,7 +258,7 @@ def listing_submit(*, product: Product, actor, note: str = "") -> ListingReview:
         if product.status in TRANSITIONS[A.SUBMIT][0] and not product.images.exists():
             raise ListingTransitionError(_("Tambahkan minimal satu foto sebelum mengajukan."))
         review = _transition(product, A.SUBMIT, actor=actor, note=note)
-        transaction.on_commit(lambda: mail.queue_listing_submitted(review.pk))
+        transaction.on_commit(lambda: tasks.queue_listing_submitted(review.pk))
     return review
 
 
@@ -285,7 +285,7 @@ def listing_approve(
                 _("Daftar periksa belum lengkap: %(items)s.") % {"items": "; ".join(missing)}
             )
         review = _transition(product, A.APPROVE, actor=actor, note=note, checklist=checklist)
-        transaction.on_commit(lambda: mail.queue_listing_decided(review.pk))
+        transaction.on_commit(lambda: tasks.queue_listing_decided(review.pk))
     return review
 
 
@@ -297,7 +297,7 @@ def _decide_with_note(product, actor, note, checklist, action) -> ListingReview:
         product = _locked(product)
         _check_scope(actor, product, review=True)
         review = _transition(product, action, actor=actor, note=note, checklist=checklist)
-        transaction.on_commit(lambda: mail.queue_listing_decided(review.pk))
+        transaction.on_commit(lambda: tasks.queue_listing_decided(review.pk))
     return review
 
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from catalog import mail
 from catalog import stock as stock_rules
+from catalog import tasks
 from catalog.models import (
     Product,
 )
@@ -53,7 +53,7 @@ def _content_changed(product: Product, actor, what: str) -> None:
             actor=actor,
             note=_("Diubah: %(what)s.") % {"what": what},
         )
-        transaction.on_commit(lambda: mail.queue_listing_submitted(review.pk))
+        transaction.on_commit(lambda: tasks.queue_listing_submitted(review.pk))
 
 
 def product_create(
