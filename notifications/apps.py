@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from core.page_cache import register_private_models
-        from notifications import models, receivers
+        from notifications import hooks, models, receivers, tasks
         from notifications.graph_versions import check_whatsapp_api_version
         from orders.delivery.models import TrackingEvent
         from orders.models import OrderEvent
@@ -33,5 +33,7 @@ class NotificationsConfig(AppConfig):
             receivers.tracking_event_saved, sender=TrackingEvent, dispatch_uid="notif-delivered"
         )
         post_save.connect(receivers.order_erased, sender=OrderErasure, dispatch_uid="notif-erasure")
+        # The services queue their sends through this port (no import back).
+        hooks.tasks.provide(tasks)
         # A server's WhatsApp stops on the day Meta retires its Graph API version.
         checks.register(check_whatsapp_api_version, checks.Tags.compatibility, deploy=True)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications import whatsapp
+from notifications import hooks, whatsapp
 from notifications.models import Channel, MessageStatus, OptOut, OutboundMessage
 from shipping.links import safe_link
 
@@ -134,11 +134,9 @@ def _queue(order, kind: str, group=None) -> OutboundMessage | None:
 
 
 def _enqueue(message_id: int) -> None:
-    from notifications import tasks
-
     # robust: a queue that cannot take the task is logged (the row stays
     # queued, visible to staff, who resend it); the committed order stands.
-    transaction.on_commit(lambda: tasks.whatsapp_send.enqueue(message_id), robust=True)
+    transaction.on_commit(lambda: hooks.tasks.whatsapp_send.enqueue(message_id), robust=True)
 
 
 class RetryLater(Exception):

@@ -8,9 +8,9 @@ the inbox again when it runs, so work done (or moved out of scope) meanwhile
 is not sent. WhatsApp respects the shoppers' opt-out list (OptOut, for every
 order) and is skipped while WhatsApp is not configured.
 
-Periodic jobs (the queue's scheduler): `notifications.tasks.staff_alerts_sweep`
-every 15 minutes, `notifications.tasks.staff_digest_queue_all` once a day at
-07.00 WIB.
+Periodic jobs (the queue's scheduler, marketplace/periodic.py):
+`staff_alerts_sweep` every 15 minutes, `staff_digest_queue_all` once a day at
+07.00 WIB; each queues one send task per person (notifications.hooks).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from facilities.inbox import InboxItem, inbox_for
 from facilities.scoping import scope_for
-from notifications import whatsapp
+from notifications import hooks, whatsapp
 from notifications.models import OptOut, StaffAlert, StaffAlertPreference
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,6 @@ def staff_alerts_sweep(*, now=None) -> int:
     """Queue one message for each person with urgent work not told yet, and
     remember what was told (StaffAlert) so it is told once. Returns how many
     people were queued."""
-    from notifications import tasks
-
     now = now or timezone.now()
     queued = 0
     for preference in _wanting("urgent"):
@@ -98,7 +96,7 @@ def staff_alerts_sweep(*, now=None) -> int:
                 [StaffAlert(user=user, item_key=key) for key in new], ignore_conflicts=True
             )
             transaction.on_commit(
-                lambda user_id=user.pk, new=new: tasks.staff_alert_send.enqueue(user_id, new),
+                lambda user_id=user.pk, new=new: hooks.tasks.staff_alert_send.enqueue(user_id, new),
                 robust=True,
             )
         queued += 1
@@ -107,11 +105,9 @@ def staff_alerts_sweep(*, now=None) -> int:
 
 def staff_digest_queue_all() -> int:
     """The morning digest: one task per person who asked for it."""
-    from notifications import tasks
-
     count = 0
     for preference in _wanting("digest"):
-        tasks.staff_digest_send.enqueue(preference.user_id)
+        hooks.tasks.staff_digest_send.enqueue(preference.user_id)
         count += 1
     return count
 
