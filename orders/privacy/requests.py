@@ -21,7 +21,7 @@ from orders.privacy.held import mail_shopper_on_commit, request_hold
 from orders.privacy.holds import ErasureHeld, erasure_holds, erasure_refusal
 from orders.privacy.models import OrderErasure, PrivacyRequest
 from orders.privacy.rules import CORRECTABLE, RESPONSE_HOURS, PrivacyError
-from orders.services.checkout_choices import address_checked
+from orders.services.address import address_checked
 from orders.services.checkout_input import Address, Contact, _address_fields
 from orders.services.common import OrderError
 

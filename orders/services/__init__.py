@@ -8,6 +8,9 @@ mail with transaction.on_commit. Status moves are checked against the one
 table in orders.states.
 """
 
+from orders.services.address import (  # noqa: F401
+    address_checked,
+)
 from orders.services.agreed import (  # noqa: F401
     AgreedLine,
     Agreement,
@@ -15,9 +18,6 @@ from orders.services.agreed import (  # noqa: F401
 )
 from orders.services.checkout import (  # noqa: F401
     order_place,
-)
-from orders.services.checkout_choices import (  # noqa: F401
-    address_checked,
 )
 from orders.services.checkout_input import (  # noqa: F401
     Address,

@@ -24,11 +24,11 @@ from orders.models import (
     PaymentMethod,
 )
 from orders.payments.providers import provider_for
+from orders.services.address import address_checked
 from orders.services.checkout_choices import (
     PricedCourier,
     _check_choice,
     _courier_option,
-    address_checked,
     courier_answers_unlocked,
 )
 from orders.services.checkout_input import (

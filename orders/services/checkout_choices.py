@@ -1,63 +1,24 @@
-"""A checkout's choices checked against each facility: the delivery address
-(from the region data), the delivery and payment method, the courier price."""
+"""A checkout's choices checked against each facility: the delivery and
+payment method, the courier price. The address itself is checked in
+orders.services.address (below this module: privacy's correction uses it too)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
-from facilities import provinces
 from orders import selectors
 from orders.delivery import fees as shipping
 from orders.delivery import shipments
 from orders.models import DeliveryMethod
 from orders.payments.providers import provider_for
+from orders.services.address import address_checked
 from orders.services.checkout_input import Address, FacilityChoice, PlaceLine
 from orders.services.common import OrderError
-from regions import chain
 from shipping.rates import RateAnswer
-
-
-def address_checked(address: Address) -> Address:
-    """The delivery address again from the region data (regions/chain.py):
-    codes that exist and chain, the village's postal code, and the names as
-    the data spells them (never as a form posted them). Raises OrderError.
-    Placement and the shopper's privacy correction both store what this returns."""
-    missing = [
-        name
-        for name, value in (
-            (_("provinsi"), address.province_code),
-            (_("kota/kabupaten"), address.regency_code),
-            (_("kecamatan"), address.district_code),
-            (_("kelurahan/desa"), address.village_code),
-            (_("kode pos"), address.postal_code),
-            (_("alamat jalan"), address.street),
-        )
-        if not value
-    ]
-    if missing:
-        raise OrderError(_("Alamat pengiriman belum lengkap: %(f)s.") % {"f": ", ".join(missing)})
-    try:
-        village = chain.village_check(
-            province=address.province_code,
-            regency=address.regency_code,
-            district=address.district_code,
-            village=address.village_code,
-            postal_code=address.postal_code,
-        )
-    except ValueError as error:
-        raise OrderError(str(error)) from None
-    district = village.district
-    return replace(
-        address,
-        province=provinces.name_for_code(address.province_code) or district.regency.province.name,
-        city=district.regency.name,
-        district=district.name,
-        village=village.name,
-    )
 
 
 def _check_choice(facility, products, choice: FacilityChoice, settings, address: Address) -> None:

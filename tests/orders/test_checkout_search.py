@@ -107,7 +107,7 @@ def test_the_service_gives_the_count_back_only_when_nothing_new_was_placed(monke
                 raise outcome
             return outcome
 
-        monkeypatch.setattr(gateway_services, "gateway_checkout_place", place)
+        monkeypatch.setattr(submit_module, "checkout_place", place)
         submitted = checkout_submit(gateway_channel="qris", give_back=counter)
         assert counter.given_back == (0 if name == "placed" else 1), name
         assert submitted.placed == (name != "refused"), name
@@ -120,8 +120,10 @@ def test_the_service_gives_the_count_back_only_when_nothing_new_was_placed(monke
     placed.orders = [Online()]
     placed.checkout = type("C", (), {"code": "X"})()
     called_off = []
-    monkeypatch.setattr(gateway_services, "gateway_checkout_place", lambda **_: placed)
-    monkeypatch.setattr(submit_module.selectors, "gateway_payment_for_checkout", lambda code: None)
+    monkeypatch.setattr(submit_module, "checkout_place", lambda **_: placed)
+    monkeypatch.setattr(
+        submit_module.payment_selectors, "gateway_payment_for_checkout", lambda code: None
+    )
 
     def start(payment):
         raise gateway_services.GatewayUnavailable

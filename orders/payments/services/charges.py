@@ -5,7 +5,8 @@ waits for any more.
 
 The order of writes is the point (issue 29, finding 2). The GatewayPayment row
 (status pending, its own `gateway_order_id`, no answer yet) is committed with
-the orders (gateway_checkout_place), before the charge is asked for; the
+the orders (orders.services.checkout_submit.checkout_place, which calls
+gateway_payment_intend here), before the charge is asked for; the
 answer (QR, account number) is recorded after. A worker killed between the
 two, or a timeout after the gateway made the charge, leaves a row that says
 so (`charged_at` null); gateway_payment_resume asks the gateway for that
@@ -33,7 +34,6 @@ from orders.models import Checkout, Order, OrderStatus, PaymentMethod
 from orders.payments.midtrans import Charge, GatewayError, MidtransClient
 from orders.payments.models import GatewayPayment
 from orders.payments.services.notifications import gateway_status_apply
-from orders.services.checkout import order_place
 from orders.services.common import OrderError
 from orders.services.steps_ending import order_call_off, order_close_unpaid
 
@@ -76,17 +76,6 @@ def gateway_payment_intend(*, checkout: Checkout, channel: str) -> GatewayPaymen
         amount=sum(o.total for o in online),
         expires_at=_deadline(online),
     )
-
-
-def gateway_checkout_place(*, gateway_channel: str, **place):
-    """order_place, and in the same transaction the gateway payment's
-    intent when an order is paid online (the charge itself is asked for after
-    commit, by gateway_payment_start). Raises what order_place raises."""
-    with transaction.atomic():
-        result = order_place(**place)
-        if result.created and any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders):
-            gateway_payment_intend(checkout=result.checkout, channel=gateway_channel)
-    return result
 
 
 def _record_answer(payment: GatewayPayment, charge: Charge) -> GatewayPayment:
