@@ -227,6 +227,8 @@ class Order(models.Model):
                 name="order_facility_created",
                 include=["status", "subtotal", "shipping_fee"],
             ),
+            # "Pesanan saya": every order of one phone, newest first.
+            models.Index(fields=["contact_phone", "-created_at"], name="order_phone_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -83,7 +83,11 @@ class QuoteRequest(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("permintaan penawaran")
         verbose_name_plural = _("permintaan penawaran")
-        indexes = [models.Index(fields=["facility", "status"], name="quote_request_fac_status")]
+        indexes = [
+            models.Index(fields=["facility", "status"], name="quote_request_fac_status"),
+            # "Pesanan saya": every quote of one phone, newest first.
+            models.Index(fields=["contact_phone", "-created_at"], name="quote_request_phone"),
+        ]
 
     def __str__(self):
         return f"{self.code} · {self.buyer_organisation}"

@@ -21,6 +21,7 @@ class BankSteps:
 
 ENTER_VA = _("Masukkan nomor virtual account di atas.")
 CHECK = _("Periksa nama toko dan jumlah, lalu konfirmasi dengan PIN.")
+ATM_CONFIRM = _("Periksa jumlah lalu pilih Ya.")
 
 STEPS = {
     GatewayChannel.BCA_VA: BankSteps(
@@ -30,7 +31,7 @@ STEPS = {
         atm_steps=(
             _("Di ATM BCA pilih Transaksi Lainnya > Transfer > ke Rek BCA Virtual Account."),
             ENTER_VA,
-            _("Periksa jumlah lalu pilih Ya."),
+            ATM_CONFIRM,
         ),
     ),
     GatewayChannel.BNI_VA: BankSteps(
@@ -44,7 +45,7 @@ STEPS = {
         atm_steps=(
             _("Di ATM BNI pilih Menu Lain > Transfer > Rekening Tabungan > Ke Rekening BNI."),
             ENTER_VA,
-            _("Periksa jumlah lalu pilih Ya."),
+            ATM_CONFIRM,
         ),
     ),
     GatewayChannel.BRI_VA: BankSteps(
@@ -54,7 +55,7 @@ STEPS = {
         atm_steps=(
             _("Di ATM BRI pilih Transaksi Lain > Pembayaran > Lainnya > BRIVA."),
             ENTER_VA,
-            _("Periksa jumlah lalu pilih Ya."),
+            ATM_CONFIRM,
         ),
     ),
     GatewayChannel.PERMATA_VA: BankSteps(

@@ -46,6 +46,10 @@ class Submitted:
         return self.result is not None
 
 
+def _pays_online(result: PlaceResult) -> bool:
+    return any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders)
+
+
 def checkout_place(*, gateway_channel: str, **place) -> PlaceResult:
     """order_place, and in the same transaction the gateway payment's intent
     when an order is paid online (the charge itself is asked for after commit,
@@ -53,7 +57,7 @@ def checkout_place(*, gateway_channel: str, **place) -> PlaceResult:
     both, so the payments room never imports the checkout."""
     with transaction.atomic():
         result = order_place(**place)
-        if result.created and any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders):
+        if result.created and _pays_online(result):
             gateway_services.gateway_payment_intend(
                 checkout=result.checkout, channel=gateway_channel
             )
@@ -75,7 +79,7 @@ def checkout_submit(*, gateway_channel: str, give_back: Callable[[], None], **pl
     if not result.created:
         give_back()
         return Submitted(result=result)
-    if any(o.payment_method == PaymentMethod.GATEWAY for o in result.orders):
+    if _pays_online(result):
         try:
             gateway_services.gateway_payment_start(
                 payment=payment_selectors.gateway_payment_for_checkout(result.checkout.code)
