@@ -39,6 +39,9 @@ class Facility(models.Model):
         RUTAN = "rutan", "Rutan"
         BAPAS = "bapas", "Bapas"
         LPKA = "lpka", "LPKA"
+        # A former inmate's own business under Bapas supervision (issue 35):
+        # it sells like a facility but its money is the client's, not the state's.
+        ENTERPRISE = "usaha", _("Usaha binaan Bapas")
 
     class Class(models.TextChoices):
         I = "I", _("Kelas I")  # noqa: E741 - the official class name
@@ -127,6 +130,11 @@ class Facility(models.Model):
     def get_absolute_url(self):
         # The storefront is catalog's page; catalog.apps registers its URL.
         return page_url(self)
+
+    @property
+    def is_enterprise(self) -> bool:
+        """A Bapas client's business: no premi, no PNBP; paid to the client."""
+        return self.kind == self.Kind.ENTERPRISE
 
     @property
     def whatsapp_number(self) -> str:
