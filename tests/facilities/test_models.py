@@ -42,5 +42,7 @@ def test_whatsapp_falls_back_to_the_phone(db):
     assert facility.whatsapp_number == "627113500108"
 
 
-def test_kind_choices_cover_the_four_facility_kinds():
-    assert set(Facility.Kind.values) == {"lapas", "rutan", "bapas", "lpka"}
+def test_kind_choices_cover_the_four_facility_kinds_and_bapas_enterprises():
+    assert set(Facility.Kind.values) == {"lapas", "rutan", "bapas", "lpka", "usaha"}
+    assert Facility(kind=Facility.Kind.ENTERPRISE).is_enterprise
+    assert not Facility(kind=Facility.Kind.BAPAS).is_enterprise
