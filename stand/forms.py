@@ -7,7 +7,9 @@ from core.money import MAX_ORDER_TOTAL
 
 
 class DayCloseForm(forms.Form):
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     cash_counted = forms.IntegerField(
         label=_("Uang tunai dihitung (Rp)"), min_value=0, max_value=MAX_ORDER_TOTAL
     )

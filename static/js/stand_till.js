@@ -229,7 +229,8 @@
         $("till-pay").hidden = true;
         $("till-qris").hidden = false;
         $("till-qris-amount").textContent = rupiah(body.amount);
-        $("till-qris-img").src = body.qr;
+        var box = $("till-qris-box");
+        box.replaceChildren(el("img", { id: "till-qris-img", src: body.qr, alt: box.dataset.alt, width: 240, height: 240 }));
         pollQris(sale);
       });
     }).catch(function () { showError(T.qrisOffline); });

@@ -88,7 +88,14 @@ def test_unpaid_qris_cancelled_gives_the_piece_back(simulator, till, staff, song
 def test_forged_notification_is_refused(client):
     answer = client.post(
         "/stan/gateway/notifikasi/",
-        json.dumps({"order_id": "STAN-x-1", "status_code": "200", "gross_amount": "1.00", "signature_key": "0"}),
+        json.dumps(
+            {
+                "order_id": "STAN-x-1",
+                "status_code": "200",
+                "gross_amount": "1.00",
+                "signature_key": "0",
+            }
+        ),
         content_type="application/json",
     )
     assert answer.status_code == 403
@@ -103,7 +110,10 @@ def test_sync_replayed_twice_over_http_is_applied_once(till, staff, songket, muk
     assert [r["applied"] for r in second] == [False, False]
     assert Sale.objects.count() == 2
     data = client.get(f"/stan/kasir/{till.pk}/data.json").json()
-    assert {p["name"]: p["left"] for p in data["products"]} == {"Kain Songket": 2, "Mukena Bordir": 0}
+    assert {p["name"]: p["left"] for p in data["products"]} == {
+        "Kain Songket": 2,
+        "Mukena Bordir": 0,
+    }
     assert len(data["sales"]) == 2
 
 
