@@ -8,7 +8,6 @@ import io
 import json
 
 import segno
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView

@@ -27,8 +27,8 @@ from core.sales_channels import channel_sales
 from facilities.models import Exhibition
 from gatewaysim import views as simulator_views
 from stand.models import DayClose, QrisCharge, Sale, SetAside, Till
-from tests.browser.test_checkout_journeys import PHONE_360, _check
 from tests.browser.conftest import Journey
+from tests.browser.test_checkout_journeys import PHONE_360, _check
 from tests.factories import FacilityFactory, ProductFactory, facility_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -211,6 +211,9 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         assert page.locator("#till-queue-count").inner_text() == "2"
         assert page.locator("#till-queue").is_visible()
         # The page reloads from the phone's cache (the service worker).
+        assert page.evaluate(
+            "() => caches.match(location.pathname).then(hit => !!hit && !!navigator.serviceWorker.controller)"
+        )
         page.reload()
         page.wait_for_selector(".till-product")
         assert page.locator("#till-queue-count").inner_text() == "2"
@@ -254,8 +257,8 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         one.context.set_offline(False)
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
         page.wait_for_function(
-            "() => JSON.parse(localStorage.getItem('kb-stan-queue-' + %d) || '[]').length === 0"
-            % till.pk,
+            "id => JSON.parse(localStorage.getItem('kb-stan-queue-' + id) || '[]').length === 0",
+            arg=till.pk,
             timeout=120_000,
         )
         RESULTS["sync_100_seconds"] = round(time.monotonic() - started, 2)
