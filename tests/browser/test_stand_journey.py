@@ -212,7 +212,8 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         assert page.locator("#till-queue").is_visible()
         # The page reloads from the phone's cache (the service worker).
         assert page.evaluate(
-            "() => caches.match(location.pathname).then(hit => !!hit && !!navigator.serviceWorker.controller)"
+            "() => caches.match(location.pathname)"
+            ".then(hit => !!hit && !!navigator.serviceWorker.controller)"
         )
         page.reload()
         page.wait_for_selector(".till-product")
