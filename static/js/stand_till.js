@@ -345,9 +345,56 @@
     });
   }
 
-  // --- the camera: BarcodeDetector where the browser has it -----------------------------
+  // --- the camera: BarcodeDetector where the browser has it, else the vendored
+  // zxing decoder (loaded only then), on live frames or on a photo of the label.
   var stream = null;
   var scanning = false;
+  var zxingReader = null;
+  function loadZxing() {
+    if (window.ZXing) return Promise.resolve(window.ZXing);
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = root.dataset.zxing;
+      script.onload = function () { resolve(window.ZXing); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  // One frame or photo, drawn on a canvas -> the label's value or null.
+  function decodeCanvas(canvas) {
+    if ("BarcodeDetector" in window) {
+      return new window.BarcodeDetector({ formats: ["code_128"] }).detect(canvas).then(function (codes) {
+        return codes.length ? codes[0].rawValue : null;
+      });
+    }
+    return loadZxing().then(function (Z) {
+      if (!zxingReader) {
+        zxingReader = new Z.MultiFormatReader();
+        var hints = new Map();
+        hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.CODE_128]);
+        hints.set(Z.DecodeHintType.TRY_HARDER, true);
+        zxingReader.setHints(hints);
+      }
+      try {
+        var bitmap = new Z.BinaryBitmap(new Z.HybridBinarizer(new Z.HTMLCanvasElementLuminanceSource(canvas)));
+        return zxingReader.decode(bitmap).getText();
+      } catch (e) {
+        return null;  // nothing readable in this frame
+      }
+    });
+  }
+  function drawn(source, width, height) {
+    var canvas = document.createElement("canvas");
+    var scale = Math.min(1, 1280 / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    canvas.getContext("2d").drawImage(source, 0, 0, canvas.width, canvas.height);
+    return canvas;
+  }
+  function found(value) {
+    if (value && addByCode(value)) { stopScan(); return true; }
+    return false;
+  }
   function stopScan() {
     scanning = false;
     if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
@@ -357,13 +404,11 @@
   function startScan() {
     var note = $("till-scan-note");
     $("till-scanner").hidden = false;
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
+    note.textContent = T.aim;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       note.textContent = T.noscan;
-      $("till-q").focus();
       return;
     }
-    note.textContent = "";
-    var detector = new window.BarcodeDetector({ formats: ["code_128"] });
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
       stream = s;
       var video = $("till-video");
@@ -372,14 +417,24 @@
         scanning = true;
         (function look() {
           if (!scanning) return;
-          detector.detect(video).then(function (codes) {
-            var hit = codes.map(function (c) { return c.rawValue; }).filter(function (v) { return /^KB\d{7,}$/i.test(v); })[0];
-            if (hit) { stopScan(); addByCode(hit); } else { setTimeout(look, 150); }
-          }).catch(function () { setTimeout(look, 300); });
+          decodeCanvas(drawn(video, video.videoWidth || 640, video.videoHeight || 480))
+            .then(function (value) { if (!found(value)) setTimeout(look, 200); })
+            .catch(function () { setTimeout(look, 400); });
         })();
       });
     }).catch(function () { note.textContent = T.noscan; });
   }
+  // A photo of the label: every browser can take one, even without live video.
+  $("till-photo").addEventListener("change", function (event) {
+    var file = event.target.files && event.target.files[0];
+    if (!file) return;
+    createImageBitmap(file).then(function (image) {
+      return decodeCanvas(drawn(image, image.width, image.height));
+    }).then(function (value) {
+      if (!found(value)) $("till-scan-note").textContent = T.unread;
+    }).catch(function () { $("till-scan-note").textContent = T.unread; })
+      .then(function () { event.target.value = ""; });
+  });
 
   // --- wiring ------------------------------------------------------------------------------
   $("till-q").addEventListener("input", renderProducts);
@@ -436,6 +491,7 @@
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       var keep = [location.pathname, root.dataset.dataUrl];
+      if (!("BarcodeDetector" in window)) keep.push(root.dataset.zxing);
       document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
         keep.push(node.getAttribute("src") || node.getAttribute("href"));
       });
