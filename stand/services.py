@@ -677,7 +677,8 @@ def receipt_whatsapp(*, sale: Sale, phone: str, by) -> Receipt:
     if OptOut.objects.filter(phone=digits, order__isnull=True).exists():
         raise StandError(_("Nomor ini menolak pesan WhatsApp."))
     try:
-        receipt = Receipt.objects.create(sale=sale, recipient=digits)
+        with transaction.atomic():
+            receipt = Receipt.objects.create(sale=sale, recipient=digits)
     except IntegrityError:
         return Receipt.objects.get(sale=sale, recipient=digits)
     params = [

@@ -136,3 +136,15 @@ def test_drill_two_phones_sell_the_last_pieces_at_once(till, staff, songket):
     assert sorted(a.status_code for a in answers) == [201, 201, 201, 409]
     row = SetAside.objects.get(product=songket)
     assert (row.sold, row.left) == (3, 0)
+
+
+def test_control_a_uuid_per_tap_instead_of_per_sale_would_record_four(till, staff, songket):
+    """The control for the double-tap drill: had the phone made a new UUID
+    per request (per tap) rather than per sale, the four taps would be four
+    sales and three pieces gone. The UUID made once per sale is the fix."""
+    url = f"/stan/kasir/{till.pk}/jual/"
+    answers = run_together(
+        [lambda: post(phone(staff), url, sale_body((songket, 1))) for _ in range(3)]
+    )
+    assert sorted(a.status_code for a in answers) == [201, 201, 201]
+    assert Sale.objects.count() == 3
