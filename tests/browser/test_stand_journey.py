@@ -197,7 +197,8 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         taps = Taps(page)
         taps("#till-scan")
         page.wait_for_function(
-            "() => document.getElementById('till-scan-note').textContent.includes('tidak bisa dibuka')"
+            "() => document.getElementById('till-scan-note')"
+            ".textContent.includes('tidak bisa dibuka')"
         )
         with page.expect_file_chooser() as chooser:
             taps(".till-photo")  # the phone's camera app takes the photo
