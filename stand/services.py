@@ -252,7 +252,7 @@ def _same_till(existing: Sale, till: Till) -> Sale:
 
 
 def _record(*, till: Till, sale: SaleInput, by, queued: bool) -> Sale:
-    till = Till.objects.select_for_update().select_related("exhibition").get(pk=till.pk)
+    till = Till.objects.select_for_update(of=("self",)).select_related("exhibition").get(pk=till.pk)
     now = timezone.now()
     sold_at = min(sale.sold_at or now, now)
     day = timezone.localtime(sold_at).date()
