@@ -346,6 +346,13 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         rows = channel_sales(timezone.localdate(), timezone.localdate())["stand"]
         assert sum(r.items for r in rows) == 2 + 3 + 100
         assert sum(r.revenue for r in rows) == 2 * 175_000 + 3 * 250_000 + 100 * 15_000
+        # The event report and a slip, at 360 px.
+        one.visit(f"/stan/laporan/{event.pk}/", "event report")
+        _check(one, "event report checked")
+        assert "Per cara bayar" in page.content()
+        slip = Sale.objects.filter(payment="qris").get()
+        one.visit(f"/stan/kasir/{till.pk}/struk/{slip.client_uuid}/", "slip")
+        _check(one, "slip checked")
         # A sale sent after the close is refused and kept, never lost.
         page.goto(till_site.url + f"/stan/kasir/{till.pk}/")
         page.wait_for_selector(".till-product")
