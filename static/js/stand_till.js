@@ -338,7 +338,7 @@
     state.sales.forEach(function (s) {
       var li = el("li", { class: "till-sale status-" + s.status, "data-uuid": s.uuid });
       li.appendChild(el("span", { class: "till-sale-status" }, s.label));
-      li.appendChild(el("span", {}, " " + s.at + " · " + s.payment_label + " · " + rupiah(s.total)));
+      li.appendChild(el("span", {}, s.at + " · " + s.payment_label + " · " + rupiah(s.total) + (s.offline ? " · " + T.late : "")));
       li.appendChild(el("span", { class: "till-sale-lines" }, s.lines.join(", ")));
       if (s.note) li.appendChild(el("span", { class: "small" }, s.note));
       list.appendChild(li);
