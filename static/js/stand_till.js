@@ -203,9 +203,12 @@
     if (sale.payment === "cash" && sale.cash_given) {
       box.appendChild(el("span", { class: "till-change" }, " " + T.change + " " + rupiah(sale.cash_given - sale.total)));
     }
-    var slip = el("a", { href: root.dataset.base + "struk/" + sale.uuid + "/", class: "till-slip" }, T.slip);
-    box.appendChild(document.createTextNode(" "));
-    box.appendChild(slip);
+    // The slip is the server's page: offered once the sale has reached it.
+    if (label !== T.saved) {
+      var slip = el("a", { href: root.dataset.base + "struk/" + sale.uuid + "/", class: "till-slip" }, T.slip);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(slip);
+    }
     box.hidden = false;
     box.dataset.uuid = sale.uuid;
     renderProducts();
