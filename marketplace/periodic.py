@@ -47,6 +47,9 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Shopper data past retention, expired sessions, deletion requests that
     # waited for what was owed (`apply_retention`), at night (WIB).
     ("apply_retention", "30 19 * * *", "orders.privacy.retention.retention_apply"),
+    # Stand volunteers' logins whose event ended are switched off, 00:00 WIB
+    # (refused already at once by stand.access; docs/stand-till.md).
+    ("stand_volunteers_expire", "0 17 * * *", "stand.services.volunteers_expire"),
     # Finished jobs older than 30 days leave the queue's table.
     ("queue_prune", "45 19 * * *", "core.queue_status.jobs_prune_finished"),
 ]
