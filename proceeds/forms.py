@@ -28,6 +28,9 @@ class MonthField(forms.CharField):
 
 class LedgerEntryForm(forms.ModelForm):
     month = MonthField()
+    # Typed as printed (spaces, dots, lower case); the service stores the bare code.
+    billing_code = forms.CharField(label=_("Kode billing SIMPONI"), max_length=24, required=False)
+    ntpn = forms.CharField(label=_("NTPN"), max_length=24, required=False)
 
     class Meta:
         model = LedgerEntry

@@ -64,8 +64,12 @@ def _proof_problem(proof) -> str:
         return _("Bukti paling besar 5 MB.")
     head = proof.read(16)
     proof.seek(0)
-    if not rules.proof_extension(head):
+    extension = rules.proof_extension(head)
+    if not extension:
         return _("Bukti harus berkas PDF, JPG atau PNG.")
+    # Stored under the server's name with the extension its bytes prove, so
+    # the proof view serves it with the right type whatever it was called.
+    proof.name = f"bukti.{extension}"
     return ""
 
 

@@ -38,6 +38,7 @@ def recap_world(world):
     )
     return world
 
+
 # The public impact page's whole build (issue 35: rupiah per region and month):
 # regions, facilities, products, items sold, completed orders, the facility map,
 # web orders and consignment per month, ledger entries, headcounts, products
