@@ -4,7 +4,8 @@ Who may write: a facility's own staff and head office (Scope.may_act_for);
 a Kanwil reviewer reads its region's ledgers and writes none. A closed month
 is final: nothing is added to it, nor to its programmes' headcounts.
 Nobody closes a month whose payments they alone entered (four eyes): another
-officer of the facility, or head office, closes it.
+officer of the facility, or head office, closes it. `actor` None is the
+system (the demo seeds): recorded as nobody's name.
 """
 
 from __future__ import annotations
@@ -227,7 +228,8 @@ def ledger_close(
     with transaction.atomic():
         ledger = _open_month_locked(facility, month)
         enterers = set(ledger.entries.values_list("entered_by_id", flat=True))
-        if enterers and enterers == {actor.pk}:
+        # actor None is the system (the demo seeds), which is nobody's pair of eyes.
+        if actor is not None and enterers == {actor.pk}:
             raise ProceedsError(
                 _(
                     "Semua pembayaran bulan ini Anda catat sendiri; bulan ditutup oleh "

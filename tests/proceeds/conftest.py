@@ -31,7 +31,7 @@ def pdf(name="bukti.pdf"):
 
 @pytest.fixture
 def channel(monkeypatch):
-    """A registered channel "uji" whose sales the test sets: {facility_id: (day, items, revenue)}."""
+    """A registered channel "uji"; tests set its sales: {facility_id: [(day, items, rupiah)]}."""
     monkeypatch.setattr(sales_channels, "_CHANNELS", {})
     sold: dict[int, list[tuple]] = {}
 
