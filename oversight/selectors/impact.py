@@ -74,13 +74,15 @@ def _empty(month: date) -> MonthCell:
 
 
 def _hide(cell: MonthCell) -> MonthCell:
-    """Blank what too few people or sales would make countable."""
+    """Blank what too few people or sales would make countable. Nothing at
+    all is shown as nothing (a zero names no one); premi paid with no
+    headcount recorded is hidden, since nobody can tell how few shared it."""
     enough_sales = cell.transactions >= SMALL_CELL
     enough_people = cell.raw_people >= SMALL_CELL
-    cell.sales = cell.raw["sales"] if enough_sales else None
-    cell.pnbp = cell.raw["pnbp"] if enough_sales else None
-    cell.premi = cell.raw["premi"] if enough_people else None
-    cell.people = cell.raw_people if enough_people else None
+    cell.sales = cell.raw["sales"] if enough_sales or not cell.transactions else None
+    cell.pnbp = cell.raw["pnbp"] if enough_sales or not cell.raw["pnbp"] else None
+    cell.premi = cell.raw["premi"] if enough_people or not cell.raw["premi"] else None
+    cell.people = cell.raw_people if enough_people or not cell.raw_people else None
     return cell
 
 

@@ -86,7 +86,8 @@ def test_cells_from_too_few_people_or_sales_are_hidden(ledger_world, client):
     )
     response = client.get("/dampak/")
     small = _cell(response, "Kanwil Sumatera Selatan")
-    assert (small.sales, small.pnbp, small.premi, small.people) == (None, None, None, None)
+    # Nothing deposited shows as nothing (a zero names no one); the rest is hidden.
+    assert (small.sales, small.pnbp, small.premi, small.people) == (None, 0, None, None)
     assert small.programmes == 1  # a count of programmes names no one
     assert "Rp 70.000" not in response.text and "Rp 90.000" not in response.text
     assert "disembunyikan" in response.text
@@ -96,6 +97,12 @@ def test_cells_from_too_few_people_or_sales_are_hidden(ledger_world, client):
     # in it, so it cannot be found by subtraction.
     assert response.context["impact"].trend[-2].sales == 650_000
     assert response.context["impact"].trend[-2].people == 0
+
+
+def test_an_empty_month_shows_zero_not_hidden(ledger_world, client):
+    response = client.get("/dampak/")
+    empty = _cell(response, "Kanwil Sumatera Selatan")
+    assert (empty.sales, empty.pnbp, empty.premi, empty.people) == (0, 0, 0, 0)
 
 
 def test_the_threshold_is_one_constant(ledger_world, client, monkeypatch):
