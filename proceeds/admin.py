@@ -226,4 +226,5 @@ class ProgrammeMonthAdmin(admin.ModelAdmin):
             )
         except services.ProceedsError as error:
             raise PermissionDenied(error.message) from error
-        obj.pk = saved.pk
+        obj.pk, obj.programme_id = saved.pk, saved.programme_id
+        obj.month, obj.participants = saved.month, saved.participants

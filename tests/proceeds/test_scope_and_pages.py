@@ -208,3 +208,35 @@ def test_the_ledger_page_query_count_does_not_grow(
         response = client.get("/admin/hasil/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == facilities
+
+
+def test_programmes_and_headcounts_in_the_admin_stay_in_scope(ledger_world, client):
+    kendari, palembang = ledger_world["kendari"], ledger_world["palembang"]
+    clerk = facility_staff(kendari)
+    client.force_login(clerk)
+    response = client.post(
+        "/admin/proceeds/workprogramme/add/",
+        {"facility": kendari.pk, "name": "Mebel", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    mebel = kendari.work_programmes.get(name="Mebel")
+    response = client.post(
+        "/admin/proceeds/programmemonth/add/",
+        {"programme": mebel.pk, "month": MONTH, "participants": "8"},
+    )
+    assert response.status_code == 302
+    assert mebel.months.get().participants == 8
+    # Another facility's programme is no choice of theirs.
+    roti = palembang.work_programmes.create(name="Roti")
+    response = client.post(
+        "/admin/proceeds/programmemonth/add/",
+        {"programme": roti.pk, "month": MONTH, "participants": "8"},
+    )
+    assert response.status_code == 200 and not roti.months.exists()
+    listing = client.get("/admin/proceeds/workprogramme/")
+    assert "Mebel" in listing.text and "Roti" not in listing.text
+    # The entry they recorded reads back, read-only, with its proof.
+    entry = record(clerk, kendari, rules.MATERIALS, 1000, "F-9")
+    page = client.get(f"/admin/proceeds/ledgerentry/{entry.pk}/change/")
+    assert page.status_code == 200 and "Buka bukti" in page.text
+    assert 'name="amount"' not in page.text
