@@ -17,6 +17,7 @@ from core.money import format_rupiah
 from facilities.scoping import scope_for
 from proceeds import forms, selectors, services
 from proceeds.models import LedgerEntry, LedgerMonth, ProgrammeMonth, WorkProgramme
+from proceeds.months import add_months, this_month
 
 
 def _apply_refusal(form, error: services.ProceedsError) -> None:
@@ -83,7 +84,22 @@ class LedgerEntryAdmin(admin.ModelAdmin):
             def __init__(self, *args, **kw):
                 super().__init__(*args, scope=scope, **kw)
 
+        # No pencil or eye beside the choices: a payment is no place to edit a
+        # facility or a programme.
+        for name in ("facility", "programme"):
+            widget = ScopedForm.base_fields.get(name) and ScopedForm.base_fields[name].widget
+            for flag in ("can_add_related", "can_change_related", "can_view_related"):
+                if widget is not None and hasattr(widget, flag):
+                    setattr(widget, flag, False)
         return ScopedForm
+
+    def get_changeform_initial_data(self, request):
+        # Staff record for their own facility, mostly for the month just ended.
+        scope = scope_for(request.user)
+        initial = {"month": f"{add_months(this_month(), -1):%Y-%m}"}
+        if scope.is_facility_staff:
+            initial["facility"] = scope.facility_id
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     def get_fields(self, request, obj=None):
         if obj is None:
