@@ -70,6 +70,7 @@ def test_a_reviewer_reads_the_region_only_and_writes_nothing(ledger_world, clien
     workbook = load_workbook(io.BytesIO(client.get("/admin/hasil/buku-hasil.xlsx").content))
     assert "Lapas Kendari" not in str(list(workbook.worksheets[0].iter_rows(values_only=True)))
     client.force_login(own)
+    assert 'href="/admin/hasil/"' in client.get("/admin/").text  # from the dashboard
     assert client.get(_month_url(kendari)).status_code == 200
     assert client.post(_month_url(kendari), {"explanation": "x"}).status_code == 403
     with pytest.raises(services.ProceedsError, match="tidak berwenang"):
