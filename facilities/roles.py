@@ -216,3 +216,22 @@ _grant(
     reviewer=_QUOTES_VIEW,
     head_office=_QUOTES_VIEW + ["quotes.change_quoterequest"],
 )
+# The proceeds ledger (the proceeds app, issue 35): staff record their facility's
+# payments, programmes and headcounts; the Kanwil reads its region's; head office
+# reads and records for all (scoped, and closing, in proceeds.services).
+_PROCEEDS_VIEW = [
+    f"proceeds.view_{model}"
+    for model in ("ledgermonth", "ledgerentry", "workprogramme", "programmemonth")
+]
+_PROCEEDS_WORK = [
+    "proceeds.add_ledgerentry",
+    "proceeds.add_workprogramme",
+    "proceeds.change_workprogramme",
+    "proceeds.add_programmemonth",
+    "proceeds.change_programmemonth",
+]
+_grant(
+    staff=_PROCEEDS_VIEW + _PROCEEDS_WORK,
+    reviewer=_PROCEEDS_VIEW,
+    head_office=_PROCEEDS_VIEW + _PROCEEDS_WORK,
+)

@@ -27,6 +27,7 @@ urlpatterns = [
     # Reports live under the admin's address and behind its login; listed
     # before "admin/" so the admin's catch-all does not answer for them.
     path("admin/laporan/", include("oversight.urls")),
+    path("admin/hasil/", include("proceeds.urls")),
     path("admin/tugas/", admin.site.admin_view(admin_inbox.inbox_view), name="kb_inbox"),
     path(
         "admin/tugas/pemberitahuan/",

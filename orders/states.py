@@ -43,6 +43,11 @@ PAY_BEFORE_START = S.AWAITING_PAYMENT
 RECEIVABLE = frozenset({S.SHIPPED, S.COMPLETED})
 TERMS_PAYABLE = frozenset({S.PROCESSING, S.SHIPPED, S.COMPLETED})
 
+# Orders that count as sales (the sales report, the proceeds ledger, the
+# impact page): paid, or on their way without payment up front. Awaiting
+# payment is not yet a sale; cancelled and expired orders never are.
+SALE_STATUSES = (S.PAID, S.PROCESSING, S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED)
+
 # Ends that put the stock back.
 RELEASING = frozenset({S.CANCELLED, S.EXPIRED})
 FINAL = frozenset({S.COMPLETED, S.CANCELLED, S.EXPIRED})

@@ -61,6 +61,8 @@ SALES_FIGURES = (
     "revenue",
     "consigned_items",
     "consigned_revenue",
+    "channel_items",
+    "channel_revenue",
     "shipping",
     "total",
     "refunds",
@@ -139,6 +141,9 @@ SALES_COLUMNS = [
     (gettext_lazy("Pendapatan eceran (Rp)"), exports.MONEY),
     (gettext_lazy("Pesanan instansi"), exports.COUNT),
     (gettext_lazy("Pendapatan instansi (Rp)"), exports.MONEY),
+    # Issue 35: every channel registered in core.sales_channels (the stand till, ...).
+    (gettext_lazy("Terjual di kanal lain (stand, ...)"), exports.COUNT),
+    (gettext_lazy("Pendapatan kanal lain (Rp)"), exports.MONEY),
 ]
 INSTITUTIONAL_COLUMNS = [
     (gettext_lazy("Kanwil"), exports.TEXT),
@@ -181,6 +186,8 @@ def _sales_sheet(rows) -> exports.Sheet:
                 r.retail_revenue,
                 r.institutional_orders,
                 r.institutional_revenue,
+                r.channel_items,
+                r.channel_revenue,
             ]
             for r in rows
         ],
@@ -339,12 +346,39 @@ IMPACT_CACHE_KEY = "kb:impact"
 @require_safe
 @public_page
 def impact(request):
-    """The public impact page: per region, facilities taking part, products listed,
-    items sold and orders completed. Aggregates only, no personal data; the
-    figures are kept ten minutes since the public need not see each sale the
-    second it happens (a million orders take a few hundred ms to add up)."""
-    regions, national = cache.get_or_set(IMPACT_CACHE_KEY, selectors.public_impact, 60 * 10)
-    return render(request, "oversight/impact.html", {"regions": regions, "national": national})
+    """The public impact page: per region and month, sales in rupiah, premi
+    paid, PNBP deposited, programmes and the people in them, with small charts
+    of the nation's trend. Aggregates only, small cells hidden; the figures are
+    kept ten minutes since the public need not see each sale the second it
+    happens (a million orders take a few hundred ms to add up)."""
+    figures = cache.get_or_set(IMPACT_CACHE_KEY, selectors.public_impact, 60 * 10)
+    labels = [month_label(month, short=True) for month in figures.months]
+
+    def chart(measure: str, money: bool = True):
+        points = [
+            (label, getattr(cell, measure) or 0)
+            for label, cell in zip(labels, figures.trend, strict=True)
+        ]
+        return bar_chart(points, width=320, height=110, money=money, highlight_last=False)
+
+    charts = [
+        (_("Penjualan per bulan"), chart("sales")),
+        (_("Premi dibayar per bulan"), chart("premi")),
+        (_("PNBP disetor per bulan"), chart("pnbp")),
+        (_("Orang dalam program kerja per bulan"), chart("people", money=False)),
+    ]
+    context = {
+        "regions": figures.regions,
+        "national": figures.national,
+        "impact": figures,
+        "charts": charts,
+        "period_sales": sum(cell.sales or 0 for cell in figures.trend),
+        "period_premi": sum(cell.premi or 0 for cell in figures.trend),
+        "period_pnbp": sum(cell.pnbp or 0 for cell in figures.trend),
+        "latest": figures.trend[-2] if len(figures.trend) > 1 else figures.trend[-1],
+        "enterprise_total": sum(amount or 0 for _month, amount in figures.enterprise_sales),
+    }
+    return render(request, "oversight/impact.html", context)
 
 
 # --- timeliness (the Kanwil's view of its facilities) -----------------------

@@ -11,18 +11,11 @@ from django.db.models import (
 
 from catalog.models import ListingStatus
 from facilities.scoping import Scope
-from orders import lateness
-from orders.models import Order, OrderStatus
+from orders import lateness, states
+from orders.models import Order
 
-# Orders that count as sales. Awaiting payment is not yet a sale; cancelled and
-# expired orders never are (their stock went back).
-SALE_STATUSES = (
-    OrderStatus.PAID,
-    OrderStatus.PROCESSING,
-    OrderStatus.SHIPPED,
-    OrderStatus.READY_FOR_PICKUP,
-    OrderStatus.COMPLETED,
-)
+# What counts as sold is the order state table's (re-exported for the report modules).
+SALE_STATUSES = states.SALE_STATUSES
 
 # The statuses an order can be stuck in (a Kanwil should ask why): those the
 # one late-order rule times (orders.lateness).

@@ -3,8 +3,8 @@ allocation, product recap."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncMonth
 
 from catalog.models import ConsignmentMovement, Product
+from core.sales_channels import channel_sales
 from facilities.models import Facility, ProceedsShare
 from facilities.scoping import Scope
 from orders.models import Order, OrderLine
@@ -52,6 +53,11 @@ class SalesRow:
     # contractor, shop: an order with a buyer organisation, e.g. from a quote).
     institutional_orders: int = 0
     institutional_revenue: int = 0
+    # Sold through the channels registered in core.sales_channels (the stand
+    # till, ...), by their day: all channels together, and per channel key.
+    channel_items: int = 0
+    channel_revenue: int = 0
+    channels: dict[str, int] = field(default_factory=dict)
 
     @property
     def retail_orders(self) -> int:
@@ -64,8 +70,9 @@ class SalesRow:
 
     @property
     def goods_revenue(self) -> int:
-        """What the goods brought in, through the web shop and partner outlets."""
-        return self.revenue + self.consigned_revenue
+        """What the goods brought in: the web shop, partner outlets and every
+        registered channel."""
+        return self.revenue + self.consigned_revenue + self.channel_revenue
 
     @property
     def total(self) -> int:
@@ -102,7 +109,8 @@ def sales_by_facility_month(
     """Orders, items, goods revenue and shipping collected per facility and month,
     and what partner outlets reported sold on consignment.
 
-    Five queries: orders grouped by (facility id, month), their lines grouped
+    Six queries and one read per registered channel (core.sales_channels,
+    e.g. the stand till): orders grouped by (facility id, month), their lines grouped
     the same way (apart, so summing lines never multiplies the order sums),
     consignment sales grouped the same way, and the names of the facilities
     that sold, and refunds (by the month they were recorded) grouped the
@@ -187,6 +195,20 @@ def sales_by_facility_month(
     for row in refund_rows:
         key = (row["order__facility_id"], row["month"])
         found.setdefault(key, {})["refunds"] = _int(row["amount"])
+    # Every registered channel (core.sales_channels), for the facilities in
+    # scope: one query for their ids, then each channel's own read.
+    in_scope = list(facilities.filter(scope.facility_q()).values_list("id", flat=True))
+    last_day = add_months(last, 1) - timedelta(days=1)
+    for key, sales in channel_sales(first, last_day, in_scope).items():
+        allowed = set(in_scope)
+        for sale in sales:
+            if sale.facility_id not in allowed:
+                continue
+            entry = found.setdefault((sale.facility_id, sale.day.replace(day=1)), {})
+            entry["channel_items"] = entry.get("channel_items", 0) + sale.items
+            entry["channel_revenue"] = entry.get("channel_revenue", 0) + sale.revenue
+            per_channel = entry.setdefault("channels", {})
+            per_channel[key] = per_channel.get(key, 0) + sale.revenue
     names = {
         pk: (name, region)
         for pk, name, region in Facility.objects.filter(
@@ -208,6 +230,9 @@ def sales_by_facility_month(
             refunds=entry.get("refunds", 0),
             institutional_orders=entry.get("institutional_orders", 0),
             institutional_revenue=entry.get("institutional_revenue", 0),
+            channel_items=entry.get("channel_items", 0),
+            channel_revenue=entry.get("channel_revenue", 0),
+            channels=entry.get("channels", {}),
         )
         for (facility_id, month), entry in found.items()
     ]

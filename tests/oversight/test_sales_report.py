@@ -156,6 +156,8 @@ def test_csv_contents(client, world):
         "Pendapatan eceran (Rp)",
         "Pesanan instansi",
         "Pendapatan instansi (Rp)",
+        "Terjual di kanal lain (stand, ...)",
+        "Pendapatan kanal lain (Rp)",
     ]
     assert rows[1:] == [
         [
@@ -175,6 +177,8 @@ def test_csv_contents(client, world):
             "1050000",
             "0",
             "0",
+            "0",
+            "0",
         ],
         [
             "Kanwil Sulawesi Tenggara",
@@ -191,6 +195,8 @@ def test_csv_contents(client, world):
             "745000",
             "2",
             "725000",
+            "0",
+            "0",
             "0",
             "0",
         ],
@@ -228,7 +234,7 @@ def test_xlsx_contents_and_indonesian_number_formats(client, world):
         refunds,
         net,
     ) = values[1][:12]
-    assert values[1][12:] == (1, 2_331_000, 0, 0)  # retail orders and revenue, institutional
+    assert values[1][12:] == (1, 2_331_000, 0, 0, 0, 0)  # retail, institutional, channels
     assert (refunds, net) == (0, total)
     assert (consigned, consigned_revenue) == (0, 0)
     assert (region, facility, orders, items) == (
@@ -303,13 +309,15 @@ def test_report_query_count_does_not_grow(
     # +4 for open quotes and receivables: the facilities, then requests, quotes
     # and receivables grouped per facility (oversight.selectors.institutional).
     # +1: the inbox counts of the header badge (facilities.inbox), one query.
-    with django_assert_max_num_queries(18):
+    # +1: the facility ids in scope that the registered sales channels
+    # (core.sales_channels) are asked about (none registered here).
+    with django_assert_max_num_queries(19):
         response = client.get(SALES_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(XLSX_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(CSV_URL)
     assert len(_csv_rows(response)) > 1
 
