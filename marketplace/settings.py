@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "oversight",
     "gatewaysim",
     "myorders",
+    "partners",
     "notifications",
     "marketplace",
 ]
