@@ -40,7 +40,7 @@ class OutletReportForm(KeyedForm):
         label=_("Harga per buah (Rp)"), min_value=1, max_value=MAX_UNIT_AMOUNT
     )
     occurred_on = forms.DateField(
-        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, outlet, selling: bool, **kwargs):
@@ -73,7 +73,7 @@ class PaymentForm(KeyedForm):
     )
     amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1, max_value=MAX_ORDER_TOTAL)
     paid_on = forms.DateField(
-        label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     proof = forms.ImageField(
         label=_("Foto bukti transfer"), help_text=_("JPEG, PNG atau WebP."), required=True
