@@ -5,6 +5,7 @@ from seeds.catalog import load_catalog
 from seeds.channels import load_channels
 from seeds.facilities import load_facilities
 from seeds.orders import load_delivery, load_demo_orders
+from seeds.partners import load_partners
 from seeds.quotes import load_demo_quotes
 
 
@@ -19,4 +20,5 @@ def load_all() -> dict[str, int]:
     summary["demo_quotes"] = load_demo_quotes(facilities)
     summary["demo_online_payments"] = load_demo_books(facilities)
     summary.update(load_channels(facilities))
+    summary.update(load_partners(facilities))
     return summary

@@ -19,6 +19,8 @@ class PartnerError(Exception):
 
 
 def _may_manage(actor, account_outlet, account_house) -> None:
+    if actor is None:  # the system itself (seeds, commands), as in catalog
+        return
     scope = scope_for(actor)
     if account_outlet is not None and scope.may_act_for(account_outlet.facility_id):
         return
