@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import MoneyField, PhoneField
 from core.money import MAX_ORDER_TOTAL, MAX_UNIT_AMOUNT
 from core.private_media import PRIVATE_MEDIA_PREFIX
+from facilities.models import PartnerOutlet
 
 
 class PackagingHouse(models.Model):
@@ -336,3 +337,13 @@ class PackagingPhoto(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class OutletStatement(PartnerOutlet):
+    """An outlet seen as a debtor: what it sold on consignment and what the
+    facility confirmed received (the admin's "Tagihan mitra"). No table."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tagihan mitra")
+        verbose_name_plural = _("tagihan mitra")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BigIntegerField, DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import BigIntegerField, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from catalog.models import ConsignmentMovement, OutletProduct
 from facilities.models import PartnerOutlet
@@ -136,4 +136,36 @@ def house_requests(account: PartnerAccount) -> QuerySet[PackagingRequest]:
         .select_related("facility", "product")
         .prefetch_related("proposals")
         .order_by("-created_at")
+    )
+
+
+def with_owed_totals(outlets: QuerySet) -> QuerySet:
+    """Outlets annotated with all-time `sold_amount`, `confirmed_amount` and
+    `waiting_amount` (rupiah), each a subquery, so a list of outlets stays one
+    query whatever its length."""
+    sold = (
+        ConsignmentMovement.objects.filter(
+            link__outlet=OuterRef("pk"), kind=ConsignmentMovement.Kind.SOLD
+        )
+        .values("link__outlet")
+        .annotate(total=Sum(Cast("quantity", BigIntegerField()) * F("unit_price")))
+        .values("total")
+    )
+
+    def paid(status):
+        return (
+            OutletPayment.objects.filter(outlet=OuterRef("pk"), status=status)
+            .values("outlet")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+
+    return outlets.annotate(
+        sold_amount=Coalesce(Subquery(sold), 0, output_field=BigIntegerField()),
+        confirmed_amount=Coalesce(
+            Subquery(paid(OutletPayment.Status.CONFIRMED)), 0, output_field=BigIntegerField()
+        ),
+        waiting_amount=Coalesce(
+            Subquery(paid(OutletPayment.Status.REPORTED)), 0, output_field=BigIntegerField()
+        ),
     )

@@ -177,3 +177,33 @@ def test_a_house_login_never_opens_an_outlets_pages(client, acun):
     assert client.get("/mitra/terjual/").status_code == 404
     assert client.get("/mitra/setor/").status_code == 404
     assert "Permintaan dari UPT" in client.get("/mitra/").content.decode()
+
+
+def test_the_statement_shows_what_each_of_its_outlets_owes(client, acun, other):
+    outlet, link, staff, account = acun
+    services.outlet_report(
+        account=account, kind="sold", link=link, quantity=2, unit_price=90_000, key="s" * 32
+    )
+    services.outlet_report(
+        account=other[3],
+        kind="sold",
+        link=other[1],
+        quantity=1,
+        unit_price=77_000,
+        key="t" * 32,
+    )
+    services.outlet_payment_record(
+        actor=staff,
+        outlet=outlet,
+        month=timezone.localdate(),
+        amount=50_000,
+        paid_on=timezone.localdate(),
+        key="u" * 32,
+    )
+    client.force_login(staff)
+    body = client.get("/admin/partners/outletstatement/").content.decode()
+    assert "Rp 180.000" in body and "Rp 130.000" in body  # sold, owed
+    assert other[0].name not in body and "Rp 77.000" not in body
+    page = client.get(f"/admin/partners/outletstatement/{outlet.pk}/change/").content.decode()
+    assert "Rp 130.000" in page
+    assert client.get(f"/admin/partners/outletstatement/{other[0].pk}/change/").status_code == 404
