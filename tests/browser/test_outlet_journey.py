@@ -2,7 +2,8 @@
 gunicorn as production starts it (`gunicorn_site`): the outlet signs in,
 confirms the hand-over, reports a sale (tapping "Simpan" twice: one sale),
 sees what it owes this month; the facility then finds the sale in its
-consignment history and in the oversight sales report."""
+consignment history and in the oversight sales report, and prints the
+product's labels."""
 
 import pytest
 
@@ -82,5 +83,10 @@ def test_outlet_reports_a_sale_and_the_facility_sees_it(chromium, gunicorn_site,
         assert "Dilaporkan terjual" in history and "Toko Acun Akuarium" in history
         desk.visit("/admin/laporan/penjualan/", "sales report")
         assert "Rp 180.000" in desk.page.locator("#total-consigned").inner_text()
+        # The label sheet of the same product: the barcode the till scans.
+        desk.visit(f"/admin/catalog/product/label/?ids={link.product_id}&salinan=3", "labels")
+        codes = desk.page.locator("svg.kb-barcode")
+        assert codes.count() == 3
+        assert codes.first.get_attribute("data-value") == f"KB{link.product_id:07d}"
     finally:
         desk.context.close()
