@@ -207,3 +207,27 @@ def test_the_statement_shows_what_each_of_its_outlets_owes(client, acun, other):
     page = client.get(f"/admin/partners/outletstatement/{outlet.pk}/change/").content.decode()
     assert "Rp 130.000" in page
     assert client.get(f"/admin/partners/outletstatement/{other[0].pk}/change/").status_code == 404
+
+
+def test_the_outlet_sends_a_payment_with_its_proof_and_staff_open_it(client, acun, other):
+    from tests.catalog.listing_factories import image_bytes, upload
+
+    outlet, _link, staff, account = acun
+    signed_in(client, account)
+    form = client.get("/mitra/setor/").content.decode()
+    post = {
+        "key": key_of(form),
+        "month": timezone.localdate().strftime("%Y-%m"),
+        "amount": 170_000,
+        "paid_on": timezone.localdate().isoformat(),
+    }
+    missing = client.post("/mitra/setor/", post)
+    assert missing.status_code == 400 and "Foto bukti transfer" in missing.content.decode()
+    assert client.post("/mitra/setor/", {**post, "proof": upload(image_bytes())}).status_code == 302
+    payment = OutletPayment.objects.get()
+    assert payment.status == "reported" and payment.proof.name.startswith("private/")
+    client.force_login(staff)
+    proof = client.get(f"/admin/partners/outletpayment/{payment.pk}/bukti/")
+    assert proof.status_code == 200 and "no-store" in proof["Cache-Control"]
+    client.force_login(other[2])
+    assert client.get(f"/admin/partners/outletpayment/{payment.pk}/bukti/").status_code == 404

@@ -130,3 +130,47 @@ def test_the_house_desk_lists_its_requests_only(client, setting):
     assert "Amplang Ikan Pipih" in body and "Sasirangan Uji" not in body
     assert client.get(f"/mitra/kemasan/{hidden.pk}/").status_code == 404
     assert client.get(f"/mitra/kemasan/{request.pk}/").status_code == 200
+
+
+def test_the_house_answers_from_its_page_and_the_facility_accepts_in_the_admin(client, setting):
+    import re
+
+    facility, product, _house, staff, _account = setting
+    request = ask(setting)
+    client.post("/mitra/masuk/", {"username": "rk-bjm", "password": PASSWORD})
+    page = client.get(f"/mitra/kemasan/{request.pk}/").content.decode()
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', page).group(1)
+    response = client.post(
+        f"/mitra/kemasan/{request.pk}/",
+        {
+            "key": key,
+            "text": "Pouch kraft 250 g",
+            "price": "350000",
+            "net_content": "250 g",
+            "composition": "Ikan pipih, tepung sagu",
+            "photos": [upload(image_bytes())],
+        },
+    )
+    assert response.status_code == 302
+    proposal = PackagingProposal.objects.get()
+    photo = proposal.photos.get()
+    assert client.get(f"/mitra/kemasan/{request.pk}/foto/{photo.pk}/").status_code == 200
+    client.force_login(staff)
+    listed = client.get(f"/admin/partners/packagingrequest/{request.pk}/change/").content.decode()
+    assert "Pouch kraft 250 g" in listed
+    assert (
+        client.get(f"/admin/partners/packagingrequest/{request.pk}/foto/{photo.pk}/").status_code
+        == 200
+    )
+    client.post(
+        "/admin/partners/packagingrequest/",
+        {"action": "accept_newest", "_selected_action": [request.pk]},
+    )
+    product.refresh_from_db()
+    assert product.status == ListingStatus.PENDING_REVIEW and product.net_content == "250 g"
+    # Another facility's staff reach neither the request nor its photos.
+    client.force_login(facility_staff(FacilityFactory(city="Banjarmasin")))
+    assert (
+        client.get(f"/admin/partners/packagingrequest/{request.pk}/foto/{photo.pk}/").status_code
+        == 404
+    )
