@@ -231,3 +231,35 @@ def test_the_outlet_sends_a_payment_with_its_proof_and_staff_open_it(client, acu
     assert proof.status_code == 200 and "no-store" in proof["Cache-Control"]
     client.force_login(other[2])
     assert client.get(f"/admin/partners/outletpayment/{payment.pk}/bukti/").status_code == 404
+
+
+def test_the_desk_asks_the_same_queries_for_one_product_or_many(client, acun):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog import services as catalog_services
+    from catalog.models import OutletProduct
+    from tests.factories import ProductFactory
+
+    outlet, link, staff, account = acun
+    signed_in(client, account)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/mitra/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(6):
+        product = ProductFactory(facility=outlet.facility, name=f"Sarang Lovebird {n}")
+        more = OutletProduct.objects.create(outlet=outlet, product=product)
+        catalog_services.consignment_hand_over(link=more, quantity=2, actor=staff)
+        services.outlet_report(
+            account=account,
+            kind="sold",
+            link=more,
+            quantity=1,
+            unit_price=50_000,
+            key=f"{n}" * 32,
+        )
+    assert queries() == one
