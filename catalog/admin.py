@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog import pricing, services
 from catalog import stock as stock_rules
+from catalog.admin_labels import LabelPrintingMixin
 from catalog.admin_photos import ProductColumnsMixin, ProductImageAdmin, ProductImageInline
 from catalog.admin_review import ReviewingAdminMixin
 from catalog.admin_stock import StockFieldMixin, stock_change
@@ -124,6 +125,7 @@ class StockFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
+    LabelPrintingMixin,
     StockFieldMixin,
     ListingWorkflowMixin,
     ProductColumnsMixin,
@@ -155,7 +157,7 @@ class ProductAdmin(
     list_select_related = ["facility", "category"]
     autocomplete_fields = ["facility"]
     inlines = [ProductImageInline, PriceTierInline, ListingReviewInline]
-    actions = ["submit_for_review", "review_selected", "archive_selected"]
+    actions = ["submit_for_review", "review_selected", "archive_selected", "print_labels"]
     list_per_page = 50
     date_hierarchy = None
 
@@ -192,7 +194,13 @@ class ProductAdmin(
             (
                 _("Makanan"),
                 {
-                    "fields": ["food_registration", "halal_certificate", "shelf_life_days"],
+                    "fields": [
+                        "food_registration",
+                        "halal_certificate",
+                        "shelf_life_days",
+                        "composition",
+                        "net_content",
+                    ],
                     "classes": ["collapse"],
                 },
             ),

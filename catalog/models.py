@@ -137,6 +137,19 @@ class Product(models.Model):
     shelf_life_days = models.PositiveSmallIntegerField(
         _("masa simpan (hari)"), null=True, blank=True
     )
+    # What a food label must say besides the numbers above (PP 69/1999 on food
+    # labels; BPOM's rules): the composition and the net weight or volume. The
+    # best-before date is the production date plus shelf_life_days, chosen
+    # when labels are printed (catalog/labels.py), since it changes per batch.
+    composition = models.TextField(
+        _("komposisi"), blank=True, help_text=_("Bahan, dari yang terbanyak. Untuk label pangan.")
+    )
+    net_content = models.CharField(
+        _("berat/isi bersih"),
+        max_length=40,
+        blank=True,
+        help_text=_("Contoh: 250 g, 500 ml. Untuk label pangan."),
+    )
     is_featured = models.BooleanField(_("unggulan"), default=False)
     status = models.CharField(
         _("status tayang"),

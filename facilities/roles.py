@@ -235,3 +235,30 @@ _grant(
     reviewer=_PROCEEDS_VIEW,
     head_office=_PROCEEDS_VIEW + _PROCEEDS_WORK,
 )
+
+# Partners (the partners app): staff make and switch off their outlets' logins,
+# record and confirm the outlets' payments, ask packaging houses and accept
+# proposals; the Kanwil reads its region's; head office all and the houses.
+_PARTNERS_VIEW = [
+    "partners.view_partneraccount",
+    "partners.view_outletpayment",
+    "partners.view_handoverreceipt",
+    "partners.view_packaginghouse",
+    "partners.view_packagingrequest",
+    "partners.view_packagingproposal",
+]
+_PARTNERS_WORK = [
+    "partners.add_partneraccount",
+    "partners.change_partneraccount",
+    "partners.add_outletpayment",
+    "partners.change_outletpayment",
+    "partners.add_packagingrequest",
+    "partners.change_packagingproposal",
+]
+_grant(
+    staff=_PARTNERS_VIEW + _PARTNERS_WORK,
+    reviewer=_PARTNERS_VIEW,
+    head_office=_PARTNERS_VIEW
+    + _PARTNERS_WORK
+    + ["partners.add_packaginghouse", "partners.change_packaginghouse"],
+)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gatewaysim",
     "myorders",
     "stand",
+    "partners",
     "notifications",
     "marketplace",
 ]

@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("quotes.urls")),
     path("", include("myorders.urls")),
     path("", include("stand.urls")),
+    path("", include("partners.urls")),
     # The payment gateway's local stand-in; every path is 404 unless
     # settings.MIDTRANS_SIMULATOR (DEBUG without a real key).
     path("_simulator/midtrans/", include("gatewaysim.urls")),

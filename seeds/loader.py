@@ -6,6 +6,7 @@ from seeds.channels import load_channels
 from seeds.facilities import load_facilities
 from seeds.orders import load_delivery, load_demo_orders
 from seeds.proceeds import load_demo_proceeds
+from seeds.partners import load_partners
 from seeds.quotes import load_demo_quotes
 
 
@@ -21,4 +22,5 @@ def load_all() -> dict[str, int]:
     summary["demo_online_payments"] = load_demo_books(facilities)
     summary.update(load_channels(facilities))
     summary["demo_ledger_months"] = load_demo_proceeds(facilities)
+    summary.update(load_partners(facilities))
     return summary

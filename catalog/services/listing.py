@@ -36,6 +36,7 @@ def review_time() -> timedelta:
 def review_due_at(submitted_at):
     return submitted_at + review_time()
 
+
 # action -> (statuses it may start from, status it leads to). The whole machine.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     A.SUBMIT: (frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.PENDING_REVIEW),
@@ -68,6 +69,9 @@ REVIEWED_FIELDS: tuple[str, ...] = (
     "food_registration",
     "halal_certificate",
     "shelf_life_days",
+    # Printed on the food label beside the numbers above (catalog/labels.py).
+    "composition",
+    "net_content",
 )
 
 # Fields a product service may write; anything else passed in is refused, so
@@ -91,6 +95,8 @@ EDITABLE_FIELDS = frozenset(
         "food_registration",
         "halal_certificate",
         "shelf_life_days",
+        "composition",
+        "net_content",
         "is_featured",
     }
 )
@@ -192,6 +198,8 @@ SNAPSHOT_FIELDS = {
     "food_registration": gettext_lazy("P-IRT/BPOM"),
     "halal_certificate": gettext_lazy("sertifikat halal"),
     "shelf_life_days": gettext_lazy("masa simpan (hari)"),
+    "composition": gettext_lazy("komposisi"),
+    "net_content": gettext_lazy("berat/isi bersih"),
 }
 
 
@@ -207,6 +215,8 @@ def listing_snapshot(product: Product) -> dict:
         "food_registration": product.food_registration or "",
         "halal_certificate": product.halal_certificate or "",
         "shelf_life_days": product.shelf_life_days or "",
+        "composition": product.composition or "",
+        "net_content": product.net_content or "",
     }
 
 

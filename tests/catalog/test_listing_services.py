@@ -213,6 +213,8 @@ FOOD_CHANGES = [
     ("shelf_life_days", None, 30),
     ("shelf_life_days", 30, 365),
     ("shelf_life_days", 30, None),
+    ("composition", "", "Ikan belida, tepung tapioka"),
+    ("net_content", "250 g", "200 g"),
 ]
 
 
@@ -239,6 +241,9 @@ def test_the_reviewed_fields_are_the_public_claims_and_no_sales_field():
         "food_registration",
         "halal_certificate",
         "shelf_life_days",
+        # Issue 34: printed on the food label, a claim like the numbers above.
+        "composition",
+        "net_content",
     }
     assert set(services.REVIEWED_FIELDS) <= services.EDITABLE_FIELDS
     assert not {"price", "stock", "unit", "min_order_quantity"} & set(services.REVIEWED_FIELDS)
