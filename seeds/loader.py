@@ -5,8 +5,8 @@ from seeds.catalog import load_catalog
 from seeds.channels import load_channels
 from seeds.facilities import load_facilities
 from seeds.orders import load_delivery, load_demo_orders
-from seeds.proceeds import load_demo_proceeds
 from seeds.partners import load_partners
+from seeds.proceeds import load_demo_proceeds
 from seeds.quotes import load_demo_quotes
 
 
