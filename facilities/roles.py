@@ -216,3 +216,12 @@ _grant(
     reviewer=_QUOTES_VIEW,
     head_office=_QUOTES_VIEW + ["quotes.change_quoterequest"],
 )
+# Bapas clients' businesses (the bapas app): a Bapas officer registers its
+# clients' businesses and records visits, the client reads their own; which
+# business each sees is bapas.selectors.bapas_scope_for (Lapas staff and the
+# Kanwil see none there). Head office reads them.
+_BAPAS_VIEW = ["bapas.view_enterprise", "bapas.view_mentoringvisit"]
+_grant(
+    staff=_BAPAS_VIEW + ["bapas.add_enterprise", "bapas.add_mentoringvisit"],
+    head_office=_BAPAS_VIEW,
+)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reviews",
     "complaints",
     "quotes",
+    "bapas",
     "oversight",
     "gatewaysim",
     "myorders",
