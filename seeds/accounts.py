@@ -42,8 +42,13 @@ def create_demo_accounts() -> list[tuple[str, str]]:
         username = f"kanwil-{region.slug}"
         _account(username, Membership.Role.REGIONAL_REVIEWER, region=region, name=region.name)
         rows.append((username, f"Peninjau {region.name}"))
-    for facility in Facility.objects.order_by("slug"):
+    # A Bapas client's business has the client's own login (seeds/bapas.py), never a "petugas".
+    for facility in Facility.objects.exclude(kind=Facility.Kind.ENTERPRISE).order_by("slug"):
         username = f"petugas-{facility.slug}"
         _account(username, Membership.Role.FACILITY_STAFF, facility=facility, name=facility.name)
         rows.append((username, f"Petugas {facility.name}"))
+    for membership in Membership.objects.filter(
+        facility__kind=Facility.Kind.ENTERPRISE, user__is_active=True
+    ).select_related("user", "facility"):
+        rows.append((membership.user.username, f"Klien usaha binaan {membership.facility.name}"))
     return rows

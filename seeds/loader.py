@@ -1,5 +1,6 @@
 """One entry point for all seed data, in dependency order."""
 
+from seeds.bapas import load_bapas
 from seeds.books import load_demo_books
 from seeds.catalog import load_catalog
 from seeds.channels import load_channels
@@ -19,4 +20,5 @@ def load_all() -> dict[str, int]:
     summary["demo_quotes"] = load_demo_quotes(facilities)
     summary["demo_online_payments"] = load_demo_books(facilities)
     summary.update(load_channels(facilities))
+    summary["bapas_enterprises"] = load_bapas(facilities)  # a client's shop (docs/bapas.md)
     return summary
