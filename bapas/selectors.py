@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from bapas.models import Enterprise, MentoringVisit
 from core.money import format_rupiah
-from facilities.models import Facility, Membership
-from facilities.scoping import scope_for
+from facilities.models import Facility
+from facilities.scoping import Scope, scope_for
 from orders.models import Order, OrderStatus
 from orders.payments.models import SettlementEntry
 from orders.privacy.holds import erasure_holds as order_holds
@@ -140,14 +140,9 @@ def open_orders(enterprise: Enterprise) -> QuerySet[Order]:
 
 
 def client_account(enterprise: Enterprise):
-    """The client's own login (their Membership on the business), or None."""
-    membership = (
-        Membership.objects.filter(facility_id=enterprise.facility_id)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return membership.user if membership else None
+    """The client's own login (the active account holding the business's
+    facility scope; facilities.scoping answers who works where), or None."""
+    return Scope.of_facility(enterprise.facility_id).holders().order_by("pk").first()
 
 
 def storefront_mark(facility: Facility) -> dict | None:

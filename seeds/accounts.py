@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from bapas.models import Enterprise
+from bapas.selectors import client_account
 from facilities.models import Facility, Membership, Region
 from facilities.roles import GROUP_NAMES
 
@@ -47,8 +49,8 @@ def create_demo_accounts() -> list[tuple[str, str]]:
         username = f"petugas-{facility.slug}"
         _account(username, Membership.Role.FACILITY_STAFF, facility=facility, name=facility.name)
         rows.append((username, f"Petugas {facility.name}"))
-    for membership in Membership.objects.filter(
-        facility__kind=Facility.Kind.ENTERPRISE, user__is_active=True
-    ).select_related("user", "facility"):
-        rows.append((membership.user.username, f"Klien usaha binaan {membership.facility.name}"))
+    for enterprise in Enterprise.objects.select_related("facility"):
+        client = client_account(enterprise)
+        if client is not None:
+            rows.append((client.username, f"Klien usaha binaan {enterprise.facility.name}"))
     return rows

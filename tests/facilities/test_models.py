@@ -43,4 +43,5 @@ def test_whatsapp_falls_back_to_the_phone(db):
 
 
 def test_kind_choices_cover_the_four_facility_kinds():
-    assert set(Facility.Kind.values) == {"lapas", "rutan", "bapas", "lpka"}
+    # ... and a Bapas client's business (issue 35), which sells like one.
+    assert set(Facility.Kind.values) == {"lapas", "rutan", "bapas", "lpka", "usaha"}
