@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.models import Enterprise
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates: what an <input type="date"> reads and sends, whatever the language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EnterpriseRegisterForm(forms.Form):
