@@ -204,3 +204,11 @@ def test_scopes(enterprise, officer, other_officer, client_user, kanwil, lapas_b
     assert not bapas_scope_for(kanwil).sees_any
     assert not bapas_scope_for(facility_staff(lapas_baubau)).sees_any
     assert bapas_scope_for(head_office_user()).may_see(enterprise)
+
+
+def test_a_double_submitted_registration_makes_one_business(officer, media):
+    register(officer)
+    with pytest.raises(services.EnterpriseError, match="sudah dipakai"):
+        register(officer)
+    assert Enterprise.objects.count() == 1
+    assert Facility.objects.filter(kind=Facility.Kind.ENTERPRISE).count() == 1
