@@ -305,6 +305,8 @@ def enterprise_erase(*, actor, enterprise: Enterprise) -> Enterprise:
     Raises EnterpriseHeld or EnterpriseError."""
     if not bapas_scope_for(actor).owns(enterprise):
         raise EnterpriseError(_("Hanya klien pemilik usaha yang dapat meminta penghapusan."))
+    # Decided from the row as it is now, not as the caller last read it.
+    enterprise = Enterprise.objects.select_related("facility").get(pk=enterprise.pk)
     if enterprise.is_erased:
         return enterprise
     if not enterprise.is_leaving:

@@ -212,3 +212,27 @@ def test_a_double_submitted_registration_makes_one_business(officer, media):
         register(officer)
     assert Enterprise.objects.count() == 1
     assert Facility.objects.filter(kind=Facility.Kind.ENTERPRISE).count() == 1
+
+
+def test_deletion_waits_for_money_still_owed_to_the_business(enterprise, officer, client_user):
+    from orders.payments.services.settlement import settlement_owe, settlement_pay_out
+    from tests.orders.gateway_helpers import online_checkout
+
+    bag = ProductFactory(facility=enterprise.facility, price=150_000, stock=3)
+    from tests.factories import JAKARTA, load_test_regions
+
+    load_test_regions()
+    result, payment = online_checkout([(bag, 1)], delivery="courier", address=JAKARTA)
+    order = result.orders[0]
+    entry = settlement_owe(order=order, payment=payment)
+    order.status = OrderStatus.COMPLETED
+    order.save(update_fields=["status"])
+    services.enterprise_supervision_end(actor=officer, enterprise=enterprise)
+    services.enterprise_decide(actor=client_user, enterprise=enterprise, decision="leave")
+    with pytest.raises(services.EnterpriseHeld, match="belum ditransfer"):
+        services.enterprise_erase(actor=client_user, enterprise=enterprise)
+    settlement_pay_out(entries=[entry], actor=head_office_user(), reference="TRF-1")
+    services.enterprise_erase(actor=client_user, enterprise=enterprise)
+    entry.refresh_from_db()
+    # The ledger row stays for the books, with its amount and reference.
+    assert entry.amount == order.total and entry.payout_reference == "TRF-1"
