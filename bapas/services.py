@@ -27,7 +27,7 @@ from facilities.services import (
     facility_origin_set,
     staff_account_create,
 )
-from orders.models import DeliverySettings
+from orders.models import DeliverySettings, ShippingRate
 
 ERASED = "(dihapus)"
 
@@ -101,8 +101,9 @@ def enterprise_register(
 ) -> Enterprise:
     """A Bapas officer registers a client's business: its facility (kind
     usaha, in the Bapas's region and town, shipping from where the Bapas
-    ships), its bank account in the client's name, courier delivery with
-    online payment and bank transfer, the client's own login, and the
+    ships, with the Bapas's courier rate table), its bank account in the
+    client's name, courier delivery with online payment and bank transfer,
+    the client's own login, and the
     Enterprise row with the signed consent. Raises EnterpriseError."""
     scope = bapas_scope_for(actor)
     if not scope.is_mentor:
@@ -165,6 +166,18 @@ def enterprise_register(
                 pickup_enabled=False,
                 pay_at_pickup_enabled=False,
                 courier_enabled=True,
+            )
+            # The same town's couriers price the same: start from the Bapas's
+            # rate table (the client edits it in the admin like any facility).
+            ShippingRate.objects.bulk_create(
+                ShippingRate(
+                    facility=facility,
+                    province=rate.province,
+                    first_kg_fee=rate.first_kg_fee,
+                    next_kg_fee=rate.next_kg_fee,
+                    estimate=rate.estimate,
+                )
+                for rate in ShippingRate.objects.filter(facility=bapas)
             )
             staff_account_create(
                 actor=None,  # checked above: a Bapas officer, for its own client only

@@ -20,8 +20,14 @@ from tests.factories import ProductFactory, head_office_user, make_order
 pytestmark = pytest.mark.django_db
 
 
-def test_registering_makes_the_shop_its_account_and_the_clients_login(enterprise, bapas_baubau):
+def test_registering_makes_the_shop_its_account_and_the_clients_login(officer, bapas_baubau, media):
+    from tests.factories import ShippingRateFactory
+
+    ShippingRateFactory(facility=bapas_baubau, province="Sulawesi Tenggara")
+    enterprise = register(officer)
     facility = enterprise.facility
+    # The Bapas's courier rates, copied: the same town prices the same.
+    assert list(facility.shipping_rates.values_list("province", flat=True)) == ["Sulawesi Tenggara"]
     assert facility.kind == Facility.Kind.ENTERPRISE and facility.is_enterprise
     assert facility.region == bapas_baubau.region and facility.city == "Baubau"
     # Only the town shows when the client gave no shop address.
