@@ -262,3 +262,13 @@ _grant(
     + _PARTNERS_WORK
     + ["partners.add_packaginghouse", "partners.change_packaginghouse"],
 )
+
+# Bapas clients' businesses (the bapas app): a Bapas officer registers its
+# clients' businesses and records visits, the client reads their own; which
+# business each sees is bapas.selectors.bapas_scope_for (Lapas staff and the
+# Kanwil see none there). Head office reads them.
+_BAPAS_VIEW = ["bapas.view_enterprise", "bapas.view_mentoringvisit"]
+_grant(
+    staff=_BAPAS_VIEW + ["bapas.add_enterprise", "bapas.add_mentoringvisit"],
+    head_office=_BAPAS_VIEW,
+)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "complaints",
     "quotes",
     "proceeds",
+    "bapas",
     "oversight",
     "gatewaysim",
     "myorders",

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from bapas.models import Enterprise
+from bapas.selectors import client_account
 from facilities.models import Facility, Membership, Region
 from facilities.roles import GROUP_NAMES
 
@@ -42,8 +44,13 @@ def create_demo_accounts() -> list[tuple[str, str]]:
         username = f"kanwil-{region.slug}"
         _account(username, Membership.Role.REGIONAL_REVIEWER, region=region, name=region.name)
         rows.append((username, f"Peninjau {region.name}"))
-    for facility in Facility.objects.order_by("slug"):
+    # A Bapas client's business has the client's own login (seeds/bapas.py), never a "petugas".
+    for facility in Facility.objects.exclude(kind=Facility.Kind.ENTERPRISE).order_by("slug"):
         username = f"petugas-{facility.slug}"
         _account(username, Membership.Role.FACILITY_STAFF, facility=facility, name=facility.name)
         rows.append((username, f"Petugas {facility.name}"))
+    for enterprise in Enterprise.objects.select_related("facility"):
+        client = client_account(enterprise)
+        if client is not None:
+            rows.append((client.username, f"Klien usaha binaan {enterprise.facility.name}"))
     return rows

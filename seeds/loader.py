@@ -1,5 +1,6 @@
 """One entry point for all seed data, in dependency order."""
 
+from seeds.bapas import load_bapas
 from seeds.books import load_demo_books
 from seeds.catalog import load_catalog
 from seeds.channels import load_channels
@@ -23,4 +24,5 @@ def load_all() -> dict[str, int]:
     summary.update(load_channels(facilities))
     summary["demo_ledger_months"] = load_demo_proceeds(facilities)
     summary.update(load_partners(facilities))
+    summary["bapas_enterprises"] = load_bapas(facilities)  # a client's shop (docs/bapas.md)
     return summary
