@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class Options:
     loadgen_cpus: str = ""
     seed: int = 33
     cache_url: str = "redis://127.0.0.1:6379/14"
+    shop_env: dict[str, str] = field(default_factory=dict)  # e.g. WEB_CONCURRENCY
     static_root: str = str(BASE_DIR / "staticfiles")
 
 
@@ -85,8 +86,11 @@ def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
         MIDTRANS_SERVER_KEY=SIMULATOR_KEY,
         MIDTRANS_BASE_URL=f"http://127.0.0.1:{opts.simulator_port}/_simulator/midtrans",
         FLASHSALE_PROBE_LOG=probe_log,
-        CACHE_URL=opts.cache_url,
     )
+    env.pop("CACHE_URL", None)
+    if opts.cache_url:
+        env["CACHE_URL"] = opts.cache_url
+    env.update(opts.shop_env)
     if opts.control:
         env["FLASHSALE_CONTROL"] = opts.control
     return env
@@ -161,7 +165,7 @@ async def warm_up(opts: Options, sale, port: int, shoppers: int = 24) -> None:
         )
         failed = [t for t in done if t.outcome != "placed"]
         if failed:
-            raise SystemExit(f"warm-up shoppers failed: {failed[0].outcome} {failed[0].detail}")
+            raise RuntimeError(f"warm-up shoppers failed: {failed[0].outcome} {failed[0].detail}")
     await client.close()
 
 
@@ -386,10 +390,81 @@ def collectstatic(opts: Options) -> None:
     )
 
 
+def popen(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A server in a process group of its own (stop() ends its workers too)."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def start_servers(opts: Options, work: Path, start=popen) -> dict[str, subprocess.Popen]:
+    """The simulator, then the shop (with the probe writing to work/probe.jsonl);
+    `start(command, env=, log=)` starts one (the tests register theirs)."""
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for name, command, env in (
+            ("simulator", simulator_command(), simulator_environment(opts)),
+            ("shop", shop_command(), shop_environment(opts, str(work / "probe.jsonl"))),
+        ):
+            processes[name] = start(command, env=env, log=work / f"{name}.log")
+        for name, port in (("simulator", opts.simulator_port), ("shop", opts.port)):
+            wait_up(f"http://127.0.0.1:{port}/healthz", processes[name], work / f"{name}.log")
+    except BaseException:
+        for process in processes.values():
+            stop(process)
+        raise
+    return processes
+
+
+def sale_run(
+    opts: Options, sale, processes: dict[str, subprocess.Popen], *, warm: int = 24
+) -> dict:
+    """Warm the shop up, send the crowd; the shoppers' figures and CPU."""
+    import psutil
+
+    asyncio.run(warm_up(opts, sale, opts.port, shoppers=warm))
+    cpu0 = {name: cpu_seconds(p.pid) for name, p in processes.items()}
+    machine0 = psutil.cpu_times()
+    sent = asyncio.run(crowd(opts, sale.paths, sale.product_ids, opts.port))
+    machine1 = psutil.cpu_times()
+    wall = sent["wall_s"]
+    cpu = {
+        name: round((cpu_seconds(p.pid) - cpu0[name]) / wall, 3) for name, p in processes.items()
+    }
+    busy = (machine1.user + machine1.system) - (machine0.user + machine0.system)
+    cpu["machine"] = round(busy / wall, 3)
+    return {"shoppers": summarise(sent["trips"], sent), "cpu_cores": cpu}
+
+
+def judge(sale, shoppers: dict, books, probe: dict) -> list[str]:
+    """Every invariant the sale broke (empty: all hold)."""
+    broken = list(books.problems)
+    if books.units_sold != sale.total_units and shoppers["turned_away"]:
+        broken.append(
+            f"sold {books.units_sold} of {sale.total_units} while shoppers were turned away"
+        )
+    if books.orders_standing != shoppers["placed"]:
+        broken.append(
+            f"{books.orders_standing} orders stand, {shoppers['placed']} shoppers saw theirs placed"
+        )
+    if shoppers["errors"]:
+        broken.append(f"{shoppers['errors']} shoppers met an error: {shoppers['error_details']}")
+    if probe["charges_under_lock_or_transaction"]:
+        broken.append(
+            f"{probe['charges_under_lock_or_transaction']} charges made under a lock/transaction"
+        )
+    return broken
+
+
 def run(opts: Options) -> dict:
     """Seed (or take) the products, start the two servers, send the crowd,
     read the books. Returns the results."""
-    import psutil
     from django.core.management import call_command
 
     from bench import flashsale_shop
@@ -407,69 +482,23 @@ def run(opts: Options) -> dict:
         else flashsale_shop.seed(tag=tag, products=opts.products, units=opts.units)
     )
     work = Path(tempfile.mkdtemp(prefix="flashsale-"))
-    probe_log = work / "probe.jsonl"
-    logs = {"shop": work / "shop.log", "simulator": work / "simulator.log"}
-    processes: dict[str, subprocess.Popen] = {}
+    processes = start_servers(opts, work)
     try:
-        for name, command, env in (
-            ("simulator", simulator_command(), simulator_environment(opts)),
-            ("shop", shop_command(), shop_environment(opts, str(probe_log))),
-        ):
-            with logs[name].open("wb") as out:
-                processes[name] = subprocess.Popen(
-                    command,
-                    cwd=BASE_DIR,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        wait_up(
-            f"http://127.0.0.1:{opts.simulator_port}/healthz",
-            processes["simulator"],
-            logs["simulator"],
-        )
-        wait_up(f"http://127.0.0.1:{opts.port}/healthz", processes["shop"], logs["shop"])
         if opts.loadgen_cpus:
             os.sched_setaffinity(0, {int(c) for c in opts.loadgen_cpus.split(",")})
         print(
-            f"flash sale: {opts.shoppers} shoppers in {opts.seconds:g} s "
-            f"for {sale.total_units} units "
-            f"of {len(sale.product_ids)} products; gateway answers in {opts.gateway_delay:g} s"
+            f"flash sale: {opts.shoppers} shoppers in {opts.seconds:g} s for {sale.total_units} "
+            f"units of {len(sale.product_ids)} products; "
+            f"gateway answers in {opts.gateway_delay:g} s"
             + (f"; CONTROL {opts.control}" if opts.control else ""),
             flush=True,
         )
-        asyncio.run(warm_up(opts, sale, opts.port))
-        cpu0 = {name: cpu_seconds(p.pid) for name, p in processes.items()}
-        machine0 = psutil.cpu_times()
-        sent = asyncio.run(crowd(opts, sale.paths, sale.product_ids, opts.port))
-        machine1 = psutil.cpu_times()
-        wall = sent["wall_s"]
-        cpu = {
-            name: round((cpu_seconds(p.pid) - cpu0[name]) / wall, 3)
-            for name, p in processes.items()
-        }
-        busy = (machine1.user + machine1.system) - (machine0.user + machine0.system)
-        cpu["machine"] = round(busy / wall, 3)
+        measured = sale_run(opts, sale, processes)
     finally:
         for process in processes.values():
             stop(process)
-    result = summarise(sent["trips"], sent)
     books = flashsale_shop.books(sale)
-    probe = probe_findings(probe_log)
-    invariants = list(books.problems)
-    if books.units_sold != sale.total_units and result["turned_away"]:
-        invariants.append(
-            f"sold {books.units_sold} of {sale.total_units} while shoppers were turned away"
-        )
-    if books.orders_standing != result["placed"]:
-        invariants.append(
-            f"{books.orders_standing} orders stand, {result['placed']} shoppers saw theirs placed"
-        )
-    if probe["charges_under_lock_or_transaction"]:
-        invariants.append(
-            f"{probe['charges_under_lock_or_transaction']} charges made under a lock/transaction"
-        )
+    probe = probe_findings(work / "probe.jsonl")
     return {
         "run": datetime.now(UTC).isoformat(timespec="seconds"),
         "options": {k: v for k, v in asdict(opts).items() if k != "database_url"},
@@ -477,10 +506,9 @@ def run(opts: Options) -> dict:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "units_on_sale": sale.total_units,
         "books": asdict(books),
-        "shoppers": result,
+        **measured,
         "probe": probe,
-        "cpu_cores": cpu,
-        "invariants_broken": invariants,
+        "invariants_broken": judge(sale, measured["shoppers"], books, probe),
         "logs": str(work),
     }
 
