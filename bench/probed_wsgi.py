@@ -26,7 +26,11 @@ import os
 import threading
 import time
 
-from marketplace.wsgi import application  # noqa: F401 - gunicorn's entry point (sets Django up)
+from django.core.wsgi import get_wsgi_application
+
+# As marketplace/wsgi.py (which the bench, a sibling layer, may not import).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+application = get_wsgi_application()
 
 _log_path = os.environ.get("FLASHSALE_PROBE_LOG", "")
 _write = threading.Lock()

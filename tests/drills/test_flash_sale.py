@@ -72,7 +72,8 @@ def _sale(opts, tmp_path, *, products: int, units: int, tag: str) -> dict:
     probe = flashsale.probe_findings(tmp_path / "probe.jsonl")
     shoppers = measured["shoppers"]
     print(
-        f"\n{opts.shoppers} shoppers, {sale.total_units} units{' CONTROL' if opts.control else ''}: "
+        f"\n{opts.shoppers} shoppers, {sale.total_units} units"
+        f"{' CONTROL' if opts.control else ''}: "
         f"{shoppers['outcomes']}; placing p50/p95/p99 {shoppers['placing_ms'][50]}/"
         f"{shoppers['placing_ms'][95]}/{shoppers['placing_ms'][99]} ms; probe {probe}; "
         f"CPU {measured['cpu_cores']}"
