@@ -48,6 +48,7 @@ class Trip:
     place_ms: float | None = None  # the "Buat pesanan" POST, send to answer
     journey_ms: float = 0.0  # from the shopper's scheduled arrival to the end
     steps_ms: dict[str, float] = field(default_factory=dict)
+    placed_at: float | None = None  # loop time the placing answer came (placed ones)
     detail: str = ""
 
 
@@ -145,8 +146,10 @@ async def _journey(shopper, trip, product_path, product_id, step, loop) -> None:
     step("product page", t)
     if page.status != 200:
         raise ValueError(f"product page HTTP {page.status}")
-    if b"Stok habis" in page.body or b"Stok sedang habis" in page.body:
-        trip.outcome = SOLD_OUT_PAGE
+    # The product's own availability line ("Stok habis"), not a related
+    # product's card further down the page.
+    if b'class="availability-out_of_stock"' in page.body:
+        trip.outcome, trip.detail = SOLD_OUT_PAGE, "Stok habis"
         return
 
     t = loop.time()
@@ -178,7 +181,7 @@ async def _journey(shopper, trip, product_path, product_id, step, loop) -> None:
     trip.place_ms = (time.perf_counter() - t) * 1000
     location = placed.headers.get("location", "")
     if placed.status == 302 and "/selesai/" in location:
-        trip.outcome = PLACED
+        trip.outcome, trip.placed_at = PLACED, loop.time()
         t = loop.time()
         confirmation = await shopper.get(location)
         step("confirmation", t)

@@ -16,7 +16,9 @@ FLASHSALE_CONTROL=atomic_requests is the control: every request runs in one
 transaction (Django's ATOMIC_REQUESTS, a common setting), so the charge is
 asked for while the checkout still holds its products' row locks, which is
 what checkout_submit's split (orders and intent committed, then the charge)
-exists to prevent. Never set outside a drill.
+exists to prevent. FLASHSALE_CONTROL=no_sold_out_retire: the sale that sells
+a product out leaves its pages in the page cache (catalog.stock's retire off),
+as before the flash sale drill. Never set outside a drill.
 """
 
 from __future__ import annotations
@@ -90,3 +92,7 @@ if _log_path:
     _install()
 if os.environ.get("FLASHSALE_CONTROL") == "atomic_requests":
     _control()
+if os.environ.get("FLASHSALE_CONTROL") == "no_sold_out_retire":
+    from catalog import stock
+
+    stock.RETIRE_PAGES_ON_SELL_OUT = False
