@@ -28,23 +28,19 @@ import asyncio
 import json
 import os
 import random
-import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.config import BASE_DIR, RESULTS_DIR, python_speed_ns
-from bench.loadgen import percentile
+from bench.flashsale_report import judge, probe_findings, report, summarise
+from bench.flashsale_servers import collectstatic, cpu_seconds, start_servers, stop
 
-GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
-GUNICORN_CONF = BASE_DIR / "marketplace" / "gunicorn_conf.py"
-SIMULATOR_KEY = "SB-Mid-server-LOCAL-SIMULATOR"  # marketplace/settings_outside.py
+__all__ = ["BASE_DIR", "Options", "judge", "probe_findings", "sale_run", "start_servers"]
 
 
 @dataclass
@@ -64,80 +60,6 @@ class Options:
     cache_url: str = "redis://127.0.0.1:6379/14"
     shop_env: dict[str, str] = field(default_factory=dict)  # e.g. WEB_CONCURRENCY
     static_root: str = str(BASE_DIR / "staticfiles")
-
-
-# --- the two servers ---------------------------------------------------------------
-
-
-def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
-    """The production settings and gunicorn configuration, online payment
-    through the simulator's address with the simulator's key (DEBUG off
-    without a key offers no online payment at all)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="marketplace.settings_production",
-        DEBUG="0",
-        SECRET_KEY="flashsale-" + secrets.token_urlsafe(40),
-        DATABASE_URL=opts.database_url,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        GUNICORN_BIND=f"127.0.0.1:{opts.port}",
-        SITE_URL=f"https://127.0.0.1:{opts.port}",
-        STATIC_ROOT=opts.static_root,
-        MIDTRANS_SERVER_KEY=SIMULATOR_KEY,
-        MIDTRANS_BASE_URL=f"http://127.0.0.1:{opts.simulator_port}/_simulator/midtrans",
-        FLASHSALE_PROBE_LOG=probe_log,
-    )
-    env.pop("CACHE_URL", None)
-    if opts.cache_url:
-        env["CACHE_URL"] = opts.cache_url
-    env.update(opts.shop_env)
-    if opts.control:
-        env["FLASHSALE_CONTROL"] = opts.control
-    return env
-
-
-def simulator_environment(opts: Options) -> dict[str, str]:
-    """gatewaysim alone: development settings (the simulator only answers
-    with DEBUG on and no real key), one worker, enough threads that a charge
-    sleeping its delay never waits for a free one."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MIDTRANS_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
-        DEBUG="1",
-        KB_NO_BOOTSTRAP="1",
-        DATABASE_URL=opts.database_url,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        GUNICORN_BIND=f"127.0.0.1:{opts.simulator_port}",
-        SITE_URL=f"http://127.0.0.1:{opts.simulator_port}",
-        WEB_CONCURRENCY="1",
-        GUNICORN_THREADS="24",
-        CONN_MAX_AGE="60",
-        MIDTRANS_SIMULATOR_DELAY_SECONDS=str(opts.gateway_delay),
-    )
-    return env
-
-
-def shop_command() -> list[str]:
-    return [str(GUNICORN), "-c", str(GUNICORN_CONF), "bench.probed_wsgi"]
-
-
-def simulator_command() -> list[str]:
-    return [str(GUNICORN), "-c", str(GUNICORN_CONF), "marketplace.wsgi"]
-
-
-def wait_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        try:
-            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-            with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 (local)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
 
 
 # --- the crowd ------------------------------------------------------------------------
@@ -203,105 +125,6 @@ async def crowd(opts: Options, paths: list[str], product_ids: list[int], port: i
         "max_lag_ms": max_lag * 1000,
         "connections_opened": client.opened,
     }
-
-
-def summarise(trips, sent: dict) -> dict:
-    from bench.flashsale_journey import PLACED, SOLD_OUT
-
-    outcomes: dict[str, int] = {}
-    for t in trips:
-        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
-    placing = [t.place_ms for t in trips if t.place_ms is not None]
-    placed = [t.place_ms for t in trips if t.outcome == PLACED]
-    errors = [t for t in trips if t.outcome not in (PLACED, *SOLD_OUT)]
-    details: dict[str, int] = {}
-    for t in errors:
-        details[t.detail] = details.get(t.detail, 0) + 1
-    steps: dict[str, list[float]] = {}
-    for t in trips:
-        for name, ms in t.steps_ms.items():
-            steps.setdefault(name, []).append(ms)
-
-    def pct(values):
-        return {p: round(percentile(values, p), 1) for p in (50, 95, 99)} | {
-            "max": round(max(values), 1) if values else None,
-            "n": len(values),
-        }
-
-    placed_at = [t.placed_at - sent["start"] for t in trips if t.placed_at is not None]
-    return {
-        "outcomes": outcomes,
-        # When the last unit went, from the first shopper's arrival: the
-        # window in which later shoppers could still be offered a unit.
-        "last_placed_after_s": round(max(placed_at), 2) if placed_at else None,
-        "placed": outcomes.get(PLACED, 0),
-        "turned_away": sum(outcomes.get(k, 0) for k in SOLD_OUT),
-        "errors": len(errors),
-        "error_details": dict(sorted(details.items(), key=lambda kv: -kv[1])[:10]),
-        "placing_ms": pct(placing),
-        "placing_placed_ms": pct(placed),
-        "journey_ms": pct([t.journey_ms for t in trips]),
-        "steps_ms": {k: pct(v) for k, v in steps.items()},
-        "sold_out_messages": sorted(
-            {t.detail for t in trips if t.outcome in SOLD_OUT and t.detail}
-        )[:5],
-        "loadgen_cpu": round(sent["loadgen_cpu"], 3),
-        "loadgen_max_lag_ms": round(sent["max_lag_ms"], 1),
-        "wall_s": round(sent["wall_s"], 2),
-    }
-
-
-def probe_findings(path: Path) -> dict:
-    """The gateway calls the shop made, and those made while its database
-    session held a row lock or a transaction."""
-    calls = (
-        [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-        if path.exists()
-        else []
-    )
-    charges = [c for c in calls if c["call"] == "charge"]
-    locked = [c for c in charges if c["row_locks"] or c["in_atomic"] or c["pg_in_transaction"]]
-    return {
-        "gateway_calls": len(calls),
-        "charges": len(charges),
-        "charges_under_lock_or_transaction": len(locked),
-        "charges_with_row_locks": sum(1 for c in charges if c["row_locks"]),
-        "charge_seconds_p50": round(percentile([c["seconds"] for c in charges], 50), 3)
-        if charges
-        else None,
-    }
-
-
-# --- CPU ----------------------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float:
-    import psutil
-
-    total = 0.0
-    try:
-        master = psutil.Process(pid)
-        for p in [master, *master.children(recursive=True)]:
-            try:
-                t = p.cpu_times()
-                total += (
-                    t.user + t.system + (t.children_user + t.children_system if p is master else 0)
-                )
-            except psutil.Error:
-                pass
-    except psutil.Error:
-        pass
-    return total
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # --- main --------------------------------------------------------------------------
@@ -379,55 +202,6 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def collectstatic(opts: Options) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        STATIC_ROOT=opts.static_root,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        KB_NO_BOOTSTRAP="1",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-
-
-def popen(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """A server in a process group of its own (stop() ends its workers too)."""
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def start_servers(opts: Options, work: Path, start=popen) -> dict[str, subprocess.Popen]:
-    """The simulator, then the shop (with the probe writing to work/probe.jsonl);
-    `start(command, env=, log=)` starts one (the tests register theirs)."""
-    processes: dict[str, subprocess.Popen] = {}
-    try:
-        for name, command, env in (
-            ("simulator", simulator_command(), simulator_environment(opts)),
-            ("shop", shop_command(), shop_environment(opts, str(work / "probe.jsonl"))),
-        ):
-            processes[name] = start(command, env=env, log=work / f"{name}.log")
-        for name, port in (("simulator", opts.simulator_port), ("shop", opts.port)):
-            wait_up(f"http://127.0.0.1:{port}/healthz", processes[name], work / f"{name}.log")
-    except BaseException:
-        for process in processes.values():
-            stop(process)
-        raise
-    return processes
-
-
 def sale_run(
     opts: Options, sale, processes: dict[str, subprocess.Popen], *, warm: int = 24
 ) -> dict:
@@ -446,26 +220,6 @@ def sale_run(
     busy = (machine1.user + machine1.system) - (machine0.user + machine0.system)
     cpu["machine"] = round(busy / wall, 3)
     return {"shoppers": summarise(sent["trips"], sent), "cpu_cores": cpu}
-
-
-def judge(sale, shoppers: dict, books, probe: dict) -> list[str]:
-    """Every invariant the sale broke (empty: all hold)."""
-    broken = list(books.problems)
-    if books.units_sold != sale.total_units and shoppers["turned_away"]:
-        broken.append(
-            f"sold {books.units_sold} of {sale.total_units} while shoppers were turned away"
-        )
-    if books.orders_standing != shoppers["placed"]:
-        broken.append(
-            f"{books.orders_standing} orders stand, {shoppers['placed']} shoppers saw theirs placed"
-        )
-    if shoppers["errors"]:
-        broken.append(f"{shoppers['errors']} shoppers met an error: {shoppers['error_details']}")
-    if probe["charges_under_lock_or_transaction"]:
-        broken.append(
-            f"{probe['charges_under_lock_or_transaction']} charges made under a lock/transaction"
-        )
-    return broken
 
 
 def run(opts: Options) -> dict:
@@ -517,40 +271,6 @@ def run(opts: Options) -> dict:
         "invariants_broken": judge(sale, measured["shoppers"], books, probe),
         "logs": str(work),
     }
-
-
-def report(results: dict) -> str:
-    s, b, p, c = results["shoppers"], results["books"], results["probe"], results["cpu_cores"]
-    o = results["options"]
-    ok = "✅" if not results["invariants_broken"] else "❌"
-    placing = s["placing_ms"]
-    lines = [
-        f"Flash sale {results['run']}{' CONTROL ' + o['control'] if o['control'] else ''}: "
-        f"{o['shoppers']} shoppers in {o['seconds']:g} s for {results['units_on_sale']} units, "
-        f"QRIS through the simulator answering in {o['gateway_delay'] * 1000:.0f} ms.",
-        f"- units sold (database): {b['units_sold']} of {results['units_on_sale']}; "
-        f"stock left {b['stock_left']}",
-        f"- orders placed: {s['placed']} (standing in the database {b['orders_standing']}, "
-        f"called off {b['orders_called_off']}); charges at the gateway {b['charges_at_gateway']}",
-        f"- turned away with the sold-out message: {s['turned_away']} {s['outcomes']}; "
-        f"the last unit placed {s['last_placed_after_s']} s after the first arrival",
-        f"- placing request (POST /checkout/), all {placing['n']}: p50 {placing[50]} ms, "
-        f"p95 {placing[95]} ms, p99 {placing[99]} ms, max {placing['max']} ms "
-        f"{'✅' if placing[99] is not None and placing[99] <= 1000 else '❌'} (target p99 <= 1 s)",
-        f"- placing, placed ones only: p50 {s['placing_placed_ms'][50]} ms, "
-        f"p99 {s['placing_placed_ms'][99]} ms; "
-        f"whole journey from arrival: p50 {s['journey_ms'][50]} ms, p99 {s['journey_ms'][99]} ms",
-        f"- errors: {s['errors']} {s['error_details'] or ''}",
-        f"- gateway probe: {p['charges']} charges, "
-        f"{p['charges_under_lock_or_transaction']} made under a "
-        f"row lock or open transaction ({p['gateway_calls']} gateway calls in all)",
-        f"- invariants {ok}: {results['invariants_broken'] or 'all hold'}",
-        f"- CPU in cores of {os.cpu_count()}: load generator {s['loadgen_cpu']} "
-        f"(max {s['loadgen_max_lag_ms']} ms behind schedule), shop gunicorn {c.get('shop')}, "
-        f"simulator {c.get('simulator')}, whole machine {c.get('machine')}; load average "
-        f"{results['load_average']}; Python speed {results['python_speed_ns']} ns",
-    ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
