@@ -40,6 +40,8 @@ from bench.config import BASE_DIR, RESULTS_DIR, python_speed_ns
 from bench.flashsale_report import judge, probe_findings, report, summarise
 from bench.flashsale_servers import collectstatic, cpu_seconds, start_servers, stop
 
+REQUEST_TIMEOUT = 180.0  # seconds; gunicorn's own timeout is 30 s of a stuck worker
+
 __all__ = ["BASE_DIR", "Options", "judge", "probe_findings", "sale_run", "start_servers"]
 
 
@@ -97,7 +99,9 @@ async def crowd(opts: Options, paths: list[str], product_ids: list[int], port: i
     from bench.loadgen import HttpClient
 
     draw = random.Random(opts.seed)
-    client = HttpClient("127.0.0.1", port, max_connections=512, timeout=30.0)
+    # A shopper waits as long as it takes (REQUEST_TIMEOUT): every journey
+    # ends in an answer, so the books can be held against what each saw.
+    client = HttpClient("127.0.0.1", port, max_connections=512, timeout=REQUEST_TIMEOUT)
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.2
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -255,7 +259,10 @@ def run(opts: Options) -> dict:
         )
         measured = sale_run(opts, sale, processes)
     finally:
-        for process in processes.values():
+        # The shop first (gunicorn finishes what it has in hand), then the
+        # gateway it may still be calling: the other way round, a backlog
+        # still being placed met a refused connection and was called off.
+        for process in reversed(processes.values()):
             stop(process)
     books = flashsale_shop.books(sale)
     probe = probe_findings(work / "probe.jsonl")

@@ -167,7 +167,7 @@ def start_servers(opts: Options, work: Path, start=popen) -> dict[str, subproces
         for name, port in (("simulator", opts.simulator_port), ("shop", opts.port)):
             wait_up(f"http://127.0.0.1:{port}/healthz", processes[name], work / f"{name}.log")
     except BaseException:
-        for process in processes.values():
+        for process in reversed(processes.values()):
             stop(process)
         raise
     return processes

@@ -66,7 +66,7 @@ def _sale(opts, tmp_path, *, products: int, units: int, tag: str) -> dict:
     try:
         measured = flashsale.sale_run(opts, sale, processes, warm=3)
     finally:
-        for process in processes.values():
+        for process in reversed(processes.values()):  # the shop before its gateway
             servers.stop(process)
     books = flashsale_shop.books(sale)
     probe = flashsale.probe_findings(tmp_path / "probe.jsonl")
