@@ -125,7 +125,9 @@ def report(results: dict) -> str:
         f"- invariants {ok}: {results['invariants_broken'] or 'all hold'}",
         f"- CPU in cores of {os.cpu_count()}: load generator {s['loadgen_cpu']} "
         f"(max {s['loadgen_max_lag_ms']} ms behind schedule), shop gunicorn {c.get('shop')}, "
-        f"simulator {c.get('simulator')}, whole machine {c.get('machine')}; load average "
+        f"simulator {c.get('simulator')}, "
+        f"PostgreSQL for this database at least {c.get('postgres_at_least')}, "
+        f"whole machine {c.get('machine')}; load average "
         f"{results['load_average']}; Python speed {results['python_speed_ns']} ns",
     ]
     return "\n".join(lines)
