@@ -7,7 +7,13 @@ In the manner of Saleor's warehouse/management.py: every writer of
   products queue behind each other and can never deadlock;
 - stock is taken and given back with `F()` updates on the locked rows, and
   set by staff (set_counted) as the change they made, never over a sale;
-- made-to-order products hold no stock and are skipped.
+- made-to-order products hold no stock and are skipped;
+- a sale that sells a product out, and stock given back, retire its pages
+  in the page cache (catalog.page_tags): the plain UPDATEs send no signal,
+  and without this the product page kept offering "Stok siap" for up to
+  PUBLIC_PAGE_CACHE_SECONDS after the last unit went. In the flash sale
+  drill (docs/flash-sale.md) 530 of 1,000 shoppers saw a sold-out product
+  offered and posted to the cart for a refusal, on the busiest seconds.
 """
 
 from __future__ import annotations
@@ -52,17 +58,47 @@ def lock_products(product_ids: Iterable[int], *, related: Iterable[str] = ()) ->
 def take(locked: list[Product], quantities: dict[int, int]) -> None:
     """Take stock for {product_id: quantity} from products locked by
     lock_products (the caller checked there is enough), in product-id order.
-    Made-to-order products hold no stock and are skipped."""
+    Made-to-order products hold no stock and are skipped. A product this
+    sells out has its pages retired (its page and the listings its card is
+    on now say "Stok habis")."""
+    sold_out = []
     for product in sorted(locked, key=lambda p: p.pk):
         if not product.made_to_order and product.pk in quantities:
             Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantities[product.pk])
+            left = product.stock - quantities[product.pk]
+            if product.stock >= product.min_order_quantity > left:
+                sold_out.append(product.pk)
+    if sold_out and RETIRE_PAGES_ON_SELL_OUT:
+        _retire_pages(sold_out)
 
 
 def give_back(quantities: dict[int, int]) -> None:
     """Return stock for {product_id: quantity}, in product-id order (the same
-    order checkout locks in, so a release never deadlocks a checkout)."""
+    order checkout locks in, so a release never deadlocks a checkout). The
+    products' pages are retired: one sold out is offered again."""
     for product_id in sorted(quantities):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+    if quantities:
+        _retire_pages(sorted(quantities))
+
+
+# The flash sale drill's control (tests/drills/test_flash_sale.py) turns this
+# off to show the shoppers a stale "Stok siap" sends to the cart.
+RETIRE_PAGES_ON_SELL_OUT = True
+
+
+def _retire_pages(product_ids: list[int]) -> None:
+    """Retire the pages showing these products (now, and again after commit:
+    core.page_cache.retire)."""
+    from catalog.page_tags import product_tags
+    from core.page_cache import retire
+
+    rows = Product.objects.filter(pk__in=product_ids).select_related("category__parent", "facility")
+    tags: set[str] = set()
+    for product in rows:
+        tags |= product_tags(product)
+    if tags:
+        retire(*tags)
 
 
 def set_counted(locked: Product, count: int, *, seen: int | None = None, by=None) -> int:

@@ -80,13 +80,13 @@ def checkout_submit(*, gateway_channel: str, give_back: Callable[[], None], **pl
         give_back()
         return Submitted(result=result)
     if _pays_online(result):
+        payment = payment_selectors.gateway_payment_for_checkout(result.checkout.code)
         try:
-            gateway_services.gateway_payment_start(
-                payment=payment_selectors.gateway_payment_for_checkout(result.checkout.code)
-            )
+            gateway_services.gateway_payment_start(payment=payment, close_on_refusal=False)
         except gateway_services.GatewayUnavailable:
-            # Nothing was bought: orders called off, stock back, cart kept.
-            gateway_services.gateway_checkout_call_off(orders=result.orders)
+            # Nothing was bought: payment failed and orders called off (stock
+            # back) in one transaction, cart kept.
+            gateway_services.gateway_checkout_refused(payment=payment, orders=result.orders)
             give_back()
             return Submitted(errors=[str(GATEWAY_DOWN)], gateway_down=True)
     return Submitted(result=result)

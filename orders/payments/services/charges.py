@@ -126,7 +126,9 @@ def _still_wanted(payment: GatewayPayment) -> list[Order]:
     ]
 
 
-def gateway_payment_start(*, payment: GatewayPayment) -> GatewayPayment:
+def gateway_payment_start(
+    *, payment: GatewayPayment, close_on_refusal: bool = True
+) -> GatewayPayment:
     """Ask the gateway to charge this intent (its own reference, so a repeat is
     one charge there) and record the answer. Runs outside any transaction.
 
@@ -135,7 +137,9 @@ def gateway_payment_start(*, payment: GatewayPayment) -> GatewayPayment:
     pending without an answer for the retry button or the sweep.
 
     Raises GatewayUnavailable when the gateway surely made nothing (refused
-    connection, or a 4xx refusal); the payment is then failed.
+    connection, or a 4xx refusal); the payment is then failed, unless
+    `close_on_refusal` is False: the checkout fails it together with calling
+    its orders off (gateway_checkout_refused).
     """
     online = _online_orders(payment.checkout_id)
     first = online[0]
@@ -170,7 +174,8 @@ def gateway_payment_start(*, payment: GatewayPayment) -> GatewayPayment:
             return gateway_payment_resume(payment=payment, may_charge=False)
         if error.unsent or error.refused:
             log.warning("gateway charge %s failed: %s", payment.gateway_order_id, error)
-            _close(payment, gateway_status="failure", close_orders=False)
+            if close_on_refusal:
+                _close(payment, gateway_status="failure", close_orders=False)
             raise GatewayUnavailable(str(error)) from None
         log.warning("gateway charge %s: outcome unknown (%s)", payment.gateway_order_id, error)
         return gateway_payment_resume(payment=payment, may_charge=False)
@@ -281,6 +286,22 @@ def gateway_checkout_call_off(*, orders: list[Order]) -> None:
             )
         except OrderError:
             log.warning("order %s moved on before it could be called off", order.code)
+
+
+def gateway_checkout_refused(*, payment: GatewayPayment, orders: list[Order]) -> None:
+    """The gateway surely made no charge for a checkout's intent: the payment
+    failed and the orders called off (stock back) in one transaction.
+
+    Written as two steps, a worker that died between them (a deploy's kill,
+    gunicorn's timeout on a starved machine: the flash sale drill,
+    docs/flash-sale.md) left the orders awaiting payment behind a failed
+    payment, which no sweep resumes, their stock held until the payment
+    deadline (GATEWAY_PAYMENT_MINUTES). Now it is both or neither; neither
+    is an intent pending without an answer, which gateway_payment_resume
+    finishes (charges it, or closes the orders)."""
+    with transaction.atomic():
+        _close(payment, gateway_status="failure", close_orders=False)
+        gateway_checkout_call_off(orders=orders)
 
 
 def gateway_charge_close_if_unused(*, checkout_id: int) -> bool:

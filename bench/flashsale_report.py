@@ -1,0 +1,133 @@
+"""The flash sale's figures and verdict (bench/flashsale.py): the shoppers'
+outcomes and latencies, the gateway probe's log, the invariants, the text."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from bench.loadgen import percentile
+
+
+def summarise(trips, sent: dict) -> dict:
+    from bench.flashsale_journey import PLACED, SOLD_OUT
+
+    outcomes: dict[str, int] = {}
+    for t in trips:
+        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
+    placing = [t.place_ms for t in trips if t.place_ms is not None]
+    placed = [t.place_ms for t in trips if t.outcome == PLACED]
+    errors = [t for t in trips if t.outcome not in (PLACED, *SOLD_OUT)]
+    details: dict[str, int] = {}
+    for t in errors:
+        details[t.detail] = details.get(t.detail, 0) + 1
+    steps: dict[str, list[float]] = {}
+    for t in trips:
+        for name, ms in t.steps_ms.items():
+            steps.setdefault(name, []).append(ms)
+
+    def pct(values):
+        return {p: round(percentile(values, p), 1) for p in (50, 95, 99)} | {
+            "max": round(max(values), 1) if values else None,
+            "n": len(values),
+        }
+
+    placed_at = [t.placed_at - sent["start"] for t in trips if t.placed_at is not None]
+    return {
+        "outcomes": outcomes,
+        # When the last unit went, from the first shopper's arrival: the
+        # window in which later shoppers could still be offered a unit.
+        "last_placed_after_s": round(max(placed_at), 2) if placed_at else None,
+        "placed": outcomes.get(PLACED, 0),
+        "turned_away": sum(outcomes.get(k, 0) for k in SOLD_OUT),
+        "errors": len(errors),
+        "error_details": dict(sorted(details.items(), key=lambda kv: -kv[1])[:10]),
+        "placing_ms": pct(placing),
+        "placing_placed_ms": pct(placed),
+        "journey_ms": pct([t.journey_ms for t in trips]),
+        "steps_ms": {k: pct(v) for k, v in steps.items()},
+        "sold_out_messages": sorted(
+            {t.detail for t in trips if t.outcome in SOLD_OUT and t.detail}
+        )[:5],
+        "loadgen_cpu": round(sent["loadgen_cpu"], 3),
+        "loadgen_max_lag_ms": round(sent["max_lag_ms"], 1),
+        "wall_s": round(sent["wall_s"], 2),
+    }
+
+
+def probe_findings(path: Path) -> dict:
+    """The gateway calls the shop made, and those made while its database
+    session held a row lock or a transaction."""
+    calls = (
+        [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if path.exists()
+        else []
+    )
+    charges = [c for c in calls if c["call"] == "charge"]
+    locked = [c for c in charges if c["row_locks"] or c["in_atomic"] or c["pg_in_transaction"]]
+    return {
+        "gateway_calls": len(calls),
+        "charges": len(charges),
+        "charges_under_lock_or_transaction": len(locked),
+        "charges_with_row_locks": sum(1 for c in charges if c["row_locks"]),
+        "charge_seconds_p50": round(percentile([c["seconds"] for c in charges], 50), 3)
+        if charges
+        else None,
+    }
+
+
+def judge(sale, shoppers: dict, books, probe: dict) -> list[str]:
+    """Every invariant the sale broke (empty: all hold)."""
+    broken = list(books.problems)
+    if books.units_sold != sale.total_units and shoppers["turned_away"]:
+        broken.append(
+            f"sold {books.units_sold} of {sale.total_units} while shoppers were turned away"
+        )
+    if books.orders_standing != shoppers["placed"]:
+        broken.append(
+            f"{books.orders_standing} orders stand, {shoppers['placed']} shoppers saw theirs placed"
+        )
+    if shoppers["errors"]:
+        broken.append(f"{shoppers['errors']} shoppers met an error: {shoppers['error_details']}")
+    if probe["charges_under_lock_or_transaction"]:
+        broken.append(
+            f"{probe['charges_under_lock_or_transaction']} charges made under a lock/transaction"
+        )
+    return broken
+
+
+def report(results: dict) -> str:
+    s, b, p, c = results["shoppers"], results["books"], results["probe"], results["cpu_cores"]
+    o = results["options"]
+    ok = "✅" if not results["invariants_broken"] else "❌"
+    placing = s["placing_ms"]
+    lines = [
+        f"Flash sale {results['run']}{' CONTROL ' + o['control'] if o['control'] else ''}: "
+        f"{o['shoppers']} shoppers in {o['seconds']:g} s for {results['units_on_sale']} units, "
+        f"QRIS through the simulator answering in {o['gateway_delay'] * 1000:.0f} ms.",
+        f"- units sold (database): {b['units_sold']} of {results['units_on_sale']}; "
+        f"stock left {b['stock_left']}",
+        f"- orders placed: {s['placed']} (standing in the database {b['orders_standing']}, "
+        f"called off {b['orders_called_off']}); charges at the gateway {b['charges_at_gateway']}",
+        f"- turned away with the sold-out message: {s['turned_away']} {s['outcomes']}; "
+        f"the last unit placed {s['last_placed_after_s']} s after the first arrival",
+        f"- placing request (POST /checkout/), all {placing['n']}: p50 {placing[50]} ms, "
+        f"p95 {placing[95]} ms, p99 {placing[99]} ms, max {placing['max']} ms "
+        f"{'✅' if placing[99] is not None and placing[99] <= 1000 else '❌'} (target p99 <= 1 s)",
+        f"- placing, placed ones only: p50 {s['placing_placed_ms'][50]} ms, "
+        f"p99 {s['placing_placed_ms'][99]} ms; "
+        f"whole journey from arrival: p50 {s['journey_ms'][50]} ms, p99 {s['journey_ms'][99]} ms",
+        f"- errors: {s['errors']} {s['error_details'] or ''}",
+        f"- gateway probe: {p['charges']} charges, "
+        f"{p['charges_under_lock_or_transaction']} made under a "
+        f"row lock or open transaction ({p['gateway_calls']} gateway calls in all)",
+        f"- invariants {ok}: {results['invariants_broken'] or 'all hold'}",
+        f"- CPU in cores of {os.cpu_count()}: load generator {s['loadgen_cpu']} "
+        f"(max {s['loadgen_max_lag_ms']} ms behind schedule), shop gunicorn {c.get('shop')}, "
+        f"simulator {c.get('simulator')}, "
+        f"PostgreSQL for this database at least {c.get('postgres_at_least')}, "
+        f"whole machine {c.get('machine')}; load average "
+        f"{results['load_average']}; Python speed {results['python_speed_ns']} ns",
+    ]
+    return "\n".join(lines)
