@@ -346,6 +346,14 @@ def test_exhibition_till_end_to_end_on_a_phone(chromium, till_site, bazaar):
         rows = channel_sales(timezone.localdate(), timezone.localdate())["stand"]
         assert sum(r.items for r in rows) == 2 + 3 + 100
         assert sum(r.revenue for r in rows) == 2 * 175_000 + 3 * 250_000 + 100 * 15_000
+        # The oversight sales report and the public impact page count them too.
+        sold = "Rp 2.600.000"  # 2 x 175.000 + 3 x 250.000 + 100 x 15.000
+        one.visit("/admin/laporan/penjualan/", "sales report")
+        assert sold in page.locator("#total-channels").inner_text()
+        _check(one, "sales report checked")
+        one.visit("/dampak/", "impact page")
+        assert sold in page.content()
+        _check(one, "impact page checked")
         # The event report and a slip, at 360 px.
         one.visit(f"/stan/laporan/{event.pk}/", "event report")
         _check(one, "event report checked")
