@@ -64,7 +64,15 @@ class Ports:
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(*(free_port() for _ in range(8)))
+        """Eight different free ports (all held open while choosing)."""
+        sockets = [socket.socket() for _ in range(8)]
+        try:
+            for sock in sockets:
+                sock.bind(("127.0.0.1", 0))
+            return cls(*(sock.getsockname()[1] for sock in sockets))
+        finally:
+            for sock in sockets:
+                sock.close()
 
 
 def missing_binaries(*, varnish: bool = True) -> list[str]:

@@ -64,9 +64,15 @@ sub vcl_recv {
 }
 
 sub vcl_backend_fetch {
-    # A retry goes through the director again, so it lands on the other node.
+    # A retry goes to the other node: the probes need a second or two to mark
+    # a dead node sick, and round robin alone could send the retry back to it.
     if (bereq.retries > 0) {
-        set bereq.backend = nodes.backend();
+        if (bereq.http.X-Failed-Node == "app1") {
+            set bereq.backend = app2;
+        } elsif (bereq.http.X-Failed-Node == "app2") {
+            set bereq.backend = app1;
+        }
+        unset bereq.http.X-Failed-Node;
     }
 }
 
@@ -79,6 +85,7 @@ sub vcl_backend_response {
     # master: the same GET once more, on the other node.
     if (beresp.status >= 502 && beresp.status <= 504 && bereq.retries < 1
             && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        set bereq.http.X-Failed-Node = beresp.backend.name;
         return (retry);
     }
     # How long a stored page may still be served stale: a few seconds while the
@@ -95,6 +102,7 @@ sub vcl_backend_error {
     # GET and HEAD are safe to repeat; a POST is never sent twice by us (the app
     # deduplicates double submits anyway, but the shopper decides to retry).
     if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        set bereq.http.X-Failed-Node = beresp.backend.name;
         return (retry);
     }
 }
