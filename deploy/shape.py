@@ -483,9 +483,9 @@ class Shape:
             return
         self.spawn("s3", [self.moto_server(), "-H", "127.0.0.1", "-p", str(self.ports.s3)])
         _wait(lambda: _tcp_open(self.ports.s3), 30, "moto_server")
-        # The bucket, readable by anyone (product photos are public), as a
-        # provider's bucket policy would make it. Receipts never go here with
-        # a public URL: core/private_media.py keeps them behind staff views.
+        # The bucket, readable by anyone (product photos are public) except
+        # private/ (receipts: core/private_media.py streams them to staff
+        # only), as a provider's bucket policy would make it.
         self.manage("shell", "-c", _CREATE_BUCKET)
 
     def prepare_app(self, *, seed: bool = True) -> None:
@@ -644,7 +644,9 @@ if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
     s3.create_bucket(Bucket=bucket)
 s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-     "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+     "Resource": f"arn:aws:s3:::{bucket}/*"},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": f"arn:aws:s3:::{bucket}/private/*"}]}))
 """
 
 
