@@ -22,6 +22,8 @@ class Result:
     status: int
     seconds: float
     node: str = ""
+    error: str = ""  # why there was no answer (status 0)
+    path: str = ""
 
 
 @dataclass
@@ -63,7 +65,7 @@ class Load:
         while not self._stop.is_set():
             path = self._next_path()
             started = time.monotonic()
-            status, node = 0, ""
+            status, node, error = 0, "", ""
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection(
@@ -76,13 +78,16 @@ class Load:
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = None
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as problem:
+                error = type(problem).__name__
                 if connection is not None:
                     connection.close()
                 connection = None
             finished = time.monotonic()
             with self._lock:
-                self.results.append(Result(started - self.t0, status, finished - started, node))
+                self.results.append(
+                    Result(started - self.t0, status, finished - started, node, error, path)
+                )
             if status == 0:
                 time.sleep(0.05)  # a refused connection would otherwise spin
         if connection is not None:
@@ -105,7 +110,14 @@ def summary(results: list[Result]) -> dict:
     statuses: dict[str, int] = {}
     for r in results:
         if not 200 <= r.status < 400:
-            statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
+            kind = f"{r.status}" + (f" {r.error}" if r.error else "")
+            statuses[kind] = statuses.get(kind, 0) + 1
+    failed = [r for r in results if not 200 <= r.status < 400]
+    window = (
+        max(r.started + r.seconds for r in failed) - min(r.started for r in failed)
+        if failed
+        else 0.0
+    )
     return {
         "requests": len(results),
         "ok": len(ok),
@@ -114,4 +126,6 @@ def summary(results: list[Result]) -> dict:
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "by_node": nodes,
         "failures_by_status": statuses,
+        "failed_paths": sorted({r.path for r in failed}),
+        "failure_window_s": round(window, 2),
     }

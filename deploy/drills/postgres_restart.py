@@ -29,6 +29,7 @@ import shape  # noqa: E402
 from drills.load import Load, summary  # noqa: E402
 from drills.replica_pause import drill_env  # noqa: E402
 
+# What anonymous shoppers browse: catalog pages, read from the replica.
 PATHS = ["/", "/produk/", "/upt/", "/lacak/"]
 
 PLACE_ORDER = """

@@ -11,10 +11,12 @@ vcl 4.1;
 import directors;
 import std;
 
-# /healthz answers 200 only when the node reaches PostgreSQL (marketplace/views.py).
+# /healthz?reads=1 answers 200 when the node reaches the database its public
+# pages read (the replica; marketplace/views.py): a primary restart does not
+# take the nodes out of rotation, only writes fail for those seconds.
 probe healthz {
     .request =
-        "GET /healthz HTTP/1.1"
+        "GET /healthz?reads=1 HTTP/1.1"
         "Host: 127.0.0.1"
         "User-Agent: varnish-probe"
         "Connection: close";
