@@ -94,6 +94,11 @@ sub vcl_backend_response {
     # nodes are healthy (req.grace above), up to 6 h while they are not
     # (stale-if-error); keep holds it 24 h more for conditional refetches.
     set beresp.grace = 6h;
+    # The app's own stale-if-error, when it sends one, says how long instead.
+    if (beresp.http.Cache-Control ~ "stale-if-error=[0-9]+") {
+        set beresp.grace = std.duration(
+            regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\1s"), 6h);
+    }
     set beresp.keep = 24h;
     # Which node built the response (the drills count them; no secret in it).
     set beresp.http.X-Node = beresp.backend.name;

@@ -68,6 +68,32 @@ def running_shape():
         shutil.rmtree(state, ignore_errors=True)
 
 
+def test_the_vcl_compiles_with_cache_vcl_after_it():
+    """default.vcl (routing, health, grace) and cache.vcl (edgepages': what is
+    cached, tags, purge) compile together, as varnishd loads them."""
+    folder = Path(tempfile.mkdtemp(prefix="kb-vcl-"))
+    folder.chmod(0o755)
+    try:
+        result = subprocess.run(
+            [
+                shape.VARNISHD,
+                "-C",
+                "-f",
+                str(ROOT / "deploy" / "varnish" / "default.vcl"),
+                "-p",
+                f"vcl_path={ROOT / 'deploy' / 'varnish'}",
+                "-n",
+                str(folder / "work"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def _report(figures: dict) -> None:
     print("\n" + json.dumps(figures, indent=2))
 
