@@ -75,6 +75,10 @@ class Load:
                 response = connection.getresponse()
                 response.read()
                 status, node = response.status, response.getheader("X-Node", "")
+                # A hit's X-Varnish names two transactions (this one and the
+                # one that stored it): the edge answered, not a node.
+                if len(response.getheader("X-Varnish", "").split()) == 2:
+                    node = "cache"
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = None
@@ -106,7 +110,7 @@ def summary(results: list[Result]) -> dict:
     latencies = [r.seconds * 1000 for r in ok]
     nodes: dict[str, int] = {}
     for r in ok:
-        nodes[r.node or "cache"] = nodes.get(r.node or "cache", 0) + 1
+        nodes[r.node or "?"] = nodes.get(r.node or "?", 0) + 1
     statuses: dict[str, int] = {}
     for r in results:
         if not 200 <= r.status < 400:

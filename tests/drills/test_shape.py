@@ -118,7 +118,8 @@ def test_killing_one_node_under_load_fails_only_requests_in_flight(running_shape
     # on app2, so usually nothing does); everything asked later is answered.
     assert figures["all"]["failed"] <= figures["in_flight_at_kill"]
     assert figures["after_kill"]["failed"] == 0
-    assert set(figures["after_kill"]["by_node"]) == {"app2"}
+    # Built by app2 or answered by the edge's cache (once cache.vcl caches).
+    assert set(figures["after_kill"]["by_node"]) <= {"app2", "cache"}
     # app1 came back and rejoins once its probe passes.
     assert shape.http_status(f"http://127.0.0.1:{running_shape.ports.app1}/healthz") == 200
 
