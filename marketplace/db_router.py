@@ -9,6 +9,15 @@ Only requests read the replica. Everything else (the queue's workers,
 management commands, the shell) reads the primary: a task queued by a commit
 runs a moment later and must see that commit, which a lagging replica may not
 have yet (issue 29: a task right after a commit read stale rows).
+
+Two more rules keep a shopper's own things on the primary however long the
+replica lags (issue 33: replay paused for minutes, past any pin):
+- the pages about a shopper's own cart, checkout and orders (PRIMARY_PATHS)
+  read the primary always, pinned or not;
+- the rows that belong to a visitor rather than to the catalog (sessions, so
+  a cart or a Pesanan saya sign-in never vanishes; orders; the queue) are read
+  from the primary on every page (PRIMARY_APP_LABELS). Catalog reads (products,
+  facilities, regions, reviews) tolerate the lag.
 """
 
 from __future__ import annotations
@@ -20,6 +29,22 @@ from django.conf import settings
 from django.http import HttpRequest
 
 PIN_COOKIE = "kb_primary"
+# Pages about the visitor's own cart, checkout, orders, quotes and data.
+PRIMARY_PATHS = (
+    "/admin/",
+    "/keranjang/",
+    "/checkout/",
+    "/pesanan/",
+    "/pesanan-saya/",
+    "/lacak/",
+    "/buka/",
+    "/penawaran/",
+    "/_simulator/",
+)
+# Models whose rows a visitor writes and must read back at once, on any page.
+PRIMARY_APP_LABELS = frozenset(
+    {"sessions", "orders", "myorders", "quotes", "complaints", "axes", "procrastinate"}
+)
 # Where reads go: "replica" only while a request that may use it is served
 # (PinToPrimaryMiddleware sets it); the default, outside any request, is the primary.
 _read_from: ContextVar[str] = ContextVar("kb_db_read_from", default="default")
@@ -30,6 +55,8 @@ class PrimaryReplicaRouter:
     reads outside requests (workers, commands) go to the primary."""
 
     def db_for_read(self, model, **hints):
+        if model is not None and model._meta.app_label in PRIMARY_APP_LABELS:
+            return "default"
         return _read_from.get()
 
     def db_for_write(self, model, **hints):
@@ -44,10 +71,11 @@ class PrimaryReplicaRouter:
 
 
 def request_needs_primary(request: HttpRequest) -> bool:
-    """Writes, the admin (staff work on fresh rows) and recent writers read the primary."""
+    """Writes, the admin (staff work on fresh rows), a shopper's own pages and
+    recent writers read the primary."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         return True
-    if request.path.startswith("/admin/"):
+    if request.path.startswith(PRIMARY_PATHS):
         return True
     try:
         until = float(request.COOKIES.get(PIN_COOKIE, "0"))

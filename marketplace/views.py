@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -53,9 +53,18 @@ def healthz(request):
     `?detail=1` (monitors, not load balancers) adds the queue as JSON: lag
     (seconds the oldest due job has waited), waiting, failed in 24 h, stalled
     and live workers; 503 when no worker is alive or the lag passes
-    QUEUE_LAG_ALERT_SECONDS, since then mail and payments wait."""
+    QUEUE_LAG_ALERT_SECONDS, since then mail and payments wait.
+
+    `?reads=1` (the edge's probe, deploy/varnish/default.vcl) asks the
+    database public pages read instead: the replica under
+    DATABASE_REPLICA_URL. While the primary restarts, the nodes stay in the
+    edge's rotation and keep serving the catalog from the replica; only
+    writes and a shopper's own pages fail for those seconds."""
+    database = connection
+    if request.GET.get("reads") and "replica" in settings.DATABASES:
+        database = connections["replica"]
     try:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         health = queue_health() if request.GET.get("detail") else None

