@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Private unless public (shared pages); the cookies shared pages' script reads.
+    "core.edge.EdgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After sessions and messages: its 429 page is a normal page of the site.
     "core.middleware.PostRateLimitMiddleware",
