@@ -250,4 +250,7 @@ def public_page(view=None, *, tags=None):
                 cache.delete(f"{key}:rebuilding")
         return response
 
+    # Marks the view for the edge's list of cacheable addresses
+    # (deploy/varnish/cache.vcl, checked by tests/edge/test_cache_vcl.py).
+    wrapped.public_page = True
     return wrapped

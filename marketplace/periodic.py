@@ -47,6 +47,9 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Shopper data past retention, expired sessions, deletion requests that
     # waited for what was owed (`apply_retention`), at night (WIB).
     ("apply_retention", "30 19 * * *", "orders.privacy.retention.retention_apply"),
+    # Edge purges that failed (the shared HTTP cache was down), sent again
+    # (`edge_purges_retry`, docs/edge-cache.md).
+    ("edge_purges_retry", "* * * * *", "core.edge_purge.edge_purges_retry"),
     # Finished jobs older than 30 days leave the queue's table.
     ("queue_prune", "45 19 * * *", "core.queue_status.jobs_prune_finished"),
 ]

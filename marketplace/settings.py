@@ -140,6 +140,9 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
 # Anonymous shoppers' public pages, shared (core/page_cache.py); 0 = off.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
+# Edge caches purged by tag after each public write (core/edge_purge.py); [] = off.
+EDGE_PURGE_URLS = env("EDGE_PURGE_URLS")
+EDGE_PURGE_TIMEOUT_SECONDS = env("EDGE_PURGE_TIMEOUT_SECONDS")
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
