@@ -92,6 +92,10 @@ def retire(*tags: str) -> None:
     # edit): each retire's callback takes whatever is waiting, so a callback
     # dropped with a rolled-back savepoint loses nothing; the rest find none.
     waiting = _after_commit_tags()
+    if not transaction.get_connection().run_on_commit:
+        # No callback waits: tags left from a rolled-back transaction, whose
+        # pages were never changed.
+        waiting.clear()
     waiting.update(chosen)
     transaction.on_commit(_retire_committed)
 
