@@ -27,6 +27,7 @@ from orders.forms import (
     CheckoutForm,
     posted_idempotency_key,
 )
+from orders.limits import MAX_QUANTITY
 from orders.services.checkout_submit import checkout_submit
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
@@ -94,14 +95,18 @@ def cart_buy(request):
     for a shopper without JavaScript. Product pages are shared by every
     visitor and carry no CSRF token, so their form opens this small page of
     the shopper's own, with the real form and its token."""
-    form = AddToCartForm(request.GET)
-    product_id = form.data.get("product", "")
-    product = selectors.public_product(int(product_id)) if str(product_id).isdigit() else None
+    product_id = request.GET.get("product", "")
+    product = (
+        selectors.public_product(int(product_id))
+        if product_id.isdigit() and len(product_id) < 19
+        else None
+    )
     if product is None:
         messages.error(request, _("Produk tidak ditemukan atau tidak lagi dijual."))
         return redirect("orders:cart")
     try:
-        quantity = max(int(request.GET.get("quantity", "")), product.min_order_quantity)
+        quantity = int(request.GET.get("quantity", ""))
+        quantity = min(max(quantity, product.min_order_quantity), MAX_QUANTITY)
     except ValueError:
         quantity = product.min_order_quantity
     return render(request, "orders/buy.html", {"product": product, "quantity": quantity})

@@ -173,3 +173,9 @@ def test_the_script_gets_a_token_and_adds_to_the_cart(kursi):
     )
     assert added.status_code == 200 and added.json()["count"] == 1
     assert added.cookies["kb_cart"].value == "1"
+
+
+def test_the_buy_page_keeps_the_quantity_within_bounds(kursi):
+    for asked, shown in (("0", "1"), ("abc", "1"), ("99999999", "9999"), ("3", "3")):
+        page = Client().get("/keranjang/beli/", {"product": kursi.pk, "quantity": asked})
+        assert re.search(rf'name="quantity"[^>]*value="{shown}"', page.text), (asked, shown)
