@@ -12,8 +12,13 @@ class CoreConfig(AppConfig):
     label = "marketplace"
 
     def ready(self):
-        from core.models import QueueJobError, RateCounter, SentMail
+        from core.models import EdgePurge, QueueJobError, RateCounter, SentMail
         from core.page_registry import connect_signals, register_private_models
 
         connect_signals()
-        register_private_models(RateCounter, SentMail, QueueJobError)
+        # Pages retired by a write are purged at the edge after commit.
+        from core.edge_purge import purge
+        from core.page_versions import when_retired
+
+        when_retired(purge)
+        register_private_models(RateCounter, SentMail, QueueJobError, EdgePurge)

@@ -50,3 +50,18 @@ class QueueJobError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} #{self.job_id}"
+
+
+class EdgePurge(models.Model):
+    """A purge the edge (the shared HTTP cache) did not take: sent again by
+    core.edge_purge.edge_purges_retry until it does. `tags` is the
+    `xkey-purge` header's value."""
+
+    url = models.CharField(max_length=300)
+    tags = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.tags[:60]}"

@@ -1,25 +1,30 @@
-"""A shared cache of the public pages anonymous shoppers see.
+"""A shared cache of the public pages anonymous shoppers see, in Redis and at
+the edge (an HTTP cache in front of the app: Varnish here, a CDN elsewhere).
 
 Most visitors are anonymous and read the same catalog, storefront and product
 pages, which cost 20-60 ms of Python each to build; from the cache they cost
-about one. What makes a page safe to share:
+about one, and from the edge nothing at all. What makes a page safe to share:
 
-- Only anonymous visitors are served from or stored in the cache:
-  `request.COOKIES` may hold nothing but the CSRF, language and session
-  cookies, and a session must not belong to a logged-in user or hold a
-  waiting message. Everyone else gets the page built for them.
-- The per-visitor values on these pages are the CSRF tokens of their forms
-  (language switch, add to cart) and the fragments apps register with
-  `register_fragment` (the header's cart count). The stored copy has
-  placeholders there, filled with the visitor's own values when served, so
-  the CSRF protection is the same as on a page built for them (Django's own
-  `cache_page` would hand the first visitor's token to everyone) and a
-  shopper with a cart sees their own count.
+- The page is the same for every visitor in one language: its bytes depend
+  on the host, the full path with its query string and the language cookie,
+  nothing else. While a public page is built `request.public_page` is True,
+  and the per-visitor parts of the layout stay out: the header's cart count
+  (a cookie site.js reads, `register_visitor_value`), waiting messages (left
+  in their storage; /sesi.json hands them to the script, or the next
+  per-visitor page shows them) and CSRF tokens (forms on shared pages carry
+  none: the script asks for one when the form is used, and without
+  JavaScript a form leads to a small per-visitor page with the real form).
+  Staff whose browser carries the `kb_staff` cookie (core.edge) get pages
+  built for them, never stored (a listing's preview).
+- Such a page answers `Cache-Control: public, max-age=0, s-maxage=<seconds>,
+  stale-while-revalidate, stale-if-error` and `Surrogate-Key: <its tags>`
+  (core.edge), and sets no cookie. Everything else is private, no-store.
 - The key holds the host, the full path with its query string and the
   language. Each stored copy carries the versions of the tags it depends on
   ("product:12", "products:facility:3", ...); a write retires a tag by giving
   it a new version (now and after commit), which retires exactly the pages
-  that depend on it. Apps say which of their models appear on public pages
+  that depend on it, and after commit purges those tags at the edge
+  (core.edge_purge). Apps say which of their models appear on public pages
   and which tags a write to a row retires (`register_public_model`, in
   AppConfig.ready); views say what a page depends on (`page_depends_on`).
   A page that says nothing depends on `ANY_WRITE`, which every registered
@@ -30,42 +35,40 @@ about one. What makes a page safe to share:
   neither, so a new model shown on public pages cannot be forgotten.
 - Where the cache is not shared (the default local-memory cache, one per
   process) and for stock sold at checkout (a plain UPDATE, no signal), pages
-  are at most `PUBLIC_PAGE_CACHE_SECONDS` old; the cart and checkout check
-  stock and price again whatever a cached page said.
+  are at most `PUBLIC_PAGE_CACHE_SECONDS` old (also the edge's s-maxage);
+  the cart and checkout check stock and price again whatever a cached page said.
 - An out-of-date copy is rebuilt by one request while the others get it for
   those milliseconds (stale-while-revalidate), so an expiry or a write does
   not send every shopper's request into the database at once (at 20 searches
-  a second that pile-up took p99 to 940 ms). A page that is no longer
-  shareable (a withdrawn listing's 404) drops its copy at once.
+  a second that pile-up took p99 to 940 ms); the edge may keep such an
+  answer one second only. A page that is no longer shareable (a withdrawn
+  listing's 404) drops its copy at once.
 - Only 200 answers without cookies of their own and without
   `Cache-Control: private/no-store` (staff previews) are stored.
 
-`PUBLIC_PAGE_CACHE_SECONDS=0` turns it off.
+`PUBLIC_PAGE_CACHE_SECONDS=0` turns both off (pages stay the same for everyone).
 """
 
 import hashlib
-import re
 import time
 import zlib
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from core.edge import STAFF_COOKIE, mark_private, mark_public, staff_browser
 
 # The registry and the tag versions live in their own modules; their public
 # names are re-exported here, the one import apps need.
 from core.page_registry import (  # noqa: F401
-    _FRAGMENTS,
     public_models,
-    register_fragment,
     register_private_models,
     register_public_m2m,
     register_public_model,
+    register_visitor_value,
 )
 from core.page_versions import (  # noqa: F401
     ANY_WRITE,
@@ -91,9 +94,9 @@ _BUILD_PREFETCH = (GLOBAL, ANY_WRITE, LISTS)
 STALE_FACTOR = 10
 REBUILD_LOCK_SECONDS = 30
 CACHE_HEADER = "X-Page-Cache"
-# What {% csrf_token %} renders; the token is 64 letters and digits.
-_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
-_PLACEHOLDER = b"\x00csrf\x00"
+# How long the edge may keep a stale copy the page cache handed out while
+# another request rebuilt it.
+STALE_EDGE_SECONDS = 1
 
 
 def page_depends_on(request, *tags: str) -> None:
@@ -116,20 +119,6 @@ def _seconds() -> int:
     return settings.PUBLIC_PAGE_CACHE_SECONDS
 
 
-def _shareable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or _seconds() <= 0:
-        return False
-    known = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, settings.SESSION_COOKIE_NAME}
-    if not {name for name, value in request.COOKIES.items() if value} <= known:
-        return False  # e.g. a message waiting in the messages cookie
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        # A shopper's session holds a cart (its count is filled in per visitor);
-        # a logged-in user or a message waiting in the session gets a page of
-        # their own.
-        return not any(key in request.session for key in (SESSION_KEY, "_messages"))
-    return True
-
-
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"kb:page:{get_language()}:{request.get_host()}:{path}"
@@ -147,62 +136,39 @@ def _storable(request, response) -> bool:
     return not queued
 
 
-def _fill_in(request, body: bytes) -> bytes:
-    """The visitor's own values in a shared page: fragments, CSRF tokens."""
-    for placeholder, fill in _FRAGMENTS.values():
-        marker = placeholder.encode()
-        if marker in body:
-            body = body.replace(marker, str(fill(request)).encode())
-    if _PLACEHOLDER not in body:
-        return body
-    parts = body.split(_PLACEHOLDER)
-    # A fresh mask for each form, as {% csrf_token %} would render it; calling
-    # get_token also makes the CSRF middleware set the visitor's cookie.
-    out = [parts[0]]
-    for part in parts[1:]:
-        out += [get_token(request).encode(), part]
-    return b"".join(out)
-
-
 def _serve(request, entry, state: str) -> HttpResponse:
-    _versions, _fresh_until, content_type, compressed = entry
-    response = HttpResponse(
-        _fill_in(request, zlib.decompress(compressed)), content_type=content_type
-    )
+    versions, _fresh_until, content_type, compressed = entry
+    response = HttpResponse(zlib.decompress(compressed), content_type=content_type)
     response[CACHE_HEADER] = state
-    return response
+    seconds = _seconds() if state == "hit" else STALE_EDGE_SECONDS
+    return mark_public(response, versions, seconds=seconds)
 
 
-def _build(view, request, key: str, *args, **kwargs) -> HttpResponse:
-    """Build the page with placeholders for the visitor's own values, store it
-    with the versions of the tags it depends on when it may be shared, and
-    answer with the values filled in."""
-    request.shared_page_placeholders = {name: mark_safe(p) for name, (p, _) in _FRAGMENTS.items()}
+def _build(view, request, key: str | None, *args, **kwargs) -> HttpResponse:
+    """Build the page; store it with the versions of the tags it depends on
+    when it may be shared (`key` None: the cache is off), and say so to the edge."""
     try:
         response = view(request, *args, **kwargs)
     except Exception:
         # Gone (a withdrawn listing's 404) or failing: no one may be handed
-        # the old copy.
-        cache.delete(key)
+        # the old copy, and the error page is the visitor's own.
+        request.public_page = False
+        if key:
+            cache.delete(key)
         raise
-    finally:
-        # An error page rendered after this carries the visitor's own values.
-        del request.shared_page_placeholders
-    if response.streaming:
-        cache.delete(key)
-        return response
-    if _storable(request, response):
-        body = _TOKEN_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-        versions = dict(request._page_cache_versions)
-        if request._page_cache_declared and ANY_WRITE not in request._page_cache_declared:
-            del versions[ANY_WRITE]  # the page said what it shows
-        stored = (versions, time.time() + _seconds(), response["Content-Type"])
-        cache.set(key, (*stored, zlib.compress(body, 1)), _seconds() * STALE_FACTOR)
-        response[CACHE_HEADER] = "miss"
-    else:
-        cache.delete(key)
-    response.content = _fill_in(request, response.content)
-    return response
+    if response.streaming or not _storable(request, response):
+        if key:
+            cache.delete(key)
+        return mark_private(response)
+    if key is None:
+        return response  # the cache is off: the middleware makes it private
+    versions = dict(request._page_cache_versions)
+    if request._page_cache_declared and ANY_WRITE not in request._page_cache_declared:
+        del versions[ANY_WRITE]  # the page said what it shows
+    stored = (versions, time.time() + _seconds(), response["Content-Type"])
+    cache.set(key, (*stored, zlib.compress(response.content, 1)), _seconds() * STALE_FACTOR)
+    response[CACHE_HEADER] = "miss"
+    return mark_public(response, versions, seconds=_seconds())
 
 
 def _fresh(entry, found: dict, prefetched: set[str]) -> bool:
@@ -245,8 +211,15 @@ def public_page(view=None, *, tags=None):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _shareable_request(request):
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        if STAFF_COOKIE in request.COOKIES and staff_browser(request):
+            # Built for this member of staff (a preview), never shared.
+            return mark_private(view(request, *args, **kwargs))
+        # The same bytes for every visitor (the module's docstring).
+        request.public_page = True
+        if _seconds() <= 0:
+            return _build(view, request, None, *args, **kwargs)
         key = _key(request)
         # The stored page and the versions every build reads, in one call.
         wanted = (*_BUILD_PREFETCH, *(tags(request, *args, **kwargs) if tags else ()))
@@ -277,4 +250,7 @@ def public_page(view=None, *, tags=None):
                 cache.delete(f"{key}:rebuilding")
         return response
 
+    # Marks the view for the edge's list of cacheable addresses
+    # (deploy/varnish/cache.vcl, checked by tests/edge/test_cache_vcl.py).
+    wrapped.public_page = True
     return wrapped

@@ -1,6 +1,6 @@
 """What apps tell the page cache: their public and private models, the
-per-visitor fragments of shared pages, and the signals that turn a write to a
-public row into retired tags. See core.page_cache for the whole design.
+per-visitor values shared pages show by script, and the signals that turn a
+write to a public row into retired tags. See core.page_cache for the whole design.
 """
 
 import copy
@@ -19,8 +19,8 @@ _PUBLIC: dict[str, tuple[Callable[..., Iterable[str]] | None, tuple[str, ...]]] 
 # m2m through-model label -> tags(instance, pk_set)
 _PUBLIC_M2M: dict[str, Callable[..., Iterable[str]] | None] = {}
 _PRIVATE: set[str] = set()
-# name -> (placeholder, fill(request) -> str)
-_FRAGMENTS: dict[str, tuple[str, Callable]] = {}
+# name -> value(request) -> str: per-visitor values shown on shared pages by script
+_VISITOR_VALUES: dict[str, Callable] = {}
 # model label -> url(row): the page showing a row, named by the app that serves it
 _PAGES: dict[str, Callable] = {}
 # slot name -> [(order, template name)]
@@ -47,12 +47,17 @@ def register_private_models(*models) -> None:
     _PRIVATE.update(model._meta.label_lower for model in models)
 
 
-def register_fragment(name: str, fill: Callable) -> None:
-    """A per-visitor piece of shared pages (the cart count): while a shared
-    page is built, `request.shared_page_placeholders[name]` holds a
-    placeholder for the template to output instead; each visitor's page gets
-    `fill(request)` there."""
-    _FRAGMENTS[name] = (f"\x00frag:{name}\x00", fill)
+def register_visitor_value(name: str, value: Callable) -> None:
+    """A per-visitor value a shared page shows (the header's cart count).
+    Shared pages carry nothing per visitor, so the value travels in the
+    cookie `kb_<name>`, which static/js/site.js reads: `value(request)` (a
+    short string, "" for none) is written there by core.edge's middleware
+    whenever a response that read the session finds it changed."""
+    _VISITOR_VALUES[name] = value
+
+
+def visitor_values() -> dict[str, Callable]:
+    return dict(_VISITOR_VALUES)
 
 
 def register_page(model, url: Callable) -> None:

@@ -83,10 +83,51 @@ def _retire_now(tags: frozenset[str]) -> None:
 def retire(*tags: str) -> None:
     """Retire the pages depending on `tags`: now, so this transaction's own
     later reads see fresh pages, and again after commit, so a page another
-    request rebuilt from the old rows in between is retired too."""
+    request rebuilt from the old rows in between is retired too; then purge
+    them at the edge (core.edge_purge, a `when_retired` hook), after the second retire, so what
+    the edge fetches again is built from the committed rows."""
     chosen = frozenset(tags) | {ANY_WRITE}
     _retire_now(chosen)
-    transaction.on_commit(lambda: _retire_now(chosen))
+    # A transaction's tags after commit in one go (one edge purge for a bulk
+    # edit): each retire's callback takes whatever is waiting, so a callback
+    # dropped with a rolled-back savepoint loses nothing; the rest find none.
+    waiting = _after_commit_tags()
+    if not transaction.get_connection().run_on_commit:
+        # No callback waits: tags left from a rolled-back transaction, whose
+        # pages were never changed.
+        waiting.clear()
+    waiting.update(chosen)
+    transaction.on_commit(_retire_committed)
+
+
+def _after_commit_tags() -> set[str]:
+    connection = transaction.get_connection()
+    waiting = getattr(connection, "_kb_retired_tags", None)
+    if waiting is None:
+        waiting = connection._kb_retired_tags = set()
+    return waiting
+
+
+def _retire_committed() -> None:
+    waiting = _after_commit_tags()
+    if not waiting:
+        return
+    tags = frozenset(waiting)
+    waiting.clear()
+    _retire_now(tags)
+    for hook in _COMMITTED_HOOKS:
+        hook(tags)
+
+
+# Called with the tags a transaction retired, after commit (core.edge_purge's
+# purge, connected in core's AppConfig.ready()).
+_COMMITTED_HOOKS: list = []
+
+
+def when_retired(hook) -> None:
+    """Call `hook(tags)` after each commit that retired `tags`."""
+    if hook not in _COMMITTED_HOOKS:
+        _COMMITTED_HOOKS.append(hook)
 
 
 def public_pages_changed() -> None:

@@ -50,6 +50,9 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Stand volunteers' logins whose event ended are switched off, 00:00 WIB
     # (refused already at once by stand.access; docs/stand-till.md).
     ("stand_volunteers_expire", "0 17 * * *", "stand.services.volunteers_expire"),
+    # Edge purges that failed (the shared HTTP cache was down), sent again
+    # (`edge_purges_retry`, docs/edge-cache.md).
+    ("edge_purges_retry", "* * * * *", "core.edge_purge.edge_purges_retry"),
     # Finished jobs older than 30 days leave the queue's table.
     ("queue_prune", "45 19 * * *", "core.queue_status.jobs_prune_finished"),
 ]

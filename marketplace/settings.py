@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Private unless public (shared pages); the cookies shared pages' script reads.
+    "core.edge.EdgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After sessions and messages: its 429 page is a normal page of the site.
     "core.middleware.PostRateLimitMiddleware",
@@ -142,6 +144,9 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
 # Anonymous shoppers' public pages, shared (core/page_cache.py); 0 = off.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
+# Edge caches purged by tag after each public write (core/edge_purge.py); [] = off.
+EDGE_PURGE_URLS = env("EDGE_PURGE_URLS")
+EDGE_PURGE_TIMEOUT_SECONDS = env("EDGE_PURGE_TIMEOUT_SECONDS")
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 

@@ -19,6 +19,10 @@ env = environ.Env(
     CACHE_URL=(str, "locmemcache://"),
     CONN_MAX_AGE=(int, 60),
     PUBLIC_PAGE_CACHE_SECONDS=(int, 60),
+    # The shared HTTP caches in front of the app (Varnish), purged by tag after
+    # each write that retires public pages; empty: no purges (core/edge_purge.py).
+    EDGE_PURGE_URLS=(list, []),
+    EDGE_PURGE_TIMEOUT_SECONDS=(float, 0.5),
     PRIVATE_MEDIA_X_ACCEL=(bool, False),
     # Off only in the failure drill's control run (tests/drills), to show what it guards.
     CONN_HEALTH_CHECKS=(bool, True),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from catalog import views as catalog_views
@@ -22,7 +24,12 @@ urlpatterns = [
     # An index of sections, each paginated (5,000 links a page).
     path("sitemap.xml", catalog_views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language buttons are on pages shared by every visitor, which
+    # carry no CSRF token: switching a visitor's language is all a forged
+    # POST could do here, so this one view asks for none.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # What a shared page shows per visitor (messages, cart count), for its script.
+    path("sesi.json", views.visitor_state, name="visitor_state"),
     path("dampak/", oversight_views.impact, name="impact"),
     # Reports live under the admin's address and behind its login; listed
     # before "admin/" so the admin's catch-all does not answer for them.

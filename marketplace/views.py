@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.selectors import featured_products, newly_approved_products, top_categories
 from core.page_cache import public_page
+from core.page_registry import visitor_values
 from core.queue_status import queue_health
 from facilities.selectors import facility_directory
 
@@ -77,3 +79,17 @@ def healthz(request):
         {"database": "ok", "queue_ok": queue_ok, "queue": health.as_dict()},
         status=200 if queue_ok else 503,
     )
+
+
+@never_cache
+@require_safe
+def visitor_state(request):
+    """/sesi.json: what a shared page shows per visitor, read by its script
+    (static/js/site.js) when the `kb_msg` cookie says messages wait: the
+    messages (shown once, as on a page built for the visitor) and each
+    registered value (the cart count). Never cached anywhere."""
+    data = {name: str(value(request)) for name, value in visitor_values().items()}
+    data["messages"] = [
+        {"level": message.tags, "text": str(message)} for message in get_messages(request)
+    ]
+    return JsonResponse(data)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("keranjang/tambah/", views.cart_add, name="cart_add"),
     path("keranjang/ubah/", views.cart_update, name="cart_update"),
     path("keranjang/token/", views.cart_token, name="cart_token"),
+    path("keranjang/beli/", views.cart_buy, name="cart_buy"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/ringkasan/", views.checkout_totals, name="checkout_totals"),
     path("pesanan/<str:code>/selesai/", views_payment.confirmation, name="confirmation"),

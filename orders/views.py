@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
@@ -26,6 +27,7 @@ from orders.forms import (
     CheckoutForm,
     posted_idempotency_key,
 )
+from orders.limits import MAX_QUANTITY
 from orders.services.checkout_submit import checkout_submit
 from orders.tracking import TRACKED_KEY
 from orders.views_session import CHECKOUTS_KEY, form_errors, remember
@@ -48,7 +50,9 @@ def cart_detail(request):
 def cart_add(request):
     """Add to the cart and stay on the product page: the page's script posts
     with fetch and gets JSON (message and the header's new count, shown as a
-    notice); without JavaScript the POST redirects back with the message."""
+    notice). Without JavaScript the POST comes from the buy page (`cart_buy`)
+    and goes on to the cart, a page of the shopper's own that shows the
+    message (product pages are shared and show none)."""
     wants_json = "application/json" in request.headers.get("accept", "")
     form = AddToCartForm(request.POST)
     if not form.is_valid():
@@ -57,13 +61,13 @@ def cart_add(request):
     if product is None:
         message = _("Produk tidak ditemukan atau tidak lagi dijual.")
         return _added(request, wants_json, message, ok=False, back=reverse("orders:cart"))
-    back = product.get_absolute_url()
+    buy_page = f"{reverse('orders:cart_buy')}?{urlencode({'product': product.pk})}"
     try:
         Cart(request.session).add(product=product, quantity=form.cleaned_data["quantity"])
     except CartError as error:
-        return _added(request, wants_json, str(error), ok=False, back=_back(request, back))
+        return _added(request, wants_json, str(error), ok=False, back=_back(request, buy_page))
     message = _("Ditambahkan ke keranjang: %(name)s.") % {"name": product.name}
-    return _added(request, wants_json, message, ok=True, back=back)
+    return _added(request, wants_json, message, ok=True, back=reverse("orders:cart"))
 
 
 def _added(request, wants_json: bool, message: str, *, ok: bool, back: str):
@@ -82,6 +86,30 @@ def _added(request, wants_json: bool, message: str, *, ok: bool, back: str):
         )
     (messages.success if ok else messages.error)(request, message)
     return redirect(back)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def cart_buy(request):
+    """/keranjang/beli/?product=..&quantity=..: the buy form of a product page
+    for a shopper without JavaScript. Product pages are shared by every
+    visitor and carry no CSRF token, so their form opens this small page of
+    the shopper's own, with the real form and its token."""
+    product_id = request.GET.get("product", "")
+    product = (
+        selectors.public_product(int(product_id))
+        if product_id.isdigit() and len(product_id) < 19
+        else None
+    )
+    if product is None:
+        messages.error(request, _("Produk tidak ditemukan atau tidak lagi dijual."))
+        return redirect("orders:cart")
+    try:
+        quantity = int(request.GET.get("quantity", ""))
+        quantity = min(max(quantity, product.min_order_quantity), MAX_QUANTITY)
+    except ValueError:
+        quantity = product.min_order_quantity
+    return render(request, "orders/buy.html", {"product": product, "quantity": quantity})
 
 
 @never_cache

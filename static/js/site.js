@@ -1,6 +1,6 @@
 // The header's menu button and the product page's "Masukkan keranjang",
 // enhanced: both work without JavaScript (the menu opens as the #menu target,
-// the form posts and comes back to the product page with a message). No
+// the form opens a small page of the shopper's own with the real form). No
 // inline code anywhere: the CSP forbids it.
 (function () {
   "use strict";
@@ -51,18 +51,33 @@
     }
     badge.textContent = "(" + count + ")";
   }
-  document.querySelectorAll("form.add-to-cart").forEach(function (form) {
-    if (!window.fetch || !window.FormData) return;
+  // Shared pages (the catalog, product pages ...) are the same bytes for every
+  // visitor and carry no CSRF token: the script asks orders for one when a
+  // form is used (docs/edge-cache.md).
+  var token = null;
+  function csrfToken() {
+    if (token) return Promise.resolve(token);
+    return fetch(notice.dataset.tokenUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { token = data.token; return token; });
+  }
+  // The product page's buy form: without JavaScript it opens the small
+  // per-visitor page with the real form; here it posts in place.
+  document.querySelectorAll("form.add-to-cart[data-post-url]").forEach(function (form) {
+    if (!window.fetch || !window.FormData || !notice) return;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var buttons = form.querySelectorAll("button[type=submit]");
       buttons.forEach(function (b) { b.disabled = true; });
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin"
-      })
+      csrfToken()
+        .then(function (csrf) {
+          return fetch(form.dataset.postUrl, {
+            method: "POST",
+            body: new FormData(form),
+            headers: { Accept: "application/json", "X-CSRFToken": csrf },
+            credentials: "same-origin"
+          });
+        })
         .then(function (response) {
           return response.json().catch(function () { throw new Error("not json"); });
         })
@@ -71,7 +86,7 @@
           if (data.ok) setCount(data.count);
         })
         .catch(function () {
-          // Anything unexpected: post the form the old way.
+          // Anything unexpected: the way without JavaScript.
           form.submit();
         })
         .then(function () {
@@ -79,6 +94,35 @@
         });
     });
   });
+
+  // --- what a shared page shows per visitor: the cart count from the kb_cart
+  // cookie (set by the app whenever the cart changes), and waiting messages
+  // from /sesi.json, asked only while the kb_msg cookie says some wait.
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  var count = cookie("kb_cart");
+  if (count && !document.querySelector(".cart-link .cart-count")) setCount(count);
+  if (cookie("kb_msg") && notice && notice.dataset.visitorUrl && window.fetch) {
+    fetch(notice.dataset.visitorUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (!data.messages || !data.messages.length) return;
+        var box = document.createElement("div");
+        box.className = "wrap messages";
+        box.setAttribute("role", "status");
+        data.messages.forEach(function (message) {
+          var line = document.createElement("p");
+          line.className = "msg msg-" + message.level;
+          line.textContent = message.text;
+          box.appendChild(line);
+        });
+        var main = document.getElementById("main");
+        if (main) main.parentNode.insertBefore(box, main);
+      })
+      .catch(function () {});
+  }
 
   // --- "+ Keranjang" on a product card: one piece, and the shopper stays on
   // the list. Lists are cached alike for everyone, so they carry no CSRF

@@ -126,8 +126,9 @@ def _home_to_paid(journey: Journey, act: Actions, products, *, scripted: bool) -
             navigates=True,
         )
     else:
-        # Without JavaScript the card's link opens the product page at its
-        # buy form; the POST comes back to the product page.
+        # Without JavaScript the card's link opens the small per-visitor buy
+        # page (lists are shared, without CSRF tokens); its POST goes on to
+        # the cart.
         for n, product in enumerate(products):
             if n:
                 act.tap(page.locator("a.brand"), "home (header)", navigates=True)

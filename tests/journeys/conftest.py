@@ -240,7 +240,9 @@ class Browser:
     # --- the steps of a shopper's journey ------------------------------------------
 
     def add_to_cart(self, product_id: int, quantity: int = 1) -> Page:
-        token = self.get("/keranjang/").csrf
+        # As a shopper without JavaScript: the buy page holds the real form
+        # (product pages are shared and carry no token, docs/edge-cache.md).
+        token = self.get(f"/keranjang/beli/?product={product_id}").csrf
         return self.post(
             "/keranjang/tambah/",
             {"csrfmiddlewaretoken": token, "product": product_id, "quantity": quantity},
