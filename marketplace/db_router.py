@@ -26,6 +26,7 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.http import HttpRequest
 
 PIN_COOKIE = "kb_primary"
@@ -48,6 +49,31 @@ PRIMARY_APP_LABELS = frozenset(
 # Where reads go: "replica" only while a request that may use it is served
 # (PinToPrimaryMiddleware sets it); the default, outside any request, is the primary.
 _read_from: ContextVar[str] = ContextVar("kb_db_read_from", default="default")
+# A replica that did not answer is not asked again for this long (per
+# process): meanwhile every read goes to the primary, so a dead replica costs
+# one failed connect per worker every few seconds, never a failed page.
+REPLICA_RETRY_SECONDS = 5.0
+_replica_down_until = 0.0
+
+
+def replica_answers() -> bool:
+    """The replica can be read: a kept connection passes its health check, or
+    a new one opens (connect_timeout bounds the try). False for
+    REPLICA_RETRY_SECONDS after a failure."""
+    global _replica_down_until
+    if "replica" not in settings.DATABASES or time.monotonic() < _replica_down_until:
+        return False
+    replica = connections["replica"]
+    try:
+        # A kept connection to a replica that died since looks open until
+        # used: the request's health check (done once per request anyway,
+        # CONN_HEALTH_CHECKS) runs here, before the first read is routed.
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return False
+    return True
 
 
 class PrimaryReplicaRouter:
@@ -91,7 +117,8 @@ class PinToPrimaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        token = _read_from.set("default" if request_needs_primary(request) else "replica")
+        replica = not request_needs_primary(request) and replica_answers()
+        token = _read_from.set("replica" if replica else "default")
         try:
             response = self.get_response(request)
         finally:

@@ -123,6 +123,8 @@ if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE")
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that is down must fail fast: reads then go to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     # Tests run against the primary only; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["marketplace.db_router.PrimaryReplicaRouter"]

@@ -11,6 +11,7 @@ from core.page_cache import public_page
 from core.page_registry import visitor_values
 from core.queue_status import queue_health
 from facilities.selectors import facility_directory
+from marketplace.db_router import replica_answers
 
 
 @require_safe
@@ -61,9 +62,13 @@ def healthz(request):
     database public pages read instead: the replica under
     DATABASE_REPLICA_URL. While the primary restarts, the nodes stay in the
     edge's rotation and keep serving the catalog from the replica; only
-    writes and a shopper's own pages fail for those seconds."""
+    writes and a shopper's own pages fail for those seconds. While the
+    replica does not answer, reads (and this probe) go to the primary."""
     database = connection
-    if request.GET.get("reads") and "replica" in settings.DATABASES:
+    if request.GET.get("reads") and "replica" in settings.DATABASES and replica_answers():
+        # A replica that does not answer is no reason to leave the rotation:
+        # the router then reads the primary (marketplace.db_router), so the
+        # probe asks the primary instead.
         database = connections["replica"]
     try:
         with database.cursor() as cursor:

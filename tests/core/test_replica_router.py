@@ -8,16 +8,26 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from catalog.models import Product
 from facilities.models import Facility
+from marketplace import db_router
 from marketplace.db_router import PIN_COOKIE, PinToPrimaryMiddleware, PrimaryReplicaRouter
 from orders.models import Order
 
 router = PrimaryReplicaRouter()
 rf = RequestFactory()
+
+
+@pytest.fixture(autouse=True)
+def replica_up(monkeypatch):
+    """The suite's settings have no replica alias (it mirrors the primary):
+    these rules are about a replica that answers; the fallback tests below
+    take it down."""
+    monkeypatch.setattr(db_router, "replica_answers", lambda: True)
 
 
 def _reads(request, *models) -> list[str]:
@@ -91,3 +101,57 @@ def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate("default", "catalog") is True
     assert router.allow_migrate("replica", "catalog") is False
     assert router.allow_migrate("replica", "orders", model_name="order") is False
+
+
+class _DeadReplica:
+    def __init__(self):
+        self.tries = 0
+
+    def close_if_health_check_failed(self):
+        return None
+
+    def ensure_connection(self):
+        self.tries += 1
+        raise OperationalError("connection to replica refused")
+
+
+def test_a_replica_that_does_not_answer_sends_reads_to_the_primary(monkeypatch, settings):
+    monkeypatch.undo()  # the real replica_answers
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    dead = _DeadReplica()
+    monkeypatch.setattr(db_router, "connections", {"replica": dead})
+    monkeypatch.setattr(db_router, "_replica_down_until", 0.0)
+    assert _reads(rf.get("/produk/"), Product) == ["default"]
+    # Not asked again on every page: one failed connect per retry period.
+    assert _reads(rf.get("/"), Product, Facility) == ["default", "default"]
+    assert dead.tries == 1
+    # After the period it is tried again, and used once it answers.
+    monkeypatch.setattr(db_router, "_replica_down_until", time.monotonic() - 1)
+    monkeypatch.setattr(db_router, "connections", {"replica": _LiveReplica()})
+    assert _reads(rf.get("/produk/"), Product) == ["replica"]
+
+
+class _LiveReplica:
+    def close_if_health_check_failed(self):
+        return None
+
+    def ensure_connection(self):
+        return None
+
+
+def test_the_control_without_the_fallback_reads_the_dead_replica(monkeypatch, settings):
+    # What the fallback prevents: every catalog read sent to a replica that
+    # is down (each page then fails with OperationalError).
+    monkeypatch.setattr(db_router, "replica_answers", lambda: True)
+    assert _reads(rf.get("/produk/"), Product) == ["replica"]
+
+
+def test_the_edge_probe_stays_healthy_on_the_primary_while_the_replica_is_down(
+    monkeypatch, settings, client, db
+):
+    monkeypatch.undo()
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    monkeypatch.setattr(db_router, "connections", {"replica": _DeadReplica()})
+    monkeypatch.setattr(db_router, "_replica_down_until", 0.0)
+    response = client.get("/healthz", {"reads": "1"})
+    assert response.status_code == 200

@@ -195,6 +195,40 @@ def test_a_bulk_edit_while_shoppers_browse_makes_no_error_and_pages_turn_fresh(r
     assert figures["fresh_p99_ms"] <= 2000
 
 
+def test_a_replica_that_dies_costs_no_page(running_shape):
+    """The replica stops (immediate shutdown, as a crash): catalog pages that
+    miss the edge are built from the primary (marketplace.db_router falls back
+    for REPLICA_RETRY_SECONDS at a time), and the nodes stay in the edge's
+    rotation (the probe asks the primary then). The control is in
+    tests/core/test_replica_router.py: without the fallback those reads go
+    to the dead replica."""
+    import time
+    import uuid
+
+    ports = running_shape.ports
+    running_shape.replica.stop("immediate")
+    try:
+        seen: dict[str, list[int | None]] = {"edge": [], "node": []}
+        until = time.monotonic() + 8
+        while time.monotonic() < until:
+            miss = uuid.uuid4().hex[:8]  # a search nobody made: a miss at the edge
+            seen["edge"].append(
+                shape.http_status(f"{running_shape.site_url()}/produk/?q={miss}", timeout=10)
+            )
+            seen["node"].append(
+                shape.http_status(f"http://127.0.0.1:{ports.app1}/produk/?q={miss}", timeout=10)
+            )
+        figures = {
+            name: {"requests": len(codes), "not_200": sum(code != 200 for code in codes)}
+            for name, codes in seen.items()
+        }
+        _report({"replica_down": figures})
+        assert figures["edge"]["requests"] > 5 and figures["node"]["requests"] > 5
+        assert figures["edge"]["not_200"] == 0 and figures["node"]["not_200"] == 0
+    finally:
+        running_shape.replica.start()
+
+
 def test_the_one_command_says_when_nothing_is_started(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "up"), "status", "--state", str(tmp_path / "none")],
