@@ -125,12 +125,16 @@ def test_the_service_gives_the_count_back_only_when_nothing_new_was_placed(monke
         submit_module.payment_selectors, "gateway_payment_for_checkout", lambda code: None
     )
 
-    def start(payment):
+    def start(payment, close_on_refusal=True):
+        # checkout_submit closes the payment itself, with the orders.
+        assert close_on_refusal is False
         raise gateway_services.GatewayUnavailable
 
     monkeypatch.setattr(gateway_services, "gateway_payment_start", start)
     monkeypatch.setattr(
-        gateway_services, "gateway_checkout_call_off", lambda orders: called_off.extend(orders)
+        gateway_services,
+        "gateway_checkout_refused",
+        lambda payment, orders: called_off.extend(orders),
     )
     counter = _Counter()
     submitted = checkout_submit(gateway_channel="qris", give_back=counter)
