@@ -34,7 +34,8 @@ def _writes_stock(tree: ast.AST) -> list[int]:
     """Lines that write a product's stock: `x.stock = ...` / `+=`, a
     `stock=` keyword to update/create/bulk_update-like calls or a model
     constructor, `setattr(x, "stock", ...)`, "stock" in update_fields, or
-    SQL `SET stock`."""
+    SQL `SET stock =` (an assignment, so prose such as "set stock aside"
+    in a docstring is not one)."""
     found = []
     reads = {"filter", "exclude", "get", "annotate", "aggregate", "Q", "values", "order_by"}
     for node in ast.walk(tree):
@@ -64,7 +65,7 @@ def _writes_stock(tree: ast.AST) -> list[int]:
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
-            and re.search(r"\bSET\s+stock\b", node.value, re.IGNORECASE)
+            and re.search(r'\bSET\s+"?stock"?\s*=', node.value, re.IGNORECASE)
         ):
             found.append(node.lineno)
     return found
