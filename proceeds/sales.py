@@ -125,7 +125,8 @@ class ShareDue:
 
 
 def share_amount(revenue: int, percent: Decimal) -> int:
-    """A share of revenue in whole rupiah, half up (the sales report's rounding)."""
+    """A share of revenue in whole rupiah, half up: the one rounding of the
+    sales report's split and the ledger's due."""
     return int((Decimal(revenue) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
@@ -26,6 +26,7 @@ from orders.models import Order, OrderLine
 from orders.payments.models import OrderRefund
 from oversight.periods import add_months, month_start_at
 from oversight.selectors.common import LISTING_STATUSES, SALE_STATUSES, _int
+from proceeds.sales import share_amount
 
 # --- reports ----------------------------------------------------------------
 
@@ -240,10 +241,6 @@ def sales_by_facility_month(
     return rows
 
 
-def _share_amount(revenue: int, percent: Decimal) -> int:
-    return int((Decimal(revenue) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def proceeds_allocation(sales: list[SalesRow]) -> list[ShareRow]:
     """Each facility's goods revenue in the report, split by its configured shares.
 
@@ -264,7 +261,7 @@ def proceeds_allocation(sales: list[SalesRow]) -> list[ShareRow]:
     for facility_id in sorted(revenue, key=lambda pk: names[pk]):
         allocated = 0
         for share in shares.get(facility_id, []):
-            amount = _share_amount(revenue[facility_id], share.percent)
+            amount = share_amount(revenue[facility_id], share.percent)
             allocated += amount
             result.append(
                 ShareRow(facility_id, names[facility_id], share.name, share.percent, amount)
