@@ -54,3 +54,19 @@ def qr_svg(value: str, *, scale: int = 3) -> SafeString:
     """`value` as a QR code (error correction M), inline SVG without style."""
     qr = segno.make(value, error="m", micro=False)
     return mark_safe(qr.svg_inline(scale=scale, svgclass="kb-qr", lineclass=None, omitsize=True))  # noqa: S308
+
+
+def qr_file(value: str, *, kind: str = "svg") -> bytes:
+    """A payment's QR string as an image file: SVG with its size (for an
+    <img>, from our own origin so the CSP needs no image host), or PNG for a
+    download, with a wider border for the wallets' gallery scanners (segno
+    writes PNG itself, no imaging library)."""
+    import io
+
+    out = io.BytesIO()
+    qr = segno.make(value, error="m")
+    if kind == "png":
+        qr.save(out, kind="png", scale=10, border=4)
+    else:
+        qr.save(out, kind="svg", scale=6, border=2)
+    return out.getvalue()

@@ -4,10 +4,8 @@ event report, and the gateway's notification for stand charges."""
 
 from __future__ import annotations
 
-import io
 import json
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -20,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.barcodes import qr_file
 from facilities.models import Exhibition, Facility
 from facilities.scoping import scope_for
 from stand import access, selectors, services
@@ -268,11 +267,7 @@ def qris_svg(request, till_id, key):
     charge = sale.qris_charges.exclude(qr_string="").order_by("-pk").first()
     if charge is None:
         raise Http404
-    # segno's SVG with its size (an <img> needs one), drawn here from the
-    # gateway's qr_string: our own origin, so the CSP needs no image host.
-    out = io.BytesIO()
-    segno.make(charge.qr_string, error="m").save(out, kind="svg", scale=6, border=2)
-    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response = HttpResponse(qr_file(charge.qr_string), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

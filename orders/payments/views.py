@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.barcodes import qr_file
 from orders import selectors, zones
 from orders.forms_tracking import ReceiptForm
 from orders.payments import bank_steps as payment_steps
@@ -125,20 +126,9 @@ def payment_qr_png(request, code):
 def qr_response(payment, *, kind: str = "svg", name: str = "") -> HttpResponse:
     if payment is None or not payment.qr_string:
         raise Http404
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    # segno writes PNG itself (no imaging library); a wider border for the
-    # wallets' gallery scanners.
-    qr = segno.make(payment.qr_string, error="m")
-    if kind == "png":
-        qr.save(out, kind="png", scale=10, border=4)
-    else:
-        qr.save(out, kind="svg", scale=6, border=2)
     response = HttpResponse(
-        out.getvalue(), content_type=f"image/{'png' if kind == 'png' else 'svg+xml'}"
+        qr_file(payment.qr_string, kind=kind),
+        content_type=f"image/{'png' if kind == 'png' else 'svg+xml'}",
     )
     if kind == "png":
         response["Content-Disposition"] = f'attachment; filename="QRIS-{name}.png"'
