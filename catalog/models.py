@@ -292,6 +292,7 @@ from catalog.models_channels import (  # noqa: E402, F401
     ExhibitionProduct,
     OutletProduct,
 )
+from catalog.models_holds import StockHold  # noqa: E402, F401
 from catalog.models_photos import ProductImage  # noqa: E402, F401
 from catalog.models_review import ListingReview  # noqa: E402, F401
 

@@ -89,6 +89,7 @@ def register() -> None:
         PriceTier,
         Product,
         ProductImage,
+        StockHold,
     )
     from core.page_cache import register_private_models, register_public_model
 
@@ -107,4 +108,6 @@ def register() -> None:
     )
     # Names in every filter form and breadcrumb: rare, everything.
     register_public_model(Category, tags=lambda category: {GLOBAL})
-    register_private_models(ListingReview, ConsignmentMovement)
+    # A hold's units leave Product.stock through catalog.stock, which retires
+    # the product's pages itself when that sells it out or brings it back.
+    register_private_models(ListingReview, ConsignmentMovement, StockHold)

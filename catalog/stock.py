@@ -55,21 +55,36 @@ def lock_products(product_ids: Iterable[int], *, related: Iterable[str] = ()) ->
     )
 
 
-def take(locked: list[Product], quantities: dict[int, int]) -> None:
+def take(
+    locked: list[Product], quantities: dict[int, int], *, held: dict[int, int] | None = None
+) -> None:
     """Take stock for {product_id: quantity} from products locked by
     lock_products (the caller checked there is enough), in product-id order.
     Made-to-order products hold no stock and are skipped. A product this
     sells out has its pages retired (its page and the listings its card is
-    on now say "Stok habis")."""
-    sold_out = []
+    on now say "Stok habis").
+
+    `held` is what the buyer's cart held of each product
+    (catalog.stock_holds.absorb: already out of the row, and counted in the
+    locked product's `stock` in memory), so only the difference is written:
+    an order that takes exactly what its cart held writes nothing here and
+    retires no page (the hold that took the last unit already did)."""
+    held = held or {}
+    changed = []
     for product in sorted(locked, key=lambda p: p.pk):
         if not product.made_to_order and product.pk in quantities:
-            Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantities[product.pk])
-            left = product.stock - quantities[product.pk]
-            if product.stock >= product.min_order_quantity > left:
-                sold_out.append(product.pk)
-    if sold_out and RETIRE_PAGES_ON_SELL_OUT:
-        _retire_pages(sold_out)
+            from_row = quantities[product.pk] - held.get(product.pk, 0)
+            before = product.stock - held.get(product.pk, 0)  # what the row says
+            if from_row:
+                Product.objects.filter(pk=product.pk).update(stock=F("stock") - from_row)
+            after = before - from_row
+            # Sold out by this, or (a hold larger than the order) back in stock.
+            if (before >= product.min_order_quantity > after) or (
+                before < product.min_order_quantity <= after
+            ):
+                changed.append(product.pk)
+    if changed and RETIRE_PAGES_ON_SELL_OUT:
+        _retire_pages(changed)
 
 
 def give_back(quantities: dict[int, int]) -> None:

@@ -50,6 +50,9 @@ PERIODIC_JOBS: list[tuple[str, str, str]] = [
     # Stand volunteers' logins whose event ended are switched off, 00:00 WIB
     # (refused already at once by stand.access; docs/stand-till.md).
     ("stand_volunteers_expire", "0 17 * * *", "stand.services.volunteers_expire"),
+    # Cart holds not renewed for CART_HOLD_MINUTES give their units back
+    # (`holds_expire`, catalog/stock_holds.py).
+    ("stock_holds_expire", "* * * * *", "catalog.stock_holds.holds_expire"),
     # Edge purges that failed (the shared HTTP cache was down), sent again
     # (`edge_purges_retry`, docs/edge-cache.md).
     ("edge_purges_retry", "* * * * *", "core.edge_purge.edge_purges_retry"),

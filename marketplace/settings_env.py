@@ -23,6 +23,12 @@ env = environ.Env(
     # each write that retires public pages; empty: no purges (core/edge_purge.py).
     EDGE_PURGE_URLS=(list, []),
     EDGE_PURGE_TIMEOUT_SECONDS=(float, 0.5),
+    # "+ Keranjang" holds the units for this long (catalog/stock_holds.py);
+    # each visit to the cart or checkout renews it.
+    CART_HOLD_MINUTES=(int, 15),
+    # The checkout's waiting room (orders/checkout_gate.py): at most this many
+    # shoppers a second are let into the checkout form; 0 lets everyone in.
+    CHECKOUT_ADMISSIONS_PER_SECOND=(int, 0),
     PRIVATE_MEDIA_X_ACCEL=(bool, False),
     # Off only in the failure drill's control run (tests/drills), to show what it guards.
     CONN_HEALTH_CHECKS=(bool, True),

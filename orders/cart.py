@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from catalog import stock_holds
 from catalog.models import Product
 from catalog.pricing import unit_price_for
 from core.money import MAX_ORDER_TOTAL, format_rupiah
@@ -25,6 +26,8 @@ from orders.limits import (
 )
 
 SESSION_KEY = "kb_cart"
+# The cart's hold id (catalog.stock_holds): the units "+ Keranjang" set aside.
+HOLDER_KEY = "kb_cart_holder"
 
 
 class CartError(Exception):
@@ -91,6 +94,9 @@ class Cart:
     def __init__(self, session):
         self.session = session
         self.data: dict[str, dict] = session.get(SESSION_KEY) or {}
+        self.holder: str = session.get(HOLDER_KEY) or ""
+        # A detached copy (the checkout's live totals) reads holds, never writes them.
+        self.writes_holds = not getattr(session, "detached", False)
 
     def _save(self) -> None:
         self.session[SESSION_KEY] = self.data
@@ -111,8 +117,9 @@ class Cart:
         new_quantity = self.quantity_of(product.pk) + quantity
         if str(product.pk) not in self.data and len(self.data) >= MAX_LINES:
             raise CartError(_("Keranjang penuh: paling banyak %(n)s produk.") % {"n": MAX_LINES})
-        check_quantity(product, new_quantity)
+        check_quantity(product, new_quantity, held=self._held(product))
         self._check_order_amount(product, new_quantity)
+        self._hold(product, new_quantity)
         self.data[str(product.pk)] = {
             "q": new_quantity,
             "p": unit_price_for(product, new_quantity),
@@ -128,10 +135,29 @@ class Cart:
             return
         if str(product.pk) not in self.data:
             raise CartError(_("Produk ini tidak ada di keranjang Anda."))
-        check_quantity(product, quantity)
+        check_quantity(product, quantity, held=self._held(product))
         self._check_order_amount(product, quantity)
+        self._hold(product, quantity)
         self.data[str(product.pk)].update(q=quantity, p=unit_price_for(product, quantity))
         self._save()
+
+    def _held(self, product: Product) -> int:
+        return stock_holds.held_by(self.holder, [product.pk]).get(product.pk, 0)
+
+    def _hold(self, product: Product, quantity: int) -> None:
+        """Set aside `quantity` of the product for this cart (checked against
+        the stock again under its row lock: another shopper may have just
+        taken the last units)."""
+        if product.made_to_order:
+            return
+        if not self.holder:
+            self.holder = stock_holds.new_holder()
+            self.session[HOLDER_KEY] = self.holder
+            self.session.modified = True
+        try:
+            stock_holds.hold_set(product, self.holder, quantity)
+        except stock_holds.NotEnoughStock as short:
+            raise CartError(_stock_message(product, short.available)) from None
 
     def _check_order_amount(self, product: Product, quantity: int) -> None:
         """Raise CartError when `quantity` of `product` would take its facility's
@@ -149,10 +175,15 @@ class Cart:
             raise CartError(problem)
 
     def remove(self, *, product_id: int) -> None:
+        stock_holds.release(self.holder, [product_id])
         if self.data.pop(str(product_id), None) is not None:
             self._save()
 
     def remove_many(self, product_ids) -> None:
+        """Lines gone from the cart (placed: their holds ended with the
+        placing; anything still held of them is given back)."""
+        product_ids = list(product_ids)
+        stock_holds.release(self.holder, product_ids)
         for product_id in product_ids:
             self.data.pop(str(product_id), None)
         self._save()
@@ -174,9 +205,17 @@ class Cart:
         accepted as the price the shopper has seen).
         """
         products = {p.pk: p for p in selectors.cart_products(int(pid) for pid in self.data)}
+        # What this cart holds is its own: counted with the stock left.
+        if not self.data:
+            held = {}
+        elif self.writes_holds:
+            held = stock_holds.held_renewed(self.holder)
+        else:
+            held = stock_holds.held_by(self.holder)
         notices: list[str] = []
         changed = False
         groups: dict[int, FacilityGroup] = {}
+        lowered: dict[Product, int] = {}  # lines now below what the cart holds
         for pid, row in sorted(self.data.items(), key=lambda item: int(item[0])):
             product = products.get(int(pid))
             name = row.get("n", "")
@@ -188,8 +227,9 @@ class Cart:
                 changed = True
                 continue
             quantity = row["q"]
-            if not product.made_to_order and product.stock < max(quantity, 1):
-                if product.stock < product.min_order_quantity:
+            available = product.stock + held.get(product.pk, 0)
+            if not product.made_to_order and available < max(quantity, 1):
+                if available < product.min_order_quantity:
                     notices.append(
                         _("Stok %(name)s habis dan produk dihapus dari keranjang.")
                         % {"name": product.name}
@@ -199,9 +239,9 @@ class Cart:
                     continue
                 notices.append(
                     _("Stok %(name)s tinggal %(stock)s; jumlah di keranjang disesuaikan.")
-                    % {"name": product.name, "stock": product.stock}
+                    % {"name": product.name, "stock": available}
                 )
-                quantity = product.stock
+                quantity = available
             if quantity < product.min_order_quantity:
                 notices.append(
                     _("Minimal pembelian %(name)s adalah %(min)s; jumlah disesuaikan.")
@@ -248,8 +288,16 @@ class Cart:
             if quantity != row["q"] or row["p"] != price or row.get("n") != product.name:
                 self.data[pid] = {"q": quantity, "p": price, "n": product.name}
                 changed = True
+            if held.get(product.pk, 0) > quantity:
+                lowered[product] = quantity
             group = groups.setdefault(product.facility_id, FacilityGroup(product.facility))
             group.lines.append(CartLine(product, quantity))
+        # Units held for lines that left the cart or were lowered go back.
+        gone = [pid for pid in held if str(pid) not in self.data]
+        if gone and self.writes_holds:
+            stock_holds.release(self.holder, gone)
+        for product, quantity in lowered.items() if self.writes_holds else ():
+            stock_holds.hold_set(product, self.holder, quantity)
         if changed:
             self._save()
         ordered = sorted(groups.values(), key=lambda g: g.facility.name)
@@ -262,8 +310,9 @@ class Cart:
         return CartSnapshot(groups=ordered, notices=notices)
 
 
-def check_quantity(product: Product, quantity: int) -> None:
-    """Raise CartError unless `quantity` of `product` may be ordered now."""
+def check_quantity(product: Product, quantity: int, *, held: int = 0) -> None:
+    """Raise CartError unless `quantity` of `product` may be ordered now;
+    `held` is what the shopper's cart already holds of it (its own)."""
     problem = quantity_problem(quantity)
     if problem:
         raise CartError(problem)
@@ -276,15 +325,21 @@ def check_quantity(product: Product, quantity: int) -> None:
                 "unit": product.get_unit_display(),
             }
         )
-    if not product.made_to_order and quantity > product.stock:
-        if product.stock < product.min_order_quantity:
-            raise CartError(_("Maaf, stok %(name)s sedang habis.") % {"name": product.name})
-        raise CartError(
-            _("Stok %(name)s tinggal %(stock)s; kurangi jumlahnya.")
-            % {"name": product.name, "stock": product.stock}
-        )
+    if not product.made_to_order and quantity > product.stock + held:
+        raise CartError(_stock_message(product, product.stock + held))
     problem = line_amount_problem(
         name=product.name, unit_price=unit_price_for(product, quantity), quantity=quantity
     )
     if problem:
         raise CartError(problem)
+
+
+def _stock_message(product: Product, available: int) -> str:
+    """What the cart says when the stock left (with the cart's own hold)
+    cannot cover the quantity asked."""
+    if available < product.min_order_quantity:
+        return _("Maaf, stok %(name)s sedang habis.") % {"name": product.name}
+    return _("Stok %(name)s tinggal %(stock)s; kurangi jumlahnya.") % {
+        "name": product.name,
+        "stock": available,
+    }

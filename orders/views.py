@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from catalog import stock_holds
 from core.rate_limits import rate_limit
-from orders import privacy, selectors, services, terms
+from orders import checkout_gate, privacy, selectors, services, terms
 from orders.address_form import PICK_PREFIX, SEARCH_ACTION, picked_chain
-from orders.cart import SESSION_KEY, Cart, CartError
+from orders.cart import HOLDER_KEY, SESSION_KEY, Cart, CartError
 from orders.delivery import views as views_shipping
 from orders.forms import (
     AddToCartForm,
@@ -199,6 +200,16 @@ def checkout(request):
             remember(request, CHECKOUTS_KEY, done.code)
             return redirect("orders:confirmation", code=done.code)
     cart = Cart(request.session)
+    if request.method == "GET" and not checkout_gate.admitted(request):
+        # The waiting room: nothing is refreshed or written, the units stay held.
+        return render(
+            request,
+            "orders/checkout_wait.html",
+            {
+                "retry_seconds": checkout_gate.RETRY_SECONDS,
+                "held_until": stock_holds.held_until(cart.holder),
+            },
+        )
     snapshot = cart.refresh()
     if snapshot.is_empty:
         for notice in snapshot.notices:
@@ -229,6 +240,7 @@ def checkout(request):
                 choices=form.choices(),
                 privacy_notice_version=privacy.NOTICE_VERSION,
                 terms_version=terms.TERMS_VERSION,
+                cart_holder=cart.holder,
             )
             if submitted.stale_cart:
                 for message in submitted.errors:
@@ -269,9 +281,15 @@ class _SessionCopy(dict):
     """The session's cart, detached: changes to it are never saved."""
 
     modified = False
+    detached = True  # orders.cart.Cart writes no holds for it
 
     def __init__(self, session):
-        super().__init__({SESSION_KEY: copy.deepcopy(session.get(SESSION_KEY) or {})})
+        super().__init__(
+            {
+                SESSION_KEY: copy.deepcopy(session.get(SESSION_KEY) or {}),
+                HOLDER_KEY: session.get(HOLDER_KEY) or "",
+            }
+        )
 
 
 @require_POST

@@ -53,6 +53,7 @@ def order_place(
     address: Address | None = None,
     privacy_notice_version: str = "",
     terms_version: str | None = None,
+    cart_holder: str = "",
 ) -> PlaceResult:
     """Place one checkout: one Order per facility, all or none, in one transaction.
 
@@ -62,6 +63,8 @@ def order_place(
     deadlock. Made-to-order products take no stock. A key already used
     returns the checkout it made (`created` False) and changes nothing.
 
+    `cart_holder` is the cart's hold id (catalog.stock_holds): the units it
+    held count for it and its holds end with the placing.
     `privacy_notice_version` is the notice the shopper agreed to, kept on
     the checkout ("" where no one agreed: seeds, tests); `terms_version` the
     terms (orders.terms.TERMS_VERSION), kept on each order (None: no one agreed).
@@ -86,7 +89,13 @@ def order_place(
                 idempotency_key=idempotency_key, privacy_notice_version=privacy_notice_version
             )
             orders = _place_orders(
-                checkout, contact, lines, choices, address or Address(), courier_answers
+                checkout,
+                contact,
+                lines,
+                choices,
+                address or Address(),
+                courier_answers,
+                cart_holder=cart_holder,
             )
             if terms_version:
                 Order.objects.filter(checkout=checkout).update(terms_version=terms_version)
@@ -107,9 +116,11 @@ def _place_orders(
     choices: dict[int, FacilityChoice],
     address: Address,
     courier_answers: dict[int, PricedCourier],
+    *,
+    cart_holder: str = "",
 ) -> list[Order]:
     wanted = {line.product_id: line for line in lines}
-    products, prices = _locked_priced_products(wanted)
+    products, prices, held = _locked_priced_products(wanted, cart_holder=cart_holder)
 
     by_facility: dict[int, list[Product]] = {}
     for product in products:
@@ -171,7 +182,7 @@ def _place_orders(
 
     # Stock is written last, after the orders exist: with the lock held this
     # is safe; without it (the control test) the gap is where the race lives.
-    stock.take(products, {p.pk: wanted[p.pk].quantity for p in products})
+    stock.take(products, {p.pk: wanted[p.pk].quantity for p in products}, held=held)
 
     # Orders paid online are announced once their gateway payment exists
     # (orders.payments.services.gateway_payment_start): if the gateway is down the

@@ -49,7 +49,7 @@ def test_without_the_lock_the_race_oversells(monkeypatch):
     def read_without_locking(product_ids, *, related=()):
         return list(Product.objects.filter(pk__in=list(product_ids)).select_related(*related))
 
-    def write_what_was_read(products, quantities):
+    def write_what_was_read(products, quantities, held=None):
         for product in products:
             Product.objects.filter(pk=product.pk).update(
                 stock=product.stock - quantities[product.pk]

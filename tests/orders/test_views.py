@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from catalog.models import ListingStatus, Product
+from catalog.models import ListingStatus, Product, StockHold
 from orders.cart import SESSION_KEY
 from orders.models import Checkout, Order, OrderStatus, PaymentProof
 from tests.orders.factories import ProductFactory, place, shop
@@ -217,6 +217,8 @@ def test_cart_says_what_changed_since_adding(client, mukena, miniature, palemban
     add(client, mukena, 2)
     add(client, miniature, 3)
     add(client, bread, 2)
+    # The cart's holds lapsed and were swept; others bought since.
+    StockHold.objects.all().delete()
     Product.objects.filter(pk=mukena.pk).update(price=180_000)
     Product.objects.filter(pk=miniature.pk).update(stock=1)
     Product.objects.filter(pk=bread.pk).update(stock=0)
@@ -263,8 +265,9 @@ def test_cart_page_query_budget(client, django_assert_max_num_queries, size):
     facilities = [shop(), shop(), shop()]
     for i in range(size):
         add(client, ProductFactory(facility=facilities[i % 3]), 1)
-    # Session, products with their facilities: the same at 1 and 6 lines.
-    with django_assert_max_num_queries(3):
+    # Session, products with their facilities, the cart's holds (read and
+    # renewed in one): the same at 1 and 6 lines.
+    with django_assert_max_num_queries(4):
         assert client.get("/keranjang/").status_code == 200
 
 
@@ -273,8 +276,8 @@ def test_checkout_page_query_budget(client, django_assert_max_num_queries, size)
     facilities = [shop(), shop(), shop()]
     for i in range(size):
         add(client, ProductFactory(facility=facilities[i % 3]), 1)
-    # Session, products, delivery settings, rates.
-    with django_assert_max_num_queries(5):
+    # Session, products, the cart's holds, delivery settings, rates.
+    with django_assert_max_num_queries(6):
         assert client.get("/checkout/").status_code == 200
 
 
@@ -290,7 +293,9 @@ def test_checkout_refuses_tampered_facility_ids(client, mukena, raha):
     assert response.status_code == 400
     assert "UPT yang tidak ada di keranjang" in response.content.decode()
     assert not Order.objects.exists()
-    assert Product.objects.get(pk=mukena.pk).stock == 5
+    # Nothing taken: the one unit is still only held for the cart.
+    assert Product.objects.get(pk=mukena.pk).stock == 4
+    assert StockHold.objects.get(product=mukena).quantity == 1
 
 
 @pytest.mark.parametrize("key", ["a\x00b", "x" * 65, "'; DROP TABLE orders_checkout; --", "pendek"])
@@ -334,9 +339,15 @@ def test_price_changed_before_placing_sends_shopper_back_to_cart(client, mukena)
 
 
 def test_sold_out_while_paying_is_refused(client, mukena):
+    from catalog import stock_holds
+
     add(client, mukena, 2)
     data = checkout_data(client, {mukena.facility: ("pickup", "bank_transfer")})
-    place([(mukena, 4)])  # someone else was quicker
+    # The shopper left the form open past the hold: the sweep gave the two
+    # units back, and someone else was quicker.
+    StockHold.objects.update(expires_at="2000-01-01T00:00Z")
+    assert stock_holds.holds_expire() == 1
+    place([(mukena, 4)])
     response = client.post("/checkout/", data)
     assert response.status_code == 400
     assert "Stok Mukena Bordir tinggal 1" in response.content.decode()
@@ -398,7 +409,8 @@ def test_checkout_bad_input_is_refused_clearly(client, miniature, field, value, 
     response = client.post("/checkout/", data)
     assert response.status_code == 400
     assert re.search(message, response.content.decode(), re.I)
-    assert not Order.objects.exists() and Product.objects.get(pk=miniature.pk).stock == 3
+    assert not Order.objects.exists() and Product.objects.get(pk=miniature.pk).stock == 2
+    assert StockHold.objects.get(product=miniature).quantity == 1  # still held, not taken
 
 
 def test_local_only_cannot_choose_courier(client, palembang):
