@@ -152,10 +152,14 @@ def report(results: dict) -> str:
         f"- placing, placed ones only: p50 {s['placing_placed_ms'][50]} ms, "
         f"p99 {s['placing_placed_ms'][99]} ms; "
         f"whole journey from arrival: p50 {s['journey_ms'][50]} ms, p99 {s['journey_ms'][99]} ms",
-        f"- checkout waiting room: {w['held']} shoppers held, "
-        f"p50 {w['waiting_ms'][50]} ms, p99 {w['waiting_ms'][99]} ms, "
-        f"max {w['waiting_ms']['max']} ms; polls {w['polls_total']} in all, "
-        f"at most {w['polls_max']} for one shopper",
+        (
+            f"- checkout waiting room: {w['held']} shoppers held, "
+            f"p50 {w['waiting_ms'][50]} ms, p99 {w['waiting_ms'][99]} ms, "
+            f"max {w['waiting_ms']['max']} ms; polls {w['polls_total']} in all, "
+            f"at most {w['polls_max']} for one shopper"
+            if w["held"]
+            else "- checkout waiting room: nobody held (every GET /checkout/ gave the form)"
+        ),
         f"- errors: {s['errors']} {s['error_details'] or ''}",
         f"- gateway probe: {p['charges']} charges, "
         f"{p['charges_under_lock_or_transaction']} made under a "
