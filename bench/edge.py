@@ -43,22 +43,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench import varnish
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
-VARNISHD = "/usr/sbin/varnishd"
+VARNISHD = varnish.VARNISHD
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-DEFAULT_VCL = """vcl 4.1;
-import std;
-backend app {{
-    .host = "127.0.0.1";
-    .port = "{port}";
-    .first_byte_timeout = 30s;
-}}
-sub vcl_recv {{
-    set req.grace = 10s;
-}}
-include "cache.vcl";
-"""
 
 
 def free_port() -> int:
@@ -132,15 +122,7 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{self.app_port}/healthz")
-        vcl = folder / "bench.vcl"
-        vcl.write_text(DEFAULT_VCL.format(port=self.app_port))
-        command = [VARNISHD, "-F", "-j", "none", "-n", str(folder / "varnish")]
-        command += ["-a", f"127.0.0.1:{self.edge_port}", "-f", str(vcl), "-T", "none"]
-        command += ["-p", f"vcl_path={folder}:{BASE_DIR / 'deploy' / 'varnish'}"]
-        command += ["-s", "malloc,256m", "-p", "thread_pool_min=50"]
-        self.varnish = subprocess.Popen(
-            command, stdout=(folder / "varnishd.log").open("w"), stderr=subprocess.STDOUT
-        )
+        self.varnish = varnish.start(folder, app_port=self.app_port, edge_port=self.edge_port)
         wait_for(f"{self.edge_url}healthz")
 
     def stop(self) -> None:
@@ -340,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
             print(name, json.dumps(run), file=sys.stderr)
     finally:
         stack.stop()
-        shutil.rmtree(folder / "varnish", ignore_errors=True)
+        shutil.rmtree(varnish.workdir(folder), ignore_errors=True)
         print(f"logs: {folder}", file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "edge.json").write_text(json.dumps(results, indent=2) + "\n")

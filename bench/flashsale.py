@@ -3,21 +3,29 @@ paying by QRIS through the gateway simulator, over HTTP against gunicorn
 started with the project's own configuration and the production settings.
 
     python -m bench flashsale                      # 1,000 shoppers in 10 s, 10 x 10 units
+    python -m bench flashsale --no-edge            # straight at gunicorn, no Varnish
     python -m bench flashsale --shoppers 200 --seconds 4 --units 2
     python -m bench flashsale --control atomic_requests   # the charge under the lock
 
 Shoppers arrive open-loop (shopper i at start + i * seconds / shoppers,
 whether or not earlier ones are done), each on a product drawn uniformly from
-the sale's, and walk the journey in bench/flashsale_journey.py. The gateway
+the sale's, and walk the journey in bench/flashsale_journey.py (through the
+checkout's waiting room when the shop opens one). With the edge (the
+default, --no-edge to go without) every request goes through varnishd in
+front of gunicorn, as in production (deploy/varnish/cache.vcl): product
+pages come from the edge's cache, the rest passes through to the shop,
+which purges a sold-out product's page there (EDGE_PURGE_URLS). The gateway
 simulator (gatewaysim) runs as a gunicorn of its own, as the real gateway is
 another service, answering each charge after --gateway-delay seconds; the shop
 reaches it through MIDTRANS_BASE_URL with the simulator's key.
 
 Reported: units sold (from the database), orders placed, shoppers turned
 away with the sold-out message (and at which step), p50/p95/p99 of the
-placing request, errors, the invariants (bench/flashsale_shop.books), the
-gateway probe (bench/probed_wsgi.py: no charge under a lock), and CPU: the
-load generator's own share, gunicorn's, the simulator's, the whole machine's.
+placing request, of the waiting room and of the whole journey, errors, the
+invariants (bench/flashsale_shop.books), the gateway probe
+(bench/probed_wsgi.py: no charge under a lock), the product pages the edge
+answered and those that reached gunicorn, and CPU: the load generator's own
+share, gunicorn's, varnishd's, the simulator's, the whole machine's.
 Results: bench/results/flashsale-latest.json and .md.
 """
 
@@ -36,9 +44,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import varnish
 from bench.config import BASE_DIR, RESULTS_DIR, python_speed_ns
 from bench.flashsale_report import judge, probe_findings, report, summarise
-from bench.flashsale_servers import collectstatic, cpu_seconds, start_servers, stop
+from bench.flashsale_servers import (
+    collectstatic,
+    cpu_seconds,
+    front_port,
+    start_servers,
+    stop,
+)
 
 REQUEST_TIMEOUT = 180.0  # seconds; gunicorn's own timeout is 30 s of a stuck worker
 
@@ -56,6 +71,8 @@ class Options:
     gateway_delay: float = 0.3
     port: int = 8321
     simulator_port: int = 8322
+    edge: bool = True  # varnishd in front of the shop, shoppers sent to it
+    edge_port: int = 8320
     control: str = ""
     loadgen_cpus: str = ""
     seed: int = 33
@@ -154,7 +171,15 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument(
         "--gateway-delay", type=float, default=0.3, help="Simulator's answer, seconds."
     )
-    parser.add_argument("--port", type=int, default=8321)
+    parser.add_argument("--port", type=int, default=8321, help="The shop's gunicorn.")
+    parser.add_argument(
+        "--edge",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Varnish (deploy/varnish/cache.vcl) in front of gunicorn, every shopper "
+        "request through it, as production; --no-edge: straight at gunicorn.",
+    )
+    parser.add_argument("--edge-port", type=int, default=8320)
     parser.add_argument("--simulator-port", type=int, default=8322)
     parser.add_argument(
         "--control",
@@ -186,6 +211,8 @@ def parse_args(argv: list[str] | None) -> Options:
         gateway_delay=a.gateway_delay,
         port=a.port,
         simulator_port=a.simulator_port,
+        edge=a.edge,
+        edge_port=a.edge_port,
         control=a.control,
         loadgen_cpus=a.loadgen_cpus,
         seed=a.seed,
@@ -212,12 +239,16 @@ def sale_run(
     """Warm the shop up, send the crowd; the shoppers' figures and CPU."""
     import psutil
 
-    asyncio.run(warm_up(opts, sale, opts.port, shoppers=warm))
+    port = front_port(opts)
+    asyncio.run(warm_up(opts, sale, port, shoppers=warm))
+    edge = processes.get("varnish")
+    edge0 = varnish.counters(varnish.workdir_of(edge)) if edge else {}
     cpu0 = {name: cpu_seconds(p.pid) for name, p in processes.items()}
     db0 = _cpu_of(_database_backends())
     machine0 = psutil.cpu_times()
-    sent = asyncio.run(crowd(opts, sale.paths, sale.product_ids, opts.port))
+    sent = asyncio.run(crowd(opts, sale.paths, sale.product_ids, port))
     machine1 = psutil.cpu_times()
+    edge1 = varnish.counters(varnish.workdir_of(edge)) if edge else {}
     wall = sent["wall_s"]
     cpu = {
         name: round((cpu_seconds(p.pid) - cpu0[name]) / wall, 3) for name, p in processes.items()
@@ -228,7 +259,13 @@ def sale_run(
     cpu["postgres_at_least"] = round(sum(t - db0.get(pid, 0.0) for pid, t in db1.items()) / wall, 3)
     busy = (machine1.user + machine1.system) - (machine0.user + machine0.system)
     cpu["machine"] = round(busy / wall, 3)
-    return {"shoppers": summarise(sent["trips"], sent), "cpu_cores": cpu}
+    return {
+        "shoppers": summarise(sent["trips"], sent),
+        "cpu_cores": cpu,
+        # The edge's own counters over the crowd (every request, not only
+        # product pages; the shoppers' X-Edge-Cache tally is per page).
+        "edge_counters": {k: edge1[k] - edge0.get(k, 0) for k in edge1},
+    }
 
 
 def _database_backends() -> list[int]:
@@ -285,7 +322,8 @@ def run(opts: Options) -> dict:
         print(
             f"flash sale: {opts.shoppers} shoppers in {opts.seconds:g} s for {sale.total_units} "
             f"units of {len(sale.product_ids)} products; "
-            f"gateway answers in {opts.gateway_delay:g} s"
+            f"gateway answers in {opts.gateway_delay:g} s; "
+            + (f"through Varnish on :{opts.edge_port}" if opts.edge else "no edge")
             + (f"; CONTROL {opts.control}" if opts.control else ""),
             flush=True,
         )

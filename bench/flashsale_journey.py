@@ -4,6 +4,12 @@ checkout page read as a browser reads its form, a real address (Tebet,
 Jakarta Selatan, picked to the village), courier delivery, QRIS, place; and
 the confirmation page with its QR when placed.
 
+When the shop holds shoppers in the checkout's waiting room (GET /checkout/
+answers a page marked `data-antrean` with a `<meta http-equiv="refresh"
+content="S">`), the shopper does what the browser does: waits S seconds and
+asks again, until the form comes (WAITING_LIMIT_S, else an error). The time
+from the first ask to the form is the "waiting room" step.
+
 Each step stops the journey where a real shopper would stop: the product page
 saying "Stok habis", the cart refusing the unit, the checkout sending them back
 to the cart with the stock message. Those are the sold-out outcomes; anything
@@ -12,7 +18,9 @@ else unexpected is an error.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -38,6 +46,13 @@ SOLD_OUT_CART = "sold out: cart refused"
 SOLD_OUT_CHECKOUT = "sold out: sent back from checkout"
 SOLD_OUT = (SOLD_OUT_PAGE, SOLD_OUT_CART, SOLD_OUT_CHECKOUT)
 STOCK_WORDS = ("habis", "tidak cukup", "tinggal")
+WAITING_LIMIT_S = 120.0
+# A browser reloads at once on a refresh of 0; the floor keeps a page that
+# says 0 from turning the crowd into a tight loop against the shop.
+WAITING_MIN_POLL_S = 0.25
+_REFRESH = re.compile(
+    rb"<meta\b(?=[^>]*http-equiv=[\"']?refresh)[^>]*\bcontent=[\"']?\s*(\d+)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -49,6 +64,9 @@ class Trip:
     journey_ms: float = 0.0  # from the shopper's scheduled arrival to the end
     steps_ms: dict[str, float] = field(default_factory=dict)
     placed_at: float | None = None  # loop time the placing answer came (placed ones)
+    waiting_ms: float | None = None  # in the checkout's waiting room (None: not held)
+    polls: int = 0  # waiting pages seen before the form
+    edge: str = ""  # the product page's X-Edge-Cache (hit, miss, pass; "" without the edge)
     detail: str = ""
 
 
@@ -122,8 +140,6 @@ async def shop_once(
     client: HttpClient, port: int, trip: Trip, product_path: str, product_id: int, due: float
 ) -> Trip:
     """The whole journey; `due` the loop time the shopper was scheduled to arrive."""
-    import asyncio
-
     loop = asyncio.get_running_loop()
     shopper = Shopper(client, trip.n, port)
 
@@ -144,6 +160,7 @@ async def _journey(shopper, trip, product_path, product_id, step, loop) -> None:
     t = loop.time()
     page = await shopper.get(product_path)
     step("product page", t)
+    trip.edge = page.headers.get("x-edge-cache", "")
     if page.status != 200:
         raise ValueError(f"product page HTTP {page.status}")
     # The product's own availability line ("Stok habis"), not a related
@@ -166,9 +183,7 @@ async def _journey(shopper, trip, product_path, product_id, step, loop) -> None:
     if added.status != 200 or not answer.get("ok"):
         raise ValueError(f"add to cart HTTP {added.status}: {answer.get('message', '')[:120]}")
 
-    t = loop.time()
-    form_page = await shopper.get("/checkout/")
-    step("checkout page", t)
+    form_page = await _checkout_page(shopper, trip, step, loop)
     if form_page.status == 302:  # the cart emptied itself: the product sold out meanwhile
         await _sent_back(shopper, trip, form_page)
         return
@@ -194,6 +209,29 @@ async def _journey(shopper, trip, product_path, product_id, step, loop) -> None:
         await _sent_back(shopper, trip, placed)
         return
     raise ValueError(f"place HTTP {placed.status}: {_first_error(placed.body)}")
+
+
+async def _checkout_page(shopper, trip, step, loop):
+    """GET /checkout/ until it is not the waiting room: its answer (the form,
+    or the redirect back to the cart). The "checkout page" step is the last
+    GET; "waiting room" the time from the first GET to that last one."""
+    first = t = loop.time()
+    page = await shopper.get("/checkout/")
+    while page.status == 200 and b"data-antrean" in page.body:
+        trip.polls += 1
+        match = _REFRESH.search(page.body)
+        if match is None:
+            raise ValueError("waiting room page without a <meta http-equiv=refresh>")
+        if loop.time() - first > WAITING_LIMIT_S:
+            raise ValueError(f"still in the waiting room after {WAITING_LIMIT_S:.0f} s")
+        await asyncio.sleep(max(int(match.group(1)), WAITING_MIN_POLL_S))
+        t = loop.time()
+        page = await shopper.get("/checkout/")
+    if trip.polls:
+        trip.waiting_ms = (t - first) * 1000
+        trip.steps_ms["waiting room"] = trip.waiting_ms
+    step("checkout page", t)
+    return page
 
 
 async def _sent_back(shopper: Shopper, trip: Trip, response) -> None:

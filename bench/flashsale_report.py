@@ -34,6 +34,18 @@ def summarise(trips, sent: dict) -> dict:
         }
 
     placed_at = [t.placed_at - sent["start"] for t in trips if t.placed_at is not None]
+    # Who was turned away from which product (the index into the sale's
+    # products): judge holds each against that product's stock left.
+    products = max((t.product for t in trips), default=-1) + 1
+    turned_away_by_product = [0] * products
+    for t in trips:
+        if t.outcome in SOLD_OUT and t.product >= 0:
+            turned_away_by_product[t.product] += 1
+    edge: dict[str, int] = {}
+    for t in trips:
+        if t.edge:
+            edge[t.edge] = edge.get(t.edge, 0) + 1
+    held = [t for t in trips if t.waiting_ms is not None]
     return {
         "outcomes": outcomes,
         # When the last unit went, from the first shopper's arrival: the
@@ -41,12 +53,24 @@ def summarise(trips, sent: dict) -> dict:
         "last_placed_after_s": round(max(placed_at), 2) if placed_at else None,
         "placed": outcomes.get(PLACED, 0),
         "turned_away": sum(outcomes.get(k, 0) for k in SOLD_OUT),
+        "turned_away_by_product": turned_away_by_product,
         "errors": len(errors),
         "error_details": dict(sorted(details.items(), key=lambda kv: -kv[1])[:10]),
         "placing_ms": pct(placing),
         "placing_placed_ms": pct(placed),
         "journey_ms": pct([t.journey_ms for t in trips]),
         "steps_ms": {k: pct(v) for k, v in steps.items()},
+        # The checkout's waiting room: those held in it, their time there
+        # (first GET /checkout/ to the one that gave the form) and polls.
+        "waiting_room": {
+            "held": len(held),
+            "waiting_ms": pct([t.waiting_ms for t in held]),
+            "polls_max": max((t.polls for t in held), default=0),
+            "polls_total": sum(t.polls for t in held),
+        },
+        # The product page as each shopper got it at the edge (X-Edge-Cache):
+        # hit = answered by Varnish; miss and pass reached gunicorn.
+        "product_page_edge": edge,
         "sold_out_messages": sorted(
             {t.detail for t in trips if t.outcome in SOLD_OUT and t.detail}
         )[:5],
@@ -80,10 +104,17 @@ def probe_findings(path: Path) -> dict:
 def judge(sale, shoppers: dict, books, probe: dict) -> list[str]:
     """Every invariant the sale broke (empty: all hold)."""
     broken = list(books.problems)
-    if books.units_sold != sale.total_units and shoppers["turned_away"]:
-        broken.append(
-            f"sold {books.units_sold} of {sale.total_units} while shoppers were turned away"
-        )
+    # Per product: a shopper told "sold out" while that product still had
+    # stock at the end was refused a unit that was there. A product nobody
+    # picked (or whose every shopper got one) may keep its stock.
+    refused = shoppers.get("turned_away_by_product", [])
+    for k, left in enumerate(books.stock_left):
+        away = refused[k] if k < len(refused) else 0
+        if left > 0 and away:
+            broken.append(
+                f"product {sale.product_ids[k]}: {left} of {sale.start_stock[k]} left "
+                f"while {away} of its shoppers were turned away"
+            )
     if books.orders_standing != shoppers["placed"]:
         broken.append(
             f"{books.orders_standing} orders stand, {shoppers['placed']} shoppers saw theirs placed"
@@ -102,6 +133,9 @@ def report(results: dict) -> str:
     o = results["options"]
     ok = "✅" if not results["invariants_broken"] else "❌"
     placing = s["placing_ms"]
+    w = s["waiting_room"]
+    edge = results.get("edge_counters") or {}
+    pages = s["product_page_edge"]
     lines = [
         f"Flash sale {results['run']}{' CONTROL ' + o['control'] if o['control'] else ''}: "
         f"{o['shoppers']} shoppers in {o['seconds']:g} s for {results['units_on_sale']} units, "
@@ -118,13 +152,32 @@ def report(results: dict) -> str:
         f"- placing, placed ones only: p50 {s['placing_placed_ms'][50]} ms, "
         f"p99 {s['placing_placed_ms'][99]} ms; "
         f"whole journey from arrival: p50 {s['journey_ms'][50]} ms, p99 {s['journey_ms'][99]} ms",
+        (
+            f"- checkout waiting room: {w['held']} shoppers held, "
+            f"p50 {w['waiting_ms'][50]} ms, p99 {w['waiting_ms'][99]} ms, "
+            f"max {w['waiting_ms']['max']} ms; polls {w['polls_total']} in all, "
+            f"at most {w['polls_max']} for one shopper"
+            if w["held"]
+            else "- checkout waiting room: nobody held (every GET /checkout/ gave the form)"
+        ),
         f"- errors: {s['errors']} {s['error_details'] or ''}",
         f"- gateway probe: {p['charges']} charges, "
         f"{p['charges_under_lock_or_transaction']} made under a "
         f"row lock or open transaction ({p['gateway_calls']} gateway calls in all)",
+        (
+            f"- the edge (Varnish) during the crowd: product pages {pages.get('hit', 0)} "
+            f"answered by Varnish, {pages.get('miss', 0) + pages.get('pass', 0)} reached "
+            f"gunicorn (miss {pages.get('miss', 0)}, pass {pages.get('pass', 0)}); "
+            f"varnishstat: {edge.get('MAIN.client_req')} requests, "
+            f"cache_hit {edge.get('MAIN.cache_hit')}, cache_miss {edge.get('MAIN.cache_miss')}, "
+            f"pass {edge.get('MAIN.s_pass')}"
+            if o.get("edge")
+            else "- no edge (--no-edge): every request straight at gunicorn"
+        ),
         f"- invariants {ok}: {results['invariants_broken'] or 'all hold'}",
         f"- CPU in cores of {os.cpu_count()}: load generator {s['loadgen_cpu']} "
         f"(max {s['loadgen_max_lag_ms']} ms behind schedule), shop gunicorn {c.get('shop')}, "
+        f"varnishd {c.get('varnish', '(no edge)')}, "
         f"simulator {c.get('simulator')}, "
         f"PostgreSQL for this database at least {c.get('postgres_at_least')}, "
         f"whole machine {c.get('machine')}; load average "

@@ -1,6 +1,8 @@
-"""The flash sale's two servers (bench/flashsale.py): the shop as production
+"""The flash sale's servers (bench/flashsale.py): the shop as production
 runs it (marketplace/gunicorn_conf.py, the production settings, through
-bench/probed_wsgi.py) and the gateway simulator as a gunicorn of its own."""
+bench/probed_wsgi.py), the gateway simulator as a gunicorn of its own, and,
+with the edge (the default), varnishd in front of the shop as production has
+it (bench/varnish.py: deploy/varnish/cache.vcl), purged by the shop."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench import varnish
 from bench.config import BASE_DIR
 
 if TYPE_CHECKING:
@@ -24,10 +27,22 @@ GUNICORN_CONF = BASE_DIR / "marketplace" / "gunicorn_conf.py"
 SIMULATOR_KEY = "SB-Mid-server-LOCAL-SIMULATOR"  # marketplace/settings_outside.py
 
 
+def front_port(opts: Options) -> int:
+    """Where shoppers go: the edge, or (--no-edge) gunicorn itself."""
+    return opts.edge_port if opts.edge else opts.port
+
+
 def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
     """The production settings and gunicorn configuration, online payment
     through the simulator's address with the simulator's key (DEBUG off
-    without a key offers no online payment at all)."""
+    without a key offers no online payment at all). With the edge, the shop
+    purges a changed page's tags there (a sold-out product's page goes).
+
+    The client's address: shoppers write theirs in X-Forwarded-For as the
+    TLS proxy in front of the edge does; Varnish appends its own peer
+    (127.0.0.1) and connects from 127.0.0.1, which the production settings'
+    TRUSTED_PROXIES default trusts, so core.security.client_ip walks past it
+    to the shopper's address, one per shopper, with or without the edge."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="marketplace.settings_production",
@@ -36,7 +51,7 @@ def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
         DATABASE_URL=opts.database_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         GUNICORN_BIND=f"127.0.0.1:{opts.port}",
-        SITE_URL=f"https://127.0.0.1:{opts.port}",
+        SITE_URL=f"https://127.0.0.1:{front_port(opts)}",
         STATIC_ROOT=opts.static_root,
         MIDTRANS_SERVER_KEY=SIMULATOR_KEY,
         MIDTRANS_BASE_URL=f"http://127.0.0.1:{opts.simulator_port}/_simulator/midtrans",
@@ -45,6 +60,8 @@ def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
     env.pop("CACHE_URL", None)
     if opts.cache_url:
         env["CACHE_URL"] = opts.cache_url
+    if opts.edge:
+        env["EDGE_PURGE_URLS"] = f"http://127.0.0.1:{opts.edge_port}/"
     env.update(opts.shop_env)
     if opts.control:
         env["FLASHSALE_CONTROL"] = opts.control
@@ -84,7 +101,7 @@ def wait_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
+            raise SystemExit(f"{process.args[0]} exited:\n{log.read_text()[-3000:]}")
         try:
             request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
             with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 (local)
@@ -155,16 +172,22 @@ def popen(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.P
 
 
 def start_servers(opts: Options, work: Path, start=popen) -> dict[str, subprocess.Popen]:
-    """The simulator, then the shop (with the probe writing to work/probe.jsonl);
-    `start(command, env=, log=)` starts one (the tests register theirs)."""
+    """The simulator, then the shop (with the probe writing to work/probe.jsonl),
+    then with the edge varnishd in front of the shop (its stats: -n
+    work/varnish); `start(command, env=, log=)` starts one (the tests
+    register theirs). Stopped in reverse: the edge, the shop, the gateway."""
     processes: dict[str, subprocess.Popen] = {}
+    servers = [
+        ("simulator", simulator_command(), simulator_environment(opts), opts.simulator_port),
+        ("shop", shop_command(), shop_environment(opts, str(work / "probe.jsonl")), opts.port),
+    ]
+    if opts.edge:
+        edge = varnish.command(work, app_port=opts.port, edge_port=opts.edge_port)
+        servers.append(("varnish", edge, dict(os.environ), opts.edge_port))
     try:
-        for name, command, env in (
-            ("simulator", simulator_command(), simulator_environment(opts)),
-            ("shop", shop_command(), shop_environment(opts, str(work / "probe.jsonl"))),
-        ):
+        for name, command, env, _port in servers:
             processes[name] = start(command, env=env, log=work / f"{name}.log")
-        for name, port in (("simulator", opts.simulator_port), ("shop", opts.port)):
+        for name, _command, _env, port in servers:
             wait_up(f"http://127.0.0.1:{port}/healthz", processes[name], work / f"{name}.log")
     except BaseException:
         for process in reversed(processes.values()):
