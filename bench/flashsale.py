@@ -73,6 +73,8 @@ class Options:
     simulator_port: int = 8322
     edge: bool = True  # varnishd in front of the shop, shoppers sent to it
     edge_port: int = 8320
+    # The checkout's waiting room (orders/checkout_gate.py); 0: none.
+    admissions_per_second: int = 10
     control: str = ""
     loadgen_cpus: str = ""
     seed: int = 33
@@ -180,6 +182,13 @@ def parse_args(argv: list[str] | None) -> Options:
         "request through it, as production; --no-edge: straight at gunicorn.",
     )
     parser.add_argument("--edge-port", type=int, default=8320)
+    parser.add_argument(
+        "--admissions-per-second",
+        type=int,
+        default=10,
+        help="The checkout's waiting room: shoppers let into the checkout form a second "
+        "(CHECKOUT_ADMISSIONS_PER_SECOND); 0 lets everyone in at once.",
+    )
     parser.add_argument("--simulator-port", type=int, default=8322)
     parser.add_argument(
         "--control",
@@ -213,6 +222,7 @@ def parse_args(argv: list[str] | None) -> Options:
         simulator_port=a.simulator_port,
         edge=a.edge,
         edge_port=a.edge_port,
+        admissions_per_second=a.admissions_per_second,
         control=a.control,
         loadgen_cpus=a.loadgen_cpus,
         seed=a.seed,

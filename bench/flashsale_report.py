@@ -46,7 +46,18 @@ def summarise(trips, sent: dict) -> dict:
         if t.edge:
             edge[t.edge] = edge.get(t.edge, 0) + 1
     held = [t for t in trips if t.waiting_ms is not None]
+    # The slowest placings with when they were answered (seconds from the
+    # first arrival): a slow one in the first seconds is the crowd's burst,
+    # a late one the waiting room's pace.
+    slowest = sorted(
+        (t for t in trips if t.place_ms is not None and t.placed_at is not None),
+        key=lambda t: -t.place_ms,
+    )[:5]
     return {
+        "slowest_placings": [
+            {"ms": round(t.place_ms), "answered_at_s": round(t.placed_at - sent["start"], 2)}
+            for t in slowest
+        ],
         "outcomes": outcomes,
         # When the last unit went, from the first shopper's arrival: the
         # window in which later shoppers could still be offered a unit.

@@ -56,6 +56,7 @@ def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
         MIDTRANS_SERVER_KEY=SIMULATOR_KEY,
         MIDTRANS_BASE_URL=f"http://127.0.0.1:{opts.simulator_port}/_simulator/midtrans",
         FLASHSALE_PROBE_LOG=probe_log,
+        CHECKOUT_ADMISSIONS_PER_SECOND=str(opts.admissions_per_second),
     )
     env.pop("CACHE_URL", None)
     if opts.cache_url:

@@ -355,6 +355,9 @@ class Shape:
             SECURE_HSTS_SECONDS="0",
             # The edge purges pages by tag (edgepages' EDGE_PURGE_URLS).
             EDGE_PURGE_URLS=f"http://127.0.0.1:{self.ports.varnish}/",
+            # The checkout's waiting room, counted in Redis across both nodes:
+            # about what this machine places a second (docs/flash-sale.md).
+            CHECKOUT_ADMISSIONS_PER_SECOND="10",
             WEB_CONCURRENCY=str(self.workers_per_node),
             GUNICORN_THREADS="4",
             GUNICORN_WORKER_TMP_DIR="/dev/shm" if os.path.isdir("/dev/shm") else "",

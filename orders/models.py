@@ -147,6 +147,23 @@ class Checkout(models.Model):
         return self.code
 
 
+class CheckoutQueue(models.Model):
+    """The checkout's waiting room (orders.checkout_gate): one row, the next
+    free turn. Each shopper's turn is taken by one UPDATE ... RETURNING on it,
+    so turns are handed out in arrival order, 1/rate seconds apart, however
+    many workers and nodes ask at once."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    next_turn_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("antrean checkout")
+        verbose_name_plural = _("antrean checkout")
+
+    def __str__(self):
+        return self.name
+
+
 class Order(models.Model):
     checkout = models.ForeignKey(
         Checkout, on_delete=models.PROTECT, related_name="orders", editable=False

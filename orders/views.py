@@ -200,13 +200,15 @@ def checkout(request):
             remember(request, CHECKOUTS_KEY, done.code)
             return redirect("orders:confirmation", code=done.code)
     cart = Cart(request.session)
-    if request.method == "GET" and not checkout_gate.admitted(request):
-        # The waiting room: nothing is refreshed or written, the units stay held.
+    turn = checkout_gate.turn_wait(request) if request.method == "GET" else None
+    if turn is not None:
+        # The waiting room: the cart is not refreshed, its units stay held.
         return render(
             request,
             "orders/checkout_wait.html",
             {
-                "retry_seconds": checkout_gate.RETRY_SECONDS,
+                "turn": turn,
+                "retry_seconds": checkout_gate.seconds_until(turn),
                 "held_until": stock_holds.held_until(cart.holder),
             },
         )
