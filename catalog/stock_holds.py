@@ -45,7 +45,8 @@ def new_holder() -> str:
     return secrets.token_hex(16)
 
 
-def _expiry():
+def expiry():
+    """When a hold made or renewed now lapses."""
     return timezone.now() + timedelta(minutes=settings.CART_HOLD_MINUTES)
 
 
@@ -93,10 +94,10 @@ def hold_set(product: Product, holder: str, quantity: int) -> None:
             if row:
                 row.delete()
         elif row:
-            StockHold.objects.filter(pk=row.pk).update(quantity=quantity, expires_at=_expiry())
+            StockHold.objects.filter(pk=row.pk).update(quantity=quantity, expires_at=expiry())
         else:
             StockHold.objects.create(
-                holder=holder, product=locked, quantity=quantity, expires_at=_expiry()
+                holder=holder, product=locked, quantity=quantity, expires_at=expiry()
             )
 
 
@@ -117,7 +118,7 @@ def renew(holder: str) -> None:
     """The shopper is still at it (cart or checkout visited): the holds run
     CART_HOLD_MINUTES from now."""
     if holder:
-        StockHold.objects.filter(holder=holder).update(expires_at=_expiry())
+        StockHold.objects.filter(holder=holder).update(expires_at=expiry())
 
 
 def held_renewed(holder: str) -> dict[int, int]:
@@ -129,7 +130,7 @@ def held_renewed(holder: str) -> dict[int, int]:
         cursor.execute(
             f"UPDATE {StockHold._meta.db_table} SET expires_at = %s WHERE holder = %s "
             "RETURNING product_id, quantity",
-            [_expiry(), holder],
+            [expiry(), holder],
         )
         return dict(cursor.fetchall())
 

@@ -9,6 +9,7 @@ withdrawn) are turned into notices the shopper reads before paying.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ class CartError(Exception):
 class CartLine:
     product: Product
     quantity: int
+    # What the shopper may have of it: the stock left plus their cart's hold.
+    available: int = 0
 
     @property
     def unit_price(self) -> int:
@@ -76,6 +79,8 @@ class FacilityGroup:
 class CartSnapshot:
     groups: list[FacilityGroup]
     notices: list[str]
+    # Until when the cart's units are held for the shopper (None: none held).
+    held_until: datetime | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -291,7 +296,7 @@ class Cart:
             if held.get(product.pk, 0) > quantity:
                 lowered[product] = quantity
             group = groups.setdefault(product.facility_id, FacilityGroup(product.facility))
-            group.lines.append(CartLine(product, quantity))
+            group.lines.append(CartLine(product, quantity, available))
         # Units held for lines that left the cart or were lowered go back.
         gone = [pid for pid in held if str(pid) not in self.data]
         if gone and self.writes_holds:
@@ -307,7 +312,8 @@ class Cart:
             problem = order_amount_problem(facility_name=group.facility.name, total=group.subtotal)
             if problem:
                 notices.append(problem)
-        return CartSnapshot(groups=ordered, notices=notices)
+        held_until = stock_holds.expiry() if held and self.writes_holds else None
+        return CartSnapshot(groups=ordered, notices=notices, held_until=held_until)
 
 
 def check_quantity(product: Product, quantity: int, *, held: int = 0) -> None:
