@@ -119,6 +119,15 @@ def _seconds() -> int:
     return settings.PUBLIC_PAGE_CACHE_SECONDS
 
 
+def _edge_seconds() -> int:
+    """How long the shared HTTP cache keeps a page (s-maxage): EDGE_CACHE_SECONDS,
+    or the page cache's own time when unset. Longer at the edge is safe
+    because every write that retires a tag here purges it there
+    (core.edge_purge, retried until it lands); it only bounds how stale a
+    page may get from what no write announces (the clock)."""
+    return settings.EDGE_CACHE_SECONDS or settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"kb:page:{get_language()}:{request.get_host()}:{path}"
@@ -140,7 +149,7 @@ def _serve(request, entry, state: str) -> HttpResponse:
     versions, _fresh_until, content_type, compressed = entry
     response = HttpResponse(zlib.decompress(compressed), content_type=content_type)
     response[CACHE_HEADER] = state
-    seconds = _seconds() if state == "hit" else STALE_EDGE_SECONDS
+    seconds = _edge_seconds() if state == "hit" else STALE_EDGE_SECONDS
     return mark_public(response, versions, seconds=seconds)
 
 
@@ -168,7 +177,7 @@ def _build(view, request, key: str | None, *args, **kwargs) -> HttpResponse:
     stored = (versions, time.time() + _seconds(), response["Content-Type"])
     cache.set(key, (*stored, zlib.compress(response.content, 1)), _seconds() * STALE_FACTOR)
     response[CACHE_HEADER] = "miss"
-    return mark_public(response, versions, seconds=_seconds())
+    return mark_public(response, versions, seconds=_edge_seconds())
 
 
 def _fresh(entry, found: dict, prefetched: set[str]) -> bool:

@@ -23,6 +23,9 @@ env = environ.Env(
     # each write that retires public pages; empty: no purges (core/edge_purge.py).
     EDGE_PURGE_URLS=(list, []),
     EDGE_PURGE_TIMEOUT_SECONDS=(float, 0.5),
+    # How long the shared HTTP cache keeps a public page (s-maxage); 0: as
+    # long as the page cache (PUBLIC_PAGE_CACHE_SECONDS). Writes purge it sooner.
+    EDGE_CACHE_SECONDS=(int, 0),
     # "+ Keranjang" holds the units for this long (catalog/stock_holds.py);
     # each visit to the cart or checkout renews it.
     CART_HOLD_MINUTES=(int, 15),

@@ -179,3 +179,14 @@ def test_the_buy_page_keeps_the_quantity_within_bounds(kursi):
     for asked, shown in (("0", "1"), ("abc", "1"), ("99999999", "9999"), ("3", "3")):
         page = Client().get("/keranjang/beli/", {"product": kursi.pk, "quantity": asked})
         assert re.search(rf'name="quantity"[^>]*value="{shown}"', page.text), (asked, shown)
+
+
+def test_the_edge_keeps_pages_for_its_own_time_when_set(kursi, settings):
+    """EDGE_CACHE_SECONDS: the edge keeps a page longer than the page cache
+    (purged by tag on writes); unset, the page cache's time, as before."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    path = kursi.get_absolute_url()
+    settings.EDGE_CACHE_SECONDS = 0
+    assert "s-maxage=60," in Client().get(path)["Cache-Control"]  # built (miss)
+    settings.EDGE_CACHE_SECONDS = 3600
+    assert "s-maxage=3600," in Client().get(path)["Cache-Control"]  # from the page cache

