@@ -184,7 +184,7 @@ class ProductAdmin(
                         "stock",
                         ("made_to_order", "lead_time_days"),
                     ],
-                    "description": _("Perubahan harga dan stok tidak perlu ditinjau ulang."),
+                    "description": self._stock_description(obj),
                 },
             ),
             (
@@ -269,6 +269,20 @@ class ProductAdmin(
         return urls + super().get_urls()
 
     # --- list columns -------------------------------------------------------
+
+    @staticmethod
+    def _stock_description(obj) -> str:
+        """The price-and-stock section's note; with units held in shoppers'
+        carts, how many: they are on the shelf but no longer in "stok siap"
+        (catalog/stock_holds.py), so a count of the shelf should leave them out."""
+        note = _("Perubahan harga dan stok tidak perlu ditinjau ulang.")
+        held = sum(obj.holds.values_list("quantity", flat=True)) if obj is not None else 0
+        if held:
+            note += " " + _(
+                "%(n)s unit sedang disimpan di keranjang pembeli (belum dipesan) dan tidak "
+                "termasuk stok siap; saat menghitung stok di rak, kurangi jumlah ini."
+            ) % {"n": held}
+        return note
 
     @admin.display(description=gettext_lazy("stok"), ordering="stock")
     def stock_display(self, obj):

@@ -138,3 +138,13 @@ def test_without_the_row_lock_the_holds_oversell(monkeypatch):
             assert _held(product) + _stock(product) > 5  # the books no longer add up
             break
     assert oversold, "expected holds without the row lock to oversell"
+
+
+def test_staff_see_how_many_units_are_held_in_carts(bag):
+    from tests.factories import facility_staff
+
+    add(Client(), bag, 2)
+    staff = Client()
+    staff.force_login(facility_staff(bag.facility))
+    page = staff.get(f"/admin/catalog/product/{bag.pk}/change/").content.decode()
+    assert "2 unit sedang disimpan di keranjang pembeli" in page
