@@ -87,6 +87,16 @@ def take(
         _retire_pages(changed)
 
 
+def count_held(locked: list[Product], held: dict[int, int]) -> None:
+    """A buyer's cart held {product_id: units} of these locked products
+    (catalog.stock_holds.absorb ended the holds): the units are the buyer's,
+    so they are counted in each product's `stock` in memory for the
+    placement's checks; take(held=...) writes only the difference."""
+    for product in locked:
+        if not product.made_to_order:
+            product.stock += held.get(product.pk, 0)
+
+
 def give_back(quantities: dict[int, int]) -> None:
     """Return stock for {product_id: quantity}, in product-id order (the same
     order checkout locks in, so a release never deadlocks a checkout). The

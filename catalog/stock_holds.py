@@ -150,9 +150,7 @@ def absorb(locked: list[Product], holder: str) -> dict[int, int]:
     held = dict(rows.values_list("product_id", "quantity"))
     if held:
         rows.delete()
-        for product in locked:
-            if not product.made_to_order:
-                product.stock += held.get(product.pk, 0)
+        stock.count_held(locked, held)
     return held
 
 
