@@ -40,6 +40,9 @@ def command(folder: Path, *, app_port: int, edge_port: int) -> list[str]:
     args += ["-a", f"127.0.0.1:{edge_port}", "-f", str(vcl), "-T", "none"]
     args += ["-p", f"vcl_path={folder}:{BASE_DIR / 'deploy' / 'varnish'}"]
     args += ["-s", "malloc,256m", "-p", "thread_pool_min=50"]
+    # As deploy/shape.py: idle backend connections closed before gunicorn's
+    # keepalive (5 s) closes them, or a POST sent on one just closed is a 503.
+    args += ["-p", "backend_idle_timeout=3"]
     return args
 
 

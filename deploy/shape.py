@@ -572,6 +572,12 @@ class Shape:
                 # Give up on a dead node quickly; the VCL retries on the other one.
                 "-p",
                 "connect_timeout=1",
+                # Close idle connections to a node before gunicorn does
+                # (GUNICORN_KEEPALIVE, 5 s): a request sent on a connection the
+                # node has just closed fails, and Varnish never retries a POST,
+                # so a shopper's "+ Keranjang" got a 503 in the flash sale.
+                "-p",
+                "backend_idle_timeout=3",
             ],
         )
         _wait(
