@@ -101,7 +101,18 @@ def probe_findings(path: Path) -> dict:
     )
     charges = [c for c in calls if c["call"] == "charge"]
     locked = [c for c in charges if c["row_locks"] or c["in_atomic"] or c["pg_in_transaction"]]
+    placing = [c for c in calls if c["call"] == "place request"]
+
+    def pct(values, p):
+        return round(percentile(values, p) * 1000, 1) if values else None
+
     return {
+        # The placing request inside the app: wall time, and the CPU its
+        # thread used (the rest is waiting: the database, the gateway, the GIL).
+        "place_in_app_ms": {p: pct([c["seconds"] for c in placing], p) for p in (50, 95, 99)},
+        "place_thread_cpu_ms": {
+            p: pct([c["thread_cpu_seconds"] for c in placing], p) for p in (50, 95, 99)
+        },
         "gateway_calls": len(calls),
         "charges": len(charges),
         "charges_under_lock_or_transaction": len(locked),

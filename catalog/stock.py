@@ -65,7 +65,7 @@ def take(
     on now say "Stok habis").
 
     `held` is what the buyer's cart held of each product
-    (catalog.stock_holds.absorb: already out of the row, and counted in the
+    (catalog.stock_holds.lock_for_placing: already out of the row, and counted in the
     locked product's `stock` in memory), so only the difference is written:
     an order that takes exactly what its cart held writes nothing here and
     retires no page (the hold that took the last unit already did)."""
@@ -89,7 +89,7 @@ def take(
 
 def count_held(locked: list[Product], held: dict[int, int]) -> None:
     """A buyer's cart held {product_id: units} of these locked products
-    (catalog.stock_holds.absorb ended the holds): the units are the buyer's,
+    (catalog.stock_holds.lock_for_placing ended the holds): the units are the buyer's,
     so they are counted in each product's `stock` in memory for the
     placement's checks; take(held=...) writes only the difference."""
     for product in locked:

@@ -13,7 +13,7 @@ Held units leave `Product.stock` through catalog.stock (take/give_back, under
 the product's row lock, in product-id order), so everything that reads the
 stock (pages, staff's counts, placement checks) sees what others can still buy
 without knowing about holds; only the cart and placement add the shopper's
-own hold back (`held_by`, `absorb`). Expired holds come back to the stock by
+own hold back (`held_by`, `lock_for_placing`). Expired holds come back to the stock by
 the periodic sweep (`holds_expire`), not when read: until swept a lapsed hold
 is still its cart's.
 """
@@ -135,23 +135,51 @@ def held_renewed(holder: str) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def absorb(locked: list[Product], holder: str) -> dict[int, int]:
-    """Inside the placing transaction, with `locked` from lock_products: this
-    cart's holds of those products end, and their units count as this
-    buyer's stock (added to each locked product's `stock` in memory, so the
-    placement's checks see them). Returns {product_id: units}, to pass to
-    stock.take(held=...), which writes only the difference; if the placing
-    fails the transaction puts the holds back as they were."""
-    if not holder:
-        return {}
-    rows = StockHold.objects.select_for_update().filter(
-        holder=holder, product_id__in=[p.pk for p in locked]
+def lock_for_placing(
+    quantities: dict[int, int], holder: str, *, related: Iterable[str] = ()
+) -> tuple[list[Product], dict[int, int]]:
+    """Inside the placing transaction: the products of an order's lines
+    {product_id: quantity}, in product-id order, with this cart's holds of
+    them ended and counted as the buyer's stock (in each product's `stock`
+    in memory, so the placement's checks see them). Returns the products and
+    {product_id: units held}, to pass to stock.take(held=...), which writes
+    only the difference; if the placing fails the transaction puts the holds
+    back as they were.
+
+    A line the cart holds exactly needs no product row lock: its units left
+    the stock when they were held, and the hold's own row (locked here, one
+    per cart) is what keeps them the buyer's. Only lines the cart does not
+    hold (or holds a different quantity of) lock their product's row, as
+    every stock writer does. In a flash sale every buyer holds their units,
+    so placements of one product no longer queue behind each other on its
+    row while each does its work (with the row locked, 135 of 200 samples of
+    the drill's database sessions were idle in a transaction, others waiting).
+    Product locks come before hold locks, as in the sweep (holds_expire), so
+    the two cannot deadlock.
+    """
+    looked = held_by(holder, quantities)
+    covered = {pid for pid, quantity in quantities.items() if looked.get(pid) == quantity}
+    products = stock.lock_products(
+        [pid for pid in quantities if pid not in covered], related=related
     )
-    held = dict(rows.values_list("product_id", "quantity"))
-    if held:
-        rows.delete()
-        stock.count_held(locked, held)
-    return held
+    held: dict[int, int] = {}
+    if holder:
+        rows = StockHold.objects.select_for_update().filter(
+            holder=holder, product_id__in=list(quantities)
+        )
+        held = dict(rows.values_list("product_id", "quantity"))
+        if held:
+            rows.delete()
+    # A hold that changed since it was looked at (swept, lowered): its product
+    # is locked now. Its own row is not held here (gone) or is this cart's.
+    moved = sorted(pid for pid in covered if held.get(pid, 0) != quantities[pid])
+    if moved:
+        products += stock.lock_products(moved, related=related)
+        covered -= set(moved)
+    products += list(Product.objects.filter(pk__in=covered).select_related(*related))
+    products.sort(key=lambda p: p.pk)
+    stock.count_held(products, held)
+    return products, held
 
 
 def holds_expire(limit: int = 500) -> int:

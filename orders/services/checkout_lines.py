@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from catalog import pricing, stock, stock_holds
+from catalog import pricing, stock_holds
 from catalog.models import Product
 from orders.limits import quantity_problem
 from orders.services.checkout_input import PlaceLine
@@ -31,17 +31,19 @@ def _check_lines_shape(lines: list[PlaceLine]) -> None:
 def _locked_priced_products(
     wanted: dict[int, PlaceLine], *, cart_holder: str = ""
 ) -> tuple[list[Product], dict[int, int], dict[int, int]]:
-    """The products of the lines, locked, each one's unit price now, and the
-    units the buyer's cart held of each (catalog.stock_holds.absorb: counted
-    in the locked products' stock, ended with this transaction).
+    """The products of the lines, locked (or, for a line the buyer's cart
+    holds exactly, its hold locked instead: catalog.stock_holds.lock_for_placing),
+    each one's unit price now, and the units the cart held of each (counted
+    in the products' stock, the holds ended with this transaction).
 
     Raises OrderError (stale_cart=True when the catalog changed under the
     cart) when a line is refused.
     """
     # Locked in product-id order (catalog.stock), so concurrent placements
     # queue behind each other and can't deadlock.
-    products = stock.lock_products(wanted, related=["facility"])
-    held = stock_holds.absorb(products, cart_holder)
+    products, held = stock_holds.lock_for_placing(
+        {pid: line.quantity for pid, line in wanted.items()}, cart_holder, related=["facility"]
+    )
     # Tiers read after the lock: the price a line gets is the one checked here.
     pricing.with_tiers(products)
     prices = {p.pk: pricing.unit_price_for(p, wanted[p.pk].quantity) for p in products}
