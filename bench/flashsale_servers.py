@@ -63,9 +63,6 @@ def shop_environment(opts: Options, probe_log: str) -> dict[str, str]:
         env["CACHE_URL"] = opts.cache_url
     if opts.edge:
         env["EDGE_PURGE_URLS"] = f"http://127.0.0.1:{opts.edge_port}/"
-        # As the production shape (deploy/shape.py says why): no keep-alive
-        # from Varnish, so no request waits on a busy worker's connection.
-        env["GUNICORN_KEEPALIVE"] = "0"
     env.update(opts.shop_env)
     if opts.control:
         env["FLASHSALE_CONTROL"] = opts.control

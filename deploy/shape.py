@@ -361,13 +361,6 @@ class Shape:
             # The checkout's waiting room, counted in Redis across both nodes:
             # about what this machine places a second (docs/flash-sale.md).
             CHECKOUT_ADMISSIONS_PER_SECOND="10",
-            # No keep-alive from Varnish to a node: a kept connection belongs
-            # to one gunicorn worker, and a request sent on it waits for that
-            # worker's threads while the others idle. In the flash sale the
-            # placing request waited 0.3-0.65 s (p99) before reaching the app
-            # this way; closed after each answer, the next connection goes to
-            # the worker that accepts it first (p99 0.86-1.0 s, from 1.1-1.6 s).
-            GUNICORN_KEEPALIVE="0",
             WEB_CONCURRENCY=str(self.workers_per_node),
             GUNICORN_THREADS="4",
             GUNICORN_WORKER_TMP_DIR="/dev/shm" if os.path.isdir("/dev/shm") else "",

@@ -48,8 +48,6 @@ workers = _int("WEB_CONCURRENCY", _cores + 1)
 threads = _int("GUNICORN_THREADS", 4)
 # Requests waiting for a worker thread; beyond this the kernel refuses them.
 backlog = _int("GUNICORN_BACKLOG", 2048)
-# Behind Varnish set 0 (deploy/shape.py does): a kept connection is pinned to
-# one worker, and a request on it waits for that worker's threads.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
