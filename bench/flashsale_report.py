@@ -99,9 +99,10 @@ def probe_findings(path: Path) -> dict:
         if path.exists()
         else []
     )
+    placing = [c for c in calls if c["call"] == "place request"]
+    calls = [c for c in calls if c["call"] != "place request"]  # the gateway's
     charges = [c for c in calls if c["call"] == "charge"]
     locked = [c for c in charges if c["row_locks"] or c["in_atomic"] or c["pg_in_transaction"]]
-    placing = [c for c in calls if c["call"] == "place request"]
 
     def pct(values, p):
         return round(percentile(values, p) * 1000, 1) if values else None
@@ -183,6 +184,7 @@ def report(results: dict) -> str:
             else "- checkout waiting room: nobody held (every GET /checkout/ gave the form)"
         ),
         f"- errors: {s['errors']} {s['error_details'] or ''}",
+        _in_app_line(p),
         f"- gateway probe: {p['charges']} charges, "
         f"{p['charges_under_lock_or_transaction']} made under a "
         f"row lock or open transaction ({p['gateway_calls']} gateway calls in all)",
@@ -206,3 +208,17 @@ def report(results: dict) -> str:
         f"{results['load_average']}; Python speed {results['python_speed_ns']} ns",
     ]
     return "\n".join(lines)
+
+
+def _in_app_line(probe: dict) -> str:
+    """The placing request inside the app (the probe's timing): the rest of
+    the shopper's placing time is spent before the app (the edge, gunicorn's
+    queue for a worker thread)."""
+    wall = {str(k): v for k, v in (probe.get("place_in_app_ms") or {}).items()}
+    cpu = {str(k): v for k, v in (probe.get("place_thread_cpu_ms") or {}).items()}
+    if not wall or wall.get("50") is None:
+        return "- placing inside the app: not measured"
+    return (
+        f"- placing inside the app: p50 {wall['50']} ms, p95 {wall['95']} ms, p99 {wall['99']} ms; "
+        f"its thread's CPU p50 {cpu['50']} ms, p99 {cpu['99']} ms"
+    )
