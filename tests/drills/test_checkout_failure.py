@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from catalog.models import Product
+from catalog.models import Product, StockHold
 from orders.models import Checkout, Order, OrderEvent, OrderLine
 from tests.drills.checkout_steps import checkout_form, fill_cart
 from tests.orders.factories import ProductFactory, shop
@@ -29,17 +29,18 @@ END $$ LANGUAGE plpgsql;
 CREATE TRIGGER kb_drill_fail BEFORE INSERT ON orders_order
   FOR EACH ROW EXECUTE FUNCTION kb_drill_fail();
 """
-# Refuse the stock update of the product with the highest id: fails after the
-# other product's stock has already been taken, the last step of the checkout.
-LAST_STOCK_UPDATE_FAILS = """
+# Refuse ending the cart's hold of the product with the highest id: fails
+# after the other product's hold has already ended (the units the cart held
+# are the buyer's; placing ends the holds instead of taking stock again).
+LAST_HOLD_END_FAILS = """
 CREATE FUNCTION kb_drill_fail() RETURNS trigger AS $$
 BEGIN
-  IF NEW.stock <> OLD.stock AND NEW.id = %s THEN
-    RAISE EXCEPTION 'drill: injected failure at the last stock update';
+  IF OLD.product_id = %s THEN
+    RAISE EXCEPTION 'drill: injected failure at the last hold ended';
   END IF;
-  RETURN NEW;
+  RETURN OLD;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER kb_drill_fail BEFORE UPDATE ON catalog_product
+CREATE TRIGGER kb_drill_fail BEFORE DELETE ON catalog_stockhold
   FOR EACH ROW EXECUTE FUNCTION kb_drill_fail();
 """
 
@@ -53,7 +54,7 @@ def fault():
     yield inject
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER IF EXISTS kb_drill_fail ON orders_order")
-        cursor.execute("DROP TRIGGER IF EXISTS kb_drill_fail ON catalog_product")
+        cursor.execute("DROP TRIGGER IF EXISTS kb_drill_fail ON catalog_stockhold")
         cursor.execute("DROP FUNCTION IF EXISTS kb_drill_fail()")
 
 
@@ -67,7 +68,7 @@ def products(role_groups):
     )
 
 
-def _nothing_was_written(products, mailbox):
+def _nothing_was_written(products, held, mailbox):
     assert Checkout.objects.count() == 0
     assert Order.objects.count() == 0
     assert OrderLine.objects.count() == 0
@@ -76,24 +77,30 @@ def _nothing_was_written(products, mailbox):
         before = product.stock
         product.refresh_from_db()
         assert product.stock == before, product.name
+    # The cart's holds stand as they were: the units are still the shopper's.
+    assert list(StockHold.objects.order_by("product").values_list("product", "quantity")) == held
     assert mailbox == []  # no "new order" mail for an order that does not exist
 
 
-@pytest.mark.parametrize("where", ["second order insert", "last stock update"])
+@pytest.mark.parametrize("where", ["second order insert", "last hold ended"])
 def test_a_checkout_failing_half_way_leaves_nothing_behind(fault, products, mailoutbox, where):
     shopper = Client(raise_request_exception=False)
     fill_cart(shopper, *products)
     data = checkout_form(shopper, *(p.facility for p in products))
+    for product in products:
+        product.refresh_from_db()  # the stock left once the cart holds its units
+    held = list(StockHold.objects.order_by("product").values_list("product", "quantity"))
+    assert len(held) == 2
     if where == "second order insert":
         fault(SECOND_ORDER_FAILS)
     else:
-        fault(LAST_STOCK_UPDATE_FAILS, max(p.pk for p in products))
+        fault(LAST_HOLD_END_FAILS, max(p.pk for p in products))
 
     response = shopper.post("/checkout/", data)
 
     assert response.status_code == 500
     assert "Maaf, terjadi gangguan" in response.content.decode()
-    _nothing_was_written(products, mailoutbox)
+    _nothing_was_written(products, held, mailoutbox)
     # The cart is untouched: once the fault is gone the same form places the orders.
     fault_free = shopper.get("/keranjang/").content.decode()
     assert all(p.name in fault_free for p in products)
