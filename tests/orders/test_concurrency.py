@@ -12,7 +12,7 @@ from django.db.models import Sum
 from catalog.models import Product
 from orders import services
 from orders.models import Checkout, Order, OrderLine
-from tests.orders.concurrency_helpers import run_together
+from tests.orders.concurrency_helpers import run_together, stock_without_the_lock
 from tests.orders.factories import ProductFactory, place, shop
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,19 +44,7 @@ def test_without_the_lock_the_race_oversells(monkeypatch):
     value read before the check is written back less the quantity), sells more
     than there is. If this ever stops overselling, the test above would prove
     nothing."""
-    from catalog import stock as stock_rules
-
-    def read_without_locking(product_ids, *, related=()):
-        return list(Product.objects.filter(pk__in=list(product_ids)).select_related(*related))
-
-    def write_what_was_read(products, quantities, held=None):
-        for product in products:
-            Product.objects.filter(pk=product.pk).update(
-                stock=product.stock - quantities[product.pk]
-            )
-
-    monkeypatch.setattr(stock_rules, "lock_products", read_without_locking)
-    monkeypatch.setattr(stock_rules, "take", write_what_was_read)
+    stock_without_the_lock(monkeypatch)
     oversold = False
     for _ in range(3):  # a race is a race: give it a few chances to show
         product = ProductFactory(facility=shop(), stock=5)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog import stock_holds
 from catalog.models import Product, StockHold
 from orders.models import OrderLine
-from tests.orders.concurrency_helpers import run_together
+from tests.orders.concurrency_helpers import run_together, stock_without_the_lock
 from tests.orders.factories import ProductFactory, shop
 from tests.orders.test_views import add, checkout_data
 
@@ -116,19 +116,7 @@ def test_without_the_row_lock_the_holds_oversell(monkeypatch):
     read, and its take by a write of the value read less the hold: more units
     are held than there ever were. If this stops overselling, the test above
     proves nothing."""
-    from catalog import stock
-
-    def read_without_locking(product_ids, *, related=()):
-        return list(Product.objects.filter(pk__in=list(product_ids)))
-
-    def write_what_was_read(products, quantities, held=None):
-        for product in products:
-            Product.objects.filter(pk=product.pk).update(
-                stock=product.stock - quantities[product.pk]
-            )
-
-    monkeypatch.setattr(stock, "lock_products", read_without_locking)
-    monkeypatch.setattr(stock, "take", write_what_was_read)
+    stock_without_the_lock(monkeypatch)
     oversold = False
     for _ in range(3):
         product = ProductFactory(facility=shop(), stock=5)
