@@ -114,15 +114,9 @@ def release(holder: str, product_ids: Iterable[int] | None = None) -> None:
             _give_back_locked(rows, wanted)
 
 
-def renew(holder: str) -> None:
-    """The shopper is still at it (cart or checkout visited): the holds run
-    CART_HOLD_MINUTES from now."""
-    if holder:
-        StockHold.objects.filter(holder=holder).update(expires_at=expiry())
-
-
 def held_renewed(holder: str) -> dict[int, int]:
-    """held_by and renew in one statement (UPDATE ... RETURNING): the cart and
+    """held_by, and the holds run CART_HOLD_MINUTES from now (the shopper is
+    still at it), in one statement (UPDATE ... RETURNING): the cart and
     checkout pages read what the cart holds and keep it held, one query."""
     if not holder:
         return {}

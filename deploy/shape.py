@@ -358,8 +358,9 @@ class Shape:
             # Varnish keeps pages an hour (purged by tag on every write), so the
             # long tail is not fetched again from the nodes every minute.
             EDGE_CACHE_SECONDS="3600",
-            # The checkout's waiting room, counted in Redis across both nodes:
-            # about what this machine places a second (docs/flash-sale.md).
+            # The checkout's waiting room, its turns from one PostgreSQL row
+            # shared by both nodes: about what this machine places a second
+            # (docs/flash-sale.md).
             CHECKOUT_ADMISSIONS_PER_SECOND="10",
             WEB_CONCURRENCY=str(self.workers_per_node),
             GUNICORN_THREADS="4",

@@ -146,6 +146,10 @@ class Cart:
         self.data[str(product.pk)].update(q=quantity, p=unit_price_for(product, quantity))
         self._save()
 
+    def held_until(self):
+        """When the first of this cart's holds lapses (None: it holds nothing)."""
+        return stock_holds.held_until(self.holder)
+
     def _held(self, product: Product) -> int:
         return stock_holds.held_by(self.holder, [product.pk]).get(product.pk, 0)
 

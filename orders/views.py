@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from catalog import stock_holds
 from core.rate_limits import rate_limit
 from orders import checkout_gate, privacy, selectors, services, terms
 from orders.address_form import PICK_PREFIX, SEARCH_ACTION, picked_chain
@@ -209,7 +208,7 @@ def checkout(request):
             {
                 "turn": turn,
                 "retry_seconds": checkout_gate.seconds_until(turn),
-                "held_until": stock_holds.held_until(cart.holder),
+                "held_until": cart.held_until(),
             },
         )
     snapshot = cart.refresh()
